@@ -1,0 +1,48 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "axlicense",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "axlicense", targets: ["axlicense"]),
+        .library(name: "AXMetadata", targets: ["AXMetadata"]),
+        .library(name: "AXLicensing", targets: ["AXLicensing"]),
+        .library(name: "AXReports", targets: ["AXReports"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        .target(name: "AXMetadata", dependencies: ["CLibXML2"]),
+        .target(
+            name: "AXLicensing",
+            dependencies: ["AXMetadata", .product(name: "CSV", package: "CSV.swift")]
+        ),
+        .target(
+            name: "AXReports",
+            dependencies: ["AXLicensing", .product(name: "CSV", package: "CSV.swift")]
+        ),
+        .executableTarget(
+            name: "axlicense",
+            dependencies: [
+                "AXReports", "AXLicensing", "AXMetadata",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "AXMetadataTests", dependencies: ["AXMetadata"]),
+        .testTarget(name: "AXLicensingTests", dependencies: ["AXLicensing"]),
+        .testTarget(
+            name: "AXLicenseCLITests",
+            dependencies: ["AXReports", "AXLicensing"],
+            resources: []
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,161 @@
+import AXMetadata
+
+/// Options of the User License Estimator.
+public struct EstimateOptions: Sendable, Hashable {
+    /// Count System administrator users like any other (the rule before 10.0.44); by default they need no license.
+    public var sysadminCounts: Bool
+
+    /// Creates options.
+    public init(sysadminCounts: Bool = false) { self.sysadminCounts = sysadminCounts }
+
+    /// The System administrator role's AOT name.
+    public static let systemAdministratorRole = "-SYSADMIN-"
+}
+
+/// Why a user's license is what it is, when it is not decided by their roles.
+public enum UserLicenseBasis: String, Sendable, Hashable, Codable {
+    /// Decided by the privileges of the user's enabled roles.
+    case roles
+    /// The user is disabled.
+    case disabledUser
+    /// The user holds no enabled assignment to a role the metadata defines.
+    case noEnabledRoles
+    /// The user holds System administrator (10.0.44 rule).
+    case systemAdministrator
+}
+
+/// One row of the User License Estimator.
+public struct UserLicense: Sendable, Hashable {
+    public var user: SecurityUser
+    /// Enabled role assignments, with the defining file's spelling for roles the metadata defines.
+    public var roles: [String]
+    /// The entry-point license (DOMAIN §2), None when the user needs none.
+    public var entryPointLicense: LicenseTier
+    /// The cheapest valid license (DOMAIN §3).
+    public var license: LicenseChoice
+    public var basis: UserLicenseBasis
+}
+
+/// Licenses per SKU as base and as attach.
+public struct SkuCount: Sendable, Hashable, Codable {
+    public var base: Int = 0
+    public var attach: Int = 0
+}
+
+/// The User License Estimator's totals.
+public struct EstimateSummary: Sendable, Hashable {
+    /// Users per license tier; every tier is present.
+    public var tiers: [LicenseTier: Int]
+    /// Licenses per SKU name (plus `Operations` for any-base licenses), in catalog order.
+    public var skus: [(name: String, count: SkuCount)]
+    /// Total monthly cost.
+    public var monthlyCost: Money
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.tiers == rhs.tiers && lhs.monthlyCost == rhs.monthlyCost && lhs.skus.map(\.name) == rhs.skus.map(\.name) && lhs.skus.map(\.count) == rhs.skus.map(\.count)
+    }
+    public func hash(into hasher: inout Hasher) { hasher.combine(monthlyCost) }
+}
+
+/// The User License Estimator result: per user, totals, and every diagnostic of the run.
+public struct LicenseEstimate: Sendable {
+    public var users: [UserLicense]
+    public var summary: EstimateSummary
+    /// Diagnostics of the metadata, SKU map, users and this evaluation, sorted.
+    public var diagnostics: [Diagnostic]
+}
+
+/// One row of `axlicense roles`.
+public struct RoleLicense: Sendable {
+    public var role: SecurityRole
+    public var requirements: LicenseRequirements
+    /// The highest entry-point license over the role's privileges (no Team Members floor).
+    public var entryPointLicense: LicenseTier
+    /// What a user holding only this role needs.
+    public var license: LicenseChoice
+    /// Enabled users with an enabled assignment to the role; nil when no users were given.
+    public var usersAssigned: Int?
+}
+
+extension LicensingEngine {
+    /// Licenses every user (DOMAIN §2–4), optimising once per distinct requirement signature.
+    public func estimate(_ directory: UserDirectory, options: EstimateOptions = EstimateOptions()) -> LicenseEstimate {
+        var diagnostics = graph.diagnostics + skuMap.diagnostics + directory.diagnostics
+        var cache: [LicenseRequirements: LicenseChoice] = [:]
+        var reportedUnknown: Set<String> = []
+        var rows: [UserLicense] = []
+        rows.reserveCapacity(directory.users.count)
+        for user in directory.users {
+            let enabled = user.assignments.filter(\.isEnabled)
+            var roleNames: [String] = []
+            var roles: [Int] = []
+            var isSysAdmin = false
+            for assignment in enabled {
+                if assignment.roleIdentifier.lowercased() == EstimateOptions.systemAdministratorRole.lowercased() { isSysAdmin = true }
+                if let role = graph.role(named: assignment.roleIdentifier) {
+                    if !roles.contains(role) { roles.append(role); roleNames.append(graph.roles[role].name) }
+                } else {
+                    if !roleNames.contains(assignment.roleIdentifier) { roleNames.append(assignment.roleIdentifier) }
+                    if user.isEnabled, reportedUnknown.insert(user.userId.lowercased() + "\u{0}" + assignment.roleIdentifier.lowercased()).inserted {
+                        diagnostics.append(Diagnostic(.warning, .unknownRole, "user '\(user.userId)' is assigned role '\(assignment.roleIdentifier)', which the metadata does not define; it contributes nothing", at: assignment.location))
+                    }
+                }
+            }
+            func row(_ tier: LicenseTier, _ license: LicenseChoice, _ basis: UserLicenseBasis) -> UserLicense {
+                UserLicense(user: user, roles: roleNames, entryPointLicense: tier, license: license, basis: basis)
+            }
+            if !user.isEnabled {
+                rows.append(row(.none, .none, .disabledUser))
+            } else if isSysAdmin && !options.sysadminCounts {
+                rows.append(row(.none, .none, .systemAdministrator))
+            } else if roles.isEmpty {
+                rows.append(row(.none, .none, .noEnabledRoles))
+            } else {
+                let requirements = roles.dropFirst().reduce(roleRequirements[roles[0]]) { $0.merged(with: roleRequirements[$1]) }
+                let license: LicenseChoice
+                if let known = cache[requirements] {
+                    license = known
+                } else {
+                    license = optimizer.cheapestLicense(for: requirements)
+                    cache[requirements] = license
+                }
+                rows.append(row(max(requirements.entryPointTier, .teamMembers), license, .roles))
+            }
+        }
+        return LicenseEstimate(users: rows, summary: summarize(rows), diagnostics: diagnostics.sortedForOutput())
+    }
+
+    private func summarize(_ rows: [UserLicense]) -> EstimateSummary {
+        var tiers = Dictionary(uniqueKeysWithValues: LicenseTier.allCases.map { ($0, 0) })
+        var counts: [String: SkuCount] = [:]
+        var cost = Money.zero
+        for row in rows {
+            tiers[row.license.tier, default: 0] += 1
+            cost += row.license.monthlyCost
+            if let base = row.license.base { counts[base, default: SkuCount()].base += 1 }
+            for attach in row.license.attach { counts[attach, default: SkuCount()].attach += 1 }
+        }
+        var ordered: [(name: String, count: SkuCount)] = []
+        let names = catalog.skus.filter { $0.tier == .operations }.map(\.name) + [LicenseChoice.anyBaseName] + catalog.skus.filter { $0.tier != .operations }.map(\.name)
+        for name in names { ordered.append((name, counts[name] ?? SkuCount())) }
+        return EstimateSummary(tiers: tiers, skus: ordered, monthlyCost: cost)
+    }
+
+    /// One row per role: requirements, entry-point license, cheapest license, and assigned users when `directory` is given.
+    public func roleLicenses(users directory: UserDirectory?) -> [RoleLicense] {
+        var assigned = [Int](repeating: 0, count: graph.roles.count)
+        if let directory {
+            for user in directory.users where user.isEnabled {
+                let roles = Set(user.assignments.filter(\.isEnabled).compactMap { graph.role(named: $0.roleIdentifier) })
+                for role in roles { assigned[role] += 1 }
+            }
+        }
+        var cache: [LicenseRequirements: LicenseChoice] = [:]
+        return graph.roles.indices.map { index in
+            let requirements = roleRequirements[index]
+            let license = cache[requirements] ?? optimizer.cheapestLicense(for: requirements)
+            cache[requirements] = license
+            return RoleLicense(role: graph.roles[index], requirements: requirements, entryPointLicense: requirements.entryPointTier, license: license, usersAssigned: directory == nil ? nil : assigned[index])
+        }
+    }
+}

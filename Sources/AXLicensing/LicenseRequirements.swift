@@ -1,0 +1,173 @@
+import AXMetadata
+
+/// Everything that decides the license of a holder of some privileges: the requirement signature.
+///
+/// Users with the same signature need the same license, so the optimiser runs once per signature.
+public struct LicenseRequirements: Sendable, Hashable {
+    /// The highest entry-point license over the privileges (DOMAIN §2).
+    public var entryPointTier: LicenseTier
+    /// SKUs that must be held (IsUnique = 1 rows).
+    public private(set) var required: SkuSet
+    /// Any-of groups not already met by `required`, sorted and unique.
+    public private(set) var anyOfGroups: [SkuSet]
+
+    /// Requirements of no privilege at all.
+    public static let empty = LicenseRequirements(entryPointTier: .none, required: .empty, anyOfGroups: [])
+
+    /// Creates requirements, normalising the groups so equal requirements compare equal.
+    public init(entryPointTier: LicenseTier, required: SkuSet, anyOfGroups: some Sequence<SkuSet>) {
+        self.entryPointTier = entryPointTier
+        self.required = required
+        // A group that shares an SKU with `required` is met by every candidate that meets `required`.
+        self.anyOfGroups = Array(Set(anyOfGroups.filter { !$0.isEmpty && !$0.intersects(required) })).sorted()
+    }
+
+    /// The requirements of holding both.
+    public func merged(with other: LicenseRequirements) -> LicenseRequirements {
+        LicenseRequirements(
+            entryPointTier: max(entryPointTier, other.entryPointTier),
+            required: required.union(other.required),
+            anyOfGroups: anyOfGroups + other.anyOfGroups)
+    }
+
+    /// True when some requirement names a full (Operations-tier) SKU.
+    public func namesFullSku(in catalog: SkuCatalog) -> Bool {
+        required.intersects(catalog.fullSkus) || anyOfGroups.contains { $0.intersects(catalog.fullSkus) }
+    }
+}
+
+/// The license a user (or a role, duty or privilege considered alone) needs: tier, base, attaches and cost.
+public struct LicenseChoice: Sendable, Hashable {
+    /// What the license tier report shows: None, TeamMembers, Activity or Operations.
+    public var tier: LicenseTier
+    /// The base: an SKU name, `Operations` for "any base SKU", `Activity` or `TeamMembers` for tier licenses; nil for None.
+    public var base: String?
+    /// Attach SKU names, in catalog order.
+    public var attach: [String]
+    /// Monthly cost of base plus attaches.
+    public var monthlyCost: Money
+
+    /// No license at all.
+    public static let none = LicenseChoice(tier: .none, base: nil, attach: [], monthlyCost: .zero)
+
+    /// The name used for the "any base SKU" license (DOMAIN §3 rule 2).
+    public static let anyBaseName = "Operations"
+
+    /// `Finance + SupplyChainManagement`, `Operations`, `TeamMembers` or `None`.
+    public var summary: String {
+        guard let base else { return "None" }
+        return ([base] + attach).joined(separator: " + ")
+    }
+}
+
+/// Finds the cheapest valid license for a set of requirements, exactly (DOMAIN §3 "one exact optimisation").
+public struct LicenseOptimizer: Sendable {
+    /// The catalog whose SKUs and prices are considered.
+    public let catalog: SkuCatalog
+
+    /// Creates an optimiser over a catalog.
+    public init(catalog: SkuCatalog) { self.catalog = catalog }
+
+    /// A candidate license: a tier license (one SKU) or a full set with its base.
+    public struct Candidate: Sendable, Hashable {
+        /// Every SKU of the license.
+        public var skus: SkuSet
+        /// The base SKU's position.
+        public var base: Int
+        /// Base price plus attach prices.
+        public var cost: Money
+    }
+
+    /// The cheapest license a licensed holder of `requirements` needs (at least Team Members).
+    public func cheapestLicense(for requirements: LicenseRequirements) -> LicenseChoice {
+        guard let best = cheapestCandidate(for: requirements) else {
+            // Cannot happen with a valid catalog: a set of every full SKU that can be attached meets any requirement
+            // expressible with it; report the failure loudly rather than a wrong number.
+            preconditionFailure("no valid license for requirements \(requirements); the SKU catalog cannot express them")
+        }
+        let baseSku = catalog[best.base]
+        if baseSku.tier != .operations {
+            return LicenseChoice(tier: baseSku.tier.licenseTier, base: baseSku.name, attach: [], monthlyCost: best.cost)
+        }
+        if !requirements.namesFullSku(in: catalog) {
+            return LicenseChoice(tier: .operations, base: LicenseChoice.anyBaseName, attach: [], monthlyCost: best.cost)
+        }
+        let attach = best.skus.positions.filter { $0 != best.base }.map { catalog[$0].name }
+        return LicenseChoice(tier: .operations, base: baseSku.name, attach: attach, monthlyCost: best.cost)
+    }
+
+    /// The cheapest valid candidate, ties broken by higher base priority, then by name; nil if none is valid.
+    public func cheapestCandidate(for requirements: LicenseRequirements) -> Candidate? {
+        var best: Candidate?
+        func consider(_ candidate: Candidate) {
+            guard isValid(candidate.skus, for: requirements) else { return }
+            if let current = best, !isBetter(candidate, than: current) { return }
+            best = candidate
+        }
+        consider(Candidate(skus: SkuSet([catalog.teamMembers]), base: catalog.teamMembers, cost: catalog[catalog.teamMembers].basePrice))
+        consider(Candidate(skus: SkuSet([catalog.activity]), base: catalog.activity, cost: catalog[catalog.activity].basePrice))
+        let full = catalog.fullSkus.positions
+        let subsetCount = 1 << full.count
+        for mask in 1..<subsetCount {
+            var members: [Int] = []
+            for (bit, position) in full.enumerated() where mask & (1 << bit) != 0 { members.append(position) }
+            let skus = SkuSet(members)
+            guard isValid(skus, for: requirements), let candidate = bestBase(for: members, skus: skus) else { continue }
+            if let current = best, !isBetter(candidate, than: current) { continue }
+            best = candidate
+        }
+        return best
+    }
+
+    /// The cheapest way to make one of the highest-priced members the base; nil if the others cannot all be attached.
+    private func bestBase(for members: [Int], skus: SkuSet) -> Candidate? {
+        let topPrice = members.map { catalog[$0].basePrice }.max()!
+        var best: Candidate?
+        for base in members where catalog[base].basePrice == topPrice {
+            var cost = catalog[base].basePrice
+            var attachable = true
+            for other in members where other != base {
+                guard let attach = catalog[other].attachPrice else { attachable = false; break }
+                cost += attach
+            }
+            guard attachable else { continue }
+            let candidate = Candidate(skus: skus, base: base, cost: cost)
+            if let current = best, !isBetter(candidate, than: current) { continue }
+            best = candidate
+        }
+        return best
+    }
+
+    private func isBetter(_ a: Candidate, than b: Candidate) -> Bool {
+        if a.cost != b.cost { return a.cost < b.cost }
+        let pa = catalog[a.base].priority, pb = catalog[b.base].priority
+        if pa != pb { return pa > pb }
+        let na = catalog.names(a.skus).joined(separator: ","), nb = catalog.names(b.skus).joined(separator: ",")
+        if catalog[a.base].name != catalog[b.base].name { return catalog[a.base].name < catalog[b.base].name }
+        return na < nb
+    }
+
+    /// Whether a license made of `skus` meets `requirements` (DOMAIN §3 validity rules).
+    public func isValid(_ skus: SkuSet, for requirements: LicenseRequirements) -> Bool {
+        let isFullSet = skus.isSubset(of: catalog.fullSkus) && !skus.isEmpty
+        let level: LicenseTier = isFullSet ? .operations : skus.positions.map { catalog[$0].tier.licenseTier }.max() ?? .none
+        if requirements.entryPointTier > level { return false }
+        for position in requirements.required.positions {
+            let sku = catalog[position]
+            if sku.tier == .operations {
+                if !skus.contains(position) { return false }
+            } else if sku.tier.licenseTier > level {
+                return false
+            }
+        }
+        for group in requirements.anyOfGroups {
+            let tiers = group.positions.map { catalog[$0].tier }
+            if isFullSet {
+                if !group.intersects(skus) && !tiers.contains(where: { $0 != .operations }) { return false }
+            } else if !tiers.contains(where: { $0 != .operations && $0.licenseTier <= level }) {
+                return false
+            }
+        }
+        return true
+    }
+}

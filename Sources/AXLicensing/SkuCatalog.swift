@@ -1,0 +1,192 @@
+import AXMetadata
+import Foundation
+
+/// Which part of the license ladder an SKU belongs to.
+public enum SkuTier: String, Sendable, Hashable, Codable {
+    /// A full application license (Finance, Supply Chain Management, …): can be a base or an attach.
+    case operations
+    /// The Operations – Activity license.
+    case activity
+    /// The Team Members license.
+    case teamMembers
+
+    /// The entry-point tier the SKU stands for.
+    public var licenseTier: LicenseTier {
+        switch self {
+        case .operations: .operations
+        case .activity: .activity
+        case .teamMembers: .teamMembers
+        }
+    }
+}
+
+/// One license SKU from the catalog (`Data/skus.json`).
+public struct Sku: Sendable, Hashable, Codable {
+    /// The canonical name used in every output (`Finance`, `SupplyChainManagement`).
+    public var name: String
+    /// The name Microsoft's price lists use.
+    public var displayName: String
+    public var tier: SkuTier
+    /// Monthly price as a base license.
+    public var basePrice: Money
+    /// Monthly price as an attach license; nil when the SKU cannot be attached.
+    public var attachPrice: Money?
+    /// Microsoft's SKU priority: higher wins ties between equally priced bases.
+    public var priority: Int
+    /// Other spellings accepted in the SKU map and purchased-license files (`Retail` for Commerce).
+    public var aliases: [String]
+
+    /// Creates an SKU.
+    public init(name: String, displayName: String, tier: SkuTier, basePrice: Money, attachPrice: Money?, priority: Int, aliases: [String] = []) {
+        self.name = name
+        self.displayName = displayName
+        self.tier = tier
+        self.basePrice = basePrice
+        self.attachPrice = attachPrice
+        self.priority = priority
+        self.aliases = aliases
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case name, displayName, tier, basePrice, attachPrice, priority, aliases
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        displayName = try container.decodeIfPresent(String.self, forKey: .displayName) ?? name
+        tier = try container.decode(SkuTier.self, forKey: .tier)
+        basePrice = try container.decode(Money.self, forKey: .basePrice)
+        attachPrice = try container.decodeIfPresent(Money.self, forKey: .attachPrice)
+        priority = try container.decode(Int.self, forKey: .priority)
+        aliases = try container.decodeIfPresent([String].self, forKey: .aliases) ?? []
+    }
+}
+
+/// A set of SKUs of one catalog, as a bit set over catalog positions.
+public struct SkuSet: Sendable, Hashable, Comparable {
+    /// Bit `i` set: the catalog's SKU `i` is in the set.
+    public var bits: UInt64
+
+    /// Creates a set from bits.
+    public init(bits: UInt64 = 0) { self.bits = bits }
+    /// Creates a set of catalog positions.
+    public init<S: Sequence<Int>>(_ positions: S) { bits = positions.reduce(0) { $0 | (1 << UInt64($1)) } }
+
+    public static let empty = SkuSet()
+    public var isEmpty: Bool { bits == 0 }
+    public func contains(_ position: Int) -> Bool { bits & (1 << UInt64(position)) != 0 }
+    public func union(_ other: SkuSet) -> SkuSet { SkuSet(bits: bits | other.bits) }
+    public func intersection(_ other: SkuSet) -> SkuSet { SkuSet(bits: bits & other.bits) }
+    public func intersects(_ other: SkuSet) -> Bool { bits & other.bits != 0 }
+    public func isSubset(of other: SkuSet) -> Bool { bits & ~other.bits == 0 }
+    public mutating func insert(_ position: Int) { bits |= 1 << UInt64(position) }
+    /// Catalog positions in the set, ascending.
+    public var positions: [Int] { (0..<64).filter { contains($0) } }
+    public static func < (lhs: SkuSet, rhs: SkuSet) -> Bool { lhs.bits < rhs.bits }
+}
+
+/// The license SKUs axlicense can recommend, with prices and priorities (DOMAIN §3).
+public struct SkuCatalog: Sendable {
+    /// Currency of every price (informational).
+    public let currency: String
+    /// SKUs in file order; positions are what `SkuSet` bits refer to.
+    public let skus: [Sku]
+    /// Position of the Team Members license.
+    public let teamMembers: Int
+    /// Position of the Activity license.
+    public let activity: Int
+    /// Every full (Operations-tier) SKU.
+    public let fullSkus: SkuSet
+    private let lookup: [String: Int]
+
+    /// Validates and indexes `skus`.
+    public init(currency: String = "USD", skus: [Sku], source: String = "<catalog>") throws(InputError) {
+        guard skus.count <= 64 else { throw .invalid(path: source, line: nil, column: nil, message: "the catalog has \(skus.count) SKUs; at most 64 are supported") }
+        var lookup: [String: Int] = [:]
+        for (position, sku) in skus.enumerated() {
+            for spelling in [sku.name, sku.displayName] + sku.aliases {
+                let key = Self.normalized(spelling)
+                guard !key.isEmpty else { continue }
+                if let other = lookup[key], other != position {
+                    throw .invalid(path: source, line: nil, column: nil, message: "SKU spelling '\(spelling)' names both \(skus[other].name) and \(sku.name)")
+                }
+                lookup[key] = position
+            }
+        }
+        func cheapest(_ tier: SkuTier) throws(InputError) -> Int {
+            let candidates = skus.indices.filter { skus[$0].tier == tier }
+            guard let best = candidates.min(by: { (skus[$0].basePrice, -skus[$0].priority) < (skus[$1].basePrice, -skus[$1].priority) }) else {
+                throw .invalid(path: source, line: nil, column: nil, message: "the catalog has no SKU of tier '\(tier.rawValue)'; it needs one to license \(tier.rawValue) users")
+            }
+            return best
+        }
+        self.currency = currency
+        self.skus = skus
+        self.lookup = lookup
+        self.teamMembers = try cheapest(.teamMembers)
+        self.activity = try cheapest(.activity)
+        self.fullSkus = SkuSet(skus.indices.filter { skus[$0].tier == .operations })
+    }
+
+    /// Loads a catalog file: `{"currency": "USD", "skus": [ … ]}`.
+    public static func load(path: String) throws(InputError) -> SkuCatalog {
+        let data = try readInputFile(path, what: "SKU catalog", flag: "--skus")
+        struct File: Decodable {
+            var currency: String?
+            var skus: [Sku]
+        }
+        let file: File
+        do {
+            file = try JSONDecoder().decode(File.self, from: data)
+        } catch {
+            throw .invalid(path: path, line: nil, column: nil, message: describe(decodingError: error))
+        }
+        return try SkuCatalog(currency: file.currency ?? "USD", skus: file.skus, source: path)
+    }
+
+    /// The position of the SKU with this name, display name or alias (case, spaces and punctuation ignored).
+    public func position(of spelling: String) -> Int? { lookup[Self.normalized(spelling)] }
+
+    /// The SKU at a position.
+    public subscript(position: Int) -> Sku { skus[position] }
+
+    /// Names of the SKUs in a set, in catalog order.
+    public func names(_ set: SkuSet) -> [String] { set.positions.map { skus[$0].name } }
+
+    static func normalized(_ spelling: String) -> String {
+        String(spelling.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(Character.init))
+    }
+}
+
+/// A short, actionable description of a JSON decoding failure: where (row, key) and what.
+func describe(decodingError error: any Error) -> String {
+    func path(_ codingPath: [any CodingKey]) -> String {
+        let text = codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+        return text.isEmpty ? "top level" : String(text.drop { $0 == "." })
+    }
+    switch error {
+    case DecodingError.dataCorrupted(let context):
+        if let underlying = context.underlyingError as NSError?, let detail = underlying.userInfo[NSDebugDescriptionErrorKey] as? String {
+            return "not valid JSON: \(detail)"
+        }
+        return context.codingPath.isEmpty ? "not valid JSON: \(context.debugDescription)" : "\(path(context.codingPath)): \(context.debugDescription)"
+    case DecodingError.keyNotFound(let key, let context):
+        return "\(path(context.codingPath)): missing field '\(key.stringValue)'"
+    case DecodingError.typeMismatch(let type, let context):
+        return "\(path(context.codingPath)): expected \(describe(type: type))"
+    case DecodingError.valueNotFound(let type, let context):
+        return "\(path(context.codingPath)): expected \(describe(type: type)), found null"
+    default:
+        return "\(error)"
+    }
+}
+
+private func describe(type: Any.Type) -> String {
+    switch type {
+    case is String.Type: "a string"
+    case is Int.Type, is Double.Type: "a number"
+    case is Bool.Type: "true or false"
+    default: type == [Any].self ? "an array" : "\(type)"
+    }
+}

@@ -1,0 +1,168 @@
+import AXMetadata
+import Foundation
+
+/// One `LicensingServicePlansPrivilege` row: a privilege, an SKU, and whether that SKU is required.
+public struct ServicePlanPrivilegeRow: Sendable, Hashable {
+    /// `PrivilegeIdentifier`: the privilege's AOT name.
+    public var privilegeIdentifier: String
+    /// `SkuName` as written.
+    public var skuName: String
+    /// `IsUnique`: true means a holder must have exactly this SKU.
+    public var isUnique: Bool
+
+    /// Creates a row.
+    public init(privilegeIdentifier: String, skuName: String, isUnique: Bool) {
+        self.privilegeIdentifier = privilegeIdentifier
+        self.skuName = skuName
+        self.isUnique = isUnique
+    }
+}
+
+/// What the SKU map asks of a holder of one privilege (DOMAIN §3).
+public struct SkuRequirement: Sendable, Hashable {
+    /// SKUs of rows with IsUnique = 1: each must be held.
+    public var required: SkuSet
+    /// All SKUs of the privilege's rows: holding any one meets the group.
+    public var anyOf: SkuSet
+
+    /// Creates a requirement.
+    public init(required: SkuSet = .empty, anyOf: SkuSet = .empty) {
+        self.required = required
+        self.anyOf = anyOf
+    }
+}
+
+/// The privilege → SKU mapping, resolved against a catalog.
+public struct SkuMap: Sendable {
+    /// Requirements by lowercased privilege name.
+    public let requirements: [String: SkuRequirement]
+    /// Warnings found in the file (unknown SKUs, duplicate rows).
+    public let diagnostics: [Diagnostic]
+
+    /// An empty map: no privilege names an SKU.
+    public static let empty = SkuMap(requirements: [:], diagnostics: [])
+
+    private init(requirements: [String: SkuRequirement], diagnostics: [Diagnostic]) {
+        self.requirements = requirements
+        self.diagnostics = diagnostics
+    }
+
+    /// Builds the map from rows; `source` names the file in diagnostics.
+    public init(rows: [ServicePlanPrivilegeRow], catalog: SkuCatalog, source: String) {
+        var requirements: [String: SkuRequirement] = [:]
+        var diagnostics: [Diagnostic] = []
+        var unknown: [String: (count: Int, firstRow: Int)] = [:]
+        var seen: [String: (isUnique: Bool, row: Int)] = [:]
+        for (index, row) in rows.enumerated() {
+            guard let position = catalog.position(of: row.skuName) else {
+                let entry = unknown[row.skuName] ?? (0, index)
+                unknown[row.skuName] = (entry.count + 1, entry.firstRow)
+                continue
+            }
+            let privilege = row.privilegeIdentifier.lowercased()
+            let key = privilege + "\u{0}" + catalog[position].name
+            if let earlier = seen[key] {
+                let detail = earlier.isUnique == row.isUnique ? "repeats row \(earlier.row)" : "repeats row \(earlier.row) with a different IsUnique; IsUnique = 1 is kept"
+                diagnostics.append(Diagnostic(.warning, .duplicateSkuRow, "row \(index) (\(row.privilegeIdentifier), \(row.skuName)) \(detail)", at: SourceLocation(file: source)))
+            }
+            seen[key] = (isUnique: (seen[key]?.isUnique ?? false) || row.isUnique, row: seen[key]?.row ?? index)
+            var requirement = requirements[privilege] ?? SkuRequirement()
+            requirement.anyOf.insert(position)
+            if row.isUnique { requirement.required.insert(position) }
+            requirements[privilege] = requirement
+        }
+        for (name, entry) in unknown.sorted(by: { $0.key < $1.key }) {
+            diagnostics.append(Diagnostic(.warning, .unknownSku, "SKU '\(name)' is not in the SKU catalog (first at row \(entry.firstRow), \(entry.count) row(s)); those rows are ignored. Add it to the catalog (--skus) or as an alias", at: SourceLocation(file: source)))
+        }
+        self.requirements = requirements
+        self.diagnostics = diagnostics
+    }
+
+    /// The requirement for a privilege (case-insensitive), if the map names it.
+    public func requirement(forPrivilege name: String) -> SkuRequirement? { requirements[name.lowercased()] }
+
+    /// Loads a `LicensingServicePlansPrivilege` JSON file: an array of rows, or an object whose single array member holds them.
+    public static func load(path: String, catalog: SkuCatalog) throws(InputError) -> SkuMap {
+        let data = try readInputFile(path, what: "SKU map (LicensingServicePlansPrivilege JSON)", flag: "--sku-map")
+        let rows: [ServicePlanPrivilegeRow]
+        do {
+            rows = try JSONDecoder().decode(RowsFile.self, from: data).rows
+        } catch {
+            throw .invalid(path: path, line: nil, column: nil, message: describe(decodingError: error))
+        }
+        return SkuMap(rows: rows, catalog: catalog, source: path)
+    }
+}
+
+/// Any JSON object key, matched case-insensitively.
+struct AnyCodingKey: CodingKey {
+    var stringValue: String
+    var intValue: Int?
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { self.stringValue = "\(intValue)"; self.intValue = intValue }
+}
+
+/// The file: `[rows]` or `{"anything": [rows]}`.
+private struct RowsFile: Decodable {
+    var rows: [ServicePlanPrivilegeRow]
+
+    init(from decoder: any Decoder) throws {
+        if let array = try? decoder.singleValueContainer(), let _ = try? array.decode([EmptyProbe].self) {
+            rows = try decoder.singleValueContainer().decode([ServicePlanPrivilegeRow].self)
+            return
+        }
+        let object: KeyedDecodingContainer<AnyCodingKey>
+        do {
+            object = try decoder.container(keyedBy: AnyCodingKey.self)
+        } catch {
+            throw DecodingError.typeMismatch([Any].self, .init(codingPath: [], debugDescription: "expected an array of rows, or an object holding one"))
+        }
+        let arrayKeys = object.allKeys.filter { (try? object.decode([EmptyProbe].self, forKey: $0)) != nil }
+        guard arrayKeys.count == 1, let key = arrayKeys.first else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "expected an array of rows, or an object with exactly one array member (found \(arrayKeys.count))"))
+        }
+        rows = try object.decode([ServicePlanPrivilegeRow].self, forKey: key)
+    }
+}
+
+/// Decodes any JSON value without looking at it, to test a value's shape.
+private struct EmptyProbe: Decodable {
+    init(from decoder: any Decoder) throws {}
+}
+
+extension ServicePlanPrivilegeRow: Decodable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: AnyCodingKey.self)
+        func key(_ name: String) -> AnyCodingKey? { container.allKeys.first { $0.stringValue.lowercased() == name.lowercased() } }
+        func string(_ name: String) throws -> String {
+            guard let found = key(name) else {
+                throw DecodingError.keyNotFound(AnyCodingKey(stringValue: name), .init(codingPath: container.codingPath, debugDescription: "missing \(name)"))
+            }
+            let value = try container.decode(String.self, forKey: found).trimmingBlanks()
+            guard !value.isEmpty else {
+                throw DecodingError.dataCorrupted(.init(codingPath: container.codingPath + [found], debugDescription: "\(name) is empty"))
+            }
+            return value
+        }
+        privilegeIdentifier = try string("PrivilegeIdentifier")
+        skuName = try string("SkuName")
+        guard let uniqueKey = key("IsUnique") else {
+            throw DecodingError.keyNotFound(AnyCodingKey(stringValue: "IsUnique"), .init(codingPath: container.codingPath, debugDescription: "missing IsUnique"))
+        }
+        let invalid = DecodingError.dataCorrupted(.init(codingPath: container.codingPath + [uniqueKey], debugDescription: "IsUnique must be 0, 1, true or false"))
+        if let flag = try? container.decode(Bool.self, forKey: uniqueKey) {
+            isUnique = flag
+        } else if let number = try? container.decode(Int.self, forKey: uniqueKey) {
+            guard number == 0 || number == 1 else { throw invalid }
+            isUnique = number == 1
+        } else if let text = try? container.decode(String.self, forKey: uniqueKey) {
+            switch text.lowercased() {
+            case "0", "false": isUnique = false
+            case "1", "true": isUnique = true
+            default: throw invalid
+            }
+        } else {
+            throw invalid
+        }
+    }
+}

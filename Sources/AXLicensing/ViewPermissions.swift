@@ -1,0 +1,79 @@
+import AXMetadata
+
+/// One row of View Permissions: an entry point (or data entity) reached through one grant path.
+public struct PermissionEntry: Sendable, Hashable {
+    /// `MenuItemDisplay`, `MenuItemAction`, `MenuItemOutput`, `ServiceOperation`, `DataEntity`, …
+    public var objectType: String
+    public var objectName: String
+    public var objectChildName: String
+    /// Allowed rights (`Read, Update`), `Read denied`, or `None`.
+    public var rights: String
+    public var access: AccessLevel
+    /// The license this grant needs: a tier name, or `Unknown` when the menu item is not in the tree.
+    public var license: String
+    /// The granting privilege.
+    public var privilege: String
+    /// The granting privilege's SKU-map requirement, in words (`Finance (required)`, `any of Finance, Commerce`).
+    public var privilegeSkus: String
+    /// Role > sub-role > duty > privilege.
+    public var path: [GrantPathStep]
+}
+
+/// View Permissions for one role, duty or privilege: a header and every reachable entry point.
+public struct PermissionsView: Sendable {
+    public var type: SecurableObjectType
+    public var name: String
+    public var label: String
+    public var origin: ModelOrigin
+    /// The highest entry-point license over everything reachable.
+    public var entryPointLicense: LicenseTier
+    public var requirements: LicenseRequirements
+    /// What a user holding only this object needs.
+    public var license: LicenseChoice
+    public var entries: [PermissionEntry]
+}
+
+extension LicensingEngine {
+    /// View Permissions for `object`.
+    public func permissions(of object: SecurableObject) -> PermissionsView {
+        let (type, name, label, origin) = describe(object)
+        let requirements = requirements(of: object)
+        var entries: [PermissionEntry] = []
+        for (path, privilege) in graph.grantPaths(from: object) {
+            let definition = graph.privileges[privilege]
+            let skus = describeSkus(privilegeSkuRequirements[privilege])
+            for (index, entryPoint) in definition.entryPoints.enumerated() {
+                let license = entryPointLicense(privilege: privilege, entryPoint: index)
+                entries.append(PermissionEntry(
+                    objectType: entryPoint.objectType.description, objectName: entryPoint.objectName,
+                    objectChildName: entryPoint.objectChildName, rights: Self.describeRights(entryPoint.grant),
+                    access: license.access, license: license.name, privilege: definition.name, privilegeSkus: skus, path: path))
+            }
+            for permission in definition.dataEntityPermissions {
+                entries.append(PermissionEntry(
+                    objectType: "DataEntity", objectName: permission.name, objectChildName: "",
+                    rights: Self.describeRights(permission.grant), access: permission.grant.accessLevel,
+                    license: LicenseTier.none.name, privilege: definition.name, privilegeSkus: skus, path: path))
+            }
+        }
+        return PermissionsView(
+            type: type, name: name, label: label, origin: origin, entryPointLicense: requirements.entryPointTier,
+            requirements: requirements, license: optimizer.cheapestLicense(for: requirements), entries: entries)
+    }
+
+    /// `Finance (required); any of Finance, Commerce`, or empty when the map does not name the privilege.
+    public func describeSkus(_ requirement: SkuRequirement?) -> String {
+        guard let requirement else { return "" }
+        var parts: [String] = []
+        if !requirement.required.isEmpty { parts.append(catalog.names(requirement.required).map { "\($0) (required)" }.joined(separator: ", ")) }
+        let optional = requirement.anyOf.intersection(SkuSet(bits: ~requirement.required.bits))
+        if !optional.isEmpty { parts.append("any of " + catalog.names(requirement.anyOf).joined(separator: ", ")) }
+        return parts.joined(separator: "; ")
+    }
+
+    static func describeRights(_ grant: AccessGrant) -> String {
+        if grant[.read] == .deny { return "Read denied" }
+        let allowed = grant.allowedRights
+        return allowed.isEmpty ? "None" : allowed.map(\.rawValue).joined(separator: ", ")
+    }
+}

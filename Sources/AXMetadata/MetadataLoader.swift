@@ -1,0 +1,170 @@
+import Foundation
+
+/// One object read from the tree, with the file it came from (for ordering and messages).
+public struct LoadedObject: Sendable {
+    public var object: AOTObject
+    public var file: String
+}
+
+/// What reading a metadata folder produced: objects in sorted path order, and every problem found.
+public struct MetadataSnapshot: Sendable {
+    /// The objects, in sorted file-path order (the order that decides duplicate conflicts).
+    public var objects: [LoadedObject]
+    /// Problems found while reading, unsorted.
+    public var diagnostics: [Diagnostic]
+    /// How many XML files were read.
+    public var fileCount: Int
+}
+
+/// Finds and parses every security and menu-item file under a folder.
+///
+/// The folder may be a whole PackagesLocalDirectory, one package, one model, or a folder of `Ax*` folders.
+public struct MetadataLoader: Sendable {
+    /// Folders never searched: build output and compiled metadata inside packages.
+    public static let skippedFolders: Set<String> = ["bin", "xppmetadata", "descriptor", "reports", "resources", "node_modules"]
+
+    /// How many files are parsed at once; defaults to the number of active cores.
+    public var concurrency: Int
+
+    /// Creates a loader.
+    public init(concurrency: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        self.concurrency = max(1, concurrency)
+    }
+
+    /// A file to parse, with what its place in the tree says about it.
+    struct FileTask: Sendable {
+        var path: String
+        var type: AOTObjectType
+        var origin: ModelOrigin
+    }
+
+    /// Reads the tree at `root`. Throws only when `root` itself cannot be read; problems inside are diagnostics.
+    public func load(root: String) throws(MetadataLoadError) -> MetadataSnapshot {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory) else {
+            throw .missingFolder(root)
+        }
+        guard isDirectory.boolValue else { throw .notAFolder(root) }
+        var diagnostics: [Diagnostic] = []
+        var tasks: [FileTask] = []
+        var visited: Set<String> = []
+        collectFiles(in: root, into: &tasks, diagnostics: &diagnostics, visited: &visited)
+        tasks.sort { $0.path < $1.path }
+
+        let outcomes = parseAll(tasks)
+        var objects: [LoadedObject] = []
+        objects.reserveCapacity(outcomes.count)
+        for (task, outcome) in zip(tasks, outcomes) {
+            diagnostics += outcome.diagnostics
+            if let object = outcome.object { objects.append(LoadedObject(object: object, file: task.path)) }
+        }
+        return MetadataSnapshot(objects: objects, diagnostics: diagnostics, fileCount: tasks.count)
+    }
+
+    private func collectFiles(in folder: String, into tasks: inout [FileTask], diagnostics: inout [Diagnostic], visited: inout Set<String>) {
+        guard let real = realpath(folder, nil) else {
+            diagnostics.append(Diagnostic(.error, .unreadableFile, "folder cannot be read: \(String(cString: strerror(errno)))", at: SourceLocation(file: folder)))
+            return
+        }
+        let canonical = String(cString: real)
+        free(real)
+        guard visited.insert(canonical).inserted else { return }  // symlink loop or second link to the same folder
+
+        let entries: [String]
+        do {
+            entries = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        } catch {
+            diagnostics.append(Diagnostic(.error, .unreadableFile, "folder cannot be read: \(error.localizedDescription)", at: SourceLocation(file: folder)))
+            return
+        }
+        for entry in entries where !entry.hasPrefix(".") {
+            let path = folder.hasSuffix("/") ? folder + entry : folder + "/" + entry
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
+            if let type = AOTObjectType(folderName: entry) {
+                let origin = Self.origin(ofTypeFolder: path)
+                let files: [String]
+                do {
+                    files = try FileManager.default.contentsOfDirectory(atPath: path)
+                } catch {
+                    diagnostics.append(Diagnostic(.error, .unreadableFile, "folder cannot be read: \(error.localizedDescription)", at: SourceLocation(file: path)))
+                    continue
+                }
+                for file in files where file.lowercased().hasSuffix(".xml") && !file.hasPrefix(".") {
+                    tasks.append(FileTask(path: path + "/" + file, type: type, origin: origin))
+                }
+            } else if !Self.skippedFolders.contains(entry.lowercased()) {
+                collectFiles(in: path, into: &tasks, diagnostics: &diagnostics, visited: &visited)
+            }
+        }
+    }
+
+    /// The model is the parent of the `Ax*` folder; the package is the model's parent.
+    static func origin(ofTypeFolder path: String) -> ModelOrigin {
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.pathComponents
+        let model = absolute.count >= 2 ? absolute[absolute.count - 2] : ""
+        let package = absolute.count >= 3 ? absolute[absolute.count - 3] : model
+        return ModelOrigin(package: package == "/" ? model : package, model: model)
+    }
+
+    private func parseAll(_ tasks: [FileTask]) -> [AOTFileParser.Output] {
+        _ = StreamingXMLReader.initializeLibrary
+        let slots = ResultSlots<AOTFileParser.Output>(count: tasks.count)
+        let workers = min(concurrency, max(1, tasks.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var index = worker
+            while index < tasks.count {
+                slots[index] = Self.parseFile(tasks[index])
+                index += workers
+            }
+        }
+        return slots.values
+    }
+
+    static func parseFile(_ task: FileTask) -> AOTFileParser.Output {
+        let location = SourceLocation(file: task.path)
+        guard let data = FileManager.default.contents(atPath: task.path) else {
+            return .init(object: nil, diagnostics: [Diagnostic(.error, .unreadableFile, "file cannot be read", at: location)])
+        }
+        let result = data.withUnsafeBytes { bytes in
+            Result { () throws(XMLSyntaxError) in
+                try AOTFileParser.parse(bytes, file: task.path, type: task.type, origin: task.origin)
+            }
+        }
+        switch result {
+        case .success(let output):
+            return output
+        case .failure(let error):
+            let at = SourceLocation(file: task.path, line: error.line, column: error.column)
+            return .init(object: nil, diagnostics: [Diagnostic(.error, .malformedFile, "not well-formed XML: \(error.message)", at: at)])
+        }
+    }
+}
+
+/// A fixed array of results that parallel workers fill, each slot written by exactly one worker.
+private final class ResultSlots<Value: Sendable>: @unchecked Sendable {
+    private var storage: [Value?]
+    private let lock = NSLock()
+
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+
+    subscript(index: Int) -> Value? {
+        get { lock.withLock { storage[index] } }
+        set { lock.withLock { storage[index] = newValue } }
+    }
+
+    var values: [Value] { lock.withLock { storage.map { $0! } } }
+}
+
+/// Why a metadata folder could not be read at all.
+public enum MetadataLoadError: Error, Sendable, Equatable, CustomStringConvertible {
+    case missingFolder(String)
+    case notAFolder(String)
+
+    public var description: String {
+        switch self {
+        case .missingFolder(let path): "metadata folder '\(path)' does not exist"
+        case .notAFolder(let path): "metadata path '\(path)' is not a folder"
+        }
+    }
+}

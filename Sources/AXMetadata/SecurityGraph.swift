@@ -1,0 +1,264 @@
+/// The security model with extensions merged and every reference resolved to an index.
+///
+/// Built once from a `MetadataSnapshot`; all lookups are case-insensitive, and all output keeps the
+/// spelling of the defining file. Dangling references, duplicates and sub-role cycles become diagnostics.
+public struct SecurityGraph: Sendable {
+    /// Roles sorted by name (case-insensitive), extensions merged into `contents`.
+    public let roles: [SecurityRole]
+    /// Duties sorted by name, extensions merged into `privileges`.
+    public let duties: [SecurityDuty]
+    /// Privileges sorted by name.
+    public let privileges: [SecurityPrivilege]
+    /// Menu items of all three kinds, sorted by kind then name.
+    public let menuItems: [MenuItem]
+
+    /// A role's resolved contents: indexes into `duties`, `privileges` and `roles`.
+    public struct RoleLinks: Sendable, Hashable {
+        public var duties: [Int]
+        public var privileges: [Int]
+        /// Sub-roles, without the edges that would close a cycle.
+        public var subRoles: [Int]
+    }
+
+    /// Resolved contents per role, parallel to `roles`.
+    public let roleLinks: [RoleLinks]
+    /// Resolved privileges per duty, parallel to `duties`.
+    public let dutyPrivileges: [[Int]]
+    /// Per privilege, per entry point: the menu item it opens, or nil (not a menu item, or not in the tree).
+    public let entryPointMenuItems: [[Int?]]
+    /// Every privilege a role grants through its duties, privileges and sub-roles, sorted and unique.
+    public let roleEffectivePrivileges: [[Int]]
+    /// Problems found while resolving, sorted for output.
+    public let diagnostics: [Diagnostic]
+
+    private let roleIndex: [String: Int]
+    private let dutyIndex: [String: Int]
+    private let privilegeIndex: [String: Int]
+    private let menuItemIndex: [MenuItemKind: [String: Int]]
+
+    /// Resolves `snapshot`. Its diagnostics are carried over, and resolution problems added.
+    public init(_ snapshot: MetadataSnapshot) {
+        var diagnostics = snapshot.diagnostics
+        var roles: [SecurityRole] = [], duties: [SecurityDuty] = [], privileges: [SecurityPrivilege] = [], menuItems: [MenuItem] = []
+        var roleExtensions: [RoleExtension] = [], dutyExtensions: [DutyExtension] = []
+        var firstDefinition: [String: SourceLocation] = [:]
+
+        func isFirst(_ key: String, _ kind: String, _ name: String, _ location: SourceLocation) -> Bool {
+            if let first = firstDefinition[key] {
+                diagnostics.append(Diagnostic(.warning, .duplicateDefinition, "\(kind) '\(name)' is also defined in \(first.file); the first definition (sorted path order) wins, this one is ignored", at: location))
+                return false
+            }
+            firstDefinition[key] = location
+            return true
+        }
+
+        for loaded in snapshot.objects {
+            switch loaded.object {
+            case .role(let role):
+                if isFirst("role:" + role.name.lowercased(), "role", role.name, role.location) { roles.append(role) }
+            case .duty(let duty):
+                if isFirst("duty:" + duty.name.lowercased(), "duty", duty.name, duty.location) { duties.append(duty) }
+            case .privilege(let privilege):
+                if isFirst("privilege:" + privilege.name.lowercased(), "privilege", privilege.name, privilege.location) { privileges.append(privilege) }
+            case .menuItem(let item):
+                if isFirst("menuitem\(item.kind.rawValue):" + item.name.lowercased(), "menu item \(item.kind.rawValue.lowercased())", item.name, item.location) { menuItems.append(item) }
+            case .roleExtension(let ext):
+                if isFirst("roleext:" + ext.name.lowercased(), "role extension", ext.name, ext.location) { roleExtensions.append(ext) }
+            case .dutyExtension(let ext):
+                if isFirst("dutyext:" + ext.name.lowercased(), "duty extension", ext.name, ext.location) { dutyExtensions.append(ext) }
+            }
+        }
+
+        let byName: (String, String) -> Bool = { a, b in
+            let la = a.lowercased(), lb = b.lowercased()
+            return la != lb ? la < lb : a < b
+        }
+        roles.sort { byName($0.name, $1.name) }
+        duties.sort { byName($0.name, $1.name) }
+        privileges.sort { byName($0.name, $1.name) }
+        menuItems.sort { $0.kind.rawValue != $1.kind.rawValue ? $0.kind.rawValue < $1.kind.rawValue : byName($0.name, $1.name) }
+
+        func index(_ names: [String]) -> [String: Int] {
+            var result: [String: Int] = [:]
+            for (offset, name) in names.enumerated() { result[name.lowercased()] = offset }
+            return result
+        }
+        let roleIndex = index(roles.map(\.name))
+        let dutyIndex = index(duties.map(\.name))
+        let privilegeIndex = index(privileges.map(\.name))
+        var menuItemIndex: [MenuItemKind: [String: Int]] = [:]
+        for (offset, item) in menuItems.enumerated() { menuItemIndex[item.kind, default: [:]][item.name.lowercased()] = offset }
+
+        // Extensions add to their base objects.
+        for ext in roleExtensions {
+            if let base = roleIndex[ext.baseName.lowercased()] {
+                roles[base].contents.append(ext.contents)
+            } else {
+                diagnostics.append(Diagnostic(.warning, .danglingReference, "role extension '\(ext.name)' extends role '\(ext.baseName)', which is not in the tree; extension ignored", at: ext.location))
+            }
+        }
+        for ext in dutyExtensions {
+            if let base = dutyIndex[ext.baseName.lowercased()] {
+                duties[base].privileges += ext.privileges
+            } else {
+                diagnostics.append(Diagnostic(.warning, .danglingReference, "duty extension '\(ext.name)' extends duty '\(ext.baseName)', which is not in the tree; extension ignored", at: ext.location))
+            }
+        }
+
+        func resolve(_ references: [ObjectReference], in table: [String: Int], kind: String, from owner: String) -> [Int] {
+            var result: [Int] = []
+            for reference in references {
+                if let found = table[reference.name.lowercased()] {
+                    if !result.contains(found) { result.append(found) }
+                } else {
+                    diagnostics.append(Diagnostic(.warning, .danglingReference, "\(owner) references \(kind) '\(reference.name)', which is not in the tree; it grants nothing here", at: reference.location))
+                }
+            }
+            return result
+        }
+
+        var roleLinks = roles.map { role in
+            RoleLinks(
+                duties: resolve(role.contents.duties, in: dutyIndex, kind: "duty", from: "role '\(role.name)'"),
+                privileges: resolve(role.contents.privileges, in: privilegeIndex, kind: "privilege", from: "role '\(role.name)'"),
+                subRoles: resolve(role.contents.subRoles, in: roleIndex, kind: "role", from: "role '\(role.name)'"))
+        }
+        let dutyPrivileges = duties.map { resolve($0.privileges, in: privilegeIndex, kind: "privilege", from: "duty '\($0.name)'") }
+
+        var entryPointMenuItems: [[Int?]] = []
+        entryPointMenuItems.reserveCapacity(privileges.count)
+        for privilege in privileges {
+            entryPointMenuItems.append(privilege.entryPoints.map { entryPoint in
+                guard let kind = entryPoint.objectType.menuItemKind else { return nil }
+                if let found = menuItemIndex[kind]?[entryPoint.objectName.lowercased()] { return found }
+                diagnostics.append(Diagnostic(.warning, .unknownEntryPointLicense, "privilege '\(privilege.name)' grants \(entryPoint.objectType) '\(entryPoint.objectName)', which is not in the tree; license unknown, counted as none", at: entryPoint.location))
+                return nil
+            })
+        }
+
+        for item in menuItems {
+            for (property, value) in [("ViewUserLicense", item.viewLicense), ("MaintainUserLicense", item.maintainLicense)] {
+                switch value.kind {
+                case .current: break
+                case .legacy:
+                    diagnostics.append(Diagnostic(.warning, .legacyLicenseValue, "menu item '\(item.name)' has legacy \(property) '\(value.raw)'; counted as \(value.tier.name)", at: item.location))
+                case .unknown:
+                    diagnostics.append(Diagnostic(.warning, .unknownLicenseValue, "menu item '\(item.name)' has \(property) '\(value.raw)', which is not a UserLicenseType value; counted as None", at: item.location))
+                }
+            }
+        }
+
+        // Break sub-role cycles: depth-first, dropping each edge that leads back to a role on the current path.
+        var state = [UInt8](repeating: 0, count: roles.count)  // 0 new, 1 on path, 2 done
+        var path: [Int] = []
+        func visit(_ role: Int) {
+            state[role] = 1
+            path.append(role)
+            var kept: [Int] = []
+            for sub in roleLinks[role].subRoles {
+                if state[sub] == 1 {
+                    let start = path.firstIndex(of: sub)!
+                    let cycle = (path[start...] + [sub]).map { roles[$0].name }.joined(separator: " > ")
+                    diagnostics.append(Diagnostic(.warning, .subRoleCycle, "sub-role cycle \(cycle); the sub-role link from '\(roles[role].name)' to '\(roles[sub].name)' is ignored", at: roles[role].contents.subRoles.first { $0.name.lowercased() == roles[sub].name.lowercased() }?.location ?? roles[role].location))
+                    continue
+                }
+                kept.append(sub)
+                if state[sub] == 0 { visit(sub) }
+            }
+            roleLinks[role].subRoles = kept
+            path.removeLast()
+            state[role] = 2
+        }
+        for role in roles.indices where state[role] == 0 { visit(role) }
+
+        var effective = [[Int]?](repeating: nil, count: roles.count)
+        func effectivePrivileges(_ role: Int) -> [Int] {
+            if let known = effective[role] { return known }
+            var set = Set(roleLinks[role].privileges)
+            for duty in roleLinks[role].duties { set.formUnion(dutyPrivileges[duty]) }
+            for sub in roleLinks[role].subRoles { set.formUnion(effectivePrivileges(sub)) }
+            let result = set.sorted()
+            effective[role] = result
+            return result
+        }
+        self.roleEffectivePrivileges = roles.indices.map(effectivePrivileges)
+
+        self.roles = roles
+        self.duties = duties
+        self.privileges = privileges
+        self.menuItems = menuItems
+        self.roleLinks = roleLinks
+        self.dutyPrivileges = dutyPrivileges
+        self.entryPointMenuItems = entryPointMenuItems
+        self.diagnostics = diagnostics.sortedForOutput()
+        self.roleIndex = roleIndex
+        self.dutyIndex = dutyIndex
+        self.privilegeIndex = privilegeIndex
+        self.menuItemIndex = menuItemIndex
+    }
+
+    /// The role with this name (case-insensitive).
+    public func role(named name: String) -> Int? { roleIndex[name.lowercased()] }
+    /// The duty with this name (case-insensitive).
+    public func duty(named name: String) -> Int? { dutyIndex[name.lowercased()] }
+    /// The privilege with this name (case-insensitive).
+    public func privilege(named name: String) -> Int? { privilegeIndex[name.lowercased()] }
+    /// The menu item of this kind and name (case-insensitive).
+    public func menuItem(_ kind: MenuItemKind, named name: String) -> Int? { menuItemIndex[kind]?[name.lowercased()] }
+
+    /// True when reading the tree hit errors (malformed or unreadable files): results may be missing objects.
+    public var isIncomplete: Bool { diagnostics.containsErrors }
+}
+
+/// A securable object that View Permissions and the licensing engine can be asked about.
+public enum SecurableObject: Sendable, Hashable {
+    case role(Int)
+    case duty(Int)
+    case privilege(Int)
+}
+
+/// One step on the path that grants a privilege: role > sub-role > duty > privilege.
+public struct GrantPathStep: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// `Role`, `Duty` or `Privilege`.
+    public var kind: String
+    /// The object's name as defined.
+    public var name: String
+
+    public var description: String { name }
+}
+
+extension SecurityGraph {
+    /// Every privilege `object` reaches, with each distinct path that grants it, in a stable order.
+    public func grantPaths(from object: SecurableObject) -> [(path: [GrantPathStep], privilege: Int)] {
+        var result: [(path: [GrantPathStep], privilege: Int)] = []
+        func walkRole(_ role: Int, _ prefix: [GrantPathStep], _ seen: Set<Int>) {
+            let path = prefix + [GrantPathStep(kind: "Role", name: roles[role].name)]
+            for privilege in roleLinks[role].privileges {
+                result.append((path + [GrantPathStep(kind: "Privilege", name: privileges[privilege].name)], privilege))
+            }
+            for duty in roleLinks[role].duties { walkDuty(duty, path) }
+            for sub in roleLinks[role].subRoles where !seen.contains(sub) { walkRole(sub, path, seen.union([sub])) }
+        }
+        func walkDuty(_ duty: Int, _ prefix: [GrantPathStep]) {
+            let path = prefix + [GrantPathStep(kind: "Duty", name: duties[duty].name)]
+            for privilege in dutyPrivileges[duty] {
+                result.append((path + [GrantPathStep(kind: "Privilege", name: privileges[privilege].name)], privilege))
+            }
+        }
+        switch object {
+        case .role(let role): walkRole(role, [], [role])
+        case .duty(let duty): walkDuty(duty, [])
+        case .privilege(let privilege): result.append(([GrantPathStep(kind: "Privilege", name: privileges[privilege].name)], privilege))
+        }
+        return result
+    }
+
+    /// Every privilege `object` grants, sorted and unique.
+    public func effectivePrivileges(of object: SecurableObject) -> [Int] {
+        switch object {
+        case .role(let role): roleEffectivePrivileges[role]
+        case .duty(let duty): Array(Set(dutyPrivileges[duty])).sorted()
+        case .privilege(let privilege): [privilege]
+        }
+    }
+}
