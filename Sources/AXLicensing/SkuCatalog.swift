@@ -131,7 +131,20 @@ public struct SkuCatalog: Sendable {
 
     /// Loads a catalog file: `{"currency": "USD", "skus": [ … ]}`.
     public static func load(path: String) throws(InputError) -> SkuCatalog {
-        let data = try readInputFile(path, what: "SKU catalog", flag: "--skus")
+        try decode(readInputFile(path, what: "SKU catalog", flag: "--skus"), source: path)
+    }
+
+    /// The catalog shipped with axlicense (`Data/skus.json`).
+    public static func builtIn() -> SkuCatalog {
+        do {
+            return try decode(Data(defaultSkuCatalogJSON.utf8), source: "<built-in Data/skus.json>")
+        } catch {
+            preconditionFailure("the built-in SKU catalog is invalid: \(error)")  // pinned by a test
+        }
+    }
+
+    /// Decodes catalog JSON; `source` names it in errors.
+    public static func decode(_ data: Data, source: String) throws(InputError) -> SkuCatalog {
         struct File: Decodable {
             var currency: String?
             var skus: [Sku]
@@ -140,9 +153,9 @@ public struct SkuCatalog: Sendable {
         do {
             file = try JSONDecoder().decode(File.self, from: data)
         } catch {
-            throw .invalid(path: path, line: nil, column: nil, message: describe(decodingError: error))
+            throw .invalid(path: source, line: nil, column: nil, message: describe(decodingError: error))
         }
-        return try SkuCatalog(currency: file.currency ?? "USD", skus: file.skus, source: path)
+        return try SkuCatalog(currency: file.currency ?? "USD", skus: file.skus, source: source)
     }
 
     /// The position of the SKU with this name, display name or alias (case, spaces and punctuation ignored).

@@ -55,7 +55,7 @@ public struct SkuMap: Sendable {
         var seen: [String: (isUnique: Bool, row: Int)] = [:]
         for (index, row) in rows.enumerated() {
             guard let position = catalog.position(of: row.skuName) else {
-                let entry = unknown[row.skuName] ?? (0, index)
+                let entry = unknown[row.skuName] ?? (0, index + 1)
                 unknown[row.skuName] = (entry.count + 1, entry.firstRow)
                 continue
             }
@@ -63,9 +63,9 @@ public struct SkuMap: Sendable {
             let key = privilege + "\u{0}" + catalog[position].name
             if let earlier = seen[key] {
                 let detail = earlier.isUnique == row.isUnique ? "repeats row \(earlier.row)" : "repeats row \(earlier.row) with a different IsUnique; IsUnique = 1 is kept"
-                diagnostics.append(Diagnostic(.warning, .duplicateSkuRow, "row \(index) (\(row.privilegeIdentifier), \(row.skuName)) \(detail)", at: SourceLocation(file: source)))
+                diagnostics.append(Diagnostic(.warning, .duplicateSkuRow, "row \(index + 1) (\(row.privilegeIdentifier), \(row.skuName)) \(detail)", at: SourceLocation(file: source)))
             }
-            seen[key] = (isUnique: (seen[key]?.isUnique ?? false) || row.isUnique, row: seen[key]?.row ?? index)
+            seen[key] = (isUnique: (seen[key]?.isUnique ?? false) || row.isUnique, row: seen[key]?.row ?? index + 1)
             var requirement = requirements[privilege] ?? SkuRequirement()
             requirement.anyOf.insert(position)
             if row.isUnique { requirement.required.insert(position) }

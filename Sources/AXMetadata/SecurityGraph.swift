@@ -16,7 +16,7 @@ public struct SecurityGraph: Sendable {
     public struct RoleLinks: Sendable, Hashable {
         public var duties: [Int]
         public var privileges: [Int]
-        /// Sub-roles, without the edges that would close a cycle.
+        /// Sub-roles, cycles included (they are reported as diagnostics).
         public var subRoles: [Int]
     }
 
@@ -117,7 +117,7 @@ public struct SecurityGraph: Sendable {
             return result
         }
 
-        var roleLinks = roles.map { role in
+        let roleLinks = roles.map { role in
             RoleLinks(
                 duties: resolve(role.contents.duties, in: dutyIndex, kind: "duty", from: "role '\(role.name)'"),
                 privileges: resolve(role.contents.privileges, in: privilegeIndex, kind: "privilege", from: "role '\(role.name)'"),
@@ -148,40 +148,44 @@ public struct SecurityGraph: Sendable {
             }
         }
 
-        // Break sub-role cycles: depth-first, dropping each edge that leads back to a role on the current path.
-        var state = [UInt8](repeating: 0, count: roles.count)  // 0 new, 1 on path, 2 done
+        // Report each sub-role cycle once (depth-first, one report per edge that closes a cycle). Edges are kept:
+        // a role in a cycle grants everything reachable from it, so results do not depend on traversal order.
+        var state = [UInt8](repeating: 0, count: roles.count)  // 0 new, 1 on the current path, 2 done
         var path: [Int] = []
         func visit(_ role: Int) {
             state[role] = 1
             path.append(role)
-            var kept: [Int] = []
             for sub in roleLinks[role].subRoles {
                 if state[sub] == 1 {
                     let start = path.firstIndex(of: sub)!
                     let cycle = (path[start...] + [sub]).map { roles[$0].name }.joined(separator: " > ")
-                    diagnostics.append(Diagnostic(.warning, .subRoleCycle, "sub-role cycle \(cycle); the sub-role link from '\(roles[role].name)' to '\(roles[sub].name)' is ignored", at: roles[role].contents.subRoles.first { $0.name.lowercased() == roles[sub].name.lowercased() }?.location ?? roles[role].location))
-                    continue
+                    let location = roles[role].contents.subRoles.first { $0.name.lowercased() == roles[sub].name.lowercased() }?.location ?? roles[role].location
+                    diagnostics.append(Diagnostic(.warning, .subRoleCycle, "sub-role cycle \(cycle); each role in it grants the privileges of all of them", at: location))
+                } else if state[sub] == 0 {
+                    visit(sub)
                 }
-                kept.append(sub)
-                if state[sub] == 0 { visit(sub) }
             }
-            roleLinks[role].subRoles = kept
             path.removeLast()
             state[role] = 2
         }
         for role in roles.indices where state[role] == 0 { visit(role) }
 
-        var effective = [[Int]?](repeating: nil, count: roles.count)
-        func effectivePrivileges(_ role: Int) -> [Int] {
-            if let known = effective[role] { return known }
-            var set = Set(roleLinks[role].privileges)
-            for duty in roleLinks[role].duties { set.formUnion(dutyPrivileges[duty]) }
-            for sub in roleLinks[role].subRoles { set.formUnion(effectivePrivileges(sub)) }
-            let result = set.sorted()
-            effective[role] = result
-            return result
+        // Effective privileges: the direct and duty privileges of every role reachable through sub-roles.
+        let directPrivileges: [Set<Int>] = roleLinks.map { links in
+            var set = Set(links.privileges)
+            for duty in links.duties { set.formUnion(dutyPrivileges[duty]) }
+            return set
         }
-        self.roleEffectivePrivileges = roles.indices.map(effectivePrivileges)
+        self.roleEffectivePrivileges = roles.indices.map { start in
+            var seen: Set<Int> = [start]
+            var stack = [start]
+            var privileges = Set<Int>()
+            while let role = stack.popLast() {
+                privileges.formUnion(directPrivileges[role])
+                for sub in roleLinks[role].subRoles where seen.insert(sub).inserted { stack.append(sub) }
+            }
+            return privileges.sorted()
+        }
 
         self.roles = roles
         self.duties = duties

@@ -1,0 +1,93 @@
+// Generated from Data/skus.json by Scripts/embed-catalog.sh; a test checks the two stay identical.
+// Edit Data/skus.json, then run the script.
+
+/// The default SKU catalog, byte-for-byte `Data/skus.json`, so the tool works without the repository beside it.
+public let defaultSkuCatalogJSON = #"""
+{
+  "currency": "USD",
+  "note": "Monthly list prices per user as published by Microsoft partners; not verified against a Microsoft price list. Edit freely, or pass another file with --skus.",
+  "skus": [
+    {
+      "name": "SupplyChainManagementPremium",
+      "displayName": "Dynamics 365 Supply Chain Management Premium",
+      "tier": "operations",
+      "basePrice": 300,
+      "attachPrice": null,
+      "priority": 100,
+      "aliases": ["SCM Premium", "D365_SCM_Premium"]
+    },
+    {
+      "name": "FinancePremium",
+      "displayName": "Dynamics 365 Finance Premium",
+      "tier": "operations",
+      "basePrice": 300,
+      "attachPrice": null,
+      "priority": 90,
+      "aliases": ["D365_Finance_Premium"]
+    },
+    {
+      "name": "SupplyChainManagement",
+      "displayName": "Dynamics 365 Supply Chain Management",
+      "tier": "operations",
+      "basePrice": 180,
+      "attachPrice": 30,
+      "priority": 80,
+      "aliases": ["SCM", "D365_SCM", "SupplyChain", "Operations Supply Chain Management"]
+    },
+    {
+      "name": "Finance",
+      "displayName": "Dynamics 365 Finance",
+      "tier": "operations",
+      "basePrice": 180,
+      "attachPrice": 30,
+      "priority": 70,
+      "aliases": ["D365_Finance", "FIN"]
+    },
+    {
+      "name": "Commerce",
+      "displayName": "Dynamics 365 Commerce",
+      "tier": "operations",
+      "basePrice": 180,
+      "attachPrice": 30,
+      "priority": 60,
+      "aliases": ["Retail", "D365_Commerce"]
+    },
+    {
+      "name": "ProjectOperations",
+      "displayName": "Dynamics 365 Project Operations",
+      "tier": "operations",
+      "basePrice": 120,
+      "attachPrice": 30,
+      "priority": 50,
+      "aliases": ["ProjectOps", "PSA", "ProjectServiceAutomation"]
+    },
+    {
+      "name": "HumanResources",
+      "displayName": "Dynamics 365 Human Resources",
+      "tier": "operations",
+      "basePrice": 120,
+      "attachPrice": 30,
+      "priority": 40,
+      "aliases": ["Talent", "HR", "D365_HR"]
+    },
+    {
+      "name": "Activity",
+      "displayName": "Dynamics 365 Operations – Activity",
+      "tier": "activity",
+      "basePrice": 50,
+      "attachPrice": null,
+      "priority": 30,
+      "aliases": ["Operations – Activity", "Operations - Activity", "OperationsActivity", "D365_Operations_Activity"]
+    },
+    {
+      "name": "TeamMembers",
+      "displayName": "Dynamics 365 Team Members",
+      "tier": "teamMembers",
+      "basePrice": 8,
+      "attachPrice": null,
+      "priority": 20,
+      "aliases": ["TeamMember", "D365_TeamMembers", "Universal"]
+    }
+  ]
+}
+"""#

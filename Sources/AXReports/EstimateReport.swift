@@ -1,0 +1,104 @@
+import AXLicensing
+import AXMetadata
+
+/// The User License Estimator report: one row per user, then totals.
+public struct EstimateReport: Sendable {
+    public var estimate: LicenseEstimate
+    /// False when metadata errors were skipped with `--keep-going`.
+    public var isComplete: Bool
+
+    /// Creates the report.
+    public init(estimate: LicenseEstimate, isComplete: Bool) {
+        self.estimate = estimate
+        self.isComplete = isComplete
+    }
+
+    /// The per-user table.
+    public var usersTable: TextTable {
+        TextTable(
+            title: "User License Estimator",
+            header: ["User", "Enabled", "Roles", "Entry-point license", "License tier", "Base", "Attach", "Monthly cost"],
+            rows: estimate.users.map { row in
+                [row.user.userId, row.user.isEnabled ? "Yes" : "No", row.roles.joined(separator: ", "),
+                 row.entryPointLicense.name, row.license.tier.name, row.license.base ?? "", row.license.attach.joined(separator: ", "),
+                 row.license.monthlyCost.description]
+            },
+            numericColumns: [7])
+    }
+
+    /// Users per tier.
+    public var tiersTable: TextTable {
+        TextTable(title: "Users per license tier", header: ["License tier", "Users"],
+                  rows: LicenseTier.allCases.map { [$0.name, "\(estimate.summary.tiers[$0] ?? 0)"] }, numericColumns: [1])
+    }
+
+    /// Licenses per SKU (rows with no license left out).
+    public var skusTable: TextTable {
+        TextTable(title: "Licenses per SKU", header: ["SKU", "Base", "Attach"],
+                  rows: estimate.summary.skus.filter { $0.count.base + $0.count.attach > 0 }.map { [$0.name, "\($0.count.base)", "\($0.count.attach)"] },
+                  numericColumns: [1, 2])
+    }
+
+    /// Renders the report.
+    public func render(_ format: OutputFormat) -> String {
+        switch format {
+        case .table:
+            var parts = [usersTable.renderText(), tiersTable.renderText(), skusTable.renderText()]
+            parts.append("Total monthly cost: \(estimate.summary.monthlyCost)\n\(countsLine(estimate.diagnostics))\n")
+            if !isComplete { parts.append(incompleteNote + "\n") }
+            return parts.joined(separator: "\n")
+        case .markdown:
+            var parts = [usersTable.renderMarkdown(), tiersTable.renderMarkdown(), skusTable.renderMarkdown()]
+            parts.append("**Total monthly cost:** \(estimate.summary.monthlyCost)\n\n\(countsLine(estimate.diagnostics))\n")
+            if !isComplete { parts.append("> " + incompleteNote + "\n") }
+            return parts.joined(separator: "\n")
+        case .csv:
+            return usersTable.renderCSV()
+        case .json:
+            return encodeJSON(EstimateJSON(self))
+        }
+    }
+}
+
+/// The stable JSON of `estimate` (documented in the README).
+struct EstimateJSON: Encodable {
+    struct User: Encodable {
+        var row: UserLicense
+        enum CodingKeys: String, CodingKey { case userId, userName, enabled, roles, entryPointLicense, licenseTier, base, attach, monthlyCost, basis }
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(row.user.userId, forKey: .userId)
+            try c.encode(row.user.userName, forKey: .userName)
+            try c.encode(row.user.isEnabled, forKey: .enabled)
+            try c.encode(row.roles, forKey: .roles)
+            try LicenseFieldsJSON(entryPointLicense: row.entryPointLicense, license: row.license)
+                .encode(into: &c, keys: (.entryPointLicense, .licenseTier, .base, .attach, .monthlyCost))
+            try c.encode(row.basis.rawValue, forKey: .basis)
+        }
+    }
+    struct Summary: Encodable {
+        var tiers: [String: Int]
+        var skus: [String: SkuCount]
+        var monthlyCost: Money
+        var users: Int
+        var diagnostics: [String: Int]
+    }
+    var users: [User]
+    var summary: Summary
+    var diagnostics: [DiagnosticJSON]
+    var complete: Bool
+
+    init(_ report: EstimateReport) {
+        let estimate = report.estimate
+        users = estimate.users.map(User.init)
+        let counts = diagnosticCounts(estimate.diagnostics)
+        summary = Summary(
+            tiers: Dictionary(uniqueKeysWithValues: LicenseTier.allCases.map { ($0.name, estimate.summary.tiers[$0] ?? 0) }),
+            skus: Dictionary(uniqueKeysWithValues: estimate.summary.skus.map { ($0.name, $0.count) }),
+            monthlyCost: estimate.summary.monthlyCost,
+            users: estimate.users.count,
+            diagnostics: ["errors": counts.errors, "warnings": counts.warnings])
+        diagnostics = estimate.diagnostics.map(DiagnosticJSON.init)
+        complete = report.isComplete
+    }
+}

@@ -1,0 +1,96 @@
+import CSV
+import Foundation
+
+/// The formats every command writes.
+public enum OutputFormat: String, Sendable, CaseIterable {
+    /// Aligned columns for a terminal (the default).
+    case table
+    /// RFC 4180 CSV of the command's main rows, for spreadsheets.
+    case csv
+    /// The full result with diagnostics; stable and documented in the README.
+    case json
+    /// GitHub-flavoured markdown tables, for pull requests and wikis.
+    case markdown
+}
+
+/// A titled grid of text cells: the one model behind the table, CSV and markdown outputs.
+public struct TextTable: Sendable, Hashable {
+    /// Shown above the table in table and markdown output.
+    public var title: String?
+    public var header: [String]
+    public var rows: [[String]]
+    /// Columns aligned right (numbers and money).
+    public var numericColumns: Set<Int>
+
+    /// Creates a table.
+    public init(title: String? = nil, header: [String], rows: [[String]], numericColumns: Set<Int> = []) {
+        self.title = title
+        self.header = header
+        self.rows = rows
+        self.numericColumns = numericColumns
+    }
+
+    /// Columns padded to their widest cell, a rule under the header.
+    public func renderText() -> String {
+        let widths = header.indices.map { column in
+            ([header[column]] + rows.map { column < $0.count ? $0[column] : "" }).map(\.count).max() ?? 0
+        }
+        func line(_ cells: [String]) -> String {
+            header.indices.map { column in
+                let cell = column < cells.count ? cells[column] : ""
+                let padding = String(repeating: " ", count: widths[column] - cell.count)
+                return numericColumns.contains(column) ? padding + cell : cell + padding
+            }.joined(separator: "  ").trailingSpacesRemoved()
+        }
+        var lines: [String] = []
+        if let title { lines.append(title) }
+        lines.append(line(header))
+        lines.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
+        lines += rows.map(line)
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A GitHub-flavoured markdown table, pipes and line breaks in cells escaped.
+    public func renderMarkdown(headingLevel: Int = 2) -> String {
+        func escape(_ cell: String) -> String {
+            cell.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: "<br>")
+        }
+        var lines: [String] = []
+        if let title { lines.append(String(repeating: "#", count: headingLevel) + " " + title); lines.append("") }
+        lines.append("| " + header.map(escape).joined(separator: " | ") + " |")
+        lines.append("|" + header.indices.map { numericColumns.contains($0) ? " ---: |" : " --- |" }.joined())
+        for row in rows {
+            lines.append("| " + header.indices.map { escape($0 < row.count ? row[$0] : "") }.joined(separator: " | ") + " |")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The header and rows as CSV (the title is not part of CSV).
+    public func renderCSV() -> String {
+        let stream = OutputStream.toMemory()
+        // CSVWriter on a memory stream cannot fail to open; writes only fail on closed streams.
+        let writer = try! CSVWriter(stream: stream)
+        try! writer.write(row: header)
+        for row in rows { try! writer.write(row: row) }
+        writer.stream.close()
+        let data = stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data ?? Data()
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}
+
+extension String {
+    func trailingSpacesRemoved() -> String {
+        var result = self
+        while result.last == " " { result.removeLast() }
+        return result
+    }
+}
+
+/// Encodes report values as pretty, key-sorted JSON so output is stable across runs and platforms.
+public func encodeJSON<Value: Encodable>(_ value: Value) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    // Report values are plain structs of strings and numbers: encoding cannot fail.
+    let data = try! encoder.encode(value)
+    return String(decoding: data, as: UTF8.self) + "\n"
+}

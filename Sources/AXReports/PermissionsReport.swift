@@ -1,0 +1,105 @@
+import AXLicensing
+import AXMetadata
+
+/// `axlicense permissions`: View Permissions for one role, duty or privilege.
+public struct PermissionsReport: Sendable {
+    public var view: PermissionsView
+    public var catalog: SkuCatalog
+    public var diagnostics: [Diagnostic]
+    public var isComplete: Bool
+
+    /// Creates the report.
+    public init(view: PermissionsView, catalog: SkuCatalog, diagnostics: [Diagnostic], isComplete: Bool) {
+        self.view = view
+        self.catalog = catalog
+        self.diagnostics = diagnostics
+        self.isComplete = isComplete
+    }
+
+    /// Header facts about the object, as label/value pairs.
+    public var headerLines: [(String, String)] {
+        let requirement = RequirementText(view.requirements, catalog: catalog)
+        return [
+            ("Object", "\(view.type.rawValue.capitalized) \(view.name)" + (view.label.isEmpty ? "" : " (\(view.label))")),
+            ("Model", view.origin.description),
+            ("Entry-point license", view.entryPointLicense.name),
+            ("Required SKUs", requirement.required.isEmpty ? "-" : requirement.requiredText),
+            ("Any-of groups", requirement.anyOfGroups.isEmpty ? "-" : requirement.groupsText),
+            ("License", "\(view.license.summary) (\(view.license.monthlyCost) per month)"),
+        ]
+    }
+
+    /// One row per reachable entry point and grant path.
+    public var table: TextTable {
+        TextTable(
+            title: "Entry points",
+            header: ["Object type", "Object", "Child", "Rights", "Access", "License", "Privilege SKUs", "Granted through"],
+            rows: view.entries.map { entry in
+                [entry.objectType, entry.objectName, entry.objectChildName, entry.rights, entry.access.rawValue, entry.license,
+                 entry.privilegeSkus, entry.path.map(\.name).joined(separator: " > ")]
+            })
+    }
+
+    /// Renders the report.
+    public func render(_ format: OutputFormat) -> String {
+        switch format {
+        case .table:
+            let width = headerLines.map(\.0.count).max() ?? 0
+            let header = headerLines.map { $0.0 + ":" + String(repeating: " ", count: width - $0.0.count + 1) + $0.1 }.joined(separator: "\n")
+            return "View Permissions\n" + header + "\n\n" + table.renderText() + "\n" + countsLine(diagnostics) + "\n" + (isComplete ? "" : incompleteNote + "\n")
+        case .markdown:
+            let header = headerLines.map { "- **\($0.0):** \($0.1)" }.joined(separator: "\n")
+            return "# View Permissions: \(view.name)\n\n" + header + "\n\n" + table.renderMarkdown() + "\n" + countsLine(diagnostics) + "\n" + (isComplete ? "" : "\n> " + incompleteNote + "\n")
+        case .csv:
+            return table.renderCSV()
+        case .json:
+            return encodeJSON(PermissionsJSON(self))
+        }
+    }
+}
+
+struct PermissionsJSON: Encodable {
+    struct Object: Encodable {
+        var view: PermissionsView
+        var requirement: RequirementText
+        enum CodingKeys: String, CodingKey { case type, name, label, package, model, entryPointLicense, requiredSkus, anyOfGroups, licenseTier, base, attach, monthlyCost }
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(view.type.rawValue, forKey: .type)
+            try c.encode(view.name, forKey: .name)
+            try c.encode(view.label, forKey: .label)
+            try c.encode(view.origin.package, forKey: .package)
+            try c.encode(view.origin.model, forKey: .model)
+            try c.encode(requirement.required, forKey: .requiredSkus)
+            try c.encode(requirement.anyOfGroups, forKey: .anyOfGroups)
+            try LicenseFieldsJSON(entryPointLicense: view.entryPointLicense, license: view.license)
+                .encode(into: &c, keys: (.entryPointLicense, .licenseTier, .base, .attach, .monthlyCost))
+        }
+    }
+    struct Entry: Encodable {
+        var objectType: String
+        var objectName: String
+        var objectChildName: String
+        var rights: String
+        var access: String
+        var license: String
+        var privilege: String
+        var privilegeSkus: String
+        var path: [String]
+    }
+    var object: Object
+    var entryPoints: [Entry]
+    var diagnostics: [DiagnosticJSON]
+    var complete: Bool
+
+    init(_ report: PermissionsReport) {
+        object = Object(view: report.view, requirement: RequirementText(report.view.requirements, catalog: report.catalog))
+        entryPoints = report.view.entries.map {
+            Entry(objectType: $0.objectType, objectName: $0.objectName, objectChildName: $0.objectChildName, rights: $0.rights,
+                  access: $0.access.rawValue, license: $0.license, privilege: $0.privilege, privilegeSkus: $0.privilegeSkus,
+                  path: $0.path.map(\.name))
+        }
+        diagnostics = report.diagnostics.map(DiagnosticJSON.init)
+        complete = report.isComplete
+    }
+}

@@ -1,0 +1,54 @@
+import AXLicensing
+import AXMetadata
+import AXReports
+import ArgumentParser
+import Foundation
+
+/// The exit statuses documented in `axlicense --help`.
+enum ExitStatus {
+    static let inputError = ExitCode(1)
+    static let strictWarnings = ExitCode(2)
+}
+
+/// The steps every command shares: load inputs, report diagnostics, write output, choose the exit status.
+enum CommandRunner {
+    /// Loads the workspace; on failure prints what went wrong and exits 1.
+    static func loadWorkspace(_ inputs: InputOptions, _ analysis: AnalysisOptions, users: UsersRequirement) throws -> LoadedWorkspace {
+        do {
+            return try LoadedWorkspace.load(inputs.paths, users: users, keepGoing: analysis.keepGoing)
+        } catch {
+            if case .metadataErrors(let errors) = error { printDiagnostics(errors, quiet: analysis.quiet) }
+            printError(error.description)
+            throw ExitStatus.inputError
+        }
+    }
+
+    /// Prints diagnostics, writes `text`, and ends with the status `--strict` asks for.
+    static func finish(text: String, diagnostics: [Diagnostic], analysis: AnalysisOptions, output: OutputOptions) throws {
+        printDiagnostics(diagnostics, quiet: analysis.quiet)
+        if let path = output.output {
+            do {
+                try OutputWriter.write(text, to: path)
+            } catch {
+                printError(error.description)
+                throw ExitStatus.inputError
+            }
+        } else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+        if analysis.strict && diagnostics.contains(where: { $0.severity == .warning }) {
+            printError("axlicense: --strict: \(diagnostics.filter { $0.severity == .warning }.count) warning(s)")
+            throw ExitStatus.strictWarnings
+        }
+    }
+
+    static func printDiagnostics(_ diagnostics: [Diagnostic], quiet: Bool) {
+        let shown = quiet ? diagnostics.filter { $0.severity == .error } : diagnostics
+        guard !shown.isEmpty else { return }
+        FileHandle.standardError.write(Data((shown.map(\.description).joined(separator: "\n") + "\n").utf8))
+    }
+
+    static func printError(_ message: String) {
+        FileHandle.standardError.write(Data((message.hasPrefix("axlicense") || message.contains(": error: ") ? message : "axlicense: error: " + message).utf8 + [0x0A]))
+    }
+}

@@ -1,0 +1,48 @@
+import AXLicensing
+import AXReports
+import ArgumentParser
+
+/// Where the inputs are.
+struct InputOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Workspace folder holding Metadata/, LicensingServicePlansPrivilege.json and users.csv.", valueName: "dir"))
+    var workspace: String = "."
+
+    @Option(name: .long, help: ArgumentHelp("AOT metadata folder: a PackagesLocalDirectory, a package, a model, or a folder of Ax* folders.", valueName: "dir"))
+    var metadata: String?
+
+    @Option(name: .customLong("sku-map"), help: ArgumentHelp("LicensingServicePlansPrivilege JSON (privilege → SKU rows).", valueName: "file"))
+    var skuMap: String?
+
+    @Option(name: .long, help: ArgumentHelp("Role assignments CSV (SystemSecurityUserRoleAssociationEntity export).", valueName: "file"))
+    var users: String?
+
+    @Option(name: .long, help: ArgumentHelp("SKU catalog JSON with names, tiers, prices and priorities (default: the built-in Data/skus.json).", valueName: "file"))
+    var skus: String?
+
+    var paths: WorkspacePaths {
+        WorkspacePaths(workspace: workspace, metadata: metadata, skuMap: skuMap, users: users, skuCatalog: skus)
+    }
+}
+
+/// How problems in the input are treated.
+struct AnalysisOptions: ParsableArguments {
+    @Flag(name: .long, help: "Analyse the readable metadata when some files are malformed, and mark the result incomplete.")
+    var keepGoing = false
+
+    @Flag(name: .long, help: "Exit with status 2 when there are warnings (dangling references, legacy license values, …).")
+    var strict = false
+
+    @Flag(name: [.short, .long], help: "Print only errors on stderr, not warnings (they stay in JSON output).")
+    var quiet = false
+}
+
+extension OutputFormat: ExpressibleByArgument {}
+
+/// Where and how the report goes.
+struct OutputOptions: ParsableArguments {
+    @Option(name: [.short, .long], help: ArgumentHelp("Output format: table, csv, json or markdown.", valueName: "format"))
+    var format: OutputFormat = .table
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Write the report to this file (atomically) instead of standard output.", valueName: "file"))
+    var output: String?
+}
