@@ -38,11 +38,7 @@ let package = Package(
         ),
         .testTarget(name: "AXMetadataTests", dependencies: ["AXMetadata"]),
         .testTarget(name: "AXLicensingTests", dependencies: ["AXLicensing"]),
-        .testTarget(
-            name: "AXLicenseCLITests",
-            dependencies: ["AXReports", "AXLicensing"],
-            resources: []
-        ),
+        .testTarget(name: "AXLicenseCLITests", dependencies: ["axlicense", "AXReports"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -38,8 +38,14 @@ public struct UserLicense: Sendable, Hashable {
 
 /// Licenses per SKU as base and as attach.
 public struct SkuCount: Sendable, Hashable, Codable {
-    public var base: Int = 0
-    public var attach: Int = 0
+    public var base: Int
+    public var attach: Int
+
+    /// Creates counts.
+    public init(base: Int = 0, attach: Int = 0) {
+        self.base = base
+        self.attach = attach
+    }
 }
 
 /// The User License Estimator's totals.
@@ -118,6 +124,9 @@ extension LicensingEngine {
                 } else {
                     license = optimizer.cheapestLicense(for: requirements)
                     cache[requirements] = license
+                }
+                if license.exceedsCatalog {
+                    diagnostics.append(Diagnostic(.warning, .licenseExceedsCatalog, "user '\(user.userId)' needs \(license.summary), which no single license in the SKU catalog can hold (an SKU that cannot be attached); priced with extra base licenses", at: user.location))
                 }
                 rows.append(row(max(requirements.entryPointTier, .teamMembers), license, .roles))
             }

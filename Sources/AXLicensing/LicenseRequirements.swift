@@ -46,6 +46,9 @@ public struct LicenseChoice: Sendable, Hashable {
     public var attach: [String]
     /// Monthly cost of base plus attaches.
     public var monthlyCost: Money
+    /// True when no license the catalog allows meets the requirements (SKUs that cannot be attached are both
+    /// required); such SKUs are then priced at their base price, an upper bound, and a warning is reported.
+    public var exceedsCatalog: Bool = false
 
     /// No license at all.
     public static let none = LicenseChoice(tier: .none, base: nil, attach: [], monthlyCost: .zero)
@@ -80,11 +83,21 @@ public struct LicenseOptimizer: Sendable {
 
     /// The cheapest license a licensed holder of `requirements` needs (at least Team Members).
     public func cheapestLicense(for requirements: LicenseRequirements) -> LicenseChoice {
-        guard let best = cheapestCandidate(for: requirements) else {
-            // Cannot happen with a valid catalog: a set of every full SKU that can be attached meets any requirement
-            // expressible with it; report the failure loudly rather than a wrong number.
-            preconditionFailure("no valid license for requirements \(requirements); the SKU catalog cannot express them")
+        var exceedsCatalog = false
+        var found = cheapestCandidate(for: requirements)
+        if found == nil {
+            // Only when required SKUs cannot be attached to each other: price them as extra bases instead.
+            exceedsCatalog = true
+            found = cheapestCandidate(for: requirements, pricingUnattachableAtBase: true)
         }
+        // With unattachable SKUs priced at base, the set of every full SKU meets any requirement.
+        let best = found!
+        var choice = choice(for: best, requirements: requirements)
+        choice.exceedsCatalog = exceedsCatalog
+        return choice
+    }
+
+    private func choice(for best: Candidate, requirements: LicenseRequirements) -> LicenseChoice {
         let baseSku = catalog[best.base]
         if baseSku.tier != .operations {
             return LicenseChoice(tier: baseSku.tier.licenseTier, base: baseSku.name, attach: [], monthlyCost: best.cost)
@@ -97,7 +110,7 @@ public struct LicenseOptimizer: Sendable {
     }
 
     /// The cheapest valid candidate, ties broken by higher base priority, then by name; nil if none is valid.
-    public func cheapestCandidate(for requirements: LicenseRequirements) -> Candidate? {
+    public func cheapestCandidate(for requirements: LicenseRequirements, pricingUnattachableAtBase: Bool = false) -> Candidate? {
         var best: Candidate?
         func consider(_ candidate: Candidate) {
             guard isValid(candidate.skus, for: requirements) else { return }
@@ -112,7 +125,7 @@ public struct LicenseOptimizer: Sendable {
             var members: [Int] = []
             for (bit, position) in full.enumerated() where mask & (1 << bit) != 0 { members.append(position) }
             let skus = SkuSet(members)
-            guard isValid(skus, for: requirements), let candidate = bestBase(for: members, skus: skus) else { continue }
+            guard isValid(skus, for: requirements), let candidate = bestBase(for: members, skus: skus, relaxed: pricingUnattachableAtBase) else { continue }
             if let current = best, !isBetter(candidate, than: current) { continue }
             best = candidate
         }
@@ -120,14 +133,14 @@ public struct LicenseOptimizer: Sendable {
     }
 
     /// The cheapest way to make one of the highest-priced members the base; nil if the others cannot all be attached.
-    private func bestBase(for members: [Int], skus: SkuSet) -> Candidate? {
+    private func bestBase(for members: [Int], skus: SkuSet, relaxed: Bool) -> Candidate? {
         let topPrice = members.map { catalog[$0].basePrice }.max()!
         var best: Candidate?
         for base in members where catalog[base].basePrice == topPrice {
             var cost = catalog[base].basePrice
             var attachable = true
             for other in members where other != base {
-                guard let attach = catalog[other].attachPrice else { attachable = false; break }
+                guard let attach = catalog[other].attachPrice ?? (relaxed ? catalog[other].basePrice : nil) else { attachable = false; break }
                 cost += attach
             }
             guard attachable else { continue }

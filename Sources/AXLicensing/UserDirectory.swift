@@ -12,6 +12,14 @@ public struct RoleAssignment: Sendable, Hashable {
     public var isEnabled: Bool
     /// The CSV line it came from.
     public var location: SourceLocation
+
+    /// Creates an assignment.
+    public init(roleIdentifier: String, roleName: String = "", isEnabled: Bool = true, location: SourceLocation) {
+        self.roleIdentifier = roleIdentifier
+        self.roleName = roleName
+        self.isEnabled = isEnabled
+        self.location = location
+    }
 }
 
 /// A D365FO user and their role assignments.

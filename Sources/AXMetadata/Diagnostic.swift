@@ -59,6 +59,8 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case unknownSku = "unknown-sku"
     /// An SKU-map row that repeats an earlier one.
     case duplicateSkuRow = "duplicate-sku-row"
+    /// Required SKUs that no single license can hold together (none of them can be attached).
+    case licenseExceedsCatalog = "license-exceeds-catalog"
     /// A user assigned to a role the metadata does not define.
     case unknownRole = "unknown-role"
     /// A users-file row that contradicts an earlier row.

@@ -4,6 +4,12 @@ import Foundation
 public struct LoadedObject: Sendable {
     public var object: AOTObject
     public var file: String
+
+    /// Creates a loaded object.
+    public init(object: AOTObject, file: String) {
+        self.object = object
+        self.file = file
+    }
 }
 
 /// What reading a metadata folder produced: objects in sorted path order, and every problem found.
@@ -14,6 +20,13 @@ public struct MetadataSnapshot: Sendable {
     public var diagnostics: [Diagnostic]
     /// How many XML files were read.
     public var fileCount: Int
+
+    /// Creates a snapshot (objects must be in sorted file-path order).
+    public init(objects: [LoadedObject], diagnostics: [Diagnostic], fileCount: Int) {
+        self.objects = objects
+        self.diagnostics = diagnostics
+        self.fileCount = fileCount
+    }
 }
 
 /// Finds and parses every security and menu-item file under a folder.

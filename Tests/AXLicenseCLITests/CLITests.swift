@@ -1,0 +1,220 @@
+import Foundation
+import Testing
+
+@Suite struct EstimateCommandTests {
+    @Test func tableShowsUsersSummaryAndTotal() throws {
+        let result = try axlicense("estimate", "--workspace", "Data/sample", "--quiet")
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("Total monthly cost: 2808.00"))
+        #expect(result.stdout.contains("ursula    Yes      SalesClerk, HRAssistant"))
+        #expect(result.stderr.isEmpty)
+    }
+
+    @Test func jsonHasTheDocumentedShape() throws {
+        let result = try axlicense("estimate", "--workspace", "Data/sample", "--format", "json", "--quiet")
+        #expect(result.status == 0)
+        let root = try json(result.stdout)
+        let users = try #require(root["users"] as? [[String: Any]])
+        #expect(users.count == 28)
+        let dana = try #require(users.first { $0["userId"] as? String == "dana" })
+        #expect(dana["enabled"] as? Bool == true)
+        #expect(dana["roles"] as? [String] == ["SalesClerk", "SystemUser"])
+        #expect(dana["entryPointLicense"] as? String == "Operations")
+        #expect(dana["licenseTier"] as? String == "Operations")
+        #expect(dana["base"] as? String == "SupplyChainManagement")
+        #expect(dana["attach"] as? [String] == ["Finance"])
+        #expect(dana["monthlyCost"] as? Double == 210)
+        let admin = try #require(users.first { $0["userId"] as? String == "admin" })
+        #expect(admin["base"] is NSNull)
+        let zoe = try #require(users.first { $0["userId"] as? String == "zoe" })
+        #expect(zoe["base"] as? String == "Operations")
+        let summary = try #require(root["summary"] as? [String: Any])
+        #expect(summary["monthlyCost"] as? Double == 2808)
+        #expect(summary["tiers"] as? [String: Int] == ["None": 4, "TeamMembers": 6, "Activity": 3, "Operations": 15])
+        let skus = try #require(summary["skus"] as? [String: [String: Int]])
+        #expect(skus["Finance"] == ["base": 7, "attach": 2])
+        let diagnostics = try #require(root["diagnostics"] as? [[String: Any]])
+        #expect(diagnostics.count == 13)
+        #expect(diagnostics.allSatisfy { $0["severity"] as? String == "warning" && $0["code"] is String && $0["message"] is String && $0["file"] is String })
+        #expect(root["complete"] as? Bool == true)
+    }
+
+    @Test func csvHasAHeaderAndOneRowPerUser() throws {
+        let result = try axlicense("estimate", "--workspace", "Data/sample", "--format", "csv", "--quiet")
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.first == "User,Enabled,Roles,Entry-point license,License tier,Base,Attach,Monthly cost")
+        #expect(lines.count == 29)
+        #expect(lines.contains("ursula,Yes,\"SalesClerk, HRAssistant\",Operations,Operations,SupplyChainManagement,\"Finance, HumanResources\",240.00"))
+    }
+
+    @Test func markdownHasTablesAndTotal() throws {
+        let result = try axlicense("estimate", "--workspace", "Data/sample", "--format", "markdown", "--quiet")
+        #expect(result.stdout.contains("| zoe | Yes | ContosoBatchOperator | Operations | Operations | Operations |  | 120.00 |"))
+        #expect(result.stdout.contains("**Total monthly cost:** 2808.00"))
+    }
+
+    @Test func warningsGoToStderrAsPathLineColumn() throws {
+        let result = try axlicense("estimate", "--workspace", "Data/sample")
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("Data/sample/Metadata/ContosoExtensions/ContosoSecurity/AxSecurityRole/ContosoFinanceController.xml:9: warning: role 'ContosoFinanceController' references duty 'LedgerPeriodCloseMaintain'"))
+        #expect(result.stderr.contains("Data/sample/users.csv:36: warning: user 'quinn'"))
+    }
+
+    @Test func sysadminCountsFlagChangesTheTotal() throws {
+        let result = try axlicense("estimate", "--workspace", "Data/sample", "--sysadmin-counts", "--quiet")
+        #expect(result.stdout.contains("Total monthly cost: 3048.00"))
+    }
+
+    @Test func strictExitsTwoOnWarningsButStillWritesTheReport() throws {
+        let result = try axlicense("estimate", "--workspace", "Data/sample", "--strict", "--quiet")
+        #expect(result.status == 2)
+        #expect(result.stdout.contains("Total monthly cost: 2808.00"))
+    }
+
+    @Test func missingUsersFileIsOneClearErrorNamingTheFlag() throws {
+        let folder = TemporaryFolder()
+        let ws = folder.copySample()
+        try FileManager.default.removeItem(atPath: ws + "/users.csv")
+        let result = try axlicense("estimate", "--workspace", ws)
+        #expect(result.status == 1)
+        #expect(result.stderr == "\(ws)/users.csv: error: users file (role assignments CSV) not found; pass it with --users (or put it at this path in the --workspace folder)\n")
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func missingMetadataFolderNamesTheFlag() throws {
+        let result = try axlicense("roles", "--workspace", "Data/sample", "--metadata", "/nonexistent/Metadata")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("'/nonexistent/Metadata' does not exist; pass the metadata folder with --metadata"))
+    }
+
+    @Test func malformedMetadataFailsListingEveryBadFileUnlessKeepGoing() throws {
+        let folder = TemporaryFolder()
+        let ws = folder.copySample()
+        let duties = ws + "/Metadata/ApplicationSuite/Foundation/AxSecurityDuty"
+        try "<AxSecurityDuty><Name>Broken</Name>".write(toFile: duties + "/Broken.xml", atomically: true, encoding: .utf8)
+        try "<AxSecurityDuty>\n<Name>Bad</Name></Oops>".write(toFile: duties + "/Bad.xml", atomically: true, encoding: .utf8)
+        let failing = try axlicense("estimate", "--workspace", ws, "--output", folder.path + "/out.json", "--format", "json")
+        #expect(failing.status == 1)
+        #expect(failing.stderr.contains("AxSecurityDuty/Broken.xml:1:"))
+        #expect(failing.stderr.contains("AxSecurityDuty/Bad.xml:2:"))
+        #expect(failing.stderr.contains("2 metadata file(s) could not be read"))
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/out.json"))
+
+        let keepGoing = try axlicense("estimate", "--workspace", ws, "--keep-going", "--format", "json", "--quiet")
+        #expect(keepGoing.status == 0)
+        let root = try json(keepGoing.stdout)
+        #expect(root["complete"] as? Bool == false)
+        #expect((root["summary"] as? [String: Any])?["monthlyCost"] as? Double == 2808)
+        #expect(keepGoing.stderr.contains("Bad.xml:2:"))
+    }
+
+    @Test func outputIsWrittenAtomicallyAndAFailedRunKeepsTheEarlierFile() throws {
+        let folder = TemporaryFolder()
+        let output = folder.path + "/estimate.md"
+        let first = try axlicense("estimate", "--workspace", "Data/sample", "--format", "markdown", "--output", output, "--quiet")
+        #expect(first.status == 0 && first.stdout.isEmpty)
+        let written = try String(contentsOfFile: output, encoding: .utf8)
+        #expect(written.contains("2808.00"))
+        let failed = try axlicense("estimate", "--workspace", "Data/sample", "--users", "/nonexistent.csv", "--output", output)
+        #expect(failed.status == 1)
+        #expect(try String(contentsOfFile: output, encoding: .utf8) == written)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["estimate.md"])
+    }
+
+    @Test func outputIntoAMissingFolderIsAClearError() throws {
+        let result = try axlicense("estimate", "--workspace", "Data/sample", "--output", "/nonexistent/dir/out.md", "--quiet")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("/nonexistent/dir/out.md: error: cannot write output: folder '/nonexistent/dir' does not exist"))
+    }
+
+    @Test func badFormatIsAUsageError() throws {
+        let result = try axlicense("estimate", "--workspace", "Data/sample", "--format", "pdf")
+        #expect(result.status == 64)
+    }
+}
+
+@Suite struct RolesAndPermissionsCommandTests {
+    @Test func rolesTableWorksWithoutUsers() throws {
+        let folder = TemporaryFolder()
+        let ws = folder.copySample()
+        try FileManager.default.removeItem(atPath: ws + "/users.csv")
+        let result = try axlicense("roles", "--workspace", ws, "--quiet")
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("SalesClerk"))
+        #expect(!result.stdout.contains("Users"))
+    }
+
+    @Test func rolesJsonGivesLicenseFieldsAndAssignedUsers() throws {
+        let result = try axlicense("roles", "--workspace", "Data/sample", "--format", "json", "--quiet")
+        let roles = try #require(try json(result.stdout)["roles"] as? [[String: Any]])
+        #expect(roles.count == 16)
+        let sales = try #require(roles.first { $0["name"] as? String == "SalesClerk" })
+        #expect(sales["entryPointLicense"] as? String == "Operations")
+        #expect(sales["licenseTier"] as? String == "Operations")
+        #expect(sales["requiredSkus"] as? [String] == ["Finance"])
+        #expect(sales["anyOfGroups"] as? [[String]] == [["SupplyChainManagement", "Commerce"]])
+        #expect(sales["base"] as? String == "SupplyChainManagement")
+        #expect(sales["attach"] as? [String] == ["Finance"])
+        #expect(sales["monthlyCost"] as? Double == 210)
+        #expect(sales["usersAssigned"] as? Int == 3)
+        #expect(sales["model"] as? String == "Foundation")
+        let system = try #require(roles.first { $0["name"] as? String == "SystemUser" })
+        #expect(system["entryPointLicense"] as? String == "None")
+        #expect(system["base"] as? String == "TeamMembers")
+    }
+
+    @Test(arguments: ["table", "csv", "markdown", "json"])
+    func everyCommandWritesEveryFormat(format: String) throws {
+        for command in [["estimate"], ["roles"], ["permissions", "SalesClerk"]] {
+            let result = try run(axlicenseBinary, command + ["--workspace", "Data/sample", "--format", format, "--quiet"])
+            #expect(result.status == 0, "\(command) \(format)")
+            #expect(result.stdout.contains("SalesClerk") || result.stdout.contains("dana"), "\(command) \(format)")
+        }
+    }
+
+    @Test func permissionsHeaderAndRowsForADuty() throws {
+        let result = try axlicense("permissions", "VendInvoicesProcess", "--type", "duty", "--workspace", "Data/sample", "--quiet")
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("Object:              Duty VendInvoicesProcess"))
+        #expect(result.stdout.contains("License:             Activity (50.00 per month)"))
+        #expect(result.stdout.contains("VendPaymJournal"))
+        #expect(result.stdout.contains("Read denied"))
+    }
+
+    @Test func permissionsJsonForAPrivilege() throws {
+        let result = try axlicense("permissions", "custagingreportview", "--workspace", "Data/sample", "--format", "json", "--quiet")
+        let root = try json(result.stdout)
+        let object = try #require(root["object"] as? [String: Any])
+        #expect(object["type"] as? String == "privilege")
+        #expect(object["name"] as? String == "CustAgingReportView")
+        #expect(object["entryPointLicense"] as? String == "TeamMembers")
+        #expect(object["base"] as? String == "Finance")
+        let entries = try #require(root["entryPoints"] as? [[String: Any]])
+        #expect(entries.count == 1)
+        #expect(entries[0]["license"] as? String == "TeamMembers")
+        #expect(entries[0]["privilegeSkus"] as? String == "Finance (required)")
+        #expect(entries[0]["path"] as? [String] == ["CustAgingReportView"])
+    }
+
+    @Test func unknownObjectIsAClearError() throws {
+        let result = try axlicense("permissions", "NoSuchRole", "--workspace", "Data/sample", "--quiet")
+        #expect(result.status == 1)
+        #expect(result.stderr == "axlicense: error: no role, duty or privilege named 'NoSuchRole' in the metadata\n")
+    }
+}
+
+@Suite struct ReportsAreCurrentTests {
+    @Test func committedReportsMatchWhatTheToolGeneratesNow() throws {
+        let folder = TemporaryFolder()
+        let result = try run("/bin/bash", ["Scripts/generate-reports.sh", folder.path, axlicenseBinary])
+        #expect(result.status == 0, "\(result.stderr)")
+        let generated = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        let committed = try FileManager.default.contentsOfDirectory(atPath: packageRoot.appendingPathComponent("Reports").path).filter { !$0.hasPrefix(".") && $0 != "README.md" }.sorted()
+        #expect(generated == committed, "regenerate with Scripts/generate-reports.sh")
+        for name in generated {
+            let fresh = try String(contentsOfFile: folder.path + "/" + name, encoding: .utf8)
+            let old = try? String(contentsOf: packageRoot.appendingPathComponent("Reports/\(name)"), encoding: .utf8)
+            #expect(fresh == old, "Reports/\(name) is stale: regenerate with Scripts/generate-reports.sh")
+        }
+    }
+}

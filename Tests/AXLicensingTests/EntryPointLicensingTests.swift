@@ -1,0 +1,186 @@
+import AXLicensing
+import AXMetadata
+import Testing
+
+/// DOMAIN §2: entry-point licensing.
+@Suite struct EntryPointLicensingTests {
+    @Test func aotLicenseValuesMapToTiers() {
+        #expect(UserLicenseValue(aotValue: "None").tier == .none)
+        #expect(UserLicenseValue(aotValue: "").tier == .none)
+        #expect(UserLicenseValue(aotValue: "Universal").tier == .teamMembers)
+        #expect(UserLicenseValue(aotValue: "Activity").tier == .activity)
+        #expect(UserLicenseValue(aotValue: "Enterprise").tier == .operations)
+        #expect(UserLicenseValue(aotValue: "enterprise").kind == .current)
+    }
+
+    @Test func legacyValuesMapPerDecisionAndAreFlagged() {
+        #expect(UserLicenseValue(aotValue: "SelfServe").tier == .teamMembers)
+        #expect(UserLicenseValue(aotValue: "Task").tier == .activity)
+        #expect(UserLicenseValue(aotValue: "Functional").tier == .operations)
+        #expect(UserLicenseValue(aotValue: "Server").tier == .none)
+        for value in ["SelfServe", "Task", "Functional", "Server"] {
+            #expect(UserLicenseValue(aotValue: value).kind == .legacy)
+        }
+        #expect(UserLicenseValue(aotValue: "Premium").kind == .unknown)
+        #expect(UserLicenseValue(aotValue: "Premium").tier == .none)
+    }
+
+    @Test func legacyAndUnknownValuesAreReportedOncePerProperty() {
+        var tree = TreeBuilder()
+        tree.menuItem("Old", view: "Task", maintain: "Functional")
+        tree.menuItem("Odd", view: "Premium", maintain: "Enterprise")
+        let codes = tree.graph.diagnostics.map(\.code)
+        #expect(codes.filter { $0 == .legacyLicenseValue }.count == 2)
+        #expect(codes.filter { $0 == .unknownLicenseValue }.count == 1)
+    }
+
+    @Test func readOnlyGrantNeedsTheViewLicense() {
+        var tree = TreeBuilder()
+        tree.menuItem("Journal", view: "Universal", maintain: "Enterprise")
+        tree.privilege("JournalView", [.allow("Journal", .read)])
+        #expect(tree.engine().entryPointTier(ofPrivilege: "JournalView") == .teamMembers)
+    }
+
+    @Test(arguments: [AccessRight.update, .create, .delete, .correct, .invoke])
+    func anyRightBeyondReadNeedsTheMaintainLicense(right: AccessRight) {
+        var tree = TreeBuilder()
+        tree.menuItem("Journal", view: "Universal", maintain: "Enterprise")
+        tree.privilege("JournalWrite", [.allow("Journal", right)])
+        #expect(tree.engine().entryPointTier(ofPrivilege: "JournalWrite") == .operations)
+    }
+
+    @Test func maintainNeedsTheHigherOfMaintainAndView() {
+        var tree = TreeBuilder()
+        tree.menuItem("Odd", view: "Activity", maintain: "Universal")
+        tree.privilege("OddWrite", [.allow("Odd", .read, .update)])
+        #expect(tree.engine().entryPointTier(ofPrivilege: "OddWrite") == .activity)
+    }
+
+    @Test func readDenyMeansNoAccessAndNoLicense() {
+        var tree = TreeBuilder()
+        tree.menuItem("Payments", view: "Universal", maintain: "Enterprise")
+        tree.privilege("Denied", [TreeBuilder.EP(object: "Payments", grant: [.read: .deny, .update: .allow])])
+        let engine = tree.engine()
+        #expect(engine.entryPointTier(ofPrivilege: "Denied") == .none)
+        #expect(engine.entryPointLicense(privilege: 0, entryPoint: 0).access == .none)
+    }
+
+    @Test func entryPointWithoutGrantNeedsNothing() {
+        var tree = TreeBuilder()
+        tree.menuItem("Customers", view: "Universal", maintain: "Enterprise")
+        tree.privilege("NoGrant", [TreeBuilder.EP(object: "Customers", grant: [:])])
+        #expect(tree.engine().entryPointTier(ofPrivilege: "NoGrant") == .none)
+    }
+
+    @Test func onlyMenuItemsCarryALicense() {
+        var tree = TreeBuilder()
+        tree.menuItem("Svc", view: "Enterprise", maintain: "Enterprise")
+        tree.privilege("Service", [.allow("Svc", .invoke, type: .other("ServiceOperation"))])
+        #expect(tree.engine().entryPointTier(ofPrivilege: "Service") == .none)
+    }
+
+    @Test func menuItemKindsAreSeparateNamespaces() {
+        var tree = TreeBuilder()
+        tree.menuItem("Post", .display, view: "Universal", maintain: "Universal")
+        tree.menuItem("Post", .action, view: "Enterprise", maintain: "Enterprise")
+        tree.privilege("PostIt", [.allow("Post", .invoke, type: .menuItemAction)])
+        #expect(tree.engine().entryPointTier(ofPrivilege: "PostIt") == .operations)
+    }
+
+    @Test func missingMenuItemIsLicenseUnknownAndCountsAsNone() {
+        var tree = TreeBuilder()
+        tree.privilege("Standard", [.allow("NotInTree", .read)])
+        let engine = tree.engine()
+        #expect(engine.entryPointTier(ofPrivilege: "Standard") == .none)
+        #expect(engine.entryPointLicense(privilege: 0, entryPoint: 0).name == "Unknown")
+        #expect(engine.graph.diagnostics.contains { $0.code == .unknownEntryPointLicense })
+    }
+
+    @Test func privilegeLicenseIsTheHighestOverItsEntryPoints() {
+        var tree = TreeBuilder()
+        tree.menuItem("A", view: "Universal", maintain: "Activity")
+        tree.menuItem("B", view: "Universal", maintain: "Enterprise")
+        tree.privilege("Mixed", [.allow("A", .update), .allow("B", .read)])
+        #expect(tree.engine().entryPointTier(ofPrivilege: "Mixed") == .activity)
+    }
+
+    @Test func roleLicenseIsTheHighestOverDutiesPrivilegesAndSubRoles() {
+        var tree = TreeBuilder()
+        tree.menuItem("A", view: "Universal", maintain: "Activity")
+        tree.menuItem("B", view: "Universal", maintain: "Enterprise")
+        tree.privilege("ActivityWrite", [.allow("A", .update)])
+        tree.privilege("OpsWrite", [.allow("B", .update)])
+        tree.duty("D", privileges: ["ActivityWrite"])
+        tree.role("Inner", privileges: ["OpsWrite"])
+        tree.role("Outer", duties: ["D"], subRoles: ["Inner"])
+        tree.role("DutyOnly", duties: ["D"])
+        let engine = tree.engine()
+        #expect(engine.entryPointTier(ofRole: "DutyOnly") == .activity)
+        #expect(engine.entryPointTier(ofRole: "Outer") == .operations)
+    }
+
+    @Test func roleExtensionsAndDutyExtensionsAddToTheirBase() {
+        var tree = TreeBuilder()
+        tree.menuItem("A", view: "Universal", maintain: "Activity")
+        tree.menuItem("B", view: "Universal", maintain: "Enterprise")
+        tree.privilege("ActivityWrite", [.allow("A", .update)])
+        tree.privilege("OpsWrite", [.allow("B", .update)])
+        tree.duty("D", privileges: [])
+        tree.role("Clerk", duties: ["D"])
+        tree.role("Other", duties: ["D"])
+        tree.dutyExtension("D.Contoso", privileges: ["ActivityWrite"])
+        tree.roleExtension("Clerk.Contoso", privileges: ["OpsWrite"])
+        let engine = tree.engine()
+        #expect(engine.entryPointTier(ofRole: "Other") == .activity)
+        #expect(engine.entryPointTier(ofRole: "Clerk") == .operations)
+    }
+
+    @Test func referencesResolveCaseInsensitivelyAndKeepTheDefiningSpelling() {
+        var tree = TreeBuilder()
+        tree.menuItem("LedgerJournalTable", view: "Universal", maintain: "Enterprise")
+        tree.privilege("LedgerJournalTableMaintain", [.allow("ledgerjournaltable", .update)])
+        tree.role("Accountant", privileges: ["LEDGERJOURNALTABLEMAINTAIN"])
+        let engine = tree.engine()
+        #expect(engine.entryPointTier(ofRole: "accountant") == .operations)
+        #expect(engine.graph.roles[engine.graph.role(named: "ACCOUNTANT")!].name == "Accountant")
+        #expect(engine.graph.diagnostics.isEmpty)
+    }
+
+    @Test func danglingReferencesAreWarningsAndGrantNothing() {
+        var tree = TreeBuilder()
+        tree.role("Custom", duties: ["SysServerAXBasicMaintain"], privileges: ["Missing"], subRoles: ["Gone"])
+        tree.dutyExtension("StandardDuty.Contoso", privileges: [])
+        let graph = tree.graph
+        #expect(graph.diagnostics.filter { $0.code == .danglingReference }.count == 4)
+        #expect(graph.diagnostics.allSatisfy { $0.severity == .warning })
+        #expect(graph.roleEffectivePrivileges[0].isEmpty)
+    }
+
+    @Test func subRoleCycleIsReportedOnceAndEveryRoleInItGetsAllPrivileges() {
+        var tree = TreeBuilder()
+        tree.menuItem("A", view: "Universal", maintain: "Activity")
+        tree.menuItem("B", view: "Universal", maintain: "Enterprise")
+        tree.privilege("PA", [.allow("A", .update)])
+        tree.privilege("PB", [.allow("B", .update)])
+        tree.role("RoleA", privileges: ["PA"], subRoles: ["RoleB"])
+        tree.role("RoleB", privileges: ["PB"], subRoles: ["RoleA"])
+        tree.role("Self", privileges: ["PA"], subRoles: ["Self"])
+        let engine = tree.engine()
+        #expect(engine.graph.diagnostics.filter { $0.code == .subRoleCycle }.count == 2)
+        #expect(engine.entryPointTier(ofRole: "RoleA") == .operations)
+        #expect(engine.entryPointTier(ofRole: "RoleB") == .operations)
+        #expect(engine.entryPointTier(ofRole: "Self") == .activity)
+        #expect(engine.graph.grantPaths(from: .role(engine.graph.role(named: "RoleA")!)).count == 2)
+    }
+
+    @Test func duplicateDefinitionFirstInPathOrderWins() {
+        var tree = TreeBuilder()
+        tree.menuItem("X", view: "Universal", maintain: "Universal")
+        tree.origin = ModelOrigin(package: "Zeta", model: "Zeta")
+        tree.menuItem("x", view: "Enterprise", maintain: "Enterprise")
+        let graph = tree.graph
+        #expect(graph.menuItems.count == 1)
+        #expect(graph.menuItems[0].viewLicense.tier == .teamMembers)
+        #expect(graph.diagnostics.map(\.code) == [.duplicateDefinition])
+    }
+}

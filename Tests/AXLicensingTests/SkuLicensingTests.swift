@@ -1,0 +1,242 @@
+import AXLicensing
+import AXMetadata
+import Foundation
+import Testing
+
+/// DOMAIN §3: privilege-based SKUs, base vs attach, the single optimisation.
+@Suite struct SkuLicensingTests {
+    /// One Team Members privilege and one Operations privilege, to hang SKU rows on.
+    func tree() -> TreeBuilder {
+        var tree = TreeBuilder()
+        tree.menuItem("Read", view: "Universal", maintain: "Universal")
+        tree.menuItem("Act", view: "Universal", maintain: "Activity")
+        tree.menuItem("Ops", view: "Universal", maintain: "Enterprise")
+        tree.privilege("TeamPriv", [.allow("Read", .read)])
+        tree.privilege("ActPriv", [.allow("Act", .update)])
+        tree.privilege("OpsPriv", [.allow("Ops", .update)])
+        tree.privilege("OpsPriv2", [.allow("Ops", .create)])
+        return tree
+    }
+
+    @Test func requiredSkuDecidesEvenWhenEntryPointsAreTeamMembers() {
+        var t = tree()
+        t.role("Viewer", privileges: ["TeamPriv"])
+        let license = t.engine(rows: [row("TeamPriv", "Finance", unique: true)]).license(ofRole: "Viewer")
+        #expect(license.tier == .operations)
+        #expect(license.base == "Finance")
+        #expect(license.monthlyCost == Money(cents: 18000))
+    }
+
+    @Test func anyOfGroupIsMetByTheCheapestListedSku() {
+        var t = tree()
+        t.role("R", privileges: ["OpsPriv"])
+        let license = t.engine(rows: [row("OpsPriv", "Finance", unique: false), row("OpsPriv", "HumanResources", unique: false)]).license(ofRole: "R")
+        #expect(license.base == "HumanResources")
+        #expect(license.monthlyCost == Money(cents: 12000))
+    }
+
+    @Test func twoRequiredSkusMakeABaseAndAnAttach() {
+        var t = tree()
+        t.role("R", privileges: ["OpsPriv", "OpsPriv2"])
+        let license = t.engine(rows: [row("OpsPriv", "Finance", unique: true), row("OpsPriv2", "ProjectOperations", unique: true)]).license(ofRole: "R")
+        #expect(license.base == "Finance")
+        #expect(license.attach == ["ProjectOperations"])
+        #expect(license.monthlyCost == Money(cents: 21000))
+    }
+
+    @Test func anyOfGroupSharingARequiredSkuAddsNothing() {
+        var t = tree()
+        t.role("R", privileges: ["OpsPriv", "OpsPriv2"])
+        let engine = t.engine(rows: [row("OpsPriv", "Finance", unique: true), row("OpsPriv2", "Finance", unique: false), row("OpsPriv2", "Commerce", unique: false)])
+        #expect(engine.license(ofRole: "R").summary == "Finance")
+    }
+
+    @Test func aliasesResolveThroughTheCatalog() {
+        var t = tree()
+        t.role("Store", privileges: ["OpsPriv"])
+        t.role("Hr", privileges: ["OpsPriv2"])
+        let engine = t.engine(rows: [row("OpsPriv", "Retail", unique: true), row("OpsPriv2", "Talent", unique: true)])
+        #expect(engine.license(ofRole: "Store").base == "Commerce")
+        #expect(engine.license(ofRole: "Hr").base == "HumanResources")
+    }
+
+    @Test func activityRowLetsTheActivityLicenseMeetTheGroup() {
+        var t = tree()
+        t.role("Clerk", privileges: ["ActPriv"])
+        let withActivityRow = t.engine(rows: [row("ActPriv", "Activity", unique: false), row("ActPriv", "Finance", unique: false)])
+        #expect(withActivityRow.license(ofRole: "Clerk").summary == "Activity")
+        let withoutActivityRow = t.engine(rows: [row("ActPriv", "Finance", unique: false)])
+        #expect(withoutActivityRow.license(ofRole: "Clerk").summary == "Finance")
+    }
+
+    @Test func activityRowRaisesTheFloorButNeverToAFullLicense() {
+        var t = tree()
+        t.role("Viewer", privileges: ["TeamPriv"])
+        let license = t.engine(rows: [row("TeamPriv", "Activity", unique: true)]).license(ofRole: "Viewer")
+        #expect(license.tier == .activity)
+        #expect(license.monthlyCost == Money(cents: 5000))
+    }
+
+    @Test func operationsWithoutAnySkuNeedsAnyBaseAtTheCheapestBasePrice() {
+        var t = tree()
+        t.role("Ops", privileges: ["OpsPriv"])
+        let license = t.engine().license(ofRole: "Ops")
+        #expect(license.tier == .operations)
+        #expect(license.base == "Operations")
+        #expect(license.attach.isEmpty)
+        #expect(license.monthlyCost == Money(cents: 12000))
+    }
+
+    @Test func activityOnlyGroupDoesNotTurnAnyBaseIntoANamedSku() {
+        var t = tree()
+        t.role("Ops", privileges: ["OpsPriv", "ActPriv"])
+        let license = t.engine(rows: [row("ActPriv", "Activity", unique: false)]).license(ofRole: "Ops")
+        #expect(license.base == "Operations")
+    }
+
+    @Test func noneEntryPointsStillNeedTeamMembers() {
+        var t = tree()
+        t.menuItem("Free", view: "None", maintain: "None")
+        t.privilege("FreePriv", [.allow("Free", .update)])
+        t.role("Basic", privileges: ["FreePriv"])
+        let engine = t.engine()
+        #expect(engine.entryPointTier(ofRole: "Basic") == .none)
+        #expect(engine.license(ofRole: "Basic").summary == "TeamMembers")
+        #expect(engine.license(ofRole: "Basic").monthlyCost == Money(cents: 800))
+    }
+
+    @Test func baseMustBeTheHighestPricedSkuInTheSet() throws {
+        let catalog = try SkuCatalog(skus: [
+            Sku(name: "Cheap", displayName: "Cheap", tier: .operations, basePrice: Money(cents: 10000), attachPrice: Money(cents: 1000), priority: 90),
+            Sku(name: "Dear", displayName: "Dear", tier: .operations, basePrice: Money(cents: 20000), attachPrice: Money(cents: 5000), priority: 10),
+            Sku(name: "Activity", displayName: "Activity", tier: .activity, basePrice: Money(cents: 5000), attachPrice: nil, priority: 5),
+            Sku(name: "TeamMembers", displayName: "TM", tier: .teamMembers, basePrice: Money(cents: 800), attachPrice: nil, priority: 1),
+        ])
+        var t = tree()
+        t.role("Both", privileges: ["OpsPriv", "OpsPriv2"])
+        let license = t.engine(rows: [row("OpsPriv", "Cheap", unique: true), row("OpsPriv2", "Dear", unique: true)], catalog: catalog).license(ofRole: "Both")
+        // Cheap as base with Dear attached would cost 150; the rule forces Dear as base: 200 + 10.
+        #expect(license.base == "Dear")
+        #expect(license.attach == ["Cheap"])
+        #expect(license.monthlyCost == Money(cents: 21000))
+    }
+
+    @Test func equalCostTieGoesToTheHigherPriorityBase() {
+        var t = tree()
+        t.role("R", privileges: ["OpsPriv", "OpsPriv2"])
+        let license = t.engine(rows: [row("OpsPriv", "Finance", unique: true), row("OpsPriv2", "SupplyChainManagement", unique: true)]).license(ofRole: "R")
+        #expect(license.base == "SupplyChainManagement")  // priority 80 beats Finance's 70 at the same 210
+        #expect(license.attach == ["Finance"])
+    }
+
+    @Test func skuThatCannotBeAttachedIsOnlyEverABase() {
+        var t = tree()
+        t.role("R", privileges: ["OpsPriv", "OpsPriv2"])
+        let license = t.engine(rows: [row("OpsPriv", "FinancePremium", unique: true), row("OpsPriv2", "Finance", unique: true)]).license(ofRole: "R")
+        #expect(license.base == "FinancePremium")
+        #expect(license.attach == ["Finance"])
+        #expect(license.monthlyCost == Money(cents: 33000))
+    }
+}
+
+/// DOMAIN §3: the SKU map file.
+@Suite struct SkuMapFileTests {
+    func load(_ json: String) throws -> SkuMap {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("skumap-\(UUID().uuidString).json").path
+        try json.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        return try SkuMap.load(path: path, catalog: .builtIn())
+    }
+
+    @Test func readsAPlainArray() throws {
+        let map = try load(#"[{"PrivilegeIdentifier":"P","SkuName":"Finance","IsUnique":1}]"#)
+        let requirement = try #require(map.requirement(forPrivilege: "p"))
+        #expect(requirement.required == requirement.anyOf)
+        #expect(requirement.required.positions.count == 1)
+    }
+
+    @Test func readsAnObjectWithOneArrayMemberAndCaseInsensitiveKeys() throws {
+        let map = try load(#"{"version": "10.0.40", "rows": [{"privilegeidentifier":"P","SKUNAME":"Retail","isunique":"0","Extra":true}]}"#)
+        let requirement = try #require(map.requirement(forPrivilege: "P"))
+        #expect(requirement.required.isEmpty)
+        #expect(SkuCatalog.builtIn().names(requirement.anyOf) == ["Commerce"])
+    }
+
+    @Test(arguments: ["1", "true", "\"1\"", "\"true\""])
+    func isUniqueAcceptsOneAndTrue(_ value: String) throws {
+        let map = try load(#"[{"PrivilegeIdentifier":"P","SkuName":"Finance","IsUnique":\#(value)}]"#)
+        #expect(map.requirement(forPrivilege: "P")?.required.isEmpty == false)
+    }
+
+    @Test func isUniqueOtherThanZeroOrOneIsAnErrorNamingTheRow() {
+        #expect {
+            try load(#"[{"PrivilegeIdentifier":"P","SkuName":"Finance","IsUnique":0},{"PrivilegeIdentifier":"Q","SkuName":"Finance","IsUnique":2}]"#)
+        } throws: { error in
+            "\(error)".contains("[1]") && "\(error)".contains("IsUnique must be 0, 1, true or false")
+        }
+    }
+
+    @Test func missingFieldIsAnError() {
+        #expect(throws: InputError.self) { try load(#"[{"PrivilegeIdentifier":"P","IsUnique":0}]"#) }
+    }
+
+    @Test func unknownSkuIsAWarningAndItsRowsAreIgnored() throws {
+        let map = try load(#"[{"PrivilegeIdentifier":"P","SkuName":"Guides","IsUnique":1},{"PrivilegeIdentifier":"P","SkuName":"Guides","IsUnique":1}]"#)
+        #expect(map.requirement(forPrivilege: "P") == nil)
+        #expect(map.diagnostics.map(\.code) == [.unknownSku])
+        #expect(map.diagnostics[0].message.contains("2 row(s)"))
+    }
+
+    @Test func emptyFileIsAnError() {
+        #expect(throws: InputError.self) { try load("  \n") }
+    }
+}
+
+/// The catalog file shipped in Data/ is the one compiled in.
+@Suite struct SkuCatalogTests {
+    @Test func builtInCatalogIsDataSkusJson() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let file = try String(contentsOf: root.appendingPathComponent("Data/skus.json"), encoding: .utf8)
+        #expect(file.trimmingCharacters(in: .newlines) == defaultSkuCatalogJSON.trimmingCharacters(in: .newlines), "run Scripts/embed-catalog.sh")
+    }
+
+    @Test func builtInCatalogHasTheDomainPricesAndPriorities() {
+        let catalog = SkuCatalog.builtIn()
+        func sku(_ name: String) -> Sku { catalog[catalog.position(of: name)!] }
+        #expect(sku("Finance").basePrice == Money(cents: 18000) && sku("Finance").attachPrice == Money(cents: 3000))
+        #expect(sku("SupplyChainManagement").priority == 80)
+        #expect(sku("ProjectOperations").basePrice == Money(cents: 12000))
+        #expect(sku("Activity").basePrice == Money(cents: 5000) && sku("Activity").tier == .activity)
+        #expect(sku("TeamMembers").basePrice == Money(cents: 800) && sku("TeamMembers").tier == .teamMembers)
+        #expect(catalog.position(of: "Retail") == catalog.position(of: "Commerce"))
+        #expect(catalog.position(of: "Talent") == catalog.position(of: "HumanResources"))
+        #expect(catalog.position(of: "SCM") == catalog.position(of: "SupplyChainManagement"))
+        #expect(catalog.position(of: "Operations – Activity") == catalog.activity)
+    }
+
+    @Test func aliasNamingTwoSkusIsRejected() {
+        #expect(throws: InputError.self) {
+            try SkuCatalog(skus: [
+                Sku(name: "A", displayName: "A", tier: .operations, basePrice: .zero, attachPrice: nil, priority: 1, aliases: ["X"]),
+                Sku(name: "B", displayName: "B", tier: .operations, basePrice: .zero, attachPrice: nil, priority: 1, aliases: ["x"]),
+            ])
+        }
+    }
+}
+
+@Suite struct UnattachableSkuTests {
+    @Test func twoRequiredSkusThatCannotBeAttachedArePricedAsTwoBasesAndFlagged() {
+        var tree = TreeBuilder()
+        tree.menuItem("Ops", view: "Universal", maintain: "Enterprise")
+        tree.privilege("P1", [.allow("Ops", .update)])
+        tree.privilege("P2", [.allow("Ops", .create)])
+        tree.role("R", privileges: ["P1", "P2"])
+        let engine = tree.engine(rows: [row("P1", "FinancePremium", unique: true), row("P2", "SupplyChainManagementPremium", unique: true)])
+        let license = engine.license(ofRole: "R")
+        #expect(license.exceedsCatalog)
+        #expect(license.monthlyCost == Money(cents: 60000))
+        #expect(Set([license.base!] + license.attach) == ["FinancePremium", "SupplyChainManagementPremium"])
+        let estimate = engine.estimate(UserDirectory(users: [user("u", ("R", true))]))
+        #expect(estimate.diagnostics.contains { $0.code == .licenseExceedsCatalog })
+    }
+}

@@ -1,0 +1,163 @@
+import AXLicensing
+import AXMetadata
+import Foundation
+import Testing
+
+/// DOMAIN §2 (user level) and §4: users, assignments, SysAdmin.
+@Suite struct UserLicensingTests {
+    func engine() -> LicensingEngine {
+        var tree = TreeBuilder()
+        tree.menuItem("Read", view: "Universal", maintain: "Universal")
+        tree.menuItem("Act", view: "Universal", maintain: "Activity")
+        tree.menuItem("Ops", view: "Universal", maintain: "Enterprise")
+        tree.menuItem("Free", view: "None", maintain: "None")
+        tree.privilege("TeamPriv", [.allow("Read", .read)])
+        tree.privilege("ActPriv", [.allow("Act", .update)])
+        tree.privilege("FinPriv", [.allow("Ops", .update)])
+        tree.privilege("FreePriv", [.allow("Free", .update)])
+        tree.role("Viewer", privileges: ["TeamPriv"])
+        tree.role("Clerk", privileges: ["ActPriv"])
+        tree.role("Accountant", privileges: ["FinPriv"])
+        tree.role("Basic", privileges: ["FreePriv"])
+        tree.role("-SYSADMIN-", privileges: ["FinPriv"])
+        return tree.engine(rows: [row("FinPriv", "Finance", unique: true)])
+    }
+
+    func license(_ user: SecurityUser, sysadminCounts: Bool = false) -> UserLicense {
+        engine().estimate(UserDirectory(users: [user]), options: EstimateOptions(sysadminCounts: sysadminCounts)).users[0]
+    }
+
+    @Test func userLicenseIsTheHighestOverEnabledRoles() {
+        let row = license(user("u", ("Viewer", true), ("Clerk", true)))
+        #expect(row.entryPointLicense == .activity)
+        #expect(row.license.summary == "Activity")
+    }
+
+    @Test func disabledAssignmentContributesNothing() {
+        let row = license(user("u", ("Viewer", true), ("Accountant", false)))
+        #expect(row.license.summary == "TeamMembers")
+        #expect(row.roles == ["Viewer"])
+    }
+
+    @Test func disabledUserNeedsNothing() {
+        let row = license(user("u", enabled: false, ("Accountant", true)))
+        #expect(row.license == .none)
+        #expect(row.basis == .disabledUser)
+    }
+
+    @Test func allNoneEntryPointsWithADefinedRoleStillNeedTeamMembers() {
+        let row = license(user("u", ("Basic", true)))
+        #expect(row.entryPointLicense == .teamMembers)
+        #expect(row.license.tier == .teamMembers)
+        #expect(row.license.monthlyCost == Money(cents: 800))
+    }
+
+    @Test func unknownRoleContributesNothingAndIsWarnedAbout() {
+        let estimate = engine().estimate(UserDirectory(users: [user("u", ("TreasuryClerk", true))]))
+        #expect(estimate.users[0].license == .none)
+        #expect(estimate.users[0].basis == .noEnabledRoles)
+        let warning = estimate.diagnostics.first { $0.code == .unknownRole }
+        #expect(warning?.message.contains("'u'") == true && warning?.message.contains("'TreasuryClerk'") == true)
+    }
+
+    @Test func unknownRoleBesideAKnownOneDoesNotChangeTheLicense() {
+        let row = license(user("u", ("Clerk", true), ("TreasuryClerk", true)))
+        #expect(row.license.summary == "Activity")
+    }
+
+    @Test func systemAdministratorNeedsNoLicenseByDefault() {
+        let row = license(user("admin", ("-SYSADMIN-", true), ("Accountant", true)))
+        #expect(row.license == .none)
+        #expect(row.basis == .systemAdministrator)
+    }
+
+    @Test func systemAdministratorCountsLikeAnyRoleWithTheOption() {
+        let row = license(user("admin", ("-sysadmin-", true)), sysadminCounts: true)
+        #expect(row.license.summary == "Finance")
+    }
+
+    @Test func sysadminRuleGoesByRoleNameEvenWhenTheTreeLacksTheRole() {
+        var tree = TreeBuilder()
+        tree.menuItem("Ops", view: "Universal", maintain: "Enterprise")
+        tree.privilege("P", [.allow("Ops", .update)])
+        tree.role("R", privileges: ["P"])
+        let row = tree.engine().estimate(UserDirectory(users: [user("admin", ("-SYSADMIN-", true), ("R", true))])).users[0]
+        #expect(row.license == .none)
+    }
+
+    @Test func disabledSysadminAssignmentDoesNotExemptTheUser() {
+        let row = license(user("u", ("-SYSADMIN-", false), ("Accountant", true)))
+        #expect(row.license.summary == "Finance")
+    }
+
+    @Test func summaryCountsTiersSkusAndCost() {
+        let users = [user("a", ("Accountant", true)), user("b", ("Clerk", true)), user("c", ("Viewer", true)), user("d", enabled: false, ("Viewer", true))]
+        let summary = engine().estimate(UserDirectory(users: users)).summary
+        #expect(summary.tiers == [.none: 1, .teamMembers: 1, .activity: 1, .operations: 1])
+        #expect(summary.monthlyCost == Money(cents: 18000 + 5000 + 800))
+        #expect(summary.skus.first { $0.name == "Finance" }?.count == SkuCount(base: 1, attach: 0))
+    }
+}
+
+/// DOMAIN §4: the role-assignment CSV.
+@Suite struct UserDirectoryTests {
+    @Test func readsTheEntityExportShapeWithCaseInsensitiveHeaders() throws {
+        let csv = "\u{FEFF}userid,SECURITYROLEIDENTIFIER,SecurityRoleName,AssignmentStatus,AssignmentMode,Enabled,Extra\r\nbob,Clerk,\"Clerk, AP\",Enabled,Manual,true,x\r\nbob,Viewer,Viewer,2,Manual,true,x\r\n\r\nAnn,Viewer,Viewer,,Manual,false,x\r\n"
+        let directory = try UserDirectory.parse(csv, path: "users.csv")
+        #expect(directory.users.map(\.userId) == ["Ann", "bob"])
+        let bob = directory.users[1]
+        #expect(bob.assignments.map(\.roleIdentifier) == ["Clerk", "Viewer"])
+        #expect(bob.assignments.map(\.isEnabled) == [true, false])
+        #expect(bob.assignments[0].roleName == "Clerk, AP")
+        #expect(directory.users[0].isEnabled == false)
+        #expect(bob.assignments[1].location.line == 3)
+    }
+
+    @Test func userIdsGroupCaseInsensitively() throws {
+        let directory = try UserDirectory.parse("UserId,SecurityRoleIdentifier\nBob,A\nbob,B\n", path: "u.csv")
+        #expect(directory.users.count == 1)
+        #expect(directory.users[0].userId == "Bob")
+    }
+
+    @Test func semicolonSeparatedFilesAreDetected() throws {
+        let directory = try UserDirectory.parse("UserId;SecurityRoleIdentifier\nbob;Clerk\n", path: "u.csv")
+        #expect(directory.users[0].assignments[0].roleIdentifier == "Clerk")
+    }
+
+    @Test func missingRequiredColumnsAreNamed() {
+        #expect {
+            try UserDirectory.parse("UserName,Role\nbob,Clerk\n", path: "u.csv")
+        } throws: { error in
+            let text = "\(error)"
+            return text.hasPrefix("u.csv:1: error:") && text.contains("UserId") && text.contains("SecurityRoleIdentifier")
+        }
+    }
+
+    @Test func unknownAssignmentStatusIsAnErrorWithItsLine() {
+        #expect {
+            try UserDirectory.parse("UserId,SecurityRoleIdentifier,AssignmentStatus\nbob,Clerk,Enabled\nann,Clerk,Maybe\n", path: "u.csv")
+        } throws: { error in
+            "\(error)".hasPrefix("u.csv:3: error: AssignmentStatus 'Maybe'")
+        }
+    }
+
+    @Test func invalidUTF8IsAnErrorNamingTheLine() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).csv").path
+        var bytes = Array("UserId,SecurityRoleIdentifier\nbob,Cl".utf8)
+        bytes += [0xFF, 0xFE]
+        bytes += Array("erk\n".utf8)
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect {
+            try UserDirectory.load(path: path)
+        } throws: { error in
+            "\(error)".contains(":2:") && "\(error)".contains("not valid UTF-8")
+        }
+    }
+
+    @Test func missingFileNamesTheFlag() {
+        #expect(throws: InputError.missing(path: "/nonexistent/users.csv", what: "users file (role assignments CSV)", flag: "--users")) {
+            try UserDirectory.load(path: "/nonexistent/users.csv")
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import AXMetadata
+import Foundation
+import Testing
+
+/// A temporary folder tree, removed when the test ends.
+final class TemporaryTree {
+    let root: String
+
+    init() {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("axl-\(UUID().uuidString)").path
+        try! FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: root) }
+
+    func write(_ relativePath: String, _ text: String) {
+        let path = root + "/" + relativePath
+        try! FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try! text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+}
+
+@Suite struct MetadataLoaderTests {
+    func duty(_ name: String, privileges: [String] = []) -> String {
+        "<AxSecurityDuty xmlns:i=\"http://www.w3.org/2001/XMLSchema-instance\"><Name>\(name)</Name><Privileges>"
+            + privileges.map { "<AxSecurityPrivilegeReference><Name>\($0)</Name></AxSecurityPrivilegeReference>" }.joined()
+            + "</Privileges></AxSecurityDuty>"
+    }
+
+    @Test func packagesLocalDirectoryGivesPackageAndModel() throws {
+        let tree = TemporaryTree()
+        tree.write("ApplicationSuite/Foundation/AxSecurityDuty/A.xml", duty("A"))
+        tree.write("Contoso/ContosoSecurity/AxSecurityDuty/B.xml", duty("B"))
+        tree.write("Contoso/bin/AxSecurityDuty/Compiled.xml", duty("Compiled"))
+        tree.write("Contoso/ContosoSecurity/AxClass/Ignored.xml", "<AxClass><Name>Ignored</Name></AxClass>")
+        let snapshot = try MetadataLoader().load(root: tree.root)
+        let graph = SecurityGraph(snapshot)
+        #expect(graph.duties.map(\.name) == ["A", "B"])
+        #expect(graph.duties[0].origin == ModelOrigin(package: "ApplicationSuite", model: "Foundation"))
+        #expect(graph.duties[1].origin == ModelOrigin(package: "Contoso", model: "ContosoSecurity"))
+        #expect(snapshot.fileCount == 2)
+    }
+
+    @Test func aFolderOfAxFoldersIsItsOwnModel() throws {
+        let tree = TemporaryTree()
+        tree.write("MyModel/AxSecurityDuty/A.xml", duty("A"))
+        let snapshot = try MetadataLoader().load(root: tree.root + "/MyModel")
+        #expect(SecurityGraph(snapshot).duties.first?.origin.model == "MyModel")
+    }
+
+    @Test func malformedFileIsAnErrorDiagnosticWithLineAndTheRestIsRead() throws {
+        let tree = TemporaryTree()
+        tree.write("P/M/AxSecurityDuty/Good.xml", duty("Good"))
+        tree.write("P/M/AxSecurityDuty/Bad.xml", "<AxSecurityDuty>\n<Name>Bad</Name>\n<Privileges>\n</AxSecurityDuty>\n")
+        tree.write("P/M/AxSecurityDuty/Empty.xml", "")
+        let graph = SecurityGraph(try MetadataLoader().load(root: tree.root))
+        #expect(graph.isIncomplete)
+        let errors = graph.diagnostics.filter { $0.severity == .error }
+        #expect(errors.count == 2)
+        #expect(errors.allSatisfy { $0.code == .malformedFile })
+        let bad = errors.first { $0.location?.file.hasSuffix("Bad.xml") == true }
+        #expect(bad?.location?.line == 4)
+        #expect(graph.duties.map(\.name) == ["Good"])
+    }
+
+    @Test func missingFolderIsAnError() {
+        #expect(throws: MetadataLoadError.missingFolder("/nonexistent/x")) { try MetadataLoader().load(root: "/nonexistent/x") }
+    }
+
+    @Test func symlinkLoopTerminates() throws {
+        let tree = TemporaryTree()
+        tree.write("P/M/AxSecurityDuty/A.xml", duty("A"))
+        try FileManager.default.createSymbolicLink(atPath: tree.root + "/P/M/loop", withDestinationPath: tree.root + "/P")
+        let snapshot = try MetadataLoader().load(root: tree.root)
+        #expect(snapshot.objects.count == 1)
+    }
+
+    @Test func parallelLoadEqualsSequentialLoad() throws {
+        let tree = TemporaryTree()
+        for index in 0..<200 {
+            tree.write("P\(index % 5)/M/AxSecurityDuty/D\(index).xml", duty("D\(index)", privileges: ["P\(index)"]))
+        }
+        let sequential = SecurityGraph(try MetadataLoader(concurrency: 1).load(root: tree.root))
+        let parallel = SecurityGraph(try MetadataLoader(concurrency: 4).load(root: tree.root))
+        #expect(sequential.duties == parallel.duties)
+        #expect(sequential.diagnostics == parallel.diagnostics)
+    }
+}
