@@ -3,7 +3,7 @@ import AXMetadata
 import Foundation
 import Testing
 
-/// The hand-checked results of `Data/sample` (worked out in `Data/sample/EXPECTED.md`).
+/// The hand-checked results of `Data/sample`, worked out in `Data/sample/EXPECTED.md` before the tool ran.
 @Suite struct SampleWorkspaceTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let workspace = try! LoadedWorkspace.load(WorkspacePaths(workspace: root.appendingPathComponent("Data/sample").path), users: .required, keepGoing: false)
