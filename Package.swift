@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 import PackageDescription
 
 let package = Package(
@@ -8,11 +8,14 @@ let package = Package(
         .executable(name: "axlicense", targets: ["axlicense"]),
         .library(name: "AXMetadata", targets: ["AXMetadata"]),
         .library(name: "AXLicensing", targets: ["AXLicensing"]),
+        .library(name: "AXCompliance", targets: ["AXCompliance"]),
+        .library(name: "AXState", targets: ["AXState"]),
         .library(name: "AXReports", targets: ["AXReports"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -26,18 +29,25 @@ let package = Package(
             dependencies: ["AXMetadata", .product(name: "CSV", package: "CSV.swift")]
         ),
         .target(
-            name: "AXReports",
+            name: "AXCompliance",
             dependencies: ["AXLicensing", .product(name: "CSV", package: "CSV.swift")]
+        ),
+        .target(name: "AXState", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
+            name: "AXReports",
+            dependencies: ["AXLicensing", "AXCompliance", "AXState", .product(name: "CSV", package: "CSV.swift")]
         ),
         .executableTarget(
             name: "axlicense",
             dependencies: [
-                "AXReports", "AXLicensing", "AXMetadata",
+                "AXReports", "AXLicensing", "AXMetadata", "AXCompliance", "AXState",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "AXMetadataTests", dependencies: ["AXMetadata"]),
         .testTarget(name: "AXLicensingTests", dependencies: ["AXLicensing"]),
+        .testTarget(name: "AXComplianceTests", dependencies: ["AXCompliance", "AXLicensing", "AXMetadata"]),
+        .testTarget(name: "AXStateTests", dependencies: ["AXState"]),
         .testTarget(name: "AXLicenseCLITests", dependencies: ["axlicense", "AXReports"]),
     ],
     swiftLanguageModes: [.v6]

@@ -12,9 +12,13 @@ if [ -z "$bin" ]; then
 fi
 mkdir -p "$out"
 ws=(--workspace Data/sample --quiet)
-"$bin" estimate "${ws[@]}" --format markdown --output "$out/estimate.md"
-"$bin" estimate "${ws[@]}" --format json --output "$out/estimate.json"
-"$bin" estimate "${ws[@]}" --format csv --output "$out/estimate.csv"
+"$bin" estimate "${ws[@]}" --no-db --format markdown --output "$out/estimate.md"
+"$bin" estimate "${ws[@]}" --no-db --format json --output "$out/estimate.json"
+"$bin" estimate "${ws[@]}" --no-db --format csv --output "$out/estimate.csv"
+# The License View with purchased vs used licenses; the date is pinned so the committed report is stable.
+check=(check "${ws[@]}" --no-db --today 2026-11-23 --fail-on none --assigned Data/sample/assigned-licenses.csv)
+"$bin" "${check[@]}" --format markdown --output "$out/check.md"
+"$bin" "${check[@]}" --format json --output "$out/check.json"
 "$bin" roles "${ws[@]}" --format markdown --output "$out/roles.md"
 "$bin" roles "${ws[@]}" --format json --output "$out/roles.json"
 for object in AccountsPayableClerk ContosoFinanceController SalesClerk; do

@@ -34,6 +34,10 @@ public struct UserLicense: Sendable, Hashable {
     /// The cheapest valid license (DOMAIN §3).
     public var license: LicenseChoice
     public var basis: UserLicenseBasis
+    /// Positions in `SecurityGraph.roles` of the enabled roles the metadata defines.
+    public var roleIndices: [Int]
+    /// What the user's roles require; nil when the user needs no license at all.
+    public var requirements: LicenseRequirements?
 }
 
 /// Licenses per SKU as base and as attach.
@@ -107,8 +111,8 @@ extension LicensingEngine {
                     }
                 }
             }
-            func row(_ tier: LicenseTier, _ license: LicenseChoice, _ basis: UserLicenseBasis) -> UserLicense {
-                UserLicense(user: user, roles: roleNames, entryPointLicense: tier, license: license, basis: basis)
+            func row(_ tier: LicenseTier, _ license: LicenseChoice, _ basis: UserLicenseBasis, _ requirements: LicenseRequirements? = nil) -> UserLicense {
+                UserLicense(user: user, roles: roleNames, entryPointLicense: tier, license: license, basis: basis, roleIndices: roles, requirements: requirements)
             }
             if !user.isEnabled {
                 rows.append(row(.none, .none, .disabledUser))
@@ -128,7 +132,7 @@ extension LicensingEngine {
                 if license.exceedsCatalog {
                     diagnostics.append(Diagnostic(.warning, .licenseExceedsCatalog, "user '\(user.userId)' needs \(license.summary), which no single license in the SKU catalog can hold (an SKU that cannot be attached); priced with extra base licenses", at: user.location))
                 }
-                rows.append(row(max(requirements.entryPointTier, .teamMembers), license, .roles))
+                rows.append(row(max(requirements.entryPointTier, .teamMembers), license, .roles, requirements))
             }
         }
         return LicenseEstimate(users: rows, summary: summarize(rows), diagnostics: diagnostics.sortedForOutput())

@@ -160,6 +160,26 @@ public struct LicenseOptimizer: Sendable {
         return na < nb
     }
 
+    /// Whether the licenses a user actually holds meet `requirements`: their full SKUs as one base + attach set,
+    /// or any one tier license on its own.
+    public func isMet(by held: SkuSet, requirements: LicenseRequirements) -> Bool {
+        let full = held.intersection(catalog.fullSkus)
+        if !full.isEmpty && isValid(full, for: requirements) { return true }
+        return held.positions.contains { catalog[$0].tier != .operations && isValid(SkuSet([$0]), for: requirements) }
+    }
+
+    /// The monthly price of holding `skus`: full SKUs as the cheapest allowed base + attaches (an SKU that cannot be
+    /// attached at its base price), tier licenses at their own price.
+    public func price(of skus: SkuSet) -> Money {
+        var total = Money.zero
+        let full = skus.intersection(catalog.fullSkus).positions
+        if !full.isEmpty {
+            total += bestBase(for: full, skus: SkuSet(full), relaxed: true)!.cost
+        }
+        for position in skus.positions where catalog[position].tier != .operations { total += catalog[position].basePrice }
+        return total
+    }
+
     /// Whether a license made of `skus` meets `requirements` (DOMAIN §3 validity rules).
     public func isValid(_ skus: SkuSet, for requirements: LicenseRequirements) -> Bool {
         let isFullSet = skus.isSubset(of: catalog.fullSkus) && !skus.isEmpty

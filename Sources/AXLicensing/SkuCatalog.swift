@@ -80,6 +80,7 @@ public struct SkuSet: Sendable, Hashable, Comparable {
     public func intersection(_ other: SkuSet) -> SkuSet { SkuSet(bits: bits & other.bits) }
     public func intersects(_ other: SkuSet) -> Bool { bits & other.bits != 0 }
     public func isSubset(of other: SkuSet) -> Bool { bits & ~other.bits == 0 }
+    public func subtracting(_ other: SkuSet) -> SkuSet { SkuSet(bits: bits & ~other.bits) }
     public mutating func insert(_ position: Int) { bits |= 1 << UInt64(position) }
     /// Catalog positions in the set, ascending.
     public var positions: [Int] { (0..<64).filter { contains($0) } }
@@ -153,7 +154,7 @@ public struct SkuCatalog: Sendable {
         do {
             file = try JSONDecoder().decode(File.self, from: data)
         } catch {
-            throw .invalid(path: source, line: nil, column: nil, message: describe(decodingError: error))
+            throw .invalid(path: source, line: nil, column: nil, message: describeDecodingError(error))
         }
         return try SkuCatalog(currency: file.currency ?? "USD", skus: file.skus, source: source)
     }
@@ -173,7 +174,7 @@ public struct SkuCatalog: Sendable {
 }
 
 /// A short, actionable description of a JSON decoding failure: where (row, key) and what.
-func describe(decodingError error: any Error) -> String {
+public func describeDecodingError(_ error: any Error) -> String {
     func path(_ codingPath: [any CodingKey]) -> String {
         let text = codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
         return text.isEmpty ? "top level" : String(text.drop { $0 == "." })

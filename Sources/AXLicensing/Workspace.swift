@@ -18,11 +18,19 @@ public struct WorkspacePaths: Sendable, Hashable {
         public static let metadata = "Metadata"
         public static let skuMap = "LicensingServicePlansPrivilege.json"
         public static let users = "users.csv"
+        public static let entitlements = "entitlements.json"
     }
+
+    /// The workspace folder itself.
+    public var workspace: String
+
+    /// A file or folder inside the workspace.
+    public func inside(_ name: String) -> String { workspace.hasSuffix("/") ? workspace + name : workspace + "/" + name }
 
     /// Resolves paths: explicit ones win, the rest come from `workspace`.
     public init(workspace: String = ".", metadata: String? = nil, skuMap: String? = nil, users: String? = nil, skuCatalog: String? = nil) {
         func inside(_ name: String) -> String { workspace.hasSuffix("/") ? workspace + name : workspace + "/" + name }
+        self.workspace = workspace
         self.metadata = metadata ?? inside(Convention.metadata)
         self.skuMap = skuMap ?? inside(Convention.skuMap)
         self.users = users ?? inside(Convention.users)

@@ -63,6 +63,12 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case licenseExceedsCatalog = "license-exceeds-catalog"
     /// A user assigned to a role the metadata does not define.
     case unknownRole = "unknown-role"
+    /// A purchased product that matches neither an SKU nor a model.
+    case unknownProduct = "unknown-product"
+    /// A license name in the assigned-licenses file that the catalog does not know.
+    case unknownLicenseName = "unknown-license-name"
+    /// A user in the assigned-licenses file who is not in the users file.
+    case unknownUser = "unknown-user"
     /// A users-file row that contradicts an earlier row.
     case inconsistentUser = "inconsistent-user"
 }

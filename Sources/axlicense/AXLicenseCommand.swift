@@ -14,15 +14,18 @@ struct AXLicenseCommand: ParsableCommand {
               DIR/Metadata/                              AOT metadata tree (--metadata)
               DIR/LicensingServicePlansPrivilege.json    SKU map (--sku-map)
               DIR/users.csv                              role assignments (--users)
+              DIR/entitlements.json                      purchased licenses, for check (--entitlements)
+              DIR/.axlicense/state.sqlite                audit log and usage history (--db, --no-db)
             The SKU catalog is built in (Data/skus.json); replace it with --skus FILE.
 
             Exit status:
               0   success
               1   an input could not be read, or metadata files are malformed (without --keep-going)
               2   --strict was given and there are warnings (the report is still written)
+              3   check: a license notification selected by --fail-on fired (the report is still written)
               64  invalid command line
             """,
         version: "0.1.0",
-        subcommands: [EstimateCommand.self, RolesCommand.self, PermissionsCommand.self]
+        subcommands: [EstimateCommand.self, RolesCommand.self, PermissionsCommand.self, CheckCommand.self, AuditCommand.self, HistoryCommand.self]
     )
 }

@@ -1,6 +1,7 @@
 import AXLicensing
 import AXMetadata
 import AXReports
+import AXState
 import ArgumentParser
 import Foundation
 
@@ -8,6 +9,7 @@ import Foundation
 enum ExitStatus {
     static let inputError = ExitCode(1)
     static let strictWarnings = ExitCode(2)
+    static let licenseNotification = ExitCode(3)
 }
 
 /// The steps every command shares: load inputs, report diagnostics, write output, choose the exit status.
@@ -23,9 +25,22 @@ enum CommandRunner {
         }
     }
 
-    /// Prints diagnostics, writes `text`, and ends with the status `--strict` asks for.
-    static func finish(text: String, diagnostics: [Diagnostic], analysis: AnalysisOptions, output: OutputOptions) throws {
+    /// Prints diagnostics, writes `text`, and ends with the status a policy failure (3) or `--strict` (2) asks for.
+    static func finish(text: String, diagnostics: [Diagnostic], analysis: AnalysisOptions, output: OutputOptions, policyFailure: String? = nil) throws {
         printDiagnostics(diagnostics, quiet: analysis.quiet)
+        try write(text, output: output)
+        if let policyFailure {
+            printError("axlicense: \(policyFailure)")
+            throw ExitStatus.licenseNotification
+        }
+        if analysis.strict && diagnostics.contains(where: { $0.severity == .warning }) {
+            printError("axlicense: --strict: \(diagnostics.filter { $0.severity == .warning }.count) warning(s)")
+            throw ExitStatus.strictWarnings
+        }
+    }
+
+    /// Writes a report to `--output` atomically, or to standard output.
+    static func write(_ text: String, output: OutputOptions) throws {
         if let path = output.output {
             do {
                 try OutputWriter.write(text, to: path)
@@ -36,9 +51,15 @@ enum CommandRunner {
         } else {
             FileHandle.standardOutput.write(Data(text.utf8))
         }
-        if analysis.strict && diagnostics.contains(where: { $0.severity == .warning }) {
-            printError("axlicense: --strict: \(diagnostics.filter { $0.severity == .warning }.count) warning(s)")
-            throw ExitStatus.strictWarnings
+    }
+
+    /// Runs a state-database operation; a failure is printed and ends the run with status 1.
+    static func state<T>(_ body: () throws(StateStoreError) -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            printError(error.description)
+            throw ExitStatus.inputError
         }
     }
 

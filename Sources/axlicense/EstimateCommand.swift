@@ -12,14 +12,22 @@ struct EstimateCommand: ParsableCommand {
     @OptionGroup(title: "Analysis") var analysis: AnalysisOptions
     @OptionGroup(title: "Output") var output: OutputOptions
 
+    @OptionGroup(title: "State") var state: StateOptions
+
     @Flag(name: .long, help: "Count System administrator (-SYSADMIN-) users like any other (the rule before 10.0.44).")
     var sysadminCounts = false
 
     func run() throws {
-        let workspace = try CommandRunner.loadWorkspace(inputs, analysis, users: .required)
-        // `.required` guarantees users are present.
-        let estimate = workspace.engine.estimate(workspace.users!, options: EstimateOptions(sysadminCounts: sysadminCounts))
-        let report = EstimateReport(estimate: estimate, isComplete: workspace.isComplete)
+        let recorder = AuditRecorder(store: try state.openStore(workspace: inputs.workspace), environment: state.environmentName, operation: "Estimate")
+        let (estimate, isComplete) = try recorder.recording {
+            let workspace = try CommandRunner.loadWorkspace(inputs, analysis, users: .required)
+            // `.required` guarantees users are present.
+            return (workspace.engine.estimate(workspace.users!, options: EstimateOptions(sysadminCounts: sysadminCounts)), workspace.isComplete)
+        }
+        let summary = estimate.summary
+        let tiers = LicenseTier.allCases.map { "\($0.name) \(summary.tiers[$0] ?? 0)" }.joined(separator: ", ")
+        try recorder.record("\(estimate.users.count) users: \(tiers); monthly cost \(summary.monthlyCost)" + (isComplete ? "" : "; INCOMPLETE"))
+        let report = EstimateReport(estimate: estimate, isComplete: isComplete)
         try CommandRunner.finish(text: report.render(output.format), diagnostics: estimate.diagnostics, analysis: analysis, output: output)
     }
 }

@@ -1,0 +1,130 @@
+import AXLicensing
+import AXMetadata
+
+/// The two dashboard notifications of the License Management form, with the seed's exact text.
+public enum DashboardNotification: String, Sendable, Hashable, CaseIterable, Codable {
+    case expired = "expired"
+    case overQuantity = "over-quantity"
+
+    /// The message D365FO shows on the default dashboard (seed 000, verbatim).
+    public var message: String {
+        switch self {
+        case .expired: "One or more product licenses have expired."
+        case .overQuantity: "The number of used licenses exceeds the assigned quantity for one or more products."
+        }
+    }
+}
+
+/// What a License View row's product was matched to, which decides how its used count is computed.
+public enum ProductMatch: Sendable, Hashable {
+    /// A Microsoft license SKU: users whose license holds it, as base or attach.
+    case sku(String)
+    /// An ISV model: licensed users with at least one effective privilege defined in it.
+    case model(String)
+    /// Neither: used is 0 and a warning is given.
+    case unmatched
+
+    /// `sku`, `model` or `unmatched`.
+    public var kind: String {
+        switch self {
+        case .sku: "sku"
+        case .model: "model"
+        case .unmatched: "unmatched"
+        }
+    }
+}
+
+/// The status icon of a License View row.
+public enum LicenseStatus: String, Sendable, Hashable, Codable {
+    /// Expired, or more used than purchased: ⚠️.
+    case warning
+    /// A newer version is available: ℹ️.
+    case newerVersion
+    /// Nothing to do: no icon.
+    case healthy
+
+    /// The icon, or a plain-text marker for logs and files.
+    public func marker(emoji: Bool) -> String {
+        switch self {
+        case .warning: emoji ? "⚠️" : "[!]"
+        case .newerVersion: emoji ? "ℹ️" : "[i]"
+        case .healthy: ""
+        }
+    }
+}
+
+/// One row of the License View grid.
+public struct LicenseViewRow: Sendable, Hashable {
+    public var product: ProductEntitlement
+    public var match: ProductMatch
+    /// Licenses in use, computed from the estimate.
+    public var used: Int
+    /// Expiry before today (UTC).
+    public var isExpired: Bool
+    /// Used > License Qty (Used == Qty is healthy).
+    public var isOverQuantity: Bool
+    /// Latest version newer than current, compared numerically.
+    public var hasNewerVersion: Bool
+
+    /// ⚠️ wins over ℹ️.
+    public var status: LicenseStatus {
+        if isExpired || isOverQuantity { return .warning }
+        return hasNewerVersion ? .newerVersion : .healthy
+    }
+}
+
+/// The License View: one row per purchased product, the notifications that fire, and warnings.
+public struct LicenseView: Sendable {
+    public var rows: [LicenseViewRow]
+    /// The date "expired" was judged against.
+    public var today: CalendarDate
+    public var diagnostics: [Diagnostic]
+
+    /// Notifications that fire, in the form's order.
+    public var notifications: [DashboardNotification] {
+        var result: [DashboardNotification] = []
+        if rows.contains(where: \.isExpired) { result.append(.expired) }
+        if rows.contains(where: \.isOverQuantity) { result.append(.overQuantity) }
+        return result
+    }
+
+    /// Evaluates purchased products against an estimate: used counts come from the estimate, never from input.
+    public init(products: [ProductEntitlement], estimate: LicenseEstimate, engine: LicensingEngine, today: CalendarDate, source: String) {
+        self.today = today
+        var diagnostics: [Diagnostic] = []
+        let models = Dictionary(engine.graph.privileges.map { ($0.origin.model.lowercased(), $0.origin.model) }, uniquingKeysWith: { first, _ in first })
+        var modelsPerRole: [Set<String>] = []
+        modelsPerRole.reserveCapacity(engine.graph.roles.count)
+        for privileges in engine.graph.roleEffectivePrivileges {
+            modelsPerRole.append(Set(privileges.map { engine.graph.privileges[$0].origin.model.lowercased() }))
+        }
+        let licensed = estimate.users.filter { $0.license.tier != .none }
+        var rows: [LicenseViewRow] = []
+        for product in products {
+            let match: ProductMatch
+            let used: Int
+            if let position = engine.catalog.position(of: product.model) {
+                let name = engine.catalog[position].name
+                match = .sku(name)
+                used = licensed.filter { $0.license.base == name || $0.license.attach.contains(name) }.count
+            } else if let model = models[product.model.lowercased()] {
+                match = .model(model)
+                let key = model.lowercased()
+                used = licensed.filter { user in user.roleIndices.contains { modelsPerRole[$0].contains(key) } }.count
+            } else {
+                match = .unmatched
+                used = 0
+                diagnostics.append(Diagnostic(.warning, .unknownProduct, "product '\(product.model)' is neither an SKU in the catalog nor a model in the metadata; its used count is 0", at: SourceLocation(file: source)))
+            }
+            let newer = !product.latestVersion.isEmpty && !product.currentVersion.isEmpty
+                && ProductVersion(product.currentVersion) < ProductVersion(product.latestVersion)
+            rows.append(LicenseViewRow(
+                product: product, match: match, used: used,
+                isExpired: product.expirationDate.map { $0 < today } ?? false,
+                isOverQuantity: used > product.licenseQuantity,
+                hasNewerVersion: newer))
+        }
+        self.rows = rows
+        self.diagnostics = diagnostics
+    }
+}

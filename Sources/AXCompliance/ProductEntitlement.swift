@@ -1,0 +1,153 @@
+import AXLicensing
+import AXMetadata
+import Foundation
+
+/// A calendar date (UTC), as license expiry dates are written: `YYYY-MM-DD`.
+public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    public var year: Int
+    public var month: Int
+    public var day: Int
+
+    /// Creates a date; nil when the day does not exist.
+    public init?(year: Int, month: Int, day: Int) {
+        var components = DateComponents()
+        (components.year, components.month, components.day) = (year, month, day)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        guard (1...12).contains(month), (1...31).contains(day), let date = calendar.date(from: components),
+              calendar.component(.day, from: date) == day else { return nil }
+        (self.year, self.month, self.day) = (year, month, day)
+    }
+
+    /// Parses `YYYY-MM-DD`, or the date part of an ISO 8601 date-time (`2027-06-30T00:00:00Z`).
+    public init?(_ text: String) {
+        let datePart = text.trimmingBlanks().prefix(10)
+        let parts = datePart.split(separator: "-")
+        guard datePart.count == 10, parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
+        self.init(year: y, month: m, day: d)
+    }
+
+    /// Today's date in UTC.
+    public static func today(now: Date = Date()) -> CalendarDate {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let c = calendar.dateComponents([.year, .month, .day], from: now)
+        return CalendarDate(year: c.year!, month: c.month!, day: c.day!)!
+    }
+
+    /// Midnight UTC at the start of this date.
+    public var startOfDay: Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar.date(from: DateComponents(year: year, month: month, day: day))!
+    }
+
+    public static func < (a: Self, b: Self) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
+
+    public var description: String {
+        func pad(_ n: Int, _ width: Int) -> String { String(repeating: "0", count: max(0, width - String(n).count)) + String(n) }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let date = CalendarDate(text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not a date (YYYY-MM-DD)")
+        }
+        self = date
+    }
+}
+
+/// A product version such as `10.0.44` or `2.3.10`, compared number by number (10.0.9 < 10.0.10).
+public struct ProductVersion: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The version as written.
+    public var text: String
+
+    /// Creates a version from its text.
+    public init(_ text: String) { self.text = text.trimmingBlanks() }
+
+    private var components: [String] { text.split(whereSeparator: { $0 == "." || $0 == "-" }).map(String.init) }
+
+    public static func < (a: Self, b: Self) -> Bool {
+        let left = a.components, right = b.components
+        for index in 0..<max(left.count, right.count) {
+            let l = index < left.count ? left[index] : "0"
+            let r = index < right.count ? right[index] : "0"
+            if let ln = Int(l), let rn = Int(r) {
+                if ln != rn { return ln < rn }
+            } else if l != r {
+                return l.localizedStandardCompare(r) == .orderedAscending
+            }
+        }
+        return false
+    }
+
+    public static func == (a: Self, b: Self) -> Bool { !(a < b) && !(b < a) }
+    public func hash(into hasher: inout Hasher) { hasher.combine(components.map { Int($0).map(String.init) ?? $0 }.reversed().drop { $0 == "0" }.reversed().joined(separator: ".")) }
+    public var description: String { text }
+}
+
+/// One purchased product, as the License Management form lists it (seed 000).
+public struct ProductEntitlement: Sendable, Hashable {
+    /// The product: an SKU name (Microsoft licenses) or a model name (ISV licenses).
+    public var model: String
+    /// Purchased quantity.
+    public var licenseQuantity: Int
+    /// Expiry; nil means no expiry.
+    public var expirationDate: CalendarDate?
+    public var currentVersion: String
+    public var latestVersion: String
+    public var licenseHolder: String
+
+    /// Creates an entitlement.
+    public init(model: String, licenseQuantity: Int, expirationDate: CalendarDate? = nil, currentVersion: String = "", latestVersion: String = "", licenseHolder: String = "") {
+        self.model = model
+        self.licenseQuantity = licenseQuantity
+        self.expirationDate = expirationDate
+        self.currentVersion = currentVersion
+        self.latestVersion = latestVersion
+        self.licenseHolder = licenseHolder
+    }
+}
+
+extension ProductEntitlement: Decodable {
+    private enum CodingKeys: String, CodingKey {
+        case model, product, licenseQuantity, expirationDate, currentVersion, latestVersion, licenseHolder
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        guard let model = try c.decodeIfPresent(String.self, forKey: .model) ?? c.decodeIfPresent(String.self, forKey: .product),
+              !model.trimmingBlanks().isEmpty else {
+            throw DecodingError.keyNotFound(CodingKeys.model, .init(codingPath: c.codingPath, debugDescription: "missing model (or product)"))
+        }
+        self.model = model.trimmingBlanks()
+        licenseQuantity = try c.decode(Int.self, forKey: .licenseQuantity)
+        guard licenseQuantity >= 0 else {
+            throw DecodingError.dataCorruptedError(forKey: .licenseQuantity, in: c, debugDescription: "licenseQuantity must not be negative")
+        }
+        expirationDate = try c.decodeIfPresent(CalendarDate.self, forKey: .expirationDate)
+        currentVersion = try c.decodeIfPresent(String.self, forKey: .currentVersion) ?? ""
+        latestVersion = try c.decodeIfPresent(String.self, forKey: .latestVersion) ?? ""
+        licenseHolder = try c.decodeIfPresent(String.self, forKey: .licenseHolder) ?? ""
+    }
+
+    /// Loads `entitlements.json`: `{"products": [ … ]}` or a plain array.
+    public static func load(path: String) throws(InputError) -> [ProductEntitlement] {
+        let data = try readInputFile(path, what: "entitlements file (purchased licenses)", flag: "--entitlements")
+        struct Wrapped: Decodable { var products: [ProductEntitlement] }
+        let startsWithArray = data.first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) } == UInt8(ascii: "[")
+        do {
+            if startsWithArray { return try JSONDecoder().decode([ProductEntitlement].self, from: data) }
+            return try JSONDecoder().decode(Wrapped.self, from: data).products
+        } catch {
+            throw .invalid(path: path, line: nil, column: nil, message: describeDecodingError(error))
+        }
+    }
+}

@@ -1,0 +1,168 @@
+import AXCompliance
+import AXLicensing
+import AXMetadata
+import AXReports
+import AXState
+import ArgumentParser
+import Foundation
+
+/// Which notifications make `check` exit with status 3.
+enum FailOnPolicy: String, CaseIterable {
+    case expired
+    case overQuantity = "over-quantity"
+    case none
+}
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "CSL license check: purchased vs used licenses per product, expiry, versions and dashboard notifications.",
+        discussion: """
+            Used licenses are computed by the estimator: a product naming an SKU counts the users whose license \
+            holds it (base or attach); a product naming a model counts the licensed users with at least one \
+            privilege defined in that model.
+
+            Exit status 3 when a notification selected by --fail-on fires (default: expired,over-quantity); \
+            otherwise as for every command (0, 1, 2, 64).
+            """)
+
+    @OptionGroup(title: "Inputs") var inputs: InputOptions
+
+    @Option(name: .long, help: ArgumentHelp("Purchased licenses JSON (default: <workspace>/entitlements.json).", valueName: "file"))
+    var entitlements: String?
+
+    @Option(name: .long, help: ArgumentHelp("Licenses each user holds: the Power Platform admin center report CSV. Adds over- and under-licensed users.", valueName: "file"))
+    var assigned: String?
+
+    @Option(name: .long, help: ArgumentHelp("The date expiry is judged against, YYYY-MM-DD (default: today, UTC).", valueName: "date"))
+    var today: String?
+
+    @Option(name: .customLong("fail-on"), help: ArgumentHelp("Notifications that make the exit status 3: a comma list of expired, over-quantity; or none.", valueName: "list"))
+    var failOn: String = "expired,over-quantity"
+
+    @Flag(name: .customLong("no-emoji"), help: "Plain-text status markers ([!], [i]) even on a terminal.")
+    var noEmoji = false
+
+    @Flag(name: .long, help: "Count System administrator (-SYSADMIN-) users like any other (the rule before 10.0.44).")
+    var sysadminCounts = false
+
+    @OptionGroup(title: "Analysis") var analysis: AnalysisOptions
+    @OptionGroup(title: "Output") var output: OutputOptions
+    @OptionGroup(title: "State") var state: StateOptions
+
+    func validate() throws {
+        _ = try failOnPolicies()
+        if let today, CalendarDate(today) == nil { throw ValidationError("--today '\(today)' is not a date (YYYY-MM-DD)") }
+    }
+
+    func failOnPolicies() throws -> Set<DashboardNotification> {
+        var result: Set<DashboardNotification> = []
+        for item in failOn.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            guard let policy = FailOnPolicy(rawValue: item) else {
+                throw ValidationError("--fail-on '\(item)' is not one of expired, over-quantity, none")
+            }
+            switch policy {
+            case .expired: result.insert(.expired)
+            case .overQuantity: result.insert(.overQuantity)
+            case .none: break
+            }
+        }
+        return result
+    }
+
+    func run() throws {
+        let recorder = AuditRecorder(store: try state.openStore(workspace: inputs.workspace), environment: state.environmentName, operation: "License check")
+        let (report, usage) = try recorder.recording { () throws -> (CheckReport, [ProductUsage]) in
+            let workspace = try CommandRunner.loadWorkspace(inputs, analysis, users: .required)
+            let entitlementsPath = entitlements ?? inputs.paths.inside(WorkspacePaths.Convention.entitlements)
+            let products: [ProductEntitlement]
+            do {
+                products = try ProductEntitlement.load(path: entitlementsPath)
+            } catch {
+                CommandRunner.printError("\(error)")
+                throw ExitStatus.inputError
+            }
+            let estimate = workspace.engine.estimate(workspace.users!, options: EstimateOptions(sysadminCounts: sysadminCounts))
+            let day = today.flatMap(CalendarDate.init) ?? CalendarDate.today()
+            let view = LicenseView(products: products, estimate: estimate, engine: workspace.engine, today: day, source: entitlementsPath)
+            var review: LicenseAssignmentReview?
+            var diagnostics = estimate.diagnostics + view.diagnostics
+            if let assigned {
+                do {
+                    let held = try AssignedLicensesReader.load(path: assigned, catalog: workspace.engine.catalog)
+                    review = LicenseAssignmentReview(estimate: estimate, assigned: held.users, optimizer: workspace.engine.optimizer, source: assigned)
+                    diagnostics += held.diagnostics + (review?.diagnostics ?? [])
+                } catch {
+                    CommandRunner.printError("\(error)")
+                    throw ExitStatus.inputError
+                }
+            }
+            let emoji = !noEmoji && output.output == nil && isatty(STDOUT_FILENO) == 1
+            let report = CheckReport(view: view, review: review, diagnostics: diagnostics.sortedForOutput(), isComplete: workspace.isComplete, emoji: emoji)
+            let usage = view.rows.map { ProductUsage(product: $0.product.model, licenseQuantity: $0.product.licenseQuantity, used: $0.used) }
+            return (report, usage)
+        }
+        let rows = report.view.rows
+        let counts = "\(rows.count) product(s): \(rows.filter { $0.status == .warning }.count) warning, \(rows.filter { $0.status == .newerVersion }.count) newer version, \(rows.filter { $0.status == .healthy }.count) healthy"
+        let fired: [DashboardNotification] = report.view.notifications
+        try recorder.record(counts + (fired.isEmpty ? "; no notifications" : "; notifications: " + fired.map { $0.rawValue }.joined(separator: ", ")), usage: usage)
+        let failing = fired.filter { (try? failOnPolicies().contains($0)) ?? false }
+        try CommandRunner.finish(text: report.render(output.format), diagnostics: report.diagnostics, analysis: analysis, output: output,
+                                 policyFailure: failing.isEmpty ? nil : "license notification: " + failing.map { $0.message }.joined(separator: " "))
+    }
+}
+
+struct AuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit", abstract: "The audit log of check and estimate runs.", subcommands: [List.self, Clear.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List audit entries, oldest first.")
+        @Option(name: .long, help: ArgumentHelp("Workspace folder whose state database is used.", valueName: "dir")) var workspace: String = "."
+        @Option(name: .long, help: ArgumentHelp("Only entries on or after this date (YYYY-MM-DD, UTC).", valueName: "date")) var since: String?
+        @OptionGroup(title: "Output") var output: OutputOptions
+        @OptionGroup(title: "State") var state: StateOptions
+
+        func validate() throws {
+            if let since, CalendarDate(since) == nil { throw ValidationError("--since '\(since)' is not a date (YYYY-MM-DD)") }
+        }
+
+        func run() throws {
+            guard let store = try state.openStore(workspace: workspace) else { throw ValidationError("--no-db leaves no audit log to list") }
+            let entries = try CommandRunner.state { () throws(StateStoreError) in try store.auditEntries(since: since.flatMap(CalendarDate.init)?.startOfDay) }
+            try CommandRunner.write(AuditReport(entries: entries).render(output.format), output: output)
+        }
+    }
+
+    struct Clear: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete audit entries older than a number of days.")
+        @Option(name: .long, help: ArgumentHelp("Delete entries older than this many days (default 30).", valueName: "days")) var olderThan: Int = 30
+        @Option(name: .long, help: ArgumentHelp("Workspace folder whose state database is used.", valueName: "dir")) var workspace: String = "."
+        @OptionGroup(title: "State") var state: StateOptions
+
+        func validate() throws {
+            guard olderThan >= 0 else { throw ValidationError("--older-than must be 0 or more days") }
+        }
+
+        func run() throws {
+            guard let store = try state.openStore(workspace: workspace) else { throw ValidationError("--no-db leaves no audit log to clear") }
+            let cutoff = Date().addingTimeInterval(-Double(olderThan) * 86_400)
+            let removed = try CommandRunner.state { () throws(StateStoreError) in try store.clearAudit(olderThan: cutoff) }
+            print("Removed \(removed) audit entr\(removed == 1 ? "y" : "ies") older than \(olderThan) day(s).")
+        }
+    }
+}
+
+struct HistoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "history", abstract: "Used vs purchased licenses per product, per check run, over time.")
+    @Argument(help: "Only this product (case-insensitive).") var product: String?
+    @Option(name: .long, help: ArgumentHelp("Workspace folder whose state database is used.", valueName: "dir")) var workspace: String = "."
+    @OptionGroup(title: "Output") var output: OutputOptions
+    @OptionGroup(title: "State") var state: StateOptions
+
+    func run() throws {
+        guard let store = try state.openStore(workspace: workspace) else { throw ValidationError("--no-db leaves no history to show") }
+        let points = try CommandRunner.state { () throws(StateStoreError) in try store.history(product: product) }
+        try CommandRunner.write(HistoryReport(points: points).render(output.format), output: output)
+    }
+}

@@ -1,0 +1,179 @@
+import AXCompliance
+import AXLicensing
+import AXMetadata
+import Foundation
+import Testing
+
+let sampleRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Data/sample")
+let sampleWorkspace = try! LoadedWorkspace.load(WorkspacePaths(workspace: sampleRoot.path), users: .required, keepGoing: false)
+let sampleEstimate = sampleWorkspace.engine.estimate(sampleWorkspace.users!)
+let today = CalendarDate(year: 2026, month: 11, day: 23)!
+
+func view(_ products: [ProductEntitlement]) -> LicenseView {
+    LicenseView(products: products, estimate: sampleEstimate, engine: sampleWorkspace.engine, today: today, source: "entitlements.json")
+}
+
+@Suite struct LicenseStatusRuleTests {
+    @Test func expiringTodayIsNotExpiredButYesterdayIs() {
+        let rows = view([
+            ProductEntitlement(model: "Finance", licenseQuantity: 100, expirationDate: CalendarDate(year: 2026, month: 11, day: 23)),
+            ProductEntitlement(model: "Finance", licenseQuantity: 100, expirationDate: CalendarDate(year: 2026, month: 11, day: 22)),
+            ProductEntitlement(model: "Finance", licenseQuantity: 100, expirationDate: nil),
+        ]).rows
+        #expect(rows.map(\.isExpired) == [false, true, false])
+        #expect(rows.map(\.status) == [.healthy, .warning, .healthy])
+    }
+
+    @Test func usedEqualToQuantityIsHealthyAndOneMoreIsNot() {
+        // Finance is held by 9 users of the sample (7 base, 2 attach).
+        let rows = view([ProductEntitlement(model: "Finance", licenseQuantity: 9), ProductEntitlement(model: "Finance", licenseQuantity: 8)]).rows
+        #expect(rows.map(\.used) == [9, 9])
+        #expect(rows.map(\.isOverQuantity) == [false, true])
+        #expect(rows.map(\.status) == [.healthy, .warning])
+    }
+
+    @Test func versionsCompareNumerically() {
+        #expect(ProductVersion("10.0.9") < ProductVersion("10.0.10"))
+        #expect(!(ProductVersion("10.0.10") < ProductVersion("10.0.9")))
+        #expect(ProductVersion("10.0.44") == ProductVersion("10.0.44.0"))
+        #expect(ProductVersion("2.3.9") < ProductVersion("2.3.10"))
+        #expect(ProductVersion("1.2") < ProductVersion("1.10.0"))
+    }
+
+    @Test func newerLatestVersionIsInformationAndWarningWins() {
+        let rows = view([
+            ProductEntitlement(model: "Finance", licenseQuantity: 100, currentVersion: "10.0.9", latestVersion: "10.0.10"),
+            ProductEntitlement(model: "Finance", licenseQuantity: 100, currentVersion: "10.0.10", latestVersion: "10.0.9"),
+            ProductEntitlement(model: "Finance", licenseQuantity: 1, currentVersion: "10.0.9", latestVersion: "10.0.10"),
+            ProductEntitlement(model: "Finance", licenseQuantity: 100, currentVersion: "", latestVersion: "10.0.10"),
+        ]).rows
+        #expect(rows.map(\.status) == [.newerVersion, .healthy, .warning, .healthy])
+        #expect(LicenseStatus.newerVersion.marker(emoji: true) == "ℹ️" && LicenseStatus.warning.marker(emoji: true) == "⚠️")
+        #expect(LicenseStatus.warning.marker(emoji: false) == "[!]" && LicenseStatus.healthy.marker(emoji: false) == "")
+    }
+
+    @Test func notificationsUseTheSeedsExactText() {
+        let both = view([
+            ProductEntitlement(model: "Finance", licenseQuantity: 1),
+            ProductEntitlement(model: "Commerce", licenseQuantity: 10, expirationDate: CalendarDate(year: 2025, month: 1, day: 1)),
+        ])
+        #expect(both.notifications.map(\.message) == [
+            "One or more product licenses have expired.",
+            "The number of used licenses exceeds the assigned quantity for one or more products.",
+        ])
+        #expect(view([ProductEntitlement(model: "Finance", licenseQuantity: 9)]).notifications.isEmpty)
+    }
+}
+
+@Suite struct UsedLicenseCountTests {
+    @Test func usedCountsPerSkuAndPerModelOnTheSample() {
+        let names = ["Finance", "SupplyChainManagement", "Commerce", "HumanResources", "ProjectOperations", "Activity", "TeamMembers", "ContosoSecurity", "Retail"]
+        let rows = view(names.map { ProductEntitlement(model: $0, licenseQuantity: 0) }).rows
+        // Worked by hand in Data/sample/EXPECTED.md: ContosoSecurity privileges reach arnie, benjamin, charlie, jack, mike, victor.
+        #expect(rows.map(\.used) == [9, 2, 3, 3, 2, 3, 6, 6, 3])
+        #expect(rows[7].match == .model("ContosoSecurity"))
+        #expect(rows[8].match == .sku("Commerce"))
+    }
+
+    @Test func modelCountsOnlyLicensedUsers() {
+        // Foundation privileges reach every role but SystemUser, -SYSADMIN- and ContosoBatchOperator; admin, sam, oscar and quinn need no license.
+        let row = view([ProductEntitlement(model: "foundation", licenseQuantity: 0)]).rows[0]
+        #expect(row.match == .model("Foundation"))
+        #expect(row.used == 22)
+    }
+
+    @Test func unmatchedProductIsAWarningWithZeroUsed() {
+        let result = view([ProductEntitlement(model: "FleetManagement", licenseQuantity: 3)])
+        #expect(result.rows[0].match == .unmatched && result.rows[0].used == 0)
+        #expect(result.diagnostics.map(\.code) == [.unknownProduct])
+    }
+}
+
+@Suite struct EntitlementsFileTests {
+    func load(_ json: String) throws -> [ProductEntitlement] {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ent-\(UUID().uuidString).json").path
+        try json.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        return try ProductEntitlement.load(path: path)
+    }
+
+    @Test func readsTheSampleFile() throws {
+        let products = try ProductEntitlement.load(path: sampleRoot.appendingPathComponent("entitlements.json").path)
+        #expect(products.count == 8)
+        #expect(products[4].expirationDate == nil)
+        #expect(products[2].expirationDate == CalendarDate(year: 2026, month: 1, day: 31))
+    }
+
+    @Test func readsAPlainArrayWithProductAsTheName() throws {
+        let products = try load(#"[{"product": "Finance", "licenseQuantity": 3}]"#)
+        #expect(products == [ProductEntitlement(model: "Finance", licenseQuantity: 3)])
+    }
+
+    @Test func invalidDateIsAnErrorNamingTheEntry() {
+        #expect {
+            try load(#"{"products": [{"model": "A", "licenseQuantity": 1}, {"model": "B", "licenseQuantity": 1, "expirationDate": "2026-02-30"}]}"#)
+        } throws: { error in
+            "\(error)".contains("products[1].expirationDate") && "\(error)".contains("not a date")
+        }
+    }
+
+    @Test func missingQuantityIsAnError() {
+        #expect(throws: InputError.self) { try load(#"[{"model": "A"}]"#) }
+    }
+
+    @Test func negativeQuantityIsAnError() {
+        #expect(throws: InputError.self) { try load(#"[{"model": "A", "licenseQuantity": -1}]"#) }
+    }
+}
+
+@Suite struct LicenseAssignmentReviewTests {
+    func review() throws -> LicenseAssignmentReview {
+        let held = try AssignedLicensesReader.load(path: sampleRoot.appendingPathComponent("assigned-licenses.csv").path, catalog: sampleWorkspace.engine.catalog)
+        return LicenseAssignmentReview(estimate: sampleEstimate, assigned: held.users, optimizer: sampleWorkspace.engine.optimizer, source: "a.csv")
+    }
+
+    @Test func sampleUsersAreClassifiedAsWorkedByHand() throws {
+        let rows = Dictionary(uniqueKeysWithValues: try review().rows.map { ($0.userId, $0) })
+        let arnie = try #require(rows["arnie"])
+        #expect(arnie.status == .underLicensed && arnie.missing == ["Finance"] && arnie.unneeded == ["Activity"])
+        #expect(arnie.monthlyAdditionalCost == Money(cents: 13000))
+        let kim = try #require(rows["kim"])
+        #expect(kim.status == .underLicensed && kim.missing == ["Commerce"] && kim.monthlyAdditionalCost == Money(cents: 3000))
+        let irene = try #require(rows["irene"])
+        #expect(irene.status == .underLicensed && irene.missing == ["ProjectOperations"] && irene.monthlyAdditionalCost == Money(cents: 12000))
+        let benjamin = try #require(rows["benjamin"])
+        #expect(benjamin.status == .overLicensed && benjamin.unneeded == ["TeamMembers"] && benjamin.monthlySaving == Money(cents: 800))
+        let charlie = try #require(rows["charlie"])
+        #expect(charlie.status == .overLicensed && charlie.unneeded == ["SupplyChainManagement"] && charlie.monthlySaving == Money(cents: 13000))
+        let oscar = try #require(rows["oscar"])
+        #expect(oscar.status == .overLicensed && oscar.unneeded == ["Finance"] && oscar.monthlySaving == Money(cents: 18000))
+        // Any base SKU is met by the Finance zoe holds: no swap to a cheaper base is suggested.
+        #expect(rows["zoe"]?.status == .compliant)
+        #expect(rows["dana"]?.status == .compliant)
+        #expect(rows["admin"]?.status == .compliant)
+    }
+
+    @Test func totalsAddUp() throws {
+        let review = try review()
+        #expect(review.underLicensed == 3 && review.overLicensed == 3)
+        #expect(review.totalSaving == Money(cents: 31800))
+        #expect(review.totalAdditionalCost == Money(cents: 28000))
+        #expect(review.diagnostics.map(\.code) == [.unknownUser])
+    }
+
+    @Test func equallyPricedAlternativeIsCompliant() throws {
+        // SalesClerk-like needs: Finance required + any of SCM, Commerce. Holding Finance + Commerce costs the same as the recommendation.
+        let catalog = sampleWorkspace.engine.catalog
+        let dana = try #require(sampleEstimate.users.first { $0.user.userId == "dana" })
+        let held = SkuSet([catalog.position(of: "Finance")!, catalog.position(of: "Commerce")!])
+        let row = LicenseAssignmentReview.review(dana, holding: held, optimizer: sampleWorkspace.engine.optimizer, catalog: catalog)
+        #expect(row.status == .compliant && row.unneeded.isEmpty)
+    }
+
+    @Test func reportHeadersAreMatchedLooselyAndUnknownLicensesWarned() throws {
+        let text = "UserId,UserEmail,Assigned License(s)\nbob,b@x,\"Dynamics 365 Finance, Microsoft 365 E3\"\n"
+        let result = try AssignedLicensesReader.parse(text, path: "a.csv", catalog: sampleWorkspace.engine.catalog)
+        #expect(sampleWorkspace.engine.catalog.names(result.users[0].skus) == ["Finance"])
+        #expect(result.diagnostics.map(\.code) == [.unknownLicenseName])
+    }
+}
