@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "AXLicensing", targets: ["AXLicensing"]),
         .library(name: "AXCompliance", targets: ["AXCompliance"]),
         .library(name: "AXState", targets: ["AXState"]),
+        .library(name: "AXChangeImpact", targets: ["AXChangeImpact"]),
         .library(name: "AXReports", targets: ["AXReports"]),
     ],
     dependencies: [
@@ -33,14 +34,15 @@ let package = Package(
             dependencies: ["AXLicensing", .product(name: "CSV", package: "CSV.swift")]
         ),
         .target(name: "AXState", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "AXChangeImpact", dependencies: ["AXLicensing"]),
         .target(
             name: "AXReports",
-            dependencies: ["AXLicensing", "AXCompliance", "AXState", .product(name: "CSV", package: "CSV.swift")]
+            dependencies: ["AXLicensing", "AXCompliance", "AXState", "AXChangeImpact", .product(name: "CSV", package: "CSV.swift")]
         ),
         .executableTarget(
             name: "axlicense",
             dependencies: [
-                "AXReports", "AXLicensing", "AXMetadata", "AXCompliance", "AXState",
+                "AXReports", "AXLicensing", "AXMetadata", "AXCompliance", "AXState", "AXChangeImpact",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -48,6 +50,7 @@ let package = Package(
         .testTarget(name: "AXLicensingTests", dependencies: ["AXLicensing"]),
         .testTarget(name: "AXComplianceTests", dependencies: ["AXCompliance", "AXLicensing", "AXMetadata"]),
         .testTarget(name: "AXStateTests", dependencies: ["AXState"]),
+        .testTarget(name: "AXChangeImpactTests", dependencies: ["AXChangeImpact", "AXLicensing", "AXMetadata"]),
         .testTarget(name: "AXLicenseCLITests", dependencies: ["axlicense", "AXReports"]),
     ],
     swiftLanguageModes: [.v6]

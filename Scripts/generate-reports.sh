@@ -24,3 +24,7 @@ check=(check "${ws[@]}" --no-db --today 2026-11-23 --fail-on none --assigned Dat
 for object in AccountsPayableClerk ContosoFinanceController SalesClerk; do
   "$bin" permissions "$object" "${ws[@]}" --format markdown --output "$out/permissions-$object.md"
 done
+# A pull-request comment of `diff`, from the fixture where a privilege gains Update on an Enterprise menu item.
+fx=Tests/Fixtures/diff/grant-gains-update
+"$bin" diff --base "$fx/base" --head "$fx/head" --sku-map "$fx/head-sku-map.json" --base-sku-map "$fx/base-sku-map.json" \
+  --users Tests/Fixtures/diff/users.csv --fail-on never --format markdown --output "$out/diff-example.md"

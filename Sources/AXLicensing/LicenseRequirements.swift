@@ -30,10 +30,8 @@ public struct LicenseRequirements: Sendable, Hashable {
             anyOfGroups: anyOfGroups + other.anyOfGroups)
     }
 
-    /// True when some requirement names a full (Operations-tier) SKU.
-    public func namesFullSku(in catalog: SkuCatalog) -> Bool {
-        required.intersects(catalog.fullSkus) || anyOfGroups.contains { $0.intersects(catalog.fullSkus) }
-    }
+    /// Every SKU some requirement names (required SKUs and the members of any-of groups).
+    public var namedSkus: SkuSet { anyOfGroups.reduce(required) { $0.union($1) } }
 }
 
 /// The license a user (or a role, duty or privilege considered alone) needs: tier, base, attaches and cost.
@@ -49,6 +47,15 @@ public struct LicenseChoice: Sendable, Hashable {
     /// True when no license the catalog allows meets the requirements (SKUs that cannot be attached are both
     /// required); such SKUs are then priced at their base price, an upper bound, and a warning is reported.
     public var exceedsCatalog: Bool = false
+
+    /// Creates a choice.
+    public init(tier: LicenseTier, base: String?, attach: [String], monthlyCost: Money, exceedsCatalog: Bool = false) {
+        self.tier = tier
+        self.base = base
+        self.attach = attach
+        self.monthlyCost = monthlyCost
+        self.exceedsCatalog = exceedsCatalog
+    }
 
     /// No license at all.
     public static let none = LicenseChoice(tier: .none, base: nil, attach: [], monthlyCost: .zero)
@@ -102,7 +109,8 @@ public struct LicenseOptimizer: Sendable {
         if baseSku.tier != .operations {
             return LicenseChoice(tier: baseSku.tier.licenseTier, base: baseSku.name, attach: [], monthlyCost: best.cost)
         }
-        if !requirements.namesFullSku(in: catalog) {
+        // DOMAIN §3 rule 2: a full set none of whose SKUs a requirement names was asked for by the Operations floor only.
+        if !best.skus.intersects(requirements.namedSkus) {
             return LicenseChoice(tier: .operations, base: LicenseChoice.anyBaseName, attach: [], monthlyCost: best.cost)
         }
         let attach = best.skus.positions.filter { $0 != best.base }.map { catalog[$0].name }

@@ -22,10 +22,11 @@ struct AXLicenseCommand: ParsableCommand {
               0   success
               1   an input could not be read, or metadata files are malformed (without --keep-going)
               2   --strict was given and there are warnings (the report is still written)
-              3   check: a license notification selected by --fail-on fired (the report is still written)
+              3   check: a license notification selected by --fail-on fired; diff: the --fail-on policy failed
+                  (the report is still written)
               64  invalid command line
             """,
         version: "0.1.0",
-        subcommands: [EstimateCommand.self, RolesCommand.self, PermissionsCommand.self, CheckCommand.self, AuditCommand.self, HistoryCommand.self]
+        subcommands: [EstimateCommand.self, RolesCommand.self, PermissionsCommand.self, CheckCommand.self, DiffCommand.self, AuditCommand.self, HistoryCommand.self]
     )
 }

@@ -240,3 +240,16 @@ import Testing
         #expect(estimate.diagnostics.contains { $0.code == .licenseExceedsCatalog })
     }
 }
+
+@Suite struct AnyBaseReportingTests {
+    @Test func fullSetChosenOnlyForTheFloorIsAnyBaseEvenWhenAGroupNamesAnotherSku() {
+        var tree = TreeBuilder()
+        tree.menuItem("Ops", view: "Universal", maintain: "Enterprise")
+        tree.privilege("OpsWrite", [.allow("Ops", .update)])
+        tree.role("R", privileges: ["OpsWrite"])
+        // {Activity, SCM} is met by any full set (it lists Activity), so the cheapest base (120) is not SCM.
+        let license = tree.engine(rows: [row("OpsWrite", "Activity", unique: false), row("OpsWrite", "SupplyChainManagement", unique: false)]).license(ofRole: "R")
+        #expect(license.base == "Operations")
+        #expect(license.monthlyCost == Money(cents: 12000))
+    }
+}

@@ -1,0 +1,295 @@
+import AXLicensing
+import AXMetadata
+
+/// How a change moves a license.
+public enum ChangeClass: String, Sendable, Hashable, Codable, Comparable {
+    /// A higher license tier or entry-point license, a new required SKU, or a higher cost.
+    case escalation
+    /// Lower, and nothing higher.
+    case deEscalation = "de-escalation"
+    /// The result changed without moving tier, SKUs or cost up or down (e.g. a different any-of group).
+    case neutral
+
+    public static func < (a: Self, b: Self) -> Bool {
+        let order: [ChangeClass] = [.escalation, .deEscalation, .neutral]
+        return order.firstIndex(of: a)! < order.firstIndex(of: b)!
+    }
+}
+
+/// What a role (or user) needs on one side of the comparison.
+public struct LicenseOutcome: Sendable, Hashable {
+    public var entryPointLicense: LicenseTier
+    public var requiredSkus: [String]
+    public var anyOfGroups: [[String]]
+    public var license: LicenseChoice
+
+    /// Creates an outcome.
+    public init(entryPointLicense: LicenseTier, requiredSkus: [String], anyOfGroups: [[String]], license: LicenseChoice) {
+        self.entryPointLicense = entryPointLicense
+        self.requiredSkus = requiredSkus
+        self.anyOfGroups = anyOfGroups
+        self.license = license
+    }
+
+    /// Full SKU names the license holds, base and attach (tier licenses and "any base" are not named SKUs).
+    public var skus: Set<String> { Self.namedSkus(license) }
+
+    static func namedSkus(_ license: LicenseChoice) -> Set<String> {
+        guard license.tier == .operations else { return [] }
+        return Set([license.base].compactMap { $0 } + license.attach).subtracting([LicenseChoice.anyBaseName])
+    }
+
+    /// Classifies the move from `self` to `after`.
+    public func classify(to after: LicenseOutcome) -> ChangeClass {
+        let up = after.license.tier > license.tier || after.entryPointLicense > entryPointLicense
+            || !Set(after.requiredSkus).subtracting(requiredSkus).isEmpty || !after.skus.subtracting(skus).isEmpty
+            || after.license.monthlyCost > license.monthlyCost
+        if up { return .escalation }
+        let down = after.license.tier < license.tier || after.entryPointLicense < entryPointLicense
+            || after.license.monthlyCost < license.monthlyCost || !Set(requiredSkus).subtracting(after.requiredSkus).isEmpty
+        return down ? .deEscalation : .neutral
+    }
+}
+
+/// Why a role's result changed: one difference in the privileges it reaches.
+public struct ChangeCause: Sendable, Hashable {
+    /// The kinds of difference reported.
+    public enum Kind: String, Sendable, Hashable, Codable {
+        case privilegeAdded = "privilege added"
+        case privilegeRemoved = "privilege removed"
+        case entryPointAdded = "entry point added"
+        case entryPointRemoved = "entry point removed"
+        case grantChanged = "grant changed"
+        case menuItemLicenseChanged = "menu item license changed"
+        case skuRowsChanged = "SKU rows changed"
+    }
+
+    public var kind: Kind
+    public var privilege: String
+    /// `MenuItemDisplay LedgerJournalTable`, when the cause is one entry point.
+    public var entryPoint: String?
+    /// Before → after, in words.
+    public var detail: String
+    /// Where the change is on the head side (nil when it exists only on the base side).
+    public var location: SourceLocation?
+}
+
+/// One role whose result changed.
+public struct RoleChange: Sendable, Hashable {
+    public var role: String
+    public var before: LicenseOutcome
+    public var after: LicenseOutcome
+    public var classification: ChangeClass
+    public var causes: [ChangeCause]
+    /// The role's file on the head side.
+    public var location: SourceLocation?
+}
+
+/// One user whose license changed.
+public struct UserChange: Sendable, Hashable {
+    public var userId: String
+    public var before: LicenseChoice
+    public var after: LicenseChoice
+    public var classification: ChangeClass
+}
+
+/// Objects present on one side only.
+public struct AddedAndRemoved: Sendable, Hashable {
+    public var added: [String] = []
+    public var removed: [String] = []
+    public var isEmpty: Bool { added.isEmpty && removed.isEmpty }
+}
+
+/// The license impact of going from a base security tree to a head one.
+public struct LicenseImpact: Sendable {
+    public var roleChanges: [RoleChange]
+    /// Roles added (with what they would need) and removed.
+    public var roles: AddedAndRemoved
+    public var addedRoleOutcomes: [String: LicenseOutcome]
+    public var duties: AddedAndRemoved
+    public var privileges: AddedAndRemoved
+    /// Diagnostics on the head side that the base side does not have.
+    public var newDiagnostics: [Diagnostic]
+    /// Users whose license changes; nil when no users were given.
+    public var userChanges: [UserChange]?
+    /// Total monthly cost after minus before over all users; nil without users.
+    public var userCostDelta: Money?
+    /// Monthly cost before and after, over all users.
+    public var userCostBefore: Money?
+    public var userCostAfter: Money?
+
+    /// True when some role or user needs a different license.
+    public var hasLicenseImpact: Bool { !roleChanges.isEmpty || !(userChanges ?? []).isEmpty }
+
+    /// Every classification that occurs, roles and users.
+    public var classes: Set<ChangeClass> { Set(roleChanges.map(\.classification) + (userChanges ?? []).map(\.classification)) }
+
+    /// Full SKUs some role or user needs after the change that they did not need before.
+    public var newSkus: [String] {
+        var result = Set<String>()
+        for change in roleChanges { result.formUnion(change.after.skus.subtracting(change.before.skus)) }
+        for change in userChanges ?? [] {
+            result.formUnion(LicenseOutcome.namedSkus(change.after).subtracting(LicenseOutcome.namedSkus(change.before)))
+        }
+        return result.sorted()
+    }
+
+    /// Compares two evaluated trees; `users` (the same directory for both sides) adds the user changes.
+    /// `baseRoot` and `headRoot` are the folders each side was read from (diagnostics are compared relative to them);
+    /// `headDisplayPath` turns head file paths into what users should see (repository-relative).
+    public init(base: LicensingEngine, head: LicensingEngine, users: UserDirectory?, options: EstimateOptions = EstimateOptions(),
+                baseRoot: String = "", headRoot: String = "", headDisplayPath: (String) -> String = { $0 }) {
+        func outcome(_ engine: LicensingEngine, role: Int) -> LicenseOutcome {
+            let requirements = engine.roleRequirements[role]
+            return LicenseOutcome(entryPointLicense: requirements.entryPointTier, requiredSkus: engine.catalog.names(requirements.required),
+                                  anyOfGroups: requirements.anyOfGroups.map { engine.catalog.names($0) }, license: engine.license(of: .role(role)))
+        }
+        func relocate(_ location: SourceLocation?, _ display: (String) -> String) -> SourceLocation? {
+            location.map { SourceLocation(file: display($0.file), line: $0.line, column: $0.column) }
+        }
+        func names(_ items: [String]) -> [String: String] {
+            Dictionary(items.map { ($0.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
+        }
+        func compare(_ before: [String], _ after: [String]) -> AddedAndRemoved {
+            let b = names(before), a = names(after)
+            return AddedAndRemoved(added: a.keys.filter { b[$0] == nil }.map { a[$0]! }.sorted(),
+                                   removed: b.keys.filter { a[$0] == nil }.map { b[$0]! }.sorted())
+        }
+
+        roles = compare(base.graph.roles.map(\.name), head.graph.roles.map(\.name))
+        duties = compare(base.graph.duties.map(\.name), head.graph.duties.map(\.name))
+        privileges = compare(base.graph.privileges.map(\.name), head.graph.privileges.map(\.name))
+        var addedOutcomes: [String: LicenseOutcome] = [:]
+        for name in roles.added { addedOutcomes[name] = outcome(head, role: head.graph.role(named: name)!) }
+        addedRoleOutcomes = addedOutcomes
+
+        var changes: [RoleChange] = []
+        for (headIndex, role) in head.graph.roles.enumerated() {
+            guard let baseIndex = base.graph.role(named: role.name) else { continue }
+            let before = outcome(base, role: baseIndex), after = outcome(head, role: headIndex)
+            guard before != after else { continue }
+            let causes = Self.causes(base: base, baseRole: baseIndex, head: head, headRole: headIndex, headDisplayPath: headDisplayPath)
+            changes.append(RoleChange(role: role.name, before: before, after: after, classification: before.classify(to: after),
+                                      causes: causes, location: relocate(role.location, headDisplayPath)))
+        }
+        roleChanges = changes.sorted { ($0.classification, $0.role.lowercased()) < ($1.classification, $1.role.lowercased()) }
+
+        // New diagnostics: compared by code, path relative to the tree's root, and message without the root.
+        func key(_ diagnostic: Diagnostic, root: String) -> String {
+            let prefix = root.hasSuffix("/") ? root : root + "/"
+            func relative(_ path: String) -> String { !root.isEmpty && path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path }
+            let message = root.isEmpty ? diagnostic.message : diagnostic.message.replacingOccurrences(of: prefix, with: "")
+            return diagnostic.code.rawValue + "|" + (diagnostic.location.map { relative($0.file) } ?? "") + "|" + message
+        }
+        let baseKeys = Set((base.graph.diagnostics + base.skuMap.diagnostics).map { key($0, root: baseRoot) })
+        newDiagnostics = (head.graph.diagnostics + head.skuMap.diagnostics).filter { !baseKeys.contains(key($0, root: headRoot)) }.map {
+            Diagnostic($0.severity, $0.code, $0.message, at: relocate($0.location, headDisplayPath))
+        }
+
+        if let users {
+            let before = base.estimate(users, options: options), after = head.estimate(users, options: options)
+            var userChanges: [UserChange] = []
+            for (old, new) in zip(before.users, after.users) where old.license != new.license || old.entryPointLicense != new.entryPointLicense {
+                let beforeOutcome = LicenseOutcome(entryPointLicense: old.entryPointLicense, requiredSkus: [], anyOfGroups: [], license: old.license)
+                let afterOutcome = LicenseOutcome(entryPointLicense: new.entryPointLicense, requiredSkus: [], anyOfGroups: [], license: new.license)
+                userChanges.append(UserChange(userId: old.user.userId, before: old.license, after: new.license, classification: beforeOutcome.classify(to: afterOutcome)))
+            }
+            self.userChanges = userChanges
+            userCostBefore = before.summary.monthlyCost
+            userCostAfter = after.summary.monthlyCost
+            userCostDelta = after.summary.monthlyCost - before.summary.monthlyCost
+        } else {
+            userChanges = nil
+            userCostBefore = nil
+            userCostAfter = nil
+            userCostDelta = nil
+        }
+    }
+
+    /// The differences in what a role reaches that explain its change.
+    static func causes(base: LicensingEngine, baseRole: Int, head: LicensingEngine, headRole: Int, headDisplayPath: (String) -> String) -> [ChangeCause] {
+        func at(_ location: SourceLocation) -> SourceLocation { SourceLocation(file: headDisplayPath(location.file), line: location.line, column: location.column) }
+        let basePrivileges = Dictionary(base.graph.roleEffectivePrivileges[baseRole].map { (base.graph.privileges[$0].name.lowercased(), $0) }, uniquingKeysWith: { a, _ in a })
+        let headPrivileges = Dictionary(head.graph.roleEffectivePrivileges[headRole].map { (head.graph.privileges[$0].name.lowercased(), $0) }, uniquingKeysWith: { a, _ in a })
+        var causes: [ChangeCause] = []
+        for key in Set(basePrivileges.keys).union(headPrivileges.keys).sorted() {
+            switch (basePrivileges[key], headPrivileges[key]) {
+            case (nil, let h?):
+                let privilege = head.graph.privileges[h]
+                causes.append(ChangeCause(kind: .privilegeAdded, privilege: privilege.name, entryPoint: nil,
+                                          detail: "now granted: entry-point license \(head.privilegeEntryPointTiers[h].name)" + skuText(head, h),
+                                          location: at(privilege.location)))
+            case (let b?, nil):
+                let privilege = base.graph.privileges[b]
+                causes.append(ChangeCause(kind: .privilegeRemoved, privilege: privilege.name, entryPoint: nil,
+                                          detail: "no longer granted: entry-point license \(base.privilegeEntryPointTiers[b].name)" + skuText(base, b), location: nil))
+            case (let b?, let h?):
+                causes += entryPointCauses(base: base, b, head: head, h, at: at)
+                let before = base.describeSkus(base.privilegeSkuRequirements[b]), after = head.describeSkus(head.privilegeSkuRequirements[h])
+                if before != after {
+                    causes.append(ChangeCause(kind: .skuRowsChanged, privilege: head.graph.privileges[h].name, entryPoint: nil,
+                                              detail: "SKUs: \(before.isEmpty ? "none" : before) → \(after.isEmpty ? "none" : after)", location: nil))
+                }
+            case (nil, nil):
+                break
+            }
+        }
+        return causes
+    }
+
+    private static func skuText(_ engine: LicensingEngine, _ privilege: Int) -> String {
+        let text = engine.describeSkus(engine.privilegeSkuRequirements[privilege])
+        return text.isEmpty ? "" : "; SKUs: \(text)"
+    }
+
+    private static func entryPointCauses(base: LicensingEngine, _ b: Int, head: LicensingEngine, _ h: Int, at: (SourceLocation) -> SourceLocation) -> [ChangeCause] {
+        func key(_ entryPoint: EntryPointGrant) -> String {
+            "\(entryPoint.objectType)|\(entryPoint.objectName.lowercased())|\(entryPoint.objectChildName.lowercased())"
+        }
+        func label(_ entryPoint: EntryPointGrant) -> String {
+            "\(entryPoint.objectType) \(entryPoint.objectName)" + (entryPoint.objectChildName.isEmpty ? "" : ".\(entryPoint.objectChildName)")
+        }
+        func rights(_ grant: AccessGrant) -> String {
+            grant[.read] == .deny ? "Read denied" : (grant.allowedRights.isEmpty ? "none" : grant.allowedRights.map(\.rawValue).joined(separator: ", "))
+        }
+        func menuItem(_ engine: LicensingEngine, _ privilege: Int, _ index: Int) -> MenuItem? {
+            engine.graph.entryPointMenuItems[privilege][index].map { engine.graph.menuItems[$0] }
+        }
+        let privilegeName = head.graph.privileges[h].name
+        let baseEntries = Dictionary(base.graph.privileges[b].entryPoints.enumerated().map { (key($0.element), $0.offset) }, uniquingKeysWith: { a, _ in a })
+        let headEntries = Dictionary(head.graph.privileges[h].entryPoints.enumerated().map { (key($0.element), $0.offset) }, uniquingKeysWith: { a, _ in a })
+        var causes: [ChangeCause] = []
+        for entryKey in Set(baseEntries.keys).union(headEntries.keys).sorted() {
+            switch (baseEntries[entryKey], headEntries[entryKey]) {
+            case (nil, let hi?):
+                let entry = head.graph.privileges[h].entryPoints[hi]
+                let license = head.entryPointLicense(privilege: h, entryPoint: hi)
+                causes.append(ChangeCause(kind: .entryPointAdded, privilege: privilegeName, entryPoint: label(entry),
+                                          detail: "grants \(rights(entry.grant)) → \(license.name)", location: at(entry.location)))
+            case (let bi?, nil):
+                let entry = base.graph.privileges[b].entryPoints[bi]
+                let license = base.entryPointLicense(privilege: b, entryPoint: bi)
+                causes.append(ChangeCause(kind: .entryPointRemoved, privilege: privilegeName, entryPoint: label(entry),
+                                          detail: "granted \(rights(entry.grant)) → \(license.name)", location: nil))
+            case (let bi?, let hi?):
+                let old = base.graph.privileges[b].entryPoints[bi], new = head.graph.privileges[h].entryPoints[hi]
+                let oldLicense = base.entryPointLicense(privilege: b, entryPoint: bi), newLicense = head.entryPointLicense(privilege: h, entryPoint: hi)
+                if rights(old.grant) != rights(new.grant) {
+                    causes.append(ChangeCause(kind: .grantChanged, privilege: privilegeName, entryPoint: label(new),
+                                              detail: "\(rights(old.grant)) → \(rights(new.grant)): \(oldLicense.name) → \(newLicense.name)", location: at(new.location)))
+                } else if oldLicense != newLicense {
+                    let oldItem = menuItem(base, b, bi), newItem = menuItem(head, h, hi)
+                    func values(_ item: MenuItem?) -> String {
+                        item.map { "View \($0.viewLicense.raw.isEmpty ? "None" : $0.viewLicense.raw), Maintain \($0.maintainLicense.raw.isEmpty ? "None" : $0.maintainLicense.raw)" } ?? "not in the tree"
+                    }
+                    causes.append(ChangeCause(kind: .menuItemLicenseChanged, privilege: privilegeName, entryPoint: label(new),
+                                              detail: "\(values(oldItem)) → \(values(newItem)): \(oldLicense.name) → \(newLicense.name)",
+                                              location: newItem.map { at($0.location) } ?? at(new.location)))
+                }
+            case (nil, nil):
+                break
+            }
+        }
+        return causes
+    }
+}

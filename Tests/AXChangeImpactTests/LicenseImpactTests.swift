@@ -1,0 +1,119 @@
+import AXChangeImpact
+import AXLicensing
+import AXMetadata
+import Foundation
+import Testing
+
+let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/diff")
+
+/// Loads one side of a fixture pair.
+func side(_ folder: String, _ name: String) throws -> LoadedWorkspace {
+    let directory = fixtures.appendingPathComponent(folder)
+    let paths = WorkspacePaths(workspace: directory.path, metadata: directory.appendingPathComponent(name).path,
+                               skuMap: directory.appendingPathComponent("\(name)-sku-map.json").path,
+                               users: fixtures.appendingPathComponent("users.csv").path)
+    return try LoadedWorkspace.load(paths, users: .required, keepGoing: false)
+}
+
+func impact(_ folder: String, reversed: Bool = false) throws -> LicenseImpact {
+    let base = try side(folder, reversed ? "head" : "base"), head = try side(folder, reversed ? "base" : "head")
+    return LicenseImpact(base: base.engine, head: head.engine, users: head.users,
+                         baseRoot: fixtures.appendingPathComponent("\(folder)/\(reversed ? "head" : "base")").path,
+                         headRoot: fixtures.appendingPathComponent("\(folder)/\(reversed ? "base" : "head")").path)
+}
+
+@Suite struct LicenseImpactTests {
+    @Test func privilegeGainingUpdateOnAnEnterpriseMenuItemEscalatesTeamMembersToOperations() throws {
+        let result = try impact("grant-gains-update")
+        let change = try #require(result.roleChanges.only)
+        #expect(change.role == "Viewer" && change.classification == .escalation)
+        #expect(change.before.entryPointLicense == .teamMembers && change.after.entryPointLicense == .operations)
+        #expect(change.before.license.summary == "TeamMembers" && change.after.license.summary == "Operations")
+        let cause = try #require(change.causes.only)
+        #expect(cause.kind == .grantChanged && cause.privilege == "JournalView" && cause.entryPoint == "MenuItemDisplay JournalForm")
+        #expect(cause.detail == "Read → Read, Update: TeamMembers → Operations")
+        #expect(cause.location?.file.hasSuffix("AxSecurityPrivilege/JournalView.xml") == true)
+        #expect(result.userChanges?.map(\.userId) == ["u1", "u3"])
+        #expect(result.userCostDelta == Money(cents: 18200))
+        #expect(result.newSkus.isEmpty)
+    }
+
+    @Test func theSameChangeReversedIsADeEscalation() throws {
+        let result = try impact("grant-gains-update", reversed: true)
+        #expect(result.roleChanges.map(\.classification) == [.deEscalation])
+        #expect(result.userCostDelta == Money(cents: -18200))
+    }
+
+    @Test func dutyAddedToARoleNamesThePrivilegeItBrings() throws {
+        let change = try #require(try impact("duty-added-to-role").roleChanges.only)
+        #expect(change.role == "Viewer" && change.after.license.summary == "Activity")
+        #expect(change.causes.map(\.kind) == [.privilegeAdded])
+        #expect(change.causes[0].privilege == "OrderMaintain")
+        #expect(change.after.anyOfGroups == [["SupplyChainManagement", "Activity"]])
+    }
+
+    @Test func roleExtensionInAnotherModelChangesTheBaseRole() throws {
+        let result = try impact("role-extension-in-other-model")
+        let change = try #require(result.roleChanges.only)
+        #expect(change.role == "Viewer" && change.classification == .escalation && change.after.license.summary == "Activity")
+        #expect(result.userCostDelta == Money(cents: 4200))
+        #expect(result.roles.isEmpty)
+    }
+
+    @Test func menuItemMaintainLicenseChangeIsTracedToTheMenuItem() throws {
+        let change = try #require(try impact("menu-item-maintain-license").roleChanges.only)
+        #expect(change.role == "Clerk" && change.after.license.summary == "Operations" && change.after.license.monthlyCost == Money(cents: 12000))
+        let cause = try #require(change.causes.only)
+        #expect(cause.kind == .menuItemLicenseChanged)
+        #expect(cause.detail == "View Universal, Maintain Activity → View Universal, Maintain Enterprise: Activity → Operations")
+        #expect(cause.location?.file.hasSuffix("AxMenuItemDisplay/OrderForm.xml") == true)
+    }
+
+    @Test func newIsUniqueRowRequiresANewSku() throws {
+        let result = try impact("new-isunique-row")
+        let change = try #require(result.roleChanges.only)
+        #expect(change.before.requiredSkus.isEmpty && change.after.requiredSkus == ["Finance"])
+        #expect(change.causes.map(\.kind) == [.skuRowsChanged])
+        #expect(change.causes[0].detail == "SKUs: none → Finance (required)")
+        #expect(result.newSkus == ["Finance"])
+        #expect(result.userCostDelta == Money(cents: 30200))
+    }
+
+    @Test func pureRenameHasNoLicenseImpact() throws {
+        let result = try impact("pure-rename")
+        #expect(!result.hasLicenseImpact)
+        #expect(result.privileges.added == ["ExpenseReportMaintain"] && result.privileges.removed == ["ExpenseMaintain"])
+        #expect(result.userCostDelta == .zero)
+        #expect(result.newDiagnostics.isEmpty)
+    }
+
+    @Test func noChangeHasNoImpactAndNoNewDiagnostics() throws {
+        let result = try impact("no-change")
+        #expect(!result.hasLicenseImpact && result.roles.isEmpty && result.duties.isEmpty && result.privileges.isEmpty)
+        #expect(result.newDiagnostics.isEmpty)
+    }
+
+    @Test func classificationRules() {
+        func outcome(_ tier: LicenseTier, _ cents: Int, required: [String] = [], base: String? = nil) -> LicenseOutcome {
+            LicenseOutcome(entryPointLicense: tier, requiredSkus: required, anyOfGroups: [],
+                           license: LicenseChoice(tier: tier, base: base ?? tier.name, attach: [], monthlyCost: Money(cents: cents)))
+        }
+        #expect(outcome(.teamMembers, 800).classify(to: outcome(.activity, 5000)) == .escalation)
+        #expect(outcome(.operations, 18000, required: ["Finance"], base: "Finance").classify(to: outcome(.operations, 18000, required: ["Commerce"], base: "Commerce")) == .escalation)
+        #expect(outcome(.operations, 18000, base: "Finance").classify(to: outcome(.operations, 12000, base: "Operations")) == .deEscalation)
+        #expect(outcome(.activity, 5000).classify(to: outcome(.activity, 5000)) == .neutral)
+    }
+}
+
+extension Array {
+    /// The single element, or nil when there are none or several.
+    var only: Element? { count == 1 ? first : nil }
+}
+
+@Suite struct TreeSourceTests {
+    @Test func parsesFoldersAndGitRevisions() {
+        #expect(TreeSource("Metadata") == .folder("Metadata"))
+        #expect(TreeSource("git:HEAD~1") == .git(revision: "HEAD~1", path: nil))
+        #expect(TreeSource("git:main:src/Metadata") == .git(revision: "main", path: "src/Metadata"))
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+
+let diffFixtures = packageRoot.appendingPathComponent("Tests/Fixtures/diff")
+
+func diffArguments(_ folder: String, _ extra: [String] = []) -> [String] {
+    let directory = "Tests/Fixtures/diff/\(folder)"
+    return ["diff", "--base", "\(directory)/base", "--head", "\(directory)/head", "--sku-map", "\(directory)/head-sku-map.json",
+            "--base-sku-map", "\(directory)/base-sku-map.json", "--users", "Tests/Fixtures/diff/users.csv"] + extra
+}
+
+@Suite struct DiffCommandTests {
+    @Test func markdownPutsTheSummaryFirstAndDetailsInCollapsibleBlocks() throws {
+        let result = try run(axlicenseBinary, diffArguments("grant-gains-update", ["--format", "markdown"]))
+        #expect(result.status == 3)
+        let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines[0] == "## axlicense: license impact")
+        #expect(lines[2] == "**1 role(s) change license: 1 escalation; 2 user(s) change license; monthly cost 108.00 → 290.00 (+182.00).**")
+        #expect(result.stdout.contains("| Viewer | escalation | TeamMembers → Operations | - | TeamMembers → Operations | 8.00 → 120.00 |"))
+        #expect(result.stdout.contains("<details><summary>Why each role changes</summary>"))
+        #expect(result.stdout.contains("- grant changed: `JournalView` → `MenuItemDisplay JournalForm`: Read → Read, Update: TeamMembers → Operations (Tests/Fixtures/diff/grant-gains-update/head/Core/Core/AxSecurityPrivilege/JournalView.xml:"))
+        #expect(result.stderr.contains("the change escalates licenses"))
+    }
+
+    @Test func jsonHasRolesUsersAndTheCostDelta() throws {
+        let result = try run(axlicenseBinary, diffArguments("new-isunique-row", ["--format", "json"]))
+        let root = try json(result.stdout)
+        #expect(root["hasLicenseImpact"] as? Bool == true)
+        #expect(root["monthlyCostDelta"] as? Double == 302)
+        #expect(root["newSkus"] as? [String] == ["Finance"])
+        let roles = try #require(root["roles"] as? [[String: Any]])
+        #expect(roles.count == 1 && roles[0]["classification"] as? String == "escalation")
+        #expect((roles[0]["after"] as? [String: Any])?["base"] as? String == "Finance")
+        #expect((roles[0]["before"] as? [String: Any])?["requiredSkus"] as? [String] == [])
+        #expect((root["users"] as? [Any])?.count == 2)
+    }
+
+    @Test func githubFormatAnnotatesTheChangedFile() throws {
+        let result = try run(axlicenseBinary, diffArguments("menu-item-maintain-license", ["--format", "github"]))
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("::error file=Tests/Fixtures/diff/menu-item-maintain-license/head/Core/Core/AxMenuItemDisplay/OrderForm.xml,line=2,title=axlicense%3A escalation of Clerk::Role Clerk: Activity (50.00) → Operations (120.00)") == true)
+        #expect(lines.last?.hasPrefix("::notice title=axlicense::1 role(s) change license") == true)
+    }
+
+    @Test func junitIsValidXmlWithOneFailingCasePerEscalatedRole() throws {
+        let result = try run(axlicenseBinary, diffArguments("duty-added-to-role", ["--format", "junit"]))
+        #expect(result.stdout.contains("<testsuites name=\"axlicense diff\" tests=\"1\" failures=\"1\">"))
+        #expect(result.stdout.contains("<testcase classname=\"axlicense.roles\" name=\"Viewer\""))
+        #expect(result.stdout.contains("<failure type=\"escalation\""))
+        let parser = XMLParser(data: Data(result.stdout.utf8))
+        #expect(parser.parse(), "JUnit output is not well-formed XML")
+        let clean = try run(axlicenseBinary, diffArguments("no-change", ["--format", "junit"]))
+        #expect(clean.stdout.contains("<testcase classname=\"axlicense.roles\" name=\"no license impact\"/>"))
+        #expect(XMLParser(data: Data(clean.stdout.utf8)).parse())
+    }
+
+    @Test func tableAndCsvRender() throws {
+        let table = try run(axlicenseBinary, diffArguments("pure-rename"))
+        #expect(table.status == 0)
+        #expect(table.stdout.contains("No license impact."))
+        #expect(table.stdout.contains("Privilege  added    ExpenseReportMaintain"))
+        let csv = try run(axlicenseBinary, diffArguments("grant-gains-update", ["--format", "csv", "--fail-on", "never"]))
+        #expect(csv.stdout.hasPrefix("Role,Change,Entry-point license,Required SKUs,License,Monthly cost\nViewer,escalation,"))
+    }
+
+    @Test func noChangeSaysSoAndExitsZero() throws {
+        let result = try run(axlicenseBinary, diffArguments("no-change"))
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("No license impact."))
+    }
+
+    @Test func failOnPolicies() throws {
+        #expect(try run(axlicenseBinary, diffArguments("grant-gains-update", ["--fail-on", "never"])).status == 0)
+        #expect(try run(axlicenseBinary, diffArguments("grant-gains-update", ["--fail-on", "new-sku"])).status == 0)
+        #expect(try run(axlicenseBinary, diffArguments("new-isunique-row", ["--fail-on", "new-sku"])).status == 3)
+        #expect(try run(axlicenseBinary, diffArguments("grant-gains-update", ["--fail-on", "cost-increase:200"])).status == 0)
+        #expect(try run(axlicenseBinary, diffArguments("grant-gains-update", ["--fail-on", "cost-increase:100"])).status == 3)
+        #expect(try run(axlicenseBinary, diffArguments("grant-gains-update", ["--fail-on", "cost-increase:lots"])).status == 64)
+        // A de-escalation passes the default policy.
+        let reversed = ["diff", "--base", "Tests/Fixtures/diff/grant-gains-update/head", "--head", "Tests/Fixtures/diff/grant-gains-update/base",
+                        "--sku-map", "Tests/Fixtures/diff/grant-gains-update/base-sku-map.json"]
+        #expect(try run(axlicenseBinary, reversed).status == 0)
+    }
+}
+
+@Suite struct DiffGitTests {
+    func git(_ arguments: [String], in folder: URL) throws {
+        let result = try run("/usr/bin/env", ["git", "-c", "user.name=axlicense", "-c", "user.email=axlicense@example.invalid", "-c", "commit.gpgsign=false"] + arguments, in: folder)
+        #expect(result.status == 0, "git \(arguments): \(result.stderr)")
+    }
+
+    /// A repository with two commits: the grant-gains-update base tree, then its head tree.
+    func repository() throws -> (TemporaryFolder, URL) {
+        let folder = TemporaryFolder()
+        let repo = folder.url.appendingPathComponent("repo")
+        let metadata = repo.appendingPathComponent("Metadata")
+        try FileManager.default.createDirectory(at: repo, withIntermediateDirectories: true)
+        try git(["init", "-q"], in: repo)
+        try FileManager.default.copyItem(at: diffFixtures.appendingPathComponent("grant-gains-update/base"), to: metadata)
+        try git(["add", "-A"], in: repo)
+        try git(["commit", "-q", "-m", "base"], in: repo)
+        try FileManager.default.removeItem(at: metadata)
+        try FileManager.default.copyItem(at: diffFixtures.appendingPathComponent("grant-gains-update/head"), to: metadata)
+        try git(["add", "-A"], in: repo)
+        try git(["commit", "-q", "-m", "JournalView grants Update"], in: repo)
+        return (folder, repo)
+    }
+
+    @Test func gitRevisionAgainstTheWorkingFolderGivesTheMarkdownReportAndExitCode() throws {
+        let (folder, repo) = try repository()
+        _ = folder
+        let skuMap = diffFixtures.appendingPathComponent("grant-gains-update/head-sku-map.json").path
+        let users = diffFixtures.appendingPathComponent("users.csv").path
+        let result = try run(axlicenseBinary, ["diff", "--base", "git:HEAD~1", "--head", ".", "--sku-map", skuMap, "--users", users, "--format", "markdown"], in: repo)
+        #expect(result.status == 3, "\(result.stderr)")
+        #expect(result.stdout.contains("**1 role(s) change license: 1 escalation; 2 user(s) change license; monthly cost 108.00 → 290.00 (+182.00).**"))
+        #expect(result.stdout.contains("(Metadata/Core/Core/AxSecurityPrivilege/JournalView.xml:"))
+        #expect(!result.stdout.contains("New diagnostics"))
+        // The working tree is untouched.
+        let status = try run("/usr/bin/env", ["git", "status", "--porcelain"], in: repo)
+        #expect(status.stdout.isEmpty)
+    }
+
+    @Test func gitRevisionWithAPathAndFromASubfolder() throws {
+        let (folder, repo) = try repository()
+        _ = folder
+        let skuMap = diffFixtures.appendingPathComponent("grant-gains-update/head-sku-map.json").path
+        let withPath = try run(axlicenseBinary, ["diff", "--base", "git:HEAD~1:Metadata", "--head", "Metadata", "--sku-map", skuMap, "--format", "json"], in: repo)
+        #expect(try json(withPath.stdout)["hasLicenseImpact"] as? Bool == true)
+        let sameCommit = try run(axlicenseBinary, ["diff", "--base", "git:HEAD", "--head", ".", "--sku-map", skuMap], in: repo.appendingPathComponent("Metadata"))
+        #expect(sameCommit.status == 0, "\(sameCommit.stderr)")
+        #expect(sameCommit.stdout.contains("No license impact."))
+    }
+
+    @Test func unknownRevisionIsAClearError() throws {
+        let (folder, repo) = try repository()
+        _ = folder
+        let skuMap = diffFixtures.appendingPathComponent("grant-gains-update/head-sku-map.json").path
+        let result = try run(axlicenseBinary, ["diff", "--base", "git:nosuchbranch", "--head", ".", "--sku-map", skuMap], in: repo)
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("git:nosuchbranch: error: 'nosuchbranch' is not a commit in the repository at"))
+    }
+}
