@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "AXCompliance", targets: ["AXCompliance"]),
         .library(name: "AXState", targets: ["AXState"]),
         .library(name: "AXChangeImpact", targets: ["AXChangeImpact"]),
+        .library(name: "AXWorkload", targets: ["AXWorkload"]),
         .library(name: "AXReports", targets: ["AXReports"]),
     ],
     dependencies: [
@@ -35,6 +36,7 @@ let package = Package(
         ),
         .target(name: "AXState", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "AXChangeImpact", dependencies: ["AXLicensing"]),
+        .target(name: "AXWorkload"),
         .target(
             name: "AXReports",
             dependencies: ["AXLicensing", "AXCompliance", "AXState", "AXChangeImpact", .product(name: "CSV", package: "CSV.swift")]
@@ -42,7 +44,7 @@ let package = Package(
         .executableTarget(
             name: "axlicense",
             dependencies: [
-                "AXReports", "AXLicensing", "AXMetadata", "AXCompliance", "AXState", "AXChangeImpact",
+                "AXReports", "AXLicensing", "AXMetadata", "AXCompliance", "AXState", "AXChangeImpact", "AXWorkload",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -50,6 +52,7 @@ let package = Package(
         .testTarget(name: "AXLicensingTests", dependencies: ["AXLicensing"]),
         .testTarget(name: "AXComplianceTests", dependencies: ["AXCompliance", "AXLicensing", "AXMetadata"]),
         .testTarget(name: "AXStateTests", dependencies: ["AXState"]),
+        .testTarget(name: "AXWorkloadTests", dependencies: ["AXWorkload", "AXLicensing", "AXMetadata"]),
         .testTarget(name: "AXChangeImpactTests", dependencies: ["AXChangeImpact", "AXLicensing", "AXMetadata"]),
         .testTarget(name: "AXLicenseCLITests", dependencies: ["axlicense", "AXReports"]),
     ],

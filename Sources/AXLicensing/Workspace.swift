@@ -66,6 +66,29 @@ public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
     }
 }
 
+/// The non-metadata inputs of a run.
+private func loadInputs(_ paths: WorkspacePaths, users requirement: UsersRequirement) throws(InputError) -> (SkuCatalog, SkuMap, UserDirectory?) {
+    let catalog = try paths.skuCatalog.map { path throws(InputError) in try SkuCatalog.load(path: path) } ?? SkuCatalog.builtIn()
+    let skuMap = try SkuMap.load(path: paths.skuMap, catalog: catalog)
+    var users: UserDirectory?
+    switch requirement {
+    case .required:
+        users = try UserDirectory.load(path: paths.users)
+    case .optional:
+        if paths.usersGivenExplicitly || FileManager.default.fileExists(atPath: paths.users) {
+            users = try UserDirectory.load(path: paths.users)
+        }
+    case .unused:
+        break
+    }
+    return (catalog, skuMap, users)
+}
+
+/// Hands the inputs from the thread that reads them to the one that waits for them (a dispatch group orders the two).
+private final class InputsBox: @unchecked Sendable {
+    var result: Result<(SkuCatalog, SkuMap, UserDirectory?), InputError>?
+}
+
 /// Everything a command needs, loaded and evaluated once.
 public struct LoadedWorkspace: Sendable {
     public var engine: LicensingEngine
@@ -78,33 +101,37 @@ public struct LoadedWorkspace: Sendable {
     public var metadataFileCount: Int
 
     /// Loads and evaluates the inputs at `paths`.
-    public static func load(_ paths: WorkspacePaths, users requirement: UsersRequirement, keepGoing: Bool, concurrency: Int? = nil) throws(WorkspaceError) -> LoadedWorkspace {
+    public static func load(_ paths: WorkspacePaths, users requirement: UsersRequirement, keepGoing: Bool, concurrency: Int? = nil,
+                            progress: (@Sendable (Int, Int) -> Void)? = nil) throws(WorkspaceError) -> LoadedWorkspace {
+        PhaseTimer.mark("start")
+        // The catalog, SKU map and users are read on another thread while the metadata is parsed; an input error
+        // still wins over anything the metadata says, as if the inputs had been read first.
+        let inputs = InputsBox()
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) {
+            inputs.result = Result { () throws(InputError) in try loadInputs(paths, users: requirement) }
+            PhaseTimer.mark("  inputs read (catalog, SKU map, users), in parallel with the metadata")
+        }
         do {
-            let catalog = try paths.skuCatalog.map { path throws(InputError) in try SkuCatalog.load(path: path) } ?? SkuCatalog.builtIn()
-            let skuMap = try SkuMap.load(path: paths.skuMap, catalog: catalog)
-            var users: UserDirectory?
-            switch requirement {
-            case .required:
-                users = try UserDirectory.load(path: paths.users)
-            case .optional:
-                if paths.usersGivenExplicitly || FileManager.default.fileExists(atPath: paths.users) {
-                    users = try UserDirectory.load(path: paths.users)
-                }
-            case .unused:
-                break
-            }
-            let loader = concurrency.map(MetadataLoader.init(concurrency:)) ?? MetadataLoader()
+            var loader = concurrency.map { MetadataLoader(concurrency: $0) } ?? MetadataLoader()
+            loader.progress = progress
+            let loaded = Result { () throws(MetadataLoadError) in try loader.load(root: paths.metadata) }
+            group.wait()
+            let (catalog, skuMap, users) = try inputs.result!.get()
             let snapshot: MetadataSnapshot
             do {
-                snapshot = try loader.load(root: paths.metadata)
+                snapshot = try loaded.get()
             } catch {
                 throw WorkspaceError.metadataFolder(error, flag: "--metadata")
             }
+            PhaseTimer.mark("metadata read and parsed (\(snapshot.fileCount) files)")
             let graph = SecurityGraph(snapshot)
+            PhaseTimer.mark("security graph resolved")
             if graph.isIncomplete && !keepGoing {
                 throw WorkspaceError.metadataErrors(graph.diagnostics.filter { $0.severity == .error })
             }
             let engine = LicensingEngine(graph: graph, catalog: catalog, skuMap: skuMap)
+            PhaseTimer.mark("privileges and roles evaluated")
             let diagnostics = (graph.diagnostics + skuMap.diagnostics + (users?.diagnostics ?? [])).sortedForOutput()
             return LoadedWorkspace(engine: engine, users: users, isComplete: !graph.isIncomplete, diagnostics: diagnostics, metadataFileCount: snapshot.fileCount)
         } catch let error as InputError {
@@ -116,3 +143,4 @@ public struct LoadedWorkspace: Sendable {
         }
     }
 }
+

@@ -12,8 +12,13 @@ public enum AOTFileParser {
     ///
     /// Throws `XMLSyntaxError` when the file is not well-formed XML; the caller decides whether that stops the run.
     public static func parse(_ bytes: UnsafeRawBufferPointer, file: String, type: AOTObjectType, origin: ModelOrigin) throws(XMLSyntaxError) -> Output {
+        try parse(bytes, file: file, type: type, origin: origin, reader: ReusableXMLReader())
+    }
+
+    /// Parses with a reader the calling thread reuses across files.
+    static func parse(_ bytes: UnsafeRawBufferPointer, file: String, type: AOTObjectType, origin: ModelOrigin, reader: ReusableXMLReader) throws(XMLSyntaxError) -> Output {
         var record = AOTRecord(file: file)
-        try StreamingXMLReader.read(bytes, url: file, into: &record)
+        try reader.read(bytes, url: file, into: &record)
         return record.makeObject(type: type, origin: origin)
     }
 
@@ -30,68 +35,113 @@ public enum AOTFileParser {
     }
 }
 
-/// Everything one AOT file says that axlicense reads, gathered by element path (local names only).
+/// Everything one AOT file says that axlicense reads, gathered by element depth and section (local names only).
+///
+/// A small state machine rather than a path of names: this runs for every element of every file.
 private struct AOTRecord: XMLElementHandler {
+    /// The depth-2 element being read, which decides what its descendants mean.
+    enum Section {
+        case other, duties, privileges, subRoles, entryPoints, dataEntityPermissions
+    }
+
     let file: String
-    var path: [String] = []
+    var depth = 0
+    var section = Section.other
+    var inGrant = false
     var rootName: String?
     var rootLine = 1
-    var fields: [String: String] = [:]
+    var name = ""
+    var label = ""
+    var description = ""
+    var viewUserLicense = ""
+    var maintainUserLicense = ""
     var contents = RoleContents()
     var entryPoints: [EntryPointGrant] = []
     var dataEntityPermissions: [DataEntityPermission] = []
     var diagnostics: [Diagnostic] = []
 
     // The entry point or data entity permission being read.
-    var itemFields: [String: String] = [:]
+    var itemName = ""
+    var itemObjectName = ""
+    var itemObjectType = ""
+    var itemObjectChildName = ""
     var itemGrant = AccessGrant()
     var itemLine = 0
     var pendingLine = 0
 
     init(file: String) { self.file = file }
 
+    var inItemSection: Bool { section == .entryPoints || section == .dataEntityPermissions }
+
     mutating func didStart(element localName: String, line: Int) {
-        path.append(localName)
+        depth += 1
         pendingLine = line
-        if path.count == 1 {
+        switch depth {
+        case 1:
             rootName = localName
             rootLine = line
-        } else if path.count == 3, path[1] == "EntryPoints" || path[1] == "DataEntityPermissions" {
-            itemFields = [:]
+        case 2:
+            switch localName {
+            case "Duties": section = .duties
+            case "Privileges": section = .privileges
+            case "SubRoles": section = .subRoles
+            case "EntryPoints": section = .entryPoints
+            case "DataEntityPermissions": section = .dataEntityPermissions
+            default: section = .other
+            }
+        case 3 where inItemSection:
+            itemName = ""; itemObjectName = ""; itemObjectType = ""; itemObjectChildName = ""
             itemGrant = AccessGrant()
             itemLine = line
+        case 4 where inItemSection:
+            inGrant = localName == "Grant"
+        default:
+            break
         }
     }
 
     mutating func didEnd(element localName: String, text: String) {
-        defer { path.removeLast() }
-        let value = text.trimmingBlanks()
-        switch path.count {
+        defer { depth -= 1 }
+        switch depth {
         case 2:
-            fields[localName] = value
-        case 3 where path[1] == "EntryPoints" && path[2] == "AxSecurityEntryPointReference":
-            entryPoints.append(EntryPointGrant(
-                name: itemFields["Name"] ?? "",
-                objectName: itemFields["ObjectName"] ?? "",
-                objectType: EntryPointObjectType(aotValue: itemFields["ObjectType"] ?? ""),
-                objectChildName: itemFields["ObjectChildName"] ?? "",
-                grant: itemGrant,
-                location: location(itemLine)))
-        case 3 where path[1] == "DataEntityPermissions" && path[2] == "AxSecurityDataEntityPermission":
-            dataEntityPermissions.append(DataEntityPermission(name: itemFields["Name"] ?? "", grant: itemGrant, location: location(itemLine)))
-        case 4 where localName == "Name":
-            let reference = ObjectReference(name: value, location: location(pendingLine))
-            switch (path[1], path[2]) {
-            case ("Duties", "AxSecurityDutyReference"): contents.duties.append(reference)
-            case ("Privileges", "AxSecurityPrivilegeReference"): contents.privileges.append(reference)
-            case ("SubRoles", "AxSecurityRoleReference"): contents.subRoles.append(reference)
-            case ("EntryPoints", _), ("DataEntityPermissions", _): itemFields[localName] = value
+            switch localName {
+            case "Name": name = text.trimmingBlanks()
+            case "Label": label = text.trimmingBlanks()
+            case "Description": description = text.trimmingBlanks()
+            case "ViewUserLicense": viewUserLicense = text
+            case "MaintainUserLicense": maintainUserLicense = text
             default: break
             }
-        case 4 where path[1] == "EntryPoints" || path[1] == "DataEntityPermissions":
-            itemFields[localName] = value
-        case 5 where path[3] == "Grant" && (path[1] == "EntryPoints" || path[1] == "DataEntityPermissions"):
+            section = .other
+        case 3 where section == .entryPoints && localName == "AxSecurityEntryPointReference":
+            entryPoints.append(EntryPointGrant(
+                name: itemName, objectName: itemObjectName, objectType: EntryPointObjectType(aotValue: itemObjectType),
+                objectChildName: itemObjectChildName, grant: itemGrant, location: location(itemLine)))
+        case 3 where section == .dataEntityPermissions && localName == "AxSecurityDataEntityPermission":
+            dataEntityPermissions.append(DataEntityPermission(name: itemName, grant: itemGrant, location: location(itemLine)))
+        case 4:
+            switch section {
+            case .duties where localName == "Name":
+                contents.duties.append(ObjectReference(name: text.trimmingBlanks(), location: location(pendingLine)))
+            case .privileges where localName == "Name":
+                contents.privileges.append(ObjectReference(name: text.trimmingBlanks(), location: location(pendingLine)))
+            case .subRoles where localName == "Name":
+                contents.subRoles.append(ObjectReference(name: text.trimmingBlanks(), location: location(pendingLine)))
+            case .entryPoints, .dataEntityPermissions:
+                switch localName {
+                case "Name": itemName = text.trimmingBlanks()
+                case "ObjectName": itemObjectName = text.trimmingBlanks()
+                case "ObjectType": itemObjectType = text.trimmingBlanks()
+                case "ObjectChildName": itemObjectChildName = text.trimmingBlanks()
+                case "Grant": inGrant = false
+                default: break
+                }
+            default:
+                break
+            }
+        case 5 where inGrant:
             guard let right = AccessRight(rawValue: localName) else { break }
+            let value = text.trimmingBlanks()
             if value.isEmpty { break }
             if let grantValue = GrantValue(rawValue: value) ?? GrantValue.allCasesInsensitive(value) {
                 itemGrant[right] = grantValue
@@ -113,17 +163,15 @@ private struct AOTRecord: XMLElementHandler {
             diagnostics.append(Diagnostic(.warning, .unexpectedRootElement, "root element <\(rootName ?? "")> is not <\(type.rawValue)> as its folder says; file skipped", at: location(rootLine)))
             return .init(object: nil, diagnostics: diagnostics)
         }
-        let name = fields["Name"] ?? ""
         guard !name.isEmpty else {
             diagnostics.append(Diagnostic(.warning, .missingName, "<\(type.rawValue)> has no <Name>; file skipped", at: location(rootLine)))
             return .init(object: nil, diagnostics: diagnostics)
         }
         let at = location(rootLine)
-        let label = fields["Label"] ?? ""
         let object: AOTObject
         switch type {
         case .securityRole:
-            object = .role(SecurityRole(name: name, label: label, description: fields["Description"] ?? "", contents: contents, origin: origin, location: at))
+            object = .role(SecurityRole(name: name, label: label, description: description, contents: contents, origin: origin, location: at))
         case .securityDuty:
             object = .duty(SecurityDuty(name: name, label: label, privileges: contents.privileges, origin: origin, location: at))
         case .securityPrivilege:
@@ -136,8 +184,8 @@ private struct AOTRecord: XMLElementHandler {
             let kind: MenuItemKind = type == .menuItemDisplay ? .display : type == .menuItemAction ? .action : .output
             object = .menuItem(MenuItem(
                 name: name, label: label, kind: kind,
-                viewLicense: UserLicenseValue(aotValue: fields["ViewUserLicense"] ?? ""),
-                maintainLicense: UserLicenseValue(aotValue: fields["MaintainUserLicense"] ?? ""),
+                viewLicense: UserLicenseValue(aotValue: viewUserLicense),
+                maintainLicense: UserLicenseValue(aotValue: maintainUserLicense),
                 origin: origin, location: at))
         }
         return .init(object: object, diagnostics: diagnostics)

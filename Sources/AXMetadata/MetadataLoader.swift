@@ -38,10 +38,13 @@ public struct MetadataLoader: Sendable {
 
     /// How many files are parsed at once; defaults to the number of active cores.
     public var concurrency: Int
+    /// Called now and then from worker threads with (files parsed, files in all), for a progress indicator.
+    public var progress: (@Sendable (Int, Int) -> Void)?
 
     /// Creates a loader.
-    public init(concurrency: Int = ProcessInfo.processInfo.activeProcessorCount) {
+    public init(concurrency: Int = ProcessInfo.processInfo.activeProcessorCount, progress: (@Sendable (Int, Int) -> Void)? = nil) {
         self.concurrency = max(1, concurrency)
+        self.progress = progress
     }
 
     /// A file to parse, with what its place in the tree says about it.
@@ -63,8 +66,10 @@ public struct MetadataLoader: Sendable {
         var visited: Set<String> = []
         collectFiles(in: root, into: &tasks, diagnostics: &diagnostics, visited: &visited)
         tasks.sort { $0.path < $1.path }
+        PhaseTimer.mark("  metadata: \(tasks.count) files listed")
 
         let outcomes = parseAll(tasks)
+        PhaseTimer.mark("  metadata: files parsed")
         var objects: [LoadedObject] = []
         objects.reserveCapacity(outcomes.count)
         for (task, outcome) in zip(tasks, outcomes) {
@@ -124,24 +129,39 @@ public struct MetadataLoader: Sendable {
         _ = StreamingXMLReader.initializeLibrary
         let slots = ResultSlots<AOTFileParser.Output>(count: tasks.count)
         let workers = min(concurrency, max(1, tasks.count))
+        let done = ResultSlots<Int>(count: 1)
+        done[0] = 0
+        let progress = self.progress
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let reader = ReusableXMLReader()
+            var buffer: [UInt8] = []
             var index = worker
+            var sinceReport = 0
             while index < tasks.count {
-                slots[index] = Self.parseFile(tasks[index])
+                slots[index] = Self.parseFile(tasks[index], reader: reader, buffer: &buffer)
                 index += workers
+                sinceReport += 1
+                if let progress, sinceReport == 1_000 {
+                    progress(done.add(sinceReport), tasks.count)
+                    sinceReport = 0
+                }
             }
+            if let progress { progress(done.add(sinceReport), tasks.count) }
         }
         return slots.values
     }
 
-    static func parseFile(_ task: FileTask) -> AOTFileParser.Output {
+    static func parseFile(_ task: FileTask, reader: ReusableXMLReader, buffer: inout [UInt8]) -> AOTFileParser.Output {
         let location = SourceLocation(file: task.path)
-        guard let data = FileManager.default.contents(atPath: task.path) else {
-            return .init(object: nil, diagnostics: [Diagnostic(.error, .unreadableFile, "file cannot be read", at: location)])
+        let count: Int
+        switch readFile(task.path, into: &buffer) {
+        case .success(let length): count = length
+        case .failure(let reason):
+            return .init(object: nil, diagnostics: [Diagnostic(.error, .unreadableFile, "file cannot be read: \(reason.reason)", at: location)])
         }
-        let result = data.withUnsafeBytes { bytes in
+        let result = buffer.withUnsafeBytes { bytes in
             Result { () throws(XMLSyntaxError) in
-                try AOTFileParser.parse(bytes, file: task.path, type: task.type, origin: task.origin)
+                try AOTFileParser.parse(UnsafeRawBufferPointer(rebasing: bytes[0..<count]), file: task.path, type: task.type, origin: task.origin, reader: reader)
             }
         }
         switch result {
@@ -152,12 +172,47 @@ public struct MetadataLoader: Sendable {
             return .init(object: nil, diagnostics: [Diagnostic(.error, .malformedFile, "not well-formed XML: \(error.message)", at: at)])
         }
     }
+
+    /// Reads a whole file into `buffer` (grown as needed, reused across files) with one `read` loop.
+    static func readFile(_ path: String, into buffer: inout [UInt8]) -> Result<Int, ReadFailure> {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return .failure(ReadFailure(String(cString: strerror(errno)))) }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { return .failure(ReadFailure(String(cString: strerror(errno)))) }
+        let size = Int(status.st_size)
+        guard size <= StreamingXMLReader.maximumDocumentSize else {
+            return .failure(ReadFailure("larger than \(StreamingXMLReader.maximumDocumentSize / 1024 / 1024) MiB; not an AOT metadata file"))
+        }
+        if buffer.count < size + 1 { buffer = [UInt8](repeating: 0, count: max(size + 1, buffer.count * 2, 64 * 1024)) }
+        var total = 0
+        let outcome: ReadFailure? = buffer.withUnsafeMutableBytes { raw in
+            while true {
+                let space = raw.count - total
+                if space == 0 { return ReadFailure("file grew while being read") }
+                let got = read(descriptor, raw.baseAddress! + total, space)
+                if got < 0 {
+                    if errno == EINTR { continue }
+                    return ReadFailure(String(cString: strerror(errno)))
+                }
+                if got == 0 { return nil }
+                total += got
+            }
+        }
+        if let outcome { return .failure(outcome) }
+        return .success(total)
+    }
+
+    struct ReadFailure: Error {
+        var reason: String
+        init(_ reason: String) { self.reason = reason }
+    }
 }
 
 /// A fixed array of results that parallel workers fill, each slot written by exactly one worker.
 private final class ResultSlots<Value: Sendable>: @unchecked Sendable {
-    private var storage: [Value?]
-    private let lock = NSLock()
+    fileprivate var storage: [Value?]
+    fileprivate let lock = NSLock()
 
     init(count: Int) { storage = Array(repeating: nil, count: count) }
 
@@ -167,6 +222,16 @@ private final class ResultSlots<Value: Sendable>: @unchecked Sendable {
     }
 
     var values: [Value] { lock.withLock { storage.map { $0! } } }
+}
+
+extension ResultSlots where Value == Int {
+    /// Adds to the first slot and returns the new total.
+    func add(_ amount: Int) -> Int {
+        lock.withLock {
+            storage[0] = (storage[0] ?? 0) + amount
+            return storage[0]!
+        }
+    }
 }
 
 /// Why a metadata folder could not be read at all.

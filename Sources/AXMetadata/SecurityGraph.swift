@@ -41,9 +41,15 @@ public struct SecurityGraph: Sendable {
         var diagnostics = snapshot.diagnostics
         var roles: [SecurityRole] = [], duties: [SecurityDuty] = [], privileges: [SecurityPrivilege] = [], menuItems: [MenuItem] = []
         var roleExtensions: [RoleExtension] = [], dutyExtensions: [DutyExtension] = []
-        var firstDefinition: [String: SourceLocation] = [:]
+        struct DefinitionKey: Hashable {
+            var kind: String
+            var name: String
+        }
+        var firstDefinition: [DefinitionKey: SourceLocation] = [:]
+        firstDefinition.reserveCapacity(snapshot.objects.count)
 
-        func isFirst(_ key: String, _ kind: String, _ name: String, _ location: SourceLocation) -> Bool {
+        func isFirst(_ kindKey: String, _ kind: String, _ name: String, _ location: SourceLocation) -> Bool {
+            let key = DefinitionKey(kind: kindKey, name: name.lowercased())
             if let first = firstDefinition[key] {
                 diagnostics.append(Diagnostic(.warning, .duplicateDefinition, "\(kind) '\(name)' is also defined in \(first.file); the first definition (sorted path order) wins, this one is ignored", at: location))
                 return false
@@ -55,29 +61,34 @@ public struct SecurityGraph: Sendable {
         for loaded in snapshot.objects {
             switch loaded.object {
             case .role(let role):
-                if isFirst("role:" + role.name.lowercased(), "role", role.name, role.location) { roles.append(role) }
+                if isFirst("role", "role", role.name, role.location) { roles.append(role) }
             case .duty(let duty):
-                if isFirst("duty:" + duty.name.lowercased(), "duty", duty.name, duty.location) { duties.append(duty) }
+                if isFirst("duty", "duty", duty.name, duty.location) { duties.append(duty) }
             case .privilege(let privilege):
-                if isFirst("privilege:" + privilege.name.lowercased(), "privilege", privilege.name, privilege.location) { privileges.append(privilege) }
+                if isFirst("privilege", "privilege", privilege.name, privilege.location) { privileges.append(privilege) }
             case .menuItem(let item):
-                if isFirst("menuitem\(item.kind.rawValue):" + item.name.lowercased(), "menu item \(item.kind.rawValue.lowercased())", item.name, item.location) { menuItems.append(item) }
+                if isFirst("menuitem" + item.kind.rawValue, "menu item \(item.kind.rawValue.lowercased())", item.name, item.location) { menuItems.append(item) }
             case .roleExtension(let ext):
-                if isFirst("roleext:" + ext.name.lowercased(), "role extension", ext.name, ext.location) { roleExtensions.append(ext) }
+                if isFirst("roleext", "role extension", ext.name, ext.location) { roleExtensions.append(ext) }
             case .dutyExtension(let ext):
-                if isFirst("dutyext:" + ext.name.lowercased(), "duty extension", ext.name, ext.location) { dutyExtensions.append(ext) }
+                if isFirst("dutyext", "duty extension", ext.name, ext.location) { dutyExtensions.append(ext) }
             }
         }
 
-        let byName: (String, String) -> Bool = { a, b in
-            let la = a.lowercased(), lb = b.lowercased()
-            return la != lb ? la < lb : a < b
+        PhaseTimer.mark("  graph: collected")
+        // Sort by lowercased name, then spelling, comparing UTF-8 bytes (AOT names are ASCII; Unicode-aware String
+        // comparison costs ten times as much on tens of thousands of names). Keys are computed once.
+        func sortedByName<T>(_ items: [T], _ name: (T) -> String) -> [T] {
+            let keys = items.map { (lower: Array(name($0).lowercased().utf8), exact: Array(name($0).utf8)) }
+            return items.indices.sorted { a, b in
+                keys[a].lower != keys[b].lower ? keys[a].lower.lexicographicallyPrecedes(keys[b].lower) : keys[a].exact.lexicographicallyPrecedes(keys[b].exact)
+            }.map { items[$0] }
         }
-        roles.sort { byName($0.name, $1.name) }
-        duties.sort { byName($0.name, $1.name) }
-        privileges.sort { byName($0.name, $1.name) }
-        menuItems.sort { $0.kind.rawValue != $1.kind.rawValue ? $0.kind.rawValue < $1.kind.rawValue : byName($0.name, $1.name) }
-
+        roles = sortedByName(roles, \.name)
+        duties = sortedByName(duties, \.name)
+        privileges = sortedByName(privileges, \.name)
+        menuItems = MenuItemKind.allCases.flatMap { kind in sortedByName(menuItems.filter { $0.kind == kind }, \.name) }
+        PhaseTimer.mark("  graph: sorted")
         func index(_ names: [String]) -> [String: Int] {
             var result: [String: Int] = [:]
             for (offset, name) in names.enumerated() { result[name.lowercased()] = offset }
@@ -89,6 +100,7 @@ public struct SecurityGraph: Sendable {
         var menuItemIndex: [MenuItemKind: [String: Int]] = [:]
         for (offset, item) in menuItems.enumerated() { menuItemIndex[item.kind, default: [:]][item.name.lowercased()] = offset }
 
+        PhaseTimer.mark("  graph: indexed")
         // Extensions add to their base objects.
         for ext in roleExtensions {
             if let base = roleIndex[ext.baseName.lowercased()] {
@@ -117,6 +129,7 @@ public struct SecurityGraph: Sendable {
             return result
         }
 
+        PhaseTimer.mark("  graph: extensions")
         let roleLinks = roles.map { role in
             RoleLinks(
                 duties: resolve(role.contents.duties, in: dutyIndex, kind: "duty", from: "role '\(role.name)'"),
@@ -125,6 +138,7 @@ public struct SecurityGraph: Sendable {
         }
         let dutyPrivileges = duties.map { resolve($0.privileges, in: privilegeIndex, kind: "privilege", from: "duty '\($0.name)'") }
 
+        PhaseTimer.mark("  graph: roles/duties resolved")
         var entryPointMenuItems: [[Int?]] = []
         entryPointMenuItems.reserveCapacity(privileges.count)
         for privilege in privileges {
@@ -136,6 +150,7 @@ public struct SecurityGraph: Sendable {
             })
         }
 
+        PhaseTimer.mark("  graph: entry points resolved")
         for item in menuItems {
             for (property, value) in [("ViewUserLicense", item.viewLicense), ("MaintainUserLicense", item.maintainLicense)] {
                 switch value.kind {
@@ -148,6 +163,7 @@ public struct SecurityGraph: Sendable {
             }
         }
 
+        PhaseTimer.mark("  graph: license values")
         // Report each sub-role cycle once (depth-first, one report per edge that closes a cycle). Edges are kept:
         // a role in a cycle grants everything reachable from it, so results do not depend on traversal order.
         var state = [UInt8](repeating: 0, count: roles.count)  // 0 new, 1 on the current path, 2 done
@@ -170,6 +186,7 @@ public struct SecurityGraph: Sendable {
         }
         for role in roles.indices where state[role] == 0 { visit(role) }
 
+        PhaseTimer.mark("  graph: cycles")
         // Effective privileges: the direct and duty privileges of every role reachable through sub-roles.
         let directPrivileges: [Set<Int>] = roleLinks.map { links in
             var set = Set(links.privileges)
@@ -187,6 +204,7 @@ public struct SecurityGraph: Sendable {
             return privileges.sorted()
         }
 
+        PhaseTimer.mark("  graph: effective privileges")
         self.roles = roles
         self.duties = duties
         self.privileges = privileges

@@ -176,6 +176,12 @@ public enum EntryPointObjectType: Sendable, Hashable, Codable, CustomStringConve
 
     /// Interprets an `ObjectType` value, case-insensitively.
     public init(aotValue: String) {
+        switch aotValue {  // the usual spelling first, without allocating
+        case "MenuItemDisplay": self = .menuItemDisplay; return
+        case "MenuItemAction": self = .menuItemAction; return
+        case "MenuItemOutput": self = .menuItemOutput; return
+        default: break
+        }
         switch aotValue.lowercased() {
         case "menuitemdisplay": self = .menuItemDisplay
         case "menuitemaction": self = .menuItemAction

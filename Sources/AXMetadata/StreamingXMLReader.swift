@@ -27,30 +27,61 @@ enum StreamingXMLReader {
     /// Initialises libxml2 once per process, before any worker thread parses (LIBXML2-NOTES: Threads).
     static let initializeLibrary: Void = { xmlInitParser() }()
 
+    /// Streams `bytes` (a whole document; BOM and encoding declarations are honoured) to `handler`, with a reader
+    /// used once.
+    static func read<Handler: XMLElementHandler>(_ bytes: UnsafeRawBufferPointer, url: String, into handler: inout Handler) throws(XMLSyntaxError) {
+        try ReusableXMLReader().read(bytes, url: url, into: &handler)
+    }
+}
+
+/// Collects the first error libxml2 reports through the structured handler.
+private final class ErrorSink {
+    var first: XMLSyntaxError?
+}
+
+/// One libxml2 text reader, reused for document after document by one thread (creating a reader per file costs
+/// more than parsing a small AOT file). Not shareable between threads.
+final class ReusableXMLReader {
+    private var reader: OpaquePointer?
+    private let sink = ErrorSink()
+
+    init() { _ = StreamingXMLReader.initializeLibrary }
+
+    deinit {
+        if let reader { xmlFreeTextReader(reader) }
+    }
+
     private static let options: Int32 = Int32(
         XML_PARSE_NONET.rawValue | XML_PARSE_NOBLANKS.rawValue | XML_PARSE_NOERROR.rawValue
             | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue)
 
-    /// Collects the first error libxml2 reports through the structured handler.
-    private final class ErrorSink {
-        var first: XMLSyntaxError?
-    }
-
-    /// Streams `bytes` (a whole document; BOM and encoding declarations are honoured) to `handler`.
-    static func read<Handler: XMLElementHandler>(_ bytes: UnsafeRawBufferPointer, url: String, into handler: inout Handler) throws(XMLSyntaxError) {
-        _ = initializeLibrary
-        guard bytes.count <= maximumDocumentSize else {
-            throw XMLSyntaxError(message: "file is larger than \(maximumDocumentSize / 1024 / 1024) MiB; not an AOT metadata file", line: nil, column: nil)
+    /// Streams one document to `handler`.
+    func read<Handler: XMLElementHandler>(_ document: UnsafeRawBufferPointer, url: String, into handler: inout Handler) throws(XMLSyntaxError) {
+        guard document.count <= StreamingXMLReader.maximumDocumentSize else {
+            throw XMLSyntaxError(message: "file is larger than \(StreamingXMLReader.maximumDocumentSize / 1024 / 1024) MiB; not an AOT metadata file", line: nil, column: nil)
         }
+        var bytes = document
+        // libxml2 2.9.14 fails on a UTF-8 BOM when a reader is reused (LIBXML2-NOTES): drop it; the content is UTF-8.
+        let hasUTF8BOM = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
+        if hasUTF8BOM { bytes = UnsafeRawBufferPointer(rebasing: bytes[3...]) }
         guard let base = bytes.baseAddress, bytes.count > 0 else {
             throw XMLSyntaxError(message: "file is empty", line: 1, column: 1)
         }
-        guard let reader = xmlReaderForMemory(base.assumingMemoryBound(to: CChar.self), Int32(bytes.count), url, nil, options) else {
-            throw XMLSyntaxError(message: "libxml2 could not create a reader", line: nil, column: nil)
+        // UTF-16 (with a BOM) goes through a fresh reader, which detects the encoding itself.
+        let isUTF16 = bytes.count >= 2 && ((bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF))
+        let pointer = base.assumingMemoryBound(to: CChar.self)
+        let encoding: String? = hasUTF8BOM ? "UTF-8" : nil
+        if let existing = reader, !isUTF16 {
+            let status = encoding.map { xmlReaderNewMemory(existing, pointer, Int32(bytes.count), url, $0, Self.options) }
+                ?? xmlReaderNewMemory(existing, pointer, Int32(bytes.count), url, nil, Self.options)
+            guard status == 0 else { throw XMLSyntaxError(message: "libxml2 could not reset its reader", line: nil, column: nil) }
+        } else {
+            if let existing = reader { xmlFreeTextReader(existing) }
+            reader = encoding.map { xmlReaderForMemory(pointer, Int32(bytes.count), url, $0, Self.options) }
+                ?? xmlReaderForMemory(pointer, Int32(bytes.count), url, nil, Self.options)
         }
-        defer { xmlFreeTextReader(reader) }
-        let sink = ErrorSink()
-        let sinkPointer = Unmanaged.passUnretained(sink).toOpaque()
+        guard let reader else { throw XMLSyntaxError(message: "libxml2 could not create a reader", line: nil, column: nil) }
+        sink.first = nil
         xmlTextReaderSetStructuredErrorHandler(reader, { context, error in
             guard let context, let error else { return }
             let sink = Unmanaged<ErrorSink>.fromOpaque(context).takeUnretainedValue()
@@ -60,8 +91,10 @@ enum StreamingXMLReader {
                 message: message.trimmingBlanks(),
                 line: error.pointee.line > 0 ? Int(error.pointee.line) : nil,
                 column: error.pointee.int2 > 0 ? Int(error.pointee.int2) : nil)
-        }, sinkPointer)
-        defer { withExtendedLifetime(sink) {} }
+        }, Unmanaged.passUnretained(sink).toOpaque())
+        defer {
+            if isUTF16 { xmlFreeTextReader(reader); self.reader = nil }
+        }
 
         var openNames: [String] = []
         var openTexts: [String] = []

@@ -32,13 +32,15 @@ public struct TextTable: Sendable, Hashable {
 
     /// Columns padded to their widest cell, a rule under the header.
     public func renderText() -> String {
+        // Width in characters; ASCII cells (nearly all) are measured by bytes, without grapheme breaking.
+        func width(_ cell: String) -> Int { cell.utf8.allSatisfy { $0 < 0x80 } ? cell.utf8.count : cell.count }
         let widths = header.indices.map { column in
-            ([header[column]] + rows.map { column < $0.count ? $0[column] : "" }).map(\.count).max() ?? 0
+            ([header[column]] + rows.map { column < $0.count ? $0[column] : "" }).map(width).max() ?? 0
         }
         func line(_ cells: [String]) -> String {
             header.indices.map { column in
                 let cell = column < cells.count ? cells[column] : ""
-                let padding = String(repeating: " ", count: widths[column] - cell.count)
+                let padding = String(repeating: " ", count: widths[column] - width(cell))
                 return numericColumns.contains(column) ? padding + cell : cell + padding
             }.joined(separator: "  ").trailingSpacesRemoved()
         }

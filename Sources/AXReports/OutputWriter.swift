@@ -10,14 +10,25 @@ public struct OutputWriteError: Error, Sendable, CustomStringConvertible {
 /// Writes a report to a file atomically: a temporary file beside it, then a rename, so a failed run
 /// never leaves a partial file and never destroys an earlier one.
 public enum OutputWriter {
-    /// Writes `text` to `path`, replacing it only once the new content is complete on disk.
+    /// Writes `text` to `path`, replacing a regular file only once the new content is complete on disk.
+    ///
+    /// A symbolic link is followed (the link stays, its target is replaced); a device or pipe (`/dev/null`,
+    /// `/dev/stdout`) is written in place, since renaming over it would replace the device itself.
     public static func write(_ text: String, to path: String) throws(OutputWriteError) {
-        let url = URL(fileURLWithPath: path)
+        var target = path
+        if let resolved = realpath(path, nil) {
+            target = String(cString: resolved)
+            free(resolved)
+            var status = stat()
+            if stat(target, &status) == 0 {
+                let kind = status.st_mode & S_IFMT
+                if kind == S_IFDIR { throw OutputWriteError(path: path, reason: "it is a folder") }
+                if kind != S_IFREG { return try writeInPlace(text, to: target, reportedAs: path) }
+            }
+        }
+        let url = URL(fileURLWithPath: target)
         let folder = url.deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw OutputWriteError(path: path, reason: "it is a folder")
-        }
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw OutputWriteError(path: path, reason: "folder '\(folder)' does not exist")
         }
@@ -25,10 +36,22 @@ public enum OutputWriter {
         guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8)) else {
             throw OutputWriteError(path: path, reason: "cannot create a file in '\(folder)' (\(String(cString: strerror(errno))))")
         }
-        guard rename(temporary, path) == 0 else {
+        guard rename(temporary, target) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temporary)
             throw OutputWriteError(path: path, reason: reason)
+        }
+    }
+
+    private static func writeInPlace(_ text: String, to target: String, reportedAs path: String) throws(OutputWriteError) {
+        guard let handle = FileHandle(forWritingAtPath: target) else {
+            throw OutputWriteError(path: path, reason: String(cString: strerror(errno)))
+        }
+        defer { try? handle.close() }
+        do {
+            try handle.write(contentsOf: Data(text.utf8))
+        } catch {
+            throw OutputWriteError(path: path, reason: error.localizedDescription)
         }
     }
 }

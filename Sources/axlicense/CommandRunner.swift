@@ -16,8 +16,15 @@ enum ExitStatus {
 enum CommandRunner {
     /// Loads the workspace; on failure prints what went wrong and exits 1.
     static func loadWorkspace(_ inputs: InputOptions, _ analysis: AnalysisOptions, users: UsersRequirement) throws -> LoadedWorkspace {
+        var progress: (@Sendable (Int, Int) -> Void)?
+        if !analysis.quiet && isatty(STDERR_FILENO) == 1 {
+            progress = { (done: Int, total: Int) in
+                let end = done == total ? "\n" : ""
+                FileHandle.standardError.write(Data("\rReading metadata: \(done) / \(total) files\(end)".utf8))
+            }
+        }
         do {
-            return try LoadedWorkspace.load(inputs.paths, users: users, keepGoing: analysis.keepGoing)
+            return try LoadedWorkspace.load(inputs.paths, users: users, keepGoing: analysis.keepGoing, progress: progress)
         } catch {
             if case .metadataErrors(let errors) = error { printDiagnostics(errors, quiet: analysis.quiet) }
             printError(error.description)

@@ -22,13 +22,18 @@ struct EstimateCommand: ParsableCommand {
         let (estimate, isComplete) = try recorder.recording {
             let workspace = try CommandRunner.loadWorkspace(inputs, analysis, users: .required)
             // `.required` guarantees users are present.
-            return (workspace.engine.estimate(workspace.users!, options: EstimateOptions(sysadminCounts: sysadminCounts)), workspace.isComplete)
+            let estimate = workspace.engine.estimate(workspace.users!, options: EstimateOptions(sysadminCounts: sysadminCounts))
+            PhaseTimer.mark("users evaluated (\(estimate.users.count) users)")
+            return (estimate, workspace.isComplete)
         }
         let summary = estimate.summary
         let tiers = LicenseTier.allCases.map { "\($0.name) \(summary.tiers[$0] ?? 0)" }.joined(separator: ", ")
         try recorder.record("\(estimate.users.count) users: \(tiers); monthly cost \(summary.monthlyCost)" + (isComplete ? "" : "; INCOMPLETE"))
         let report = EstimateReport(estimate: estimate, isComplete: isComplete)
-        try CommandRunner.finish(text: report.render(output.format), diagnostics: estimate.diagnostics, analysis: analysis, output: output)
+        let text = report.render(output.format)
+        PhaseTimer.mark("report rendered")
+        try CommandRunner.finish(text: text, diagnostics: estimate.diagnostics, analysis: analysis, output: output)
+        PhaseTimer.mark("written")
     }
 }
 

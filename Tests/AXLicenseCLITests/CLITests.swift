@@ -224,3 +224,40 @@ import Testing
         }
     }
 }
+
+@Suite struct GenerateCommandTests {
+    @Test func smallWorkloadGeneratesAndEstimates() throws {
+        let folder = TemporaryFolder()
+        let generated = try axlicense("generate", "--scale", "small", "--seed", "3", "--output", folder.path + "/ws")
+        #expect(generated.status == 0)
+        #expect(generated.stdout.hasPrefix("Wrote "))
+        let estimate = try axlicense("estimate", "--workspace", folder.path + "/ws", "--no-db", "--quiet", "--format", "json")
+        #expect(estimate.status == 0, "\(estimate.stderr)")
+        let summary = try #require(try json(estimate.stdout)["summary"] as? [String: Any])
+        #expect(summary["users"] as? Int == 1_000)
+        let check = try axlicense("check", "--workspace", folder.path + "/ws", "--no-db", "--quiet", "--fail-on", "none", "--today", "2026-11-23")
+        #expect(check.status == 0)
+        #expect(try axlicense("generate", "--scale", "huge", "--output", folder.path + "/x").status == 64)
+    }
+}
+
+@Suite struct OutputTargetTests {
+    @Test func devNullStaysADevice() throws {
+        let result = try axlicense("roles", "--workspace", "Data/sample", "--quiet", "--output", "/dev/null")
+        #expect(result.status == 0)
+        var status = stat()
+        #expect(stat("/dev/null", &status) == 0)
+        #expect(status.st_mode & S_IFMT == S_IFCHR, "/dev/null must remain a character device")
+    }
+
+    @Test func symbolicLinkStaysALinkAndItsTargetIsReplaced() throws {
+        let folder = TemporaryFolder()
+        let target = folder.path + "/report.md", link = folder.path + "/latest.md"
+        try "old".write(toFile: target, atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        let result = try axlicense("roles", "--workspace", "Data/sample", "--quiet", "--format", "markdown", "--output", link)
+        #expect(result.status == 0)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == target)
+        #expect(try String(contentsOfFile: target, encoding: .utf8).contains("SalesClerk"))
+    }
+}

@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""Benchmark axlicense against the libxml2 parse floor (issue 5). Not part of CI.
+
+  Scripts/bench.py [--profiles small,full,large] [--runs 5] [--work /tmp/axlicense-bench]
+
+For each profile: generates the workspace once (seed 1), then measures, in one run, side by side:
+  1. `xmllint --noout` over every XML file of the tree (the libxml2 parse floor; one process per ~2 MB of
+     arguments, run one after another, so a single core),
+  2. `axlicense estimate` cold: the page cache dropped first when the machine allows it,
+  3. `axlicense estimate` warm: the same again with the files cached,
+reporting medians of --runs runs, the ratios 2/1 and 3/2, peak RSS, and the user-evaluation phase
+(AXLICENSE_TIMINGS). Prints a markdown table for BENCHMARKS.md.
+"""
+import argparse, os, statistics, subprocess, sys, time
+
+def run(cmd, env=None, stdin=None):
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, stdin=stdin)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    err = proc.stderr.read().decode(errors="replace")
+    proc.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"failed: {' '.join(cmd)}\n{err[-2000:]}")
+    return elapsed, usage.ru_maxrss, err
+
+def drop_caches():
+    try:
+        os.sync()
+        with open("/proc/sys/vm/drop_caches", "w") as f:
+            f.write("3\n")
+        return True
+    except OSError:
+        return False
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--profiles", default="small,full,large")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--work", default="/tmp/axlicense-bench")
+    args = parser.parse_args()
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    os.chdir(root)
+    subprocess.run(["swift", "build", "-c", "release", "--product", "axlicense"], check=True, stdout=subprocess.DEVNULL)
+    binary = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], check=True, capture_output=True, text=True).stdout.strip() + "/axlicense"
+    rows = []
+    for profile in args.profiles.split(","):
+        workspace = os.path.join(args.work, profile)
+        if not os.path.isdir(workspace):
+            subprocess.run([binary, "generate", "--scale", profile, "--seed", "1", "--output", workspace], check=True, stdout=subprocess.DEVNULL)
+        files = []
+        for folder, _, names in os.walk(os.path.join(workspace, "Metadata")):
+            files += [os.path.join(folder, n) for n in names if n.endswith(".xml")]
+        total_bytes = sum(os.path.getsize(f) for f in files)
+        users = len({line.split(",")[0] for line in list(open(os.path.join(workspace, "users.csv")))[1:]})
+        list_path = workspace + ".files"
+        with open(list_path, "w") as f:
+            f.write("\n".join(files) + "\n")
+        xmllint = ["xargs", "-s", "2000000", "-a", list_path, "xmllint", "--noout", "--nowarning"]
+        estimate = [binary, "estimate", "--workspace", workspace, "--no-db", "--quiet", "--output", "/dev/null"]
+        env = dict(os.environ, AXLICENSE_TIMINGS="1")
+        floor, cold, warm, rss, user_phase = [], [], [], [], []
+        dropped = False
+        for _ in range(args.runs):
+            run(xmllint)  # warm the cache for the floor, as the floor is measured warm
+            floor.append(run(xmllint)[0])
+            dropped = drop_caches()
+            t, r, _ = run(estimate, env)
+            cold.append(t)
+            t, r, err = run(estimate, env)
+            warm.append(t)
+            rss.append(r)
+            for line in err.splitlines():
+                if "users evaluated" in line:
+                    user_phase.append(float(line.split()[1]))
+        m = lambda xs: statistics.median(xs)
+        rows.append((profile, len(files), total_bytes, users, m(floor), m(cold), m(warm), max(rss), m(user_phase) if user_phase else float("nan"), dropped))
+        print(f"{profile}: floor {m(floor):.2f}s cold {m(cold):.2f}s warm {m(warm):.2f}s", file=sys.stderr)
+    print(f"Machine: {os.cpu_count()} cores; {args.runs} runs per figure, medians; page cache dropped before cold runs: {rows[0][9] if rows else '-'}\n")
+    print("| profile | XML files | MB | users | 1. xmllint floor (s) | 2. estimate cold (s) | 3. estimate warm (s) | 2/1 | 3/2 | peak RSS (MB) | user evaluation (ms) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for p, n, b, u, f, c, w, r, up, _ in rows:
+        print(f"| {p} | {n:,} | {b/1e6:.1f} | {u:,} | {f:.2f} | {c:.2f} | {w:.2f} | {c/f:.2f} | {w/c:.2f} | {r/1024:.0f} | {up:.0f} |")
+
+if __name__ == "__main__":
+    main()
