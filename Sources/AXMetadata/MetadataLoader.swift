@@ -65,7 +65,8 @@ public struct MetadataLoader: Sendable {
         var tasks: [FileTask] = []
         var visited: Set<String> = []
         collectFiles(in: root, into: &tasks, diagnostics: &diagnostics, visited: &visited)
-        tasks.sort { $0.path < $1.path }
+        // Sorted path order decides duplicate conflicts; compare bytes (Unicode-aware String order costs far more).
+        tasks = tasks.map { (key: Array($0.path.utf8), task: $0) }.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map(\.task)
         PhaseTimer.mark("  metadata: \(tasks.count) files listed")
 
         let outcomes = parseAll(tasks)

@@ -34,22 +34,29 @@ public struct TextTable: Sendable, Hashable {
     public func renderText() -> String {
         // Width in characters; ASCII cells (nearly all) are measured by bytes, without grapheme breaking.
         func width(_ cell: String) -> Int { cell.utf8.allSatisfy { $0 < 0x80 } ? cell.utf8.count : cell.count }
-        let widths = header.indices.map { column in
-            ([header[column]] + rows.map { column < $0.count ? $0[column] : "" }).map(width).max() ?? 0
-        }
-        func line(_ cells: [String]) -> String {
-            header.indices.map { column in
+        let cellWidths = ([header] + rows).map { row in header.indices.map { $0 < row.count ? width(row[$0]) : 0 } }
+        let widths = header.indices.map { column in cellWidths.map { $0[column] }.max() ?? 0 }
+        // One byte buffer for the whole table: tens of thousands of rows render without a String per padded cell.
+        var out: [UInt8] = []
+        out.reserveCapacity((widths.reduce(0, +) + 2 * widths.count + 1) * (rows.count + 3))
+        func pad(_ count: Int) { if count > 0 { out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: count)) } }
+        func line(_ cells: [String], _ measured: [Int]) {
+            let start = out.count
+            for column in header.indices {
+                if column > 0 { pad(2) }
                 let cell = column < cells.count ? cells[column] : ""
-                let padding = String(repeating: " ", count: widths[column] - width(cell))
-                return numericColumns.contains(column) ? padding + cell : cell + padding
-            }.joined(separator: "  ").trailingSpacesRemoved()
+                let padding = widths[column] - measured[column]
+                if numericColumns.contains(column) { pad(padding); out.append(contentsOf: cell.utf8) } else { out.append(contentsOf: cell.utf8); pad(padding) }
+            }
+            while out.count > start, out.last == UInt8(ascii: " ") { out.removeLast() }
+            out.append(UInt8(ascii: "\n"))
         }
-        var lines: [String] = []
-        if let title { lines.append(title) }
-        lines.append(line(header))
-        lines.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
-        lines += rows.map(line)
-        return lines.joined(separator: "\n") + "\n"
+        if let title { out.append(contentsOf: title.utf8); out.append(UInt8(ascii: "\n")) }
+        line(header, cellWidths[0])
+        out.append(contentsOf: widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ").utf8)
+        out.append(UInt8(ascii: "\n"))
+        for (index, row) in rows.enumerated() { line(row, cellWidths[index + 1]) }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// A GitHub-flavoured markdown table, pipes and line breaks in cells escaped.
