@@ -327,7 +327,7 @@ public struct RoleExtension: Sendable, Hashable, Codable {
     /// Creates a role extension.
     public init(name: String, contents: RoleContents = RoleContents(), origin: ModelOrigin, location: SourceLocation) {
         self.name = name
-        self.baseName = String(name.split(separator: ".", maxSplits: 1).first ?? Substring(name))
+        self.baseName = extendedObjectName(name)
         self.contents = contents
         self.origin = origin
         self.location = location
@@ -346,11 +346,16 @@ public struct DutyExtension: Sendable, Hashable, Codable {
     /// Creates a duty extension.
     public init(name: String, privileges: [ObjectReference] = [], origin: ModelOrigin, location: SourceLocation) {
         self.name = name
-        self.baseName = String(name.split(separator: ".", maxSplits: 1).first ?? Substring(name))
+        self.baseName = extendedObjectName(name)
         self.privileges = privileges
         self.origin = origin
         self.location = location
     }
+}
+
+/// The object an extension named `<Base>.<Suffix>` extends: the part before the first dot.
+func extendedObjectName(_ extensionName: String) -> String {
+    String(extensionName.split(separator: ".", maxSplits: 1).first ?? Substring(extensionName))
 }
 
 /// One AOT file's object, before extensions are merged and references resolved.

@@ -1,6 +1,18 @@
 import AXState
 import Foundation
 
+extension TextTable {
+    /// The table in a text format, or `json()` for JSON: for reports that are one table.
+    func render(_ format: OutputFormat, json: () -> String) -> String {
+        switch format {
+        case .table: renderText()
+        case .markdown: renderMarkdown()
+        case .csv: renderCSV()
+        case .json: json()
+        }
+    }
+}
+
 /// Formats instants as ISO 8601 UTC (`2026-11-23T09:30:00Z`) in every output.
 func utcTimestamp(_ date: Date) -> String {
     let formatter = ISO8601DateFormatter()
@@ -23,11 +35,7 @@ public struct AuditReport: Sendable {
 
     /// Renders the report.
     public func render(_ format: OutputFormat) -> String {
-        switch format {
-        case .table: table.renderText()
-        case .markdown: table.renderMarkdown()
-        case .csv: table.renderCSV()
-        case .json:
+        table.render(format) {
             encodeJSON(["entries": entries.map {
                 ["id": "\($0.id ?? 0)", "operation": $0.operation, "userId": $0.userId, "occurredAt": utcTimestamp($0.occurredAt),
                  "details": $0.details, "environment": $0.environment]
@@ -52,11 +60,7 @@ public struct HistoryReport: Sendable {
 
     /// Renders the report.
     public func render(_ format: OutputFormat) -> String {
-        switch format {
-        case .table: table.renderText()
-        case .markdown: table.renderMarkdown()
-        case .csv: table.renderCSV()
-        case .json:
+        table.render(format) {
             encodeJSON(HistoryJSON(points: points.map {
                 .init(recordedAt: utcTimestamp($0.recordedAt), environment: $0.environment, product: $0.usage.product, used: $0.usage.used, licenseQuantity: $0.usage.licenseQuantity)
             }))
