@@ -147,7 +147,7 @@ extension ProductEntitlement: Decodable {
             if startsWithArray { return try JSONDecoder().decode([ProductEntitlement].self, from: data) }
             return try JSONDecoder().decode(Wrapped.self, from: data).products
         } catch {
-            throw .invalid(path: path, line: nil, column: nil, message: describeDecodingError(error))
+            throw invalidJSON(error, data: data, path: path)
         }
     }
 }

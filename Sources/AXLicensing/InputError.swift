@@ -11,6 +11,9 @@ public enum InputError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The content is wrong at a known place (line or row, when there is one).
     case invalid(path: String, line: Int?, column: Int?, message: String)
 
+    /// Flags whose file has a conventional place in the workspace folder.
+    static let workspaceFlags: Set<String> = ["--metadata", "--sku-map", "--users", "--entitlements"]
+
     /// The file the error is about.
     public var path: String {
         switch self {
@@ -22,7 +25,8 @@ public enum InputError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .missing(let path, let what, let flag):
-            "\(path): error: \(what) not found; pass it with \(flag) (or put it at this path in the --workspace folder)"
+            "\(path): error: \(what) not found; pass it with \(flag)"
+                + (Self.workspaceFlags.contains(flag) ? " (or put it at this path in the --workspace folder)" : "")
         case .unreadable(let path, let reason):
             "\(path): error: cannot read file: \(reason)"
         case .empty(let path):

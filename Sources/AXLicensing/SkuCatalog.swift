@@ -154,7 +154,7 @@ public struct SkuCatalog: Sendable {
         do {
             file = try JSONDecoder().decode(File.self, from: data)
         } catch {
-            throw .invalid(path: source, line: nil, column: nil, message: describeDecodingError(error))
+            throw invalidJSON(error, data: data, path: source)
         }
         return try SkuCatalog(currency: file.currency ?? "USD", skus: file.skus, source: source)
     }
@@ -171,6 +171,28 @@ public struct SkuCatalog: Sendable {
     static func normalized(_ spelling: String) -> String {
         String(spelling.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(Character.init))
     }
+}
+
+/// The input error for JSON that failed to decode: a syntax error with its line and column (found with
+/// `JSONSerialization`, since `JSONDecoder` on Linux does not say where), or a content error with its row and key.
+public func invalidJSON(_ error: any Error, data: Data, path: String) -> InputError {
+    if case DecodingError.dataCorrupted(let context) = error, context.codingPath.isEmpty {
+        do {
+            _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        } catch {
+            let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "malformed JSON"
+            if let range = detail.range(of: #"character (\d+)"#, options: .regularExpression),
+               let offset = Int(detail[range].dropFirst("character ".count)) {
+                var line = 1, column = 1
+                for byte in data.prefix(offset) {
+                    if byte == 0x0A { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
+                }
+                return .invalid(path: path, line: line, column: column, message: "not valid JSON: \(detail)")
+            }
+            return .invalid(path: path, line: nil, column: nil, message: "not valid JSON: \(detail)")
+        }
+    }
+    return .invalid(path: path, line: nil, column: nil, message: describeDecodingError(error))
 }
 
 /// A short, actionable description of a JSON decoding failure: where (row, key) and what.

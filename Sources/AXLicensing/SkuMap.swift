@@ -88,7 +88,7 @@ public struct SkuMap: Sendable {
         do {
             rows = try JSONDecoder().decode(RowsFile.self, from: data).rows
         } catch {
-            throw .invalid(path: path, line: nil, column: nil, message: describeDecodingError(error))
+            throw invalidJSON(error, data: data, path: path)
         }
         return SkuMap(rows: rows, catalog: catalog, source: path)
     }

@@ -52,6 +52,7 @@ public enum UsersRequirement: Sendable {
 /// Why a workspace could not be loaded.
 public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
     case input(InputError)
+    /// The metadata folder is missing or not a folder; `flag` is the option that names it.
     case metadataFolder(MetadataLoadError, flag: String)
     /// The metadata has errors (malformed or unreadable files) and `--keep-going` was not given.
     case metadataErrors([Diagnostic])
@@ -59,7 +60,8 @@ public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .input(let error): error.description
-        case .metadataFolder(let error, let flag): "\(error); pass the metadata folder with \(flag) (or put it at Metadata/ in the --workspace folder)"
+        case .metadataFolder(let error, let flag):
+            "\(error); pass the metadata folder with \(flag)" + (flag == "--metadata" ? " (or put it at Metadata/ in the --workspace folder)" : "")
         case .metadataErrors(let errors):
             "\(errors.count) metadata file(s) could not be read (listed above); fix them, or pass --keep-going to analyse the rest and mark the result incomplete"
         }
@@ -102,7 +104,7 @@ public struct LoadedWorkspace: Sendable {
 
     /// Loads and evaluates the inputs at `paths`.
     public static func load(_ paths: WorkspacePaths, users requirement: UsersRequirement, keepGoing: Bool, concurrency: Int? = nil,
-                            progress: (@Sendable (Int, Int) -> Void)? = nil) throws(WorkspaceError) -> LoadedWorkspace {
+                            progress: (@Sendable (Int, Int) -> Void)? = nil, metadataFlag: String = "--metadata") throws(WorkspaceError) -> LoadedWorkspace {
         PhaseTimer.mark("start")
         // The catalog, SKU map and users are read on another thread while the metadata is parsed; an input error
         // still wins over anything the metadata says, as if the inputs had been read first.
@@ -122,7 +124,7 @@ public struct LoadedWorkspace: Sendable {
             do {
                 snapshot = try loaded.get()
             } catch {
-                throw WorkspaceError.metadataFolder(error, flag: "--metadata")
+                throw WorkspaceError.metadataFolder(error, flag: metadataFlag)
             }
             PhaseTimer.mark("metadata read and parsed (\(snapshot.fileCount) files)")
             let graph = SecurityGraph(snapshot)

@@ -114,8 +114,8 @@ struct DiffCommand: ParsableCommand {
             baseSkuPath = tree.root
         }
         let basePaths = WorkspacePaths(workspace: workspace, metadata: baseTree.root, skuMap: baseSkuPath, users: users, skuCatalog: skus)
-        let before = try load(basePaths, users: .unused, tree: baseTree)
-        let after = try load(headPaths, users: .optional, tree: headTree)
+        let before = try load(basePaths, users: .unused, tree: baseTree, flag: "--base")
+        let after = try load(headPaths, users: .optional, tree: headTree, flag: "--head")
         let impact = LicenseImpact(base: before.engine, head: after.engine, users: after.users, options: EstimateOptions(sysadminCounts: sysadminCounts),
                                    baseRoot: baseTree.root, headRoot: headTree.root, headDisplayPath: headTree.displayPath)
         let report = DiffReport(impact: impact, baseName: base, headName: head)
@@ -140,9 +140,9 @@ struct DiffCommand: ParsableCommand {
         }
     }
 
-    private func load(_ paths: WorkspacePaths, users: UsersRequirement, tree: MaterializedTree) throws -> LoadedWorkspace {
+    private func load(_ paths: WorkspacePaths, users: UsersRequirement, tree: MaterializedTree, flag: String) throws -> LoadedWorkspace {
         do {
-            return try LoadedWorkspace.load(paths, users: users, keepGoing: analysis.keepGoing)
+            return try LoadedWorkspace.load(paths, users: users, keepGoing: analysis.keepGoing, metadataFlag: flag)
         } catch {
             if case .metadataErrors(let errors) = error {
                 CommandRunner.printDiagnostics(errors.map { Diagnostic($0.severity, $0.code, $0.message, at: $0.location.map { SourceLocation(file: tree.displayPath($0.file), line: $0.line, column: $0.column) }) }, quiet: false)

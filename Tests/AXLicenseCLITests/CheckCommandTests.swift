@@ -51,7 +51,7 @@ import Testing
     @Test func missingEntitlementsFileNamesTheFlag() throws {
         let result = try run(axlicenseBinary, check + ["--entitlements", "/nonexistent/ent.json"])
         #expect(result.status == 1)
-        #expect(result.stderr.contains("/nonexistent/ent.json: error: entitlements file (purchased licenses) not found; pass it with --entitlements"))
+        #expect(result.stderr.contains("/nonexistent/ent.json: error: entitlements file (purchased licenses) not found; pass it with --entitlements (or put it at this path in the --workspace folder)"))
     }
 }
 

@@ -144,3 +144,11 @@ func diffArguments(_ folder: String, _ extra: [String] = []) -> [String] {
         #expect(result.stderr.hasPrefix("git:nosuchbranch: error: 'nosuchbranch' is not a commit in the repository at"))
     }
 }
+
+@Suite struct DiffInputErrorTests {
+    @Test func missingBaseFolderNamesTheBaseFlag() throws {
+        let result = try run(axlicenseBinary, ["diff", "--base", "/nonexistent/base", "--head", "Tests/Fixtures/diff/no-change/head", "--sku-map", "Tests/Fixtures/diff/no-change/head-sku-map.json"])
+        #expect(result.status == 1)
+        #expect(result.stderr == "axlicense: error: metadata folder '/nonexistent/base' does not exist; pass the metadata folder with --base\n")
+    }
+}

@@ -253,3 +253,16 @@ import Testing
         #expect(license.monthlyCost == Money(cents: 12000))
     }
 }
+
+@Suite struct JSONSyntaxErrorTests {
+    @Test func syntaxErrorNamesTheLineAndColumn() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("syntax-\(UUID().uuidString).json").path
+        try "[\n {\"PrivilegeIdentifier\": \"A\", \"SkuName\": \"Finance\", \"IsUnique\": 1},\n {\"PrivilegeIdentifier\": }\n]\n".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect {
+            try SkuMap.load(path: path, catalog: .builtIn())
+        } throws: { error in
+            "\(error)".hasPrefix("\(path):3:26: error: not valid JSON")
+        }
+    }
+}
