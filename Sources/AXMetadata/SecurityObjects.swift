@@ -129,17 +129,45 @@ public enum GrantValue: String, Sendable, Hashable, Codable {
 }
 
 /// The rights an entry point grants (`<Grant>`); rights not written are unset.
+///
+/// Packed two bits per right: it is set for every entry point of every privilege, so it must not hash or allocate.
 public struct AccessGrant: Sendable, Hashable, Codable {
-    /// The value written for each right; absent rights are unset.
-    public var values: [AccessRight: GrantValue]
+    private var packed: UInt16 = 0
 
     /// Creates a grant.
-    public init(_ values: [AccessRight: GrantValue] = [:]) { self.values = values }
+    public init(_ values: [AccessRight: GrantValue] = [:]) {
+        for (right, value) in values { self[right] = value }
+    }
+
+    private static func shift(_ right: AccessRight) -> UInt16 {
+        switch right {
+        case .read: 0
+        case .update: 2
+        case .create: 4
+        case .delete: 6
+        case .correct: 8
+        case .invoke: 10
+        }
+    }
 
     /// The value of one right.
     public subscript(right: AccessRight) -> GrantValue {
-        get { values[right] ?? .unset }
-        set { values[right] = newValue }
+        get {
+            switch (packed >> Self.shift(right)) & 0b11 {
+            case 1: .allow
+            case 2: .deny
+            default: .unset
+            }
+        }
+        set {
+            let code: UInt16 = newValue == .allow ? 1 : newValue == .deny ? 2 : 0
+            packed = (packed & ~(0b11 << Self.shift(right))) | (code << Self.shift(right))
+        }
+    }
+
+    /// The value written for each right that is not unset.
+    public var values: [AccessRight: GrantValue] {
+        Dictionary(uniqueKeysWithValues: AccessRight.allCases.compactMap { self[$0] == .unset ? nil : ($0, self[$0]) })
     }
 
     /// Rights set to Allow, in AOT order.
