@@ -15,15 +15,14 @@ public struct AssignedLicenses: Sendable, Hashable {
 /// Reads the Power Platform admin center license report (`UserId`, `UserEmail`, `AssignedLicense(s)`, …).
 public enum AssignedLicensesReader {
     /// Reads the file; license names are resolved through the catalog, unknown ones warned about once each.
-    public static func load(path: String, catalog: SkuCatalog) throws(InputError) -> (users: [AssignedLicenses], diagnostics: [Diagnostic]) {
+    public static func load(path: String, catalog: SkuCatalog, delimiter: UnicodeScalar? = nil) throws(InputError) -> (users: [AssignedLicenses], diagnostics: [Diagnostic]) {
         let data = try readInputFile(path, what: "assigned licenses file (Power Platform admin center report)", flag: "--assigned")
-        return try parse(String(decoding: data.starts(with: [0xEF, 0xBB, 0xBF]) ? data.dropFirst(3) : data, as: UTF8.self), path: path, catalog: catalog)
+        return try parse(decodeUTF8(data, path: path), path: path, catalog: catalog, delimiter: delimiter)
     }
 
-    /// Parses report text.
-    public static func parse(_ text: String, path: String, catalog: SkuCatalog) throws(InputError) -> (users: [AssignedLicenses], diagnostics: [Diagnostic]) {
-        let firstLine = text.prefix { $0 != "\n" && $0 != "\r\n" }
-        let delimiter: UnicodeScalar = firstLine.contains(";") && !firstLine.contains(",") ? ";" : ","
+    /// Parses report text; `delimiter` nil means detected from the header.
+    public static func parse(_ text: String, path: String, catalog: SkuCatalog, delimiter: UnicodeScalar? = nil) throws(InputError) -> (users: [AssignedLicenses], diagnostics: [Diagnostic]) {
+        let delimiter = delimiter ?? CSVDelimiter.detect(in: text)
         guard let reader = try? CSVReader(string: text, hasHeaderRow: true, delimiter: delimiter), let header = reader.headerRow else {
             throw .invalid(path: path, line: 1, column: nil, message: "cannot read the header row")
         }

@@ -69,16 +69,15 @@ public struct UserDirectory: Sendable {
         case enabled = "Enabled"
     }
 
-    /// Reads a users CSV file.
-    public static func load(path: String) throws(InputError) -> UserDirectory {
+    /// Reads a users CSV file; `delimiter` nil means detected from the header.
+    public static func load(path: String, delimiter: UnicodeScalar? = nil) throws(InputError) -> UserDirectory {
         let data = try readInputFile(path, what: "users file (role assignments CSV)", flag: "--users")
-        return try parse(decodeUTF8(data, path: path), path: path)
+        return try parse(decodeUTF8(data, path: path), path: path, delimiter: delimiter)
     }
 
     /// Parses users CSV text; `path` names the source in errors.
-    public static func parse(_ text: String, path: String) throws(InputError) -> UserDirectory {
-        let firstLine = text.prefix { $0 != "\n" && $0 != "\r\n" }
-        let delimiter: UnicodeScalar = firstLine.contains(";") && !firstLine.contains(",") ? ";" : ","
+    public static func parse(_ text: String, path: String, delimiter: UnicodeScalar? = nil) throws(InputError) -> UserDirectory {
+        let delimiter = delimiter ?? CSVDelimiter.detect(in: text)
         let reader: CSVReader
         do {
             reader = try CSVReader(string: text, hasHeaderRow: true, delimiter: delimiter)
@@ -148,5 +147,25 @@ public struct UserDirectory: Sendable {
         case "false", "no", "0", "disabled": return false
         default: throw .invalid(path: path, line: line, column: nil, message: "Enabled '\(value)' is not true or false")
         }
+    }
+}
+
+/// The field separator of a CSV file: `,`, or `;` as Excel writes in many locales, or tab.
+public enum CSVDelimiter {
+    /// The separator the header line uses: `;` or tab when the header has it and no comma, else `,`.
+    public static func detect(in text: String) -> UnicodeScalar {
+        let header = text.prefix { $0 != "\n" && $0 != "\r\n" }
+        if header.contains(",") { return "," }
+        if header.contains(";") { return ";" }
+        if header.contains("\t") { return "\t" }
+        return ","
+    }
+
+    /// Parses a `--delimiter` value: one character, or `tab`.
+    public static func parse(_ text: String) -> UnicodeScalar? {
+        if text.lowercased() == "tab" || text == "\\t" { return "\t" }
+        let scalars = Array(text.unicodeScalars)
+        guard scalars.count == 1, scalars[0] != "\"", scalars[0] != "\n", scalars[0] != "\r" else { return nil }
+        return scalars[0]
     }
 }

@@ -12,6 +12,8 @@ public struct WorkspacePaths: Sendable, Hashable {
     public var usersGivenExplicitly: Bool
     /// The catalog file, or nil for the built-in `Data/skus.json`.
     public var skuCatalog: String?
+    /// The users CSV separator, or nil to detect it from the header.
+    public var csvDelimiter: UnicodeScalar?
 
     /// The conventional file names inside a workspace folder.
     public enum Convention {
@@ -28,7 +30,8 @@ public struct WorkspacePaths: Sendable, Hashable {
     public func inside(_ name: String) -> String { workspace.hasSuffix("/") ? workspace + name : workspace + "/" + name }
 
     /// Resolves paths: explicit ones win, the rest come from `workspace`.
-    public init(workspace: String = ".", metadata: String? = nil, skuMap: String? = nil, users: String? = nil, skuCatalog: String? = nil) {
+    public init(workspace: String = ".", metadata: String? = nil, skuMap: String? = nil, users: String? = nil, skuCatalog: String? = nil, csvDelimiter: UnicodeScalar? = nil) {
+        self.csvDelimiter = csvDelimiter
         func inside(_ name: String) -> String { workspace.hasSuffix("/") ? workspace + name : workspace + "/" + name }
         self.workspace = workspace
         self.metadata = metadata ?? inside(Convention.metadata)
@@ -75,10 +78,10 @@ private func loadInputs(_ paths: WorkspacePaths, users requirement: UsersRequire
     var users: UserDirectory?
     switch requirement {
     case .required:
-        users = try UserDirectory.load(path: paths.users)
+        users = try UserDirectory.load(path: paths.users, delimiter: paths.csvDelimiter)
     case .optional:
         if paths.usersGivenExplicitly || FileManager.default.fileExists(atPath: paths.users) {
-            users = try UserDirectory.load(path: paths.users)
+            users = try UserDirectory.load(path: paths.users, delimiter: paths.csvDelimiter)
         }
     case .unused:
         break

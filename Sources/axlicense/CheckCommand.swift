@@ -89,7 +89,7 @@ struct CheckCommand: ParsableCommand {
             var diagnostics = estimate.diagnostics + view.diagnostics
             if let assigned {
                 do {
-                    let held = try AssignedLicensesReader.load(path: assigned, catalog: workspace.engine.catalog)
+                    let held = try AssignedLicensesReader.load(path: assigned, catalog: workspace.engine.catalog, delimiter: inputs.csvDelimiter)
                     review = LicenseAssignmentReview(estimate: estimate, assigned: held.users, optimizer: workspace.engine.optimizer, source: assigned)
                     diagnostics += held.diagnostics + (review?.diagnostics ?? [])
                 } catch {

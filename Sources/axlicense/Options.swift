@@ -19,8 +19,19 @@ struct InputOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("SKU catalog JSON with names, tiers, prices and priorities (default: the built-in Data/skus.json).", valueName: "file"))
     var skus: String?
 
+    @Option(name: .long, help: ArgumentHelp("CSV field separator for the users (and assigned-licenses) files: one character or 'tab' (default: detected from the header).", valueName: "char"))
+    var delimiter: String?
+
+    func validate() throws {
+        if let delimiter, CSVDelimiter.parse(delimiter) == nil {
+            throw ValidationError("--delimiter '\(delimiter)' is not one character or 'tab'")
+        }
+    }
+
+    var csvDelimiter: UnicodeScalar? { delimiter.flatMap(CSVDelimiter.parse) }
+
     var paths: WorkspacePaths {
-        WorkspacePaths(workspace: workspace, metadata: metadata, skuMap: skuMap, users: users, skuCatalog: skus)
+        WorkspacePaths(workspace: workspace, metadata: metadata, skuMap: skuMap, users: users, skuCatalog: skus, csvDelimiter: csvDelimiter)
     }
 }
 

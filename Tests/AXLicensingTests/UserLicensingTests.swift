@@ -161,3 +161,18 @@ import Testing
         }
     }
 }
+
+@Suite struct CSVDelimiterTests {
+    @Test func detectedFromTheHeader() {
+        #expect(CSVDelimiter.detect(in: "UserId,SecurityRoleIdentifier\n") == ",")
+        #expect(CSVDelimiter.detect(in: "UserId;SecurityRoleIdentifier\r\nbob;A,B\r\n") == ";")
+        #expect(CSVDelimiter.detect(in: "UserId\tSecurityRoleIdentifier\n") == "\t")
+    }
+
+    @Test func explicitDelimiterWins() throws {
+        // A one-column header cannot reveal its separator; --delimiter says it.
+        let directory = try UserDirectory.parse("UserId|SecurityRoleIdentifier\nbob|Clerk\n", path: "u.csv", delimiter: "|")
+        #expect(directory.users[0].assignments[0].roleIdentifier == "Clerk")
+        #expect(CSVDelimiter.parse("tab") == "\t" && CSVDelimiter.parse(";") == ";" && CSVDelimiter.parse("ab") == nil)
+    }
+}
