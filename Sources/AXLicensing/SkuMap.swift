@@ -83,7 +83,11 @@ public struct SkuMap: Sendable {
 
     /// Loads a `LicensingServicePlansPrivilege` JSON file: an array of rows, or an object whose single array member holds them.
     public static func load(path: String, catalog: SkuCatalog) throws(InputError) -> SkuMap {
-        let data = try readInputFile(path, what: "SKU map (LicensingServicePlansPrivilege JSON)", flag: "--sku-map")
+        try decode(readInputFile(path, what: "SKU map (LicensingServicePlansPrivilege JSON)", flag: "--sku-map"), catalog: catalog, source: path)
+    }
+
+    /// Decodes SKU-map JSON; `source` names it in errors.
+    public static func decode(_ data: Data, catalog: SkuCatalog, source path: String) throws(InputError) -> SkuMap {
         let rows: [ServicePlanPrivilegeRow]
         do {
             rows = try JSONDecoder().decode(RowsFile.self, from: data).rows
