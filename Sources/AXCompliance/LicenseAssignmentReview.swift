@@ -99,7 +99,7 @@ public struct LicenseAssignmentReview: Sendable {
     public var totalAdditionalCost: Money { rows.reduce(.zero) { $0 + $1.monthlyAdditionalCost } }
 
     /// Compares every user of the estimate (and every user of the report) with what they hold.
-    public init(estimate: LicenseEstimate, assigned: [AssignedLicenses], optimizer: LicenseOptimizer, source: String) {
+    public init(estimate: LicenseEstimate, assigned: [AssignedLicenses], optimizer: LicenseOptimizer) {
         let catalog = optimizer.catalog
         var held: [String: AssignedLicenses] = [:]
         for entry in assigned { held[entry.userId.lowercased()] = entry }

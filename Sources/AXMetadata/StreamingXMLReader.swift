@@ -16,10 +16,10 @@ protocol XMLElementHandler {
     mutating func didEnd(element localName: String, text: String)
 }
 
-/// Reads XML with libxml2's streaming `xmlTextReader`, matching elements on local names only.
+/// Process-wide libxml2 settings shared by every `ReusableXMLReader`: one-time initialisation and the size cap.
 ///
-/// The parser never touches the network, never loads a DTD and refuses documents that declare one
-/// (which is where XXE and entity-expansion attacks live): AOT files have no DTD.
+/// The readers stream with `xmlTextReader`, match elements on local names only, never touch the network, never load
+/// a DTD and refuse documents that declare one (where XXE and entity-expansion attacks live): AOT files have no DTD.
 enum StreamingXMLReader {
     /// Largest file accepted, so a stray huge file cannot exhaust memory.
     static let maximumDocumentSize = 64 * 1024 * 1024
@@ -27,11 +27,6 @@ enum StreamingXMLReader {
     /// Initialises libxml2 once per process, before any worker thread parses (LIBXML2-NOTES: Threads).
     static let initializeLibrary: Void = { xmlInitParser() }()
 
-    /// Streams `bytes` (a whole document; BOM and encoding declarations are honoured) to `handler`, with a reader
-    /// used once.
-    static func read<Handler: XMLElementHandler>(_ bytes: UnsafeRawBufferPointer, url: String, into handler: inout Handler) throws(XMLSyntaxError) {
-        try ReusableXMLReader().read(bytes, url: url, into: &handler)
-    }
 }
 
 /// Collects the first error libxml2 reports through the structured handler.

@@ -62,12 +62,12 @@ public struct CheckReport: Sendable {
         case .table:
             var parts = [licenseTable.renderText(), "Notifications\n" + notificationLines.joined(separator: "\n") + "\n"]
             if let table = reviewTable, let totals = reviewTotals { parts.append(table.renderText() + totals + "\n") }
-            parts.append(countsLine(diagnostics) + "\n" + (isComplete ? "" : incompleteNote + "\n"))
+            parts.append(reportFooter(diagnostics, isComplete: isComplete, markdown: false))
             return parts.joined(separator: "\n")
         case .markdown:
             var parts = [licenseTable.renderMarkdown(), "## Notifications\n\n" + notificationLines.map { "- " + $0 }.joined(separator: "\n") + "\n"]
             if let table = reviewTable, let totals = reviewTotals { parts.append(table.renderMarkdown() + "\n" + totals + "\n") }
-            parts.append(countsLine(diagnostics) + "\n" + (isComplete ? "" : "\n> " + incompleteNote + "\n"))
+            parts.append(reportFooter(diagnostics, isComplete: isComplete, markdown: true))
             return parts.joined(separator: "\n")
         case .csv:
             return licenseTable.renderCSV()

@@ -44,13 +44,11 @@ public struct EstimateReport: Sendable {
         switch format {
         case .table:
             var parts = [usersTable.renderText(), tiersTable.renderText(), skusTable.renderText()]
-            parts.append("Total monthly cost: \(estimate.summary.monthlyCost)\n\(countsLine(estimate.diagnostics))\n")
-            if !isComplete { parts.append(incompleteNote + "\n") }
+            parts.append("Total monthly cost: \(estimate.summary.monthlyCost)\n" + reportFooter(estimate.diagnostics, isComplete: isComplete, markdown: false))
             return parts.joined(separator: "\n")
         case .markdown:
             var parts = [usersTable.renderMarkdown(), tiersTable.renderMarkdown(), skusTable.renderMarkdown()]
-            parts.append("**Total monthly cost:** \(estimate.summary.monthlyCost)\n\n\(countsLine(estimate.diagnostics))\n")
-            if !isComplete { parts.append("> " + incompleteNote + "\n") }
+            parts.append("**Total monthly cost:** \(estimate.summary.monthlyCost)\n\n" + reportFooter(estimate.diagnostics, isComplete: isComplete, markdown: true))
             return parts.joined(separator: "\n")
         case .csv:
             return usersTable.renderCSV()

@@ -46,10 +46,10 @@ public struct PermissionsReport: Sendable {
         case .table:
             let width = headerLines.map(\.0.count).max() ?? 0
             let header = headerLines.map { $0.0 + ":" + String(repeating: " ", count: width - $0.0.count + 1) + $0.1 }.joined(separator: "\n")
-            return "View Permissions\n" + header + "\n\n" + table.renderText() + "\n" + countsLine(diagnostics) + "\n" + (isComplete ? "" : incompleteNote + "\n")
+            return "View Permissions\n" + header + "\n\n" + table.renderText() + "\n" + reportFooter(diagnostics, isComplete: isComplete, markdown: false)
         case .markdown:
             let header = headerLines.map { "- **\($0.0):** \($0.1)" }.joined(separator: "\n")
-            return "# View Permissions: \(view.name)\n\n" + header + "\n\n" + table.renderMarkdown() + "\n" + countsLine(diagnostics) + "\n" + (isComplete ? "" : "\n> " + incompleteNote + "\n")
+            return "# View Permissions: \(view.name)\n\n" + header + "\n\n" + table.renderMarkdown() + "\n" + reportFooter(diagnostics, isComplete: isComplete, markdown: true)
         case .csv:
             return table.renderCSV()
         case .json:

@@ -71,4 +71,9 @@ func countsLine(_ diagnostics: [Diagnostic]) -> String {
     return "Diagnostics: \(counts.errors) error(s), \(counts.warnings) warning(s)"
 }
 
+/// The lines every text report ends with: diagnostic counts, and the incomplete warning after `--keep-going`.
+func reportFooter(_ diagnostics: [Diagnostic], isComplete: Bool, markdown: Bool) -> String {
+    countsLine(diagnostics) + "\n" + (isComplete ? "" : (markdown ? "\n> " : "") + incompleteNote + "\n")
+}
+
 let incompleteNote = "INCOMPLETE: some metadata files could not be read (--keep-going); results may be missing objects."

@@ -39,9 +39,9 @@ public struct RolesReport: Sendable {
     public func render(_ format: OutputFormat) -> String {
         switch format {
         case .table:
-            return table.renderText() + "\n" + countsLine(diagnostics) + "\n" + (isComplete ? "" : incompleteNote + "\n")
+            return table.renderText() + "\n" + reportFooter(diagnostics, isComplete: isComplete, markdown: false)
         case .markdown:
-            return table.renderMarkdown() + "\n" + countsLine(diagnostics) + "\n" + (isComplete ? "" : "\n> " + incompleteNote + "\n")
+            return table.renderMarkdown() + "\n" + reportFooter(diagnostics, isComplete: isComplete, markdown: true)
         case .csv:
             return table.renderCSV()
         case .json:

@@ -90,7 +90,7 @@ struct CheckCommand: ParsableCommand {
             if let assigned {
                 do {
                     let held = try AssignedLicensesReader.load(path: assigned, catalog: workspace.engine.catalog, delimiter: inputs.csvDelimiter)
-                    review = LicenseAssignmentReview(estimate: estimate, assigned: held.users, optimizer: workspace.engine.optimizer, source: assigned)
+                    review = LicenseAssignmentReview(estimate: estimate, assigned: held.users, optimizer: workspace.engine.optimizer)
                     diagnostics += held.diagnostics + (review?.diagnostics ?? [])
                 } catch {
                     CommandRunner.printError("\(error)")
@@ -106,7 +106,8 @@ struct CheckCommand: ParsableCommand {
         let counts = "\(rows.count) product(s): \(rows.filter { $0.status == .warning }.count) warning, \(rows.filter { $0.status == .newerVersion }.count) newer version, \(rows.filter { $0.status == .healthy }.count) healthy"
         let fired: [DashboardNotification] = report.view.notifications
         try recorder.record(counts + (fired.isEmpty ? "; no notifications" : "; notifications: " + fired.map { $0.rawValue }.joined(separator: ", ")), usage: usage)
-        let failing = fired.filter { (try? failOnPolicies().contains($0)) ?? false }
+        let selected = try failOnPolicies()  // valid: checked in validate()
+        let failing = fired.filter { selected.contains($0) }
         try CommandRunner.finish(text: report.render(output.format), diagnostics: report.diagnostics, analysis: analysis, output: output,
                                  policyFailure: failing.isEmpty ? nil : "license notification: " + failing.map { $0.message }.joined(separator: " "))
     }

@@ -129,7 +129,7 @@ func view(_ products: [ProductEntitlement]) -> LicenseView {
 @Suite struct LicenseAssignmentReviewTests {
     func review() throws -> LicenseAssignmentReview {
         let held = try AssignedLicensesReader.load(path: sampleRoot.appendingPathComponent("assigned-licenses.csv").path, catalog: sampleWorkspace.engine.catalog)
-        return LicenseAssignmentReview(estimate: sampleEstimate, assigned: held.users, optimizer: sampleWorkspace.engine.optimizer, source: "a.csv")
+        return LicenseAssignmentReview(estimate: sampleEstimate, assigned: held.users, optimizer: sampleWorkspace.engine.optimizer)
     }
 
     @Test func sampleUsersAreClassifiedAsWorkedByHand() throws {
