@@ -140,7 +140,7 @@ extension ProductEntitlement: Decodable {
 
     /// Loads `entitlements.json`: `{"products": [ … ]}` or a plain array.
     public static func load(path: String) throws(InputError) -> [ProductEntitlement] {
-        let data = try readInputFile(path, what: "entitlements file (purchased licenses)", flag: "--entitlements")
+        let data = try readInputFile(path, what: "entitlements file (purchased licenses)", flag: "--entitlements", maximumSize: InputSizeLimit.json)
         struct Wrapped: Decodable { var products: [ProductEntitlement] }
         let startsWithArray = data.first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) } == UInt8(ascii: "[")
         do {

@@ -39,15 +39,27 @@ public enum InputError: Error, Sendable, Equatable, CustomStringConvertible {
 
 import Foundation
 
-/// Reads a whole input file, mapping a missing file to `InputError.missing` with the flag that supplies it.
-public func readInputFile(_ path: String, what: String, flag: String, maximumSize: Int = 512 * 1024 * 1024) throws(InputError) -> Data {
+/// The largest input files axlicense reads. A bigger file is refused before any of it is read, so a hostile or
+/// mistaken input (a 200 MB JSON, a log file passed as users) costs no memory.
+public enum InputSizeLimit {
+    /// JSON inputs (SKU map, catalog, entitlements). Real SKU maps are under 1 MiB; decoding JSON takes several
+    /// times the file's size in memory, which this keeps to a few hundred MB.
+    public static let json = 32 * 1024 * 1024
+    /// CSV inputs (users, assigned licenses). 100,000 users with several roles each take about 15 MiB.
+    public static let csv = 256 * 1024 * 1024
+}
+
+/// Reads a whole input file, mapping a missing file to `InputError.missing` with the flag that supplies it and
+/// refusing files over `maximumSize` (one of `InputSizeLimit`) before reading them.
+public func readInputFile(_ path: String, what: String, flag: String, maximumSize: Int) throws(InputError) -> Data {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
         throw .missing(path: path, what: what, flag: flag)
     }
     if isDirectory.boolValue { throw .unreadable(path: path, reason: "it is a folder, not a file") }
     if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > maximumSize {
-        throw .unreadable(path: path, reason: "file is larger than \(maximumSize / 1024 / 1024) MiB")
+        let mebibytes = (Double(size) / 1_048_576 * 10).rounded() / 10
+        throw .unreadable(path: path, reason: "file is \(mebibytes) MiB, over the \(maximumSize / 1_048_576) MiB limit for this input")
     }
     guard let data = FileManager.default.contents(atPath: path) else {
         throw .unreadable(path: path, reason: "permission denied or I/O error")

@@ -23,8 +23,8 @@ public struct LicensingEngine: Sendable {
     public let privilegeEntryPointTiers: [LicenseTier]
     /// SKU-map requirement per privilege, nil when the map does not name it.
     public let privilegeSkuRequirements: [SkuRequirement?]
-    /// Requirements per role, over its effective privileges.
-    public let roleRequirements: [LicenseRequirements]
+    /// Requirements per role, over its effective privileges (replaced only by `whatIf(role:…)` on a copy).
+    public internal(set) var roleRequirements: [LicenseRequirements]
 
     /// Evaluates every privilege and role of `graph` once.
     public init(graph: SecurityGraph, catalog: SkuCatalog, skuMap: SkuMap) {

@@ -44,12 +44,9 @@ public struct PermissionsReport: Sendable {
     public func render(_ format: OutputFormat) -> String {
         switch format {
         case .table:
-            let width = headerLines.map(\.0.count).max() ?? 0
-            let header = headerLines.map { $0.0 + ":" + String(repeating: " ", count: width - $0.0.count + 1) + $0.1 }.joined(separator: "\n")
-            return "View Permissions\n" + header + "\n\n" + table.renderText() + "\n" + reportFooter(diagnostics, isComplete: isComplete, markdown: false)
+            return "View Permissions\n" + renderHeaderLines(headerLines, markdown: false) + "\n" + table.renderText() + "\n" + reportFooter(diagnostics, isComplete: isComplete, markdown: false)
         case .markdown:
-            let header = headerLines.map { "- **\($0.0):** \($0.1)" }.joined(separator: "\n")
-            return "# View Permissions: \(view.name)\n\n" + header + "\n\n" + table.renderMarkdown() + "\n" + reportFooter(diagnostics, isComplete: isComplete, markdown: true)
+            return "# View Permissions: \(view.name)\n\n" + renderHeaderLines(headerLines, markdown: true) + "\n" + table.renderMarkdown() + "\n" + reportFooter(diagnostics, isComplete: isComplete, markdown: true)
         case .csv:
             return table.renderCSV()
         case .json:

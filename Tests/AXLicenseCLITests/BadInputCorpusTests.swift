@@ -49,3 +49,34 @@ struct BadInputCase: Sendable, CustomTestStringConvertible {
         }
     }
 }
+
+/// Inputs too big to commit as fixtures: made here as sparse files, so the test costs no disk.
+@Suite struct OversizedInputTests {
+    private func sparseFile(at path: String, size: UInt64) throws {
+        #expect(FileManager.default.createFile(atPath: path, contents: Data("[".utf8)))
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.truncate(atOffset: size)
+        try handle.close()
+    }
+
+    @Test func twoHundredMegabyteSkuMapIsRefusedBeforeItIsRead() throws {
+        let folder = TemporaryFolder()
+        let workspace = folder.copySample()
+        let skuMap = workspace + "/LicensingServicePlansPrivilege.json"
+        try sparseFile(at: skuMap, size: 200 * 1_048_576)
+        let result = try axlicense("estimate", "--workspace", workspace, "--no-db")
+        #expect(result.status == 1)
+        #expect(result.stderr == "\(skuMap): error: cannot read file: file is 200.0 MiB, over the 32 MiB limit for this input\n")
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func usersFileOverTheCsvLimitIsRefused() throws {
+        let folder = TemporaryFolder()
+        let workspace = folder.copySample()
+        let users = workspace + "/users.csv"
+        try sparseFile(at: users, size: 300 * 1_048_576)
+        let result = try axlicense("estimate", "--workspace", workspace, "--no-db")
+        #expect(result.status == 1)
+        #expect(result.stderr == "\(users): error: cannot read file: file is 300.0 MiB, over the 256 MiB limit for this input\n")
+    }
+}

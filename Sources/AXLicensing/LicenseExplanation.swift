@@ -1,0 +1,207 @@
+import AXMetadata
+
+/// What in a privilege demands part of a license.
+public enum LicenseDemandSource: Sendable, Hashable {
+    /// An entry point whose grant needs a license tier (DOMAIN §2).
+    case entryPoint(objectType: String, objectName: String, rights: String, access: AccessLevel, license: LicenseTier)
+    /// A `LicensingServicePlansPrivilege` row naming the SKU; `isUnique` rows must be held, the others are one of
+    /// `alternatives` (every SKU the privilege's rows name).
+    case skuMapRow(sku: String, isUnique: Bool, alternatives: [String])
+}
+
+/// One chain that demands part of a license: the grant path to a privilege, and what in it makes the demand.
+public struct LicenseDemandChain: Sendable, Hashable {
+    /// Role > sub-role > duty > privilege.
+    public var path: [GrantPathStep]
+    public var source: LicenseDemandSource
+}
+
+/// Something a license must provide, and the chains that demand it.
+public struct LicenseDemand: Sendable, Hashable {
+    /// A license tier (the entry-point license) or one SKU of the chosen license.
+    public enum Need: Sendable, Hashable, CustomStringConvertible {
+        case tier(LicenseTier)
+        case sku(String)
+
+        public var description: String {
+            switch self {
+            case .tier(let tier): "\(tier.name) (entry-point license)"
+            case .sku(let name): "\(name) (SKU)"
+            }
+        }
+    }
+
+    public var need: Need
+    /// The first `LicenseExplanation.chainLimit` chains, in grant-path order.
+    public var chains: [LicenseDemandChain]
+    /// How many chains demand it in all (more than `chains.count` when the list was cut).
+    public var totalChains: Int
+}
+
+/// A smallest set of privileges whose removal makes the license cheaper, and what that would save.
+public struct LicenseDriver: Sendable, Hashable {
+    /// The privileges to remove (every one of them: any one left keeps the license).
+    public var privileges: [String]
+    /// The license without them.
+    public var licenseAfter: LicenseChoice
+    /// Monthly saving for this user (or for each user holding only this role).
+    public var monthlySaving: Money
+
+    /// Creates a driver.
+    public init(privileges: [String], licenseAfter: LicenseChoice, monthlySaving: Money) {
+        self.privileges = privileges
+        self.licenseAfter = licenseAfter
+        self.monthlySaving = monthlySaving
+    }
+}
+
+/// The answer to "why does this user or role need this license?" (`axlicense explain`).
+public struct LicenseExplanation: Sendable {
+    /// Who is explained: `user` or `role`, and the name as given in the users file or metadata.
+    public var subjectType: String
+    public var subject: String
+    /// The enabled roles the metadata defines (the role itself for a role).
+    public var roles: [String]
+    /// Why the license is what it is when roles do not decide it (disabled user, System administrator, no roles).
+    public var basis: UserLicenseBasis
+    public var entryPointLicense: LicenseTier
+    public var license: LicenseChoice
+    /// The entry-point tier, then each SKU of the license, with the chains that demand it.
+    public var demands: [LicenseDemand]
+    /// Smallest privilege sets whose removal makes the license cheaper, largest saving first.
+    public var drivers: [LicenseDriver]
+    /// True when every combination of privilege groups was tried; false when the search stopped at
+    /// `LicenseExplanation.boundedDriverSize` groups (more than `exhaustiveGroupLimit` groups).
+    public var driversAreExhaustive: Bool
+
+    /// Chains listed per demand; the total is still counted.
+    public static let chainLimit = 50
+    /// Up to this many distinct privilege contributions, every combination is tried (2^12 optimisations at most).
+    public static let exhaustiveGroupLimit = 12
+    /// Above that, drivers of at most this many contributions are searched.
+    public static let boundedDriverSize = 2
+}
+
+/// Why an explanation could not be made.
+public enum ExplainError: Error, Sendable, Equatable, CustomStringConvertible {
+    case unknownUser(String)
+    case unknownRole(String)
+
+    public var description: String {
+        switch self {
+        case .unknownUser(let id): "no user '\(id)' in the users file"
+        case .unknownRole(let name): "no role named '\(name)' in the metadata"
+        }
+    }
+}
+
+extension LicensingEngine {
+    /// Explains the license of a user of `directory`, with the same rules as the estimator.
+    public func explain(user userId: String, in directory: UserDirectory, options: EstimateOptions = EstimateOptions()) throws(ExplainError) -> LicenseExplanation {
+        guard let user = directory.users.first(where: { $0.userId.lowercased() == userId.lowercased() }) else { throw .unknownUser(userId) }
+        let row = estimate(UserDirectory(users: [user]), options: options).users[0]
+        return explain(subjectType: "user", subject: user.userId, roles: row.roleIndices, basis: row.basis, license: row.license)
+    }
+
+    /// Explains what a user holding only `roleName` needs.
+    public func explain(role roleName: String) throws(ExplainError) -> LicenseExplanation {
+        guard let role = graph.role(named: roleName) else { throw .unknownRole(roleName) }
+        let license = optimizer.cheapestLicense(for: roleRequirements[role])
+        return explain(subjectType: "role", subject: graph.roles[role].name, roles: [role], basis: .roles, license: license)
+    }
+
+    private func explain(subjectType: String, subject: String, roles: [Int], basis: UserLicenseBasis, license: LicenseChoice) -> LicenseExplanation {
+        let roleNames = roles.map { graph.roles[$0].name }
+        guard basis == .roles else {
+            return LicenseExplanation(subjectType: subjectType, subject: subject, roles: roleNames, basis: basis, entryPointLicense: .none,
+                                      license: license, demands: [], drivers: [], driversAreExhaustive: true)
+        }
+        var grants: [(path: [GrantPathStep], privilege: Int)] = []
+        for role in roles { grants += graph.grantPaths(from: .role(role)) }
+        let privileges = Array(Set(grants.map(\.privilege))).sorted()
+        let requirements = requirements(ofPrivileges: privileges)
+        let tier = max(requirements.entryPointTier, .teamMembers)
+
+        var demands: [LicenseDemand] = []
+        // The tier: every grant whose entry point needs the highest tier the license must cover.
+        var tierChains: [LicenseDemandChain] = []
+        for (path, privilege) in grants where privilegeEntryPointTiers[privilege] == requirements.entryPointTier {
+            for (index, entryPoint) in graph.privileges[privilege].entryPoints.enumerated() {
+                let entry = entryPointLicense(privilege: privilege, entryPoint: index)
+                guard entry.isKnown, entry.tier == requirements.entryPointTier, entry.tier != .none else { continue }
+                tierChains.append(LicenseDemandChain(path: path, source: .entryPoint(
+                    objectType: entryPoint.objectType.description, objectName: entryPoint.objectName,
+                    rights: Self.describeRights(entryPoint.grant), access: entry.access, license: entry.tier)))
+            }
+        }
+        demands.append(Self.demand(.tier(tier), tierChains))
+        // Each SKU of the license: the SKU-map rows that name it.
+        for name in [license.base].compactMap({ $0 }) + license.attach {
+            guard let position = catalog.position(of: name) else { continue }  // `Operations`: any base, no SKU named
+            var chains: [LicenseDemandChain] = []
+            for (path, privilege) in grants {
+                guard let sku = privilegeSkuRequirements[privilege], sku.anyOf.contains(position) else { continue }
+                chains.append(LicenseDemandChain(path: path, source: .skuMapRow(
+                    sku: catalog[position].name, isUnique: sku.required.contains(position), alternatives: catalog.names(sku.anyOf))))
+            }
+            if !chains.isEmpty { demands.append(Self.demand(.sku(catalog[position].name), chains)) }
+        }
+        let (drivers, exhaustive) = licenseDrivers(privileges: privileges, license: license)
+        return LicenseExplanation(subjectType: subjectType, subject: subject, roles: roleNames, basis: basis, entryPointLicense: tier,
+                                  license: license, demands: demands, drivers: drivers, driversAreExhaustive: exhaustive)
+    }
+
+    private static func demand(_ need: LicenseDemand.Need, _ chains: [LicenseDemandChain]) -> LicenseDemand {
+        LicenseDemand(need: need, chains: Array(chains.prefix(LicenseExplanation.chainLimit)), totalChains: chains.count)
+    }
+
+    /// The smallest privilege sets whose removal makes `license` cheaper.
+    ///
+    /// The license depends only on which distinct contributions (entry-point tier, SKU-map requirement) are
+    /// present, so privileges are grouped by contribution: removing part of a group changes nothing, and every
+    /// smallest set is a union of whole groups. Groups that cannot matter (Team Members or less, no SKU row) are
+    /// left out; combinations of the rest are tried smallest first, and one is kept when it saves money and holds no
+    /// smaller kept combination.
+    func licenseDrivers(privileges: [Int], license: LicenseChoice) -> (drivers: [LicenseDriver], exhaustive: Bool) {
+        struct Contribution: Hashable { var tier: LicenseTier; var sku: SkuRequirement? }
+        var groups: [Contribution: [Int]] = [:]
+        for privilege in privileges {
+            let contribution = Contribution(tier: privilegeEntryPointTiers[privilege], sku: privilegeSkuRequirements[privilege])
+            guard contribution.tier > .teamMembers || contribution.sku != nil else { continue }
+            groups[contribution, default: []].append(privilege)
+        }
+        // Stable order: by the first privilege's name.
+        let ordered = groups.values.map { $0.sorted { graph.privileges[$0].name < graph.privileges[$1].name } }
+            .sorted { graph.privileges[$0[0]].name < graph.privileges[$1[0]].name }
+        let exhaustive = ordered.count <= LicenseExplanation.exhaustiveGroupLimit
+        let maxSize = exhaustive ? ordered.count : LicenseExplanation.boundedDriverSize
+        var found: [(mask: UInt64, driver: LicenseDriver)] = []
+        var cache: [LicenseRequirements: LicenseChoice] = [:]
+        func combinations(size: Int, from start: Int, chosen: [Int], _ body: ([Int]) -> Void) {
+            if chosen.count == size { body(chosen); return }
+            guard start < ordered.count else { return }
+            for next in start..<ordered.count { combinations(size: size, from: next + 1, chosen: chosen + [next], body) }
+        }
+        if maxSize > 0 {
+            for size in 1...maxSize {
+                combinations(size: size, from: 0, chosen: []) { chosen in
+                    let mask = chosen.reduce(UInt64(0)) { $0 | (1 << UInt64($1)) }
+                    guard !found.contains(where: { $0.mask & mask == $0.mask }) else { return }
+                    let removed = Set(chosen.flatMap { ordered[$0] })
+                    let after = requirements(ofPrivileges: privileges.filter { !removed.contains($0) })
+                    let choice = cache[after] ?? optimizer.cheapestLicense(for: after)
+                    cache[after] = choice
+                    guard choice.monthlyCost < license.monthlyCost else { return }
+                    let names = chosen.flatMap { ordered[$0] }.map { graph.privileges[$0].name }.sorted()
+                    found.append((mask, LicenseDriver(privileges: names, licenseAfter: choice, monthlySaving: license.monthlyCost - choice.monthlyCost)))
+                }
+            }
+        }
+        let drivers = found.map(\.driver).sorted {
+            ($0.monthlySaving, -$0.privileges.count) != ($1.monthlySaving, -$1.privileges.count)
+                ? ($0.monthlySaving, -$0.privileges.count) > ($1.monthlySaving, -$1.privileges.count)
+                : $0.privileges.lexicographicallyPrecedes($1.privileges)
+        }
+        return (drivers, exhaustive)
+    }
+}

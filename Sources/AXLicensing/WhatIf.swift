@@ -1,0 +1,193 @@
+import AXMetadata
+
+/// A user's license before and after a change of their role assignments (`what-if --user`).
+public struct UserWhatIf: Sendable {
+    public var before: UserLicense
+    public var after: UserLicense
+    public var addedRoles: [String]
+    public var removedRoles: [String]
+    /// After minus before, per month.
+    public var monthlyCostDelta: Money { after.license.monthlyCost - before.license.monthlyCost }
+}
+
+/// Changes to one role's own links (its direct privileges and duties), as a security change would make them.
+public struct RoleEdit: Sendable, Hashable {
+    public var addPrivileges: [String]
+    public var removePrivileges: [String]
+    public var addDuties: [String]
+    public var removeDuties: [String]
+
+    /// Creates an edit.
+    public init(addPrivileges: [String] = [], removePrivileges: [String] = [], addDuties: [String] = [], removeDuties: [String] = []) {
+        self.addPrivileges = addPrivileges
+        self.removePrivileges = removePrivileges
+        self.addDuties = addDuties
+        self.removeDuties = removeDuties
+    }
+
+    /// True when the edit changes nothing.
+    public var isEmpty: Bool { addPrivileges.isEmpty && removePrivileges.isEmpty && addDuties.isEmpty && removeDuties.isEmpty }
+}
+
+/// One role whose license an edit changes or could change: the edited role and every role holding it as a sub-role.
+public struct RoleLicenseChange: Sendable, Hashable {
+    public var role: String
+    public var before: LicenseChoice
+    public var after: LicenseChoice
+}
+
+/// One user whose license an edit changes.
+public struct UserLicenseChange: Sendable, Hashable {
+    public var userId: String
+    public var before: LicenseChoice
+    public var after: LicenseChoice
+    public var monthlyCostDelta: Money { after.monthlyCost - before.monthlyCost }
+}
+
+/// A role's license before and after an edit, and what it does to the users holding it (`what-if --role`).
+public struct RoleWhatIf: Sendable {
+    public var role: String
+    public var edit: RoleEdit
+    /// The edited role first, then the roles that hold it as a sub-role, by name.
+    public var roles: [RoleLicenseChange]
+    /// Enabled users with an enabled assignment to one of `roles`.
+    public var usersAssigned: Int
+    /// Users whose license changes, by user id.
+    public var usersChanged: [UserLicenseChange]
+    /// Things worth knowing that do not stop the answer: a removed privilege still granted another way, an
+    /// added privilege the role already had.
+    public var notes: [String]
+    /// The change in the total monthly cost over all users.
+    public var monthlyCostDelta: Money { usersChanged.reduce(.zero) { $0 + $1.monthlyCostDelta } }
+}
+
+/// Why a what-if question could not be answered.
+public enum WhatIfError: Error, Sendable, Equatable, CustomStringConvertible {
+    case unknownUser(String)
+    case unknownObject(type: SecurableObjectType, name: String)
+    case userLacksRole(user: String, role: String)
+    case notDirectlyGranted(role: String, type: SecurableObjectType, name: String, path: String?)
+    case noChange
+
+    public var description: String {
+        switch self {
+        case .unknownUser(let id): "no user '\(id)' in the users file"
+        case .unknownObject(let type, let name): "no \(type.rawValue) named '\(name)' in the metadata"
+        case .userLacksRole(let user, let role): "user '\(user)' has no enabled assignment to role '\(role)' to remove"
+        case .notDirectlyGranted(let role, let type, let name, let path):
+            "role '\(role)' does not hold \(type.rawValue) '\(name)' directly"
+                + (path.map { "; it is granted through \($0): change that \($0.contains(" > ") ? "link" : "object") instead" } ?? "")
+        case .noChange: "nothing to change: give at least one --add-… or --remove-… option"
+        }
+    }
+}
+
+extension LicensingEngine {
+    /// The user's license with roles added to and removed from their enabled assignments.
+    public func whatIf(user userId: String, addRoles: [String], removeRoles: [String], in directory: UserDirectory,
+                       options: EstimateOptions = EstimateOptions()) throws(WhatIfError) -> UserWhatIf {
+        guard !addRoles.isEmpty || !removeRoles.isEmpty else { throw .noChange }
+        guard let user = directory.users.first(where: { $0.userId.lowercased() == userId.lowercased() }) else { throw .unknownUser(userId) }
+        var changed = user
+        for name in removeRoles {
+            let before = changed.assignments.count
+            changed.assignments.removeAll { $0.isEnabled && $0.roleIdentifier.lowercased() == name.lowercased() }
+            if changed.assignments.count == before { throw .userLacksRole(user: user.userId, role: name) }
+        }
+        var added: [String] = []
+        for name in addRoles {
+            guard let role = graph.role(named: name) else { throw .unknownObject(type: .role, name: name) }
+            added.append(graph.roles[role].name)
+            changed.assignments.append(RoleAssignment(roleIdentifier: graph.roles[role].name, isEnabled: true, location: user.location))
+        }
+        let rows = estimate(UserDirectory(users: [user, changed]), options: options).users
+        return UserWhatIf(before: rows[0], after: rows[1], addedRoles: added, removedRoles: removeRoles)
+    }
+
+    /// The role's license with its own privileges and duties edited, and every user whose license that changes.
+    public func whatIf(role roleName: String, edit: RoleEdit, users directory: UserDirectory?, options: EstimateOptions = EstimateOptions()) throws(WhatIfError) -> RoleWhatIf {
+        guard !edit.isEmpty else { throw .noChange }
+        guard let role = graph.role(named: roleName) else { throw .unknownObject(type: .role, name: roleName) }
+        let name = graph.roles[role].name
+        var links = graph.roleLinks[role]
+        var notes: [String] = []
+        func lookup(_ type: SecurableObjectType, _ spelling: String) throws(WhatIfError) -> Int {
+            let found = type == .duty ? graph.duty(named: spelling) : graph.privilege(named: spelling)
+            guard let found else { throw .unknownObject(type: type, name: spelling) }
+            return found
+        }
+        for spelling in edit.removePrivileges {
+            let privilege = try lookup(.privilege, spelling)
+            guard let index = links.privileges.firstIndex(of: privilege) else {
+                let path = graph.grantPaths(from: .role(role)).first { $0.privilege == privilege }?.path.map(\.name).joined(separator: " > ")
+                throw .notDirectlyGranted(role: name, type: .privilege, name: graph.privileges[privilege].name, path: path)
+            }
+            links.privileges.remove(at: index)
+        }
+        for spelling in edit.removeDuties {
+            let duty = try lookup(.duty, spelling)
+            guard let index = links.duties.firstIndex(of: duty) else {
+                throw .notDirectlyGranted(role: name, type: .duty, name: graph.duties[duty].name, path: nil)
+            }
+            links.duties.remove(at: index)
+        }
+        for spelling in edit.addPrivileges {
+            let privilege = try lookup(.privilege, spelling)
+            if links.privileges.contains(privilege) { notes.append("privilege '\(graph.privileges[privilege].name)' is already a direct privilege of '\(name)'") }
+            else { links.privileges.append(privilege) }
+        }
+        for spelling in edit.addDuties {
+            let duty = try lookup(.duty, spelling)
+            if links.duties.contains(duty) { notes.append("duty '\(graph.duties[duty].name)' is already a duty of '\(name)'") }
+            else { links.duties.append(duty) }
+        }
+
+        // Effective privileges of the edited role and of every role reaching it through sub-roles.
+        func linksOf(_ index: Int) -> SecurityGraph.RoleLinks { index == role ? links : graph.roleLinks[index] }
+        var affected: [Int] = []
+        var newRequirements = roleRequirements
+        for candidate in graph.roles.indices {
+            var seen: Set<Int> = [candidate]
+            var stack = [candidate]
+            var privileges = Set<Int>()
+            while let current = stack.popLast() {
+                let currentLinks = linksOf(current)
+                privileges.formUnion(currentLinks.privileges)
+                for duty in currentLinks.duties { privileges.formUnion(graph.dutyPrivileges[duty]) }
+                for sub in currentLinks.subRoles where seen.insert(sub).inserted { stack.append(sub) }
+            }
+            guard seen.contains(role) else { continue }
+            affected.append(candidate)
+            newRequirements[candidate] = requirements(ofPrivileges: privileges.sorted())
+            if candidate == role {
+                for spelling in edit.removePrivileges {
+                    if let privilege = graph.privilege(named: spelling), privileges.contains(privilege) {
+                        notes.append("privilege '\(graph.privileges[privilege].name)' is still granted to '\(name)' through a duty or sub-role")
+                    }
+                }
+            }
+        }
+        affected.sort { ($0 == role ? 0 : 1, graph.roles[$0].name) < ($1 == role ? 0 : 1, graph.roles[$1].name) }
+        var edited = self
+        edited.roleRequirements = newRequirements
+        let roleChanges = affected.map {
+            RoleLicenseChange(role: graph.roles[$0].name, before: optimizer.cheapestLicense(for: roleRequirements[$0]),
+                              after: optimizer.cheapestLicense(for: newRequirements[$0]))
+        }
+        var usersAssigned = 0
+        var usersChanged: [UserLicenseChange] = []
+        if let directory {
+            let holders = directory.users.filter { user in
+                user.isEnabled && user.assignments.contains { $0.isEnabled && graph.role(named: $0.roleIdentifier).map(affected.contains) == true }
+            }
+            usersAssigned = holders.count
+            let holdersDirectory = UserDirectory(users: holders)
+            let before = estimate(holdersDirectory, options: options).users
+            let after = edited.estimate(holdersDirectory, options: options).users
+            for (old, new) in zip(before, after) where old.license != new.license {
+                usersChanged.append(UserLicenseChange(userId: old.user.userId, before: old.license, after: new.license))
+            }
+        }
+        return RoleWhatIf(role: name, edit: edit, roles: roleChanges, usersAssigned: usersAssigned, usersChanged: usersChanged, notes: notes)
+    }
+}

@@ -1,0 +1,187 @@
+import AXLicensing
+import AXMetadata
+
+/// `axlicense explain`: the chains behind each part of a user's or role's license, and the drivers.
+public struct ExplainReport: Sendable {
+    public var explanation: LicenseExplanation
+    public var diagnostics: [Diagnostic]
+    public var isComplete: Bool
+
+    /// Creates the report.
+    public init(explanation: LicenseExplanation, diagnostics: [Diagnostic], isComplete: Bool) {
+        self.explanation = explanation
+        self.diagnostics = diagnostics
+        self.isComplete = isComplete
+    }
+
+    /// Header facts as label/value pairs.
+    public var headerLines: [(String, String)] {
+        let e = explanation
+        var lines: [(String, String)] = [
+            (e.subjectType.capitalized, e.subject),
+            ("Roles", e.roles.isEmpty ? "-" : e.roles.joined(separator: ", ")),
+            ("License", "\(e.license.summary) (\(e.license.monthlyCost) per month)"),
+        ]
+        switch e.basis {
+        case .roles: lines.insert(("Entry-point license", e.entryPointLicense.name), at: 2)
+        case .disabledUser: lines.append(("Why", "the user is disabled: no license is needed"))
+        case .systemAdministrator: lines.append(("Why", "the user holds System administrator: no license is needed (10.0.44 rule; --sysadmin-counts counts them)"))
+        case .noEnabledRoles: lines.append(("Why", "the user has no enabled assignment to a role the metadata defines"))
+        }
+        return lines
+    }
+
+    /// One row per chain: which need it explains, the grant path, and what in the privilege demands it.
+    public var chainsTable: TextTable {
+        var rows: [[String]] = []
+        for demand in explanation.demands {
+            for chain in demand.chains {
+                let path = chain.path.map(\.name).joined(separator: " > ")
+                switch chain.source {
+                case .entryPoint(let type, let name, let rights, let access, let license):
+                    rows.append([demand.need.description, path, "\(type) \(name)", rights, access.rawValue, license.name])
+                case .skuMapRow(let sku, let isUnique, let alternatives):
+                    rows.append([demand.need.description, path, "SKU-map row \(sku)", isUnique ? "IsUnique 1: required" : "IsUnique 0: any of " + alternatives.joined(separator: ", "), "", sku])
+                }
+            }
+            if demand.totalChains > demand.chains.count {
+                rows.append([demand.need.description, "… \(demand.totalChains - demand.chains.count) more chain(s) not listed", "", "", "", ""])
+            }
+        }
+        return TextTable(title: "Why: the chains that demand each part of the license",
+                         header: ["Need", "Granted through", "Demanded by", "Grant / row", "Access", "License"], rows: rows)
+    }
+
+    /// One row per driver.
+    public var driversTable: TextTable {
+        TextTable(title: "Drivers: remove all of these privileges to lower the license",
+                  header: ["Remove privileges", "License after", "Monthly saving"],
+                  rows: explanation.drivers.map { [$0.privileges.joined(separator: ", "), $0.licenseAfter.summary, $0.monthlySaving.description] },
+                  numericColumns: [2])
+    }
+
+    private var driversNote: String {
+        if explanation.basis != .roles { return "" }
+        var note = explanation.drivers.isEmpty ? "No privilege set's removal lowers the license (it is already the cheapest a licensed user can hold).\n" : ""
+        if !explanation.driversAreExhaustive {
+            note += "Drivers searched up to \(LicenseExplanation.boundedDriverSize) privilege groups (more than \(LicenseExplanation.exhaustiveGroupLimit) groups); larger sets are not listed.\n"
+        }
+        return note
+    }
+
+    /// Renders the report.
+    public func render(_ format: OutputFormat) -> String {
+        switch format {
+        case .table:
+            var parts = ["Explain\n" + renderHeaderLines(headerLines, markdown: false)]
+            if explanation.basis == .roles { parts += [chainsTable.renderText(), driversTable.renderText() + driversNote] }
+            parts.append(reportFooter(diagnostics, isComplete: isComplete, markdown: false))
+            return parts.joined(separator: "\n")
+        case .markdown:
+            var parts = ["# Explain: \(explanation.subjectType) \(explanation.subject)\n\n" + renderHeaderLines(headerLines, markdown: true)]
+            if explanation.basis == .roles { parts += [chainsTable.renderMarkdown(), driversTable.renderMarkdown() + (driversNote.isEmpty ? "" : "\n" + driversNote)] }
+            parts.append(reportFooter(diagnostics, isComplete: isComplete, markdown: true))
+            return parts.joined(separator: "\n")
+        case .csv:
+            return chainsTable.renderCSV()
+        case .json:
+            return encodeJSON(ExplainJSON(self))
+        }
+    }
+}
+
+/// Label/value lines above a report: aligned in text, a bullet list in markdown.
+func renderHeaderLines(_ lines: [(String, String)], markdown: Bool) -> String {
+    if markdown { return lines.map { "- **\($0.0):** \($0.1)" }.joined(separator: "\n") + "\n" }
+    let width = lines.map(\.0.count).max() ?? 0
+    return lines.map { $0.0 + ":" + String(repeating: " ", count: width - $0.0.count + 1) + $0.1 }.joined(separator: "\n") + "\n"
+}
+
+struct LicenseJSON: Encodable {
+    var licenseTier: String
+    var base: String?
+    var attach: [String]
+    var monthlyCost: Money
+
+    init(_ license: LicenseChoice) {
+        licenseTier = license.tier.name
+        base = license.base
+        attach = license.attach
+        monthlyCost = license.monthlyCost
+    }
+
+    enum CodingKeys: String, CodingKey { case licenseTier, base, attach, monthlyCost }
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(licenseTier, forKey: .licenseTier)
+        try c.encode(base, forKey: .base)
+        try c.encode(attach, forKey: .attach)
+        try c.encode(monthlyCost, forKey: .monthlyCost)
+    }
+}
+
+struct ExplainJSON: Encodable {
+    struct Chain: Encodable {
+        var path: [String]
+        var kind: String
+        var objectType: String?
+        var objectName: String?
+        var rights: String?
+        var access: String?
+        var menuItemLicense: String?
+        var sku: String?
+        var isUnique: Bool?
+        var alternatives: [String]?
+    }
+    struct Demand: Encodable {
+        var need: String
+        var kind: String
+        var chains: [Chain]
+        var totalChains: Int
+    }
+    struct Driver: Encodable {
+        var removePrivileges: [String]
+        var licenseAfter: LicenseJSON
+        var monthlySaving: Money
+    }
+    var type: String
+    var name: String
+    var roles: [String]
+    var basis: String
+    var entryPointLicense: String
+    var license: LicenseJSON
+    var demands: [Demand]
+    var drivers: [Driver]
+    var driversExhaustive: Bool
+    var diagnostics: [DiagnosticJSON]
+    var complete: Bool
+
+    init(_ report: ExplainReport) {
+        let e = report.explanation
+        type = e.subjectType
+        name = e.subject
+        roles = e.roles
+        basis = e.basis.rawValue
+        entryPointLicense = e.entryPointLicense.name
+        license = LicenseJSON(e.license)
+        demands = e.demands.map { demand in
+            let (need, kind): (String, String) = switch demand.need {
+            case .tier(let tier): (tier.name, "tier")
+            case .sku(let name): (name, "sku")
+            }
+            return Demand(need: need, kind: kind, chains: demand.chains.map { chain in
+                let path = chain.path.map(\.name)
+                switch chain.source {
+                case .entryPoint(let type, let name, let rights, let access, let license):
+                    return Chain(path: path, kind: "entryPoint", objectType: type, objectName: name, rights: rights, access: access.rawValue, menuItemLicense: license.name)
+                case .skuMapRow(let sku, let isUnique, let alternatives):
+                    return Chain(path: path, kind: "skuMapRow", sku: sku, isUnique: isUnique, alternatives: alternatives)
+                }
+            }, totalChains: demand.totalChains)
+        }
+        drivers = e.drivers.map { Driver(removePrivileges: $0.privileges, licenseAfter: LicenseJSON($0.licenseAfter), monthlySaving: $0.monthlySaving) }
+        driversExhaustive = e.driversAreExhaustive
+        diagnostics = report.diagnostics.map(DiagnosticJSON.init)
+        complete = report.isComplete
+    }
+}

@@ -1,0 +1,186 @@
+import AXLicensing
+import AXMetadata
+import Testing
+
+/// `explain` and `what-if` on the sample workspace, answers worked by hand from `Data/sample/EXPECTED.md`.
+@Suite struct ExplainSampleTests {
+    let engine = SampleWorkspaceTests.workspace.engine
+    let users = SampleWorkspaceTests.workspace.users!
+
+    @Test func arnieNeedsFinanceOnlyBecauseTheRoleExtensionAddsTheAgingReport() throws {
+        let explanation = try engine.explain(user: "ARNIE", in: users)
+        #expect(explanation.subject == "arnie")
+        #expect(explanation.roles == ["AccountsPayableClerk", "SystemUser"])
+        #expect(explanation.entryPointLicense == .activity)
+        #expect(explanation.license.summary == "Finance")
+        #expect(explanation.demands.map(\.need) == [.tier(.activity), .sku("Finance")])
+        let tierObjects = explanation.demands[0].chains.compactMap { chain -> String? in
+            guard case .entryPoint(_, let name, _, let access, let license) = chain.source, access == .maintain, license == .activity else { return nil }
+            return name
+        }
+        #expect(tierObjects == ["VendInvoiceJournal", "VendInvoicePost"])
+        let unique = explanation.demands[1].chains.filter { if case .skuMapRow(_, true, _) = $0.source { true } else { false } }
+        #expect(unique.map { $0.path.map(\.name) } == [["AccountsPayableClerk", "CustAgingReportView"]])
+        #expect(explanation.drivers == [LicenseDriver(privileges: ["CustAgingReportView"], licenseAfter: LicenseChoice(tier: .activity, base: "Activity", attach: [], monthlyCost: Money(cents: 5000)), monthlySaving: Money(cents: 13000))])
+        #expect(explanation.driversAreExhaustive)
+    }
+
+    @Test func salesClerkHasTwoSingleDriversOfThirtyAndNoCombinedOne() throws {
+        let explanation = try engine.explain(role: "salesclerk")
+        #expect(explanation.license.summary == "SupplyChainManagement + Finance")
+        #expect(explanation.drivers.map(\.privileges) == [["CustAgingReportView"], ["SalesTableMaintain"]])
+        #expect(explanation.drivers.map(\.licenseAfter.summary) == ["SupplyChainManagement", "Finance"])
+        #expect(explanation.drivers.allSatisfy { $0.monthlySaving == Money(cents: 3000) })
+    }
+
+    @Test func anyBaseLicenseHasNoSkuDemand() throws {
+        let explanation = try engine.explain(user: "zoe", in: users)
+        #expect(explanation.license.summary == "Operations")
+        #expect(explanation.demands.map(\.need) == [.tier(.operations)])
+        #expect(!explanation.demands[0].chains.isEmpty)
+    }
+
+    @Test func teamMembersUserWithNoneEntryPointsHasNoDrivers() throws {
+        let explanation = try engine.explain(user: "rachel", in: users)
+        #expect(explanation.license.summary == "TeamMembers")
+        #expect(explanation.drivers.isEmpty)
+    }
+
+    @Test func disabledAndSystemAdministratorUsersAreExplainedByTheirBasis() throws {
+        #expect(try engine.explain(user: "oscar", in: users).basis == .disabledUser)
+        let admin = try engine.explain(user: "admin", in: users)
+        #expect(admin.basis == .systemAdministrator)
+        #expect(admin.demands.isEmpty && admin.drivers.isEmpty)
+        #expect(try engine.explain(user: "admin", in: users, options: EstimateOptions(sysadminCounts: true)).license.summary == "Operations")
+    }
+
+    @Test func unknownUserAndRoleAreErrors() {
+        #expect(throws: ExplainError.unknownUser("nobody")) { try engine.explain(user: "nobody", in: users) }
+        #expect(throws: ExplainError.unknownRole("NoSuchRole")) { try engine.explain(role: "NoSuchRole") }
+    }
+
+    @Test func chainsAreCutAtTheLimitButCounted() {
+        var tree = TreeBuilder()
+        tree.menuItem("M", view: "Universal", maintain: "Enterprise")
+        tree.privilege("P", (0..<60).map { _ in .allow("M", .read, .update) })
+        tree.role("R", privileges: ["P"])
+        let explanation = try! tree.engine().explain(role: "R")
+        #expect(explanation.demands[0].totalChains == 60)
+        #expect(explanation.demands[0].chains.count == LicenseExplanation.chainLimit)
+    }
+}
+
+@Suite struct WhatIfSampleTests {
+    let engine = SampleWorkspaceTests.workspace.engine
+    let users = SampleWorkspaceTests.workspace.users!
+
+    @Test func removingArniesClerkRoleLeavesTeamMembers() throws {
+        let answer = try engine.whatIf(user: "arnie", addRoles: [], removeRoles: ["AccountsPayableClerk"], in: users)
+        #expect(answer.before.license.summary == "Finance")
+        #expect(answer.after.license.summary == "TeamMembers")
+        #expect(answer.monthlyCostDelta == Money(cents: -17200))
+    }
+
+    @Test func addingRetailStoreManagerToCharlieNeedsCommerce() throws {
+        let answer = try engine.whatIf(user: "charlie", addRoles: ["retailstoremanager"], removeRoles: [], in: users)
+        #expect(answer.addedRoles == ["RetailStoreManager"])
+        #expect(answer.before.license.summary == "Activity")
+        #expect(answer.after.license.summary == "Commerce")
+        #expect(answer.monthlyCostDelta == Money(cents: 13000))
+    }
+
+    @Test func removingTheAgingReportFromTheClerkRoleSavesTwoUsers() throws {
+        let answer = try engine.whatIf(role: "AccountsPayableClerk", edit: RoleEdit(removePrivileges: ["CustAgingReportView"]), users: users)
+        #expect(answer.roles.map(\.role) == ["AccountsPayableClerk", "ContosoFinanceController"])
+        #expect(answer.roles.map(\.after.summary) == ["Activity", "Finance"])
+        #expect(answer.usersAssigned == 3)  // arnie, victor, and mike through ContosoFinanceController
+        #expect(answer.usersChanged.map(\.userId) == ["arnie", "victor"])
+        #expect(answer.monthlyCostDelta == Money(cents: -26000))
+    }
+
+    @Test func addingTheRetailDutyToEmployeeRaisesSixUsers() throws {
+        let answer = try engine.whatIf(role: "Employee", edit: RoleEdit(addDuties: ["RetailStoresMaintain"]), users: users)
+        #expect(answer.roles[0].after.summary == "Commerce")
+        // henry, paula, wendy, xavier: 8 → 180; grace: HR 120 → Commerce + HR 210; irene: PO 120 → Commerce + PO 210.
+        #expect(answer.usersChanged.map(\.userId) == ["grace", "henry", "irene", "paula", "wendy", "xavier"])
+        #expect(answer.monthlyCostDelta == Money(cents: 4 * 17200 + 2 * 9000))
+    }
+
+    @Test func removingAPrivilegeTheRoleHoldsThroughADutyNamesThePath() {
+        #expect(throws: WhatIfError.notDirectlyGranted(role: "AccountsPayableClerk", type: .privilege, name: "VendInvoiceJournalMaintain",
+                                                       path: "AccountsPayableClerk > VendInvoicesProcess > VendInvoiceJournalMaintain")) {
+            try engine.whatIf(role: "AccountsPayableClerk", edit: RoleEdit(removePrivileges: ["VendInvoiceJournalMaintain"]), users: users)
+        }
+        #expect(throws: WhatIfError.userLacksRole(user: "arnie", role: "SalesClerk")) {
+            try engine.whatIf(user: "arnie", addRoles: [], removeRoles: ["SalesClerk"], in: users)
+        }
+        #expect(throws: WhatIfError.unknownObject(type: .duty, name: "NoSuchDuty")) {
+            try engine.whatIf(role: "Employee", edit: RoleEdit(addDuties: ["NoSuchDuty"]), users: users)
+        }
+    }
+}
+
+/// Drivers and what-if checked against brute force on random trees.
+@Suite struct ExplainAndWhatIfPropertyTests {
+    /// Every privilege set whose removal makes the license cheaper holds a driver; every driver saves what it says,
+    /// and keeping any one of its privileges saves nothing (it is smallest).
+    @Test(arguments: Array(UInt64(1)...20))
+    func driversAreExactlyTheSmallestSavingRemovals(seed: UInt64) throws {
+        let tree = RandomTree(seed: seed)
+        let engine = tree.engine()
+        let location = SourceLocation(file: "users.csv", line: 2)
+        let everyone = SecurityUser(userId: "u", assignments: tree.roles.map { RoleAssignment(roleIdentifier: $0.name, location: location) }, location: location)
+        let explanation = try engine.explain(user: "u", in: UserDirectory(users: [everyone]))
+        let privileges = Array(Set(engine.graph.roles.indices.flatMap { engine.graph.roleEffectivePrivileges[$0] })).sorted()
+        guard privileges.count <= 12 else { return }
+        func cost(without removed: Set<String>) -> Money {
+            engine.optimizer.cheapestLicense(for: engine.requirements(ofPrivileges: privileges.filter { !removed.contains(engine.graph.privileges[$0].name) })).monthlyCost
+        }
+        let full = cost(without: [])
+        #expect(full == explanation.license.monthlyCost)
+        let drivers = explanation.drivers.map { Set($0.privileges) }
+        for driver in explanation.drivers {
+            #expect(cost(without: Set(driver.privileges)) == full - driver.monthlySaving)
+            #expect(driver.monthlySaving > .zero)
+            for kept in driver.privileges {
+                #expect(cost(without: Set(driver.privileges).subtracting([kept])) == full, "seed \(seed): \(driver.privileges) minus \(kept)")
+            }
+        }
+        let names = privileges.map { engine.graph.privileges[$0].name }
+        for mask in 1..<(1 << names.count) {
+            var removed = Set<String>()
+            for index in names.indices where (mask >> index) & 1 == 1 { removed.insert(names[index]) }
+            if cost(without: removed) < full {
+                #expect(drivers.contains { $0.isSubset(of: removed) }, "seed \(seed): removing \(removed.sorted()) saves money but holds no driver")
+            }
+        }
+    }
+
+    /// `what-if --role` gives every user the license a real re-estimate of the edited tree gives.
+    @Test(arguments: Array(UInt64(1)...20))
+    func roleWhatIfMatchesReestimatingTheEditedTree(seed: UInt64) throws {
+        var tree = RandomTree(seed: seed)
+        let before = tree.engine()
+        let directory = UserDirectory(users: tree.roles.indices.map { index in
+            user("u\(index)", (tree.roles[index].name, true), (tree.roles[(index + 1) % tree.roles.count].name, true))
+        })
+        let target = Int(seed) % tree.roles.count
+        let added = "P\(Int(seed * 7) % 15)", duty = "D\(Int(seed * 3) % 8)"
+        let edit = RoleEdit(addPrivileges: tree.roles[target].privileges.contains(added) ? [] : [added],
+                            removePrivileges: [tree.roles[target].privileges[0]].filter { $0 != added },
+                            addDuties: tree.roles[target].duties.contains(duty) ? [] : [duty])
+        guard !edit.isEmpty else { return }
+        let answer = try before.whatIf(role: tree.roles[target].name, edit: edit, users: directory)
+        tree.roles[target].privileges.removeAll { edit.removePrivileges.contains($0) }
+        tree.roles[target].privileges += edit.addPrivileges
+        tree.roles[target].duties += edit.addDuties
+        let after = tree.engine()
+        let old = before.estimate(directory).users, new = after.estimate(directory).users
+        let expected = zip(old, new).filter { $0.license != $1.license }.map { ($0.user.userId, $1.license.summary) }
+        #expect(answer.usersChanged.map { ($0.userId, $0.after.summary) }.elementsEqual(expected, by: ==), "seed \(seed)")
+        let totalBefore = old.reduce(Money.zero) { $0 + $1.license.monthlyCost }, totalAfter = new.reduce(Money.zero) { $0 + $1.license.monthlyCost }
+        #expect(answer.monthlyCostDelta == totalAfter - totalBefore)
+        let roleAfter = after.license(ofRole: tree.roles[target].name)
+        #expect(answer.roles[0].after == roleAfter)
+    }
+}
