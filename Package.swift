@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .systemLibrary(
@@ -39,7 +40,10 @@ let package = Package(
         .target(name: "AXWorkload"),
         .target(
             name: "AXReports",
-            dependencies: ["AXLicensing", "AXCompliance", "AXState", "AXChangeImpact", .product(name: "CSV", package: "CSV.swift")]
+            dependencies: [
+                "AXLicensing", "AXCompliance", "AXState", "AXChangeImpact",
+                .product(name: "CSV", package: "CSV.swift"), .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
         ),
         .executableTarget(
             name: "axlicense",

@@ -3,6 +3,8 @@
 #   Scripts/generate-reports.sh [OUTPUT_DIR [AXLICENSE_BINARY]]
 # A test (ReportsAreCurrentTests) runs this into a temporary folder and fails when Reports/ differs.
 set -euo pipefail
+# The workbook stores file times in local time: pin the zone so the bytes are the same everywhere.
+export TZ=UTC
 cd "$(dirname "$0")/.."
 out="${1:-Reports}"
 bin="${2:-}"
@@ -21,6 +23,14 @@ check=(check "${ws[@]}" --no-db --today 2026-11-23 --fail-on none --assigned Dat
 "$bin" "${check[@]}" --format json --output "$out/check.json"
 "$bin" roles "${ws[@]}" --format markdown --output "$out/roles.md"
 "$bin" roles "${ws[@]}" --format json --output "$out/roles.json"
+# `explain` and `what-if` on the cases EXPECTED.md works by hand.
+"$bin" explain --user arnie "${ws[@]}" --format markdown --output "$out/explain-user-arnie.md"
+"$bin" explain --role SalesClerk "${ws[@]}" --format markdown --output "$out/explain-role-SalesClerk.md"
+"$bin" what-if --user arnie --remove-role AccountsPayableClerk "${ws[@]}" --format markdown --output "$out/what-if-user-arnie.md"
+"$bin" what-if --role AccountsPayableClerk --remove-privilege CustAgingReportView "${ws[@]}" --format markdown \
+  --output "$out/what-if-role-AccountsPayableClerk.md"
+# The HTML report and the workbook, with the License View and the over/under-licensed users.
+"$bin" report "${ws[@]}" --today 2026-11-23 --assigned Data/sample/assigned-licenses.csv --output "$out/"
 for object in AccountsPayableClerk ContosoFinanceController SalesClerk; do
   "$bin" permissions "$object" "${ws[@]}" --format markdown --output "$out/permissions-$object.md"
 done

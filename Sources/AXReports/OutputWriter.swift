@@ -15,6 +15,11 @@ public enum OutputWriter {
     /// A symbolic link is followed (the link stays, its target is replaced); a device or pipe (`/dev/null`,
     /// `/dev/stdout`) is written in place, since renaming over it would replace the device itself.
     public static func write(_ text: String, to path: String) throws(OutputWriteError) {
+        try write(Data(text.utf8), to: path)
+    }
+
+    /// Writes bytes (a workbook) to `path`, with the same guarantees as text.
+    public static func write(_ data: Data, to path: String) throws(OutputWriteError) {
         var target = path
         if let resolved = realpath(path, nil) {
             target = String(cString: resolved)
@@ -23,7 +28,7 @@ public enum OutputWriter {
             if stat(target, &status) == 0 {
                 let kind = status.st_mode & S_IFMT
                 if kind == S_IFDIR { throw OutputWriteError(path: path, reason: "it is a folder") }
-                if kind != S_IFREG { return try writeInPlace(text, to: target, reportedAs: path) }
+                if kind != S_IFREG { return try writeInPlace(data, to: target, reportedAs: path) }
             }
         }
         let url = URL(fileURLWithPath: target)
@@ -33,7 +38,7 @@ public enum OutputWriter {
             throw OutputWriteError(path: path, reason: "folder '\(folder)' does not exist")
         }
         let temporary = folder + "/." + url.lastPathComponent + ".tmp-\(getpid())"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8)) else {
+        guard FileManager.default.createFile(atPath: temporary, contents: data) else {
             throw OutputWriteError(path: path, reason: "cannot create a file in '\(folder)' (\(String(cString: strerror(errno))))")
         }
         guard rename(temporary, target) == 0 else {
@@ -43,13 +48,13 @@ public enum OutputWriter {
         }
     }
 
-    private static func writeInPlace(_ text: String, to target: String, reportedAs path: String) throws(OutputWriteError) {
+    private static func writeInPlace(_ data: Data, to target: String, reportedAs path: String) throws(OutputWriteError) {
         guard let handle = FileHandle(forWritingAtPath: target) else {
             throw OutputWriteError(path: path, reason: String(cString: strerror(errno)))
         }
         defer { try? handle.close() }
         do {
-            try handle.write(contentsOf: Data(text.utf8))
+            try handle.write(contentsOf: data)
         } catch {
             throw OutputWriteError(path: path, reason: error.localizedDescription)
         }

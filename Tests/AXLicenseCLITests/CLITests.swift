@@ -218,8 +218,9 @@ import Testing
         let committed = try FileManager.default.contentsOfDirectory(atPath: packageRoot.appendingPathComponent("Reports").path).filter { !$0.hasPrefix(".") && $0 != "README.md" }.sorted()
         #expect(generated == committed, "regenerate with Scripts/generate-reports.sh")
         for name in generated {
-            let fresh = try String(contentsOfFile: folder.path + "/" + name, encoding: .utf8)
-            let old = try? String(contentsOf: packageRoot.appendingPathComponent("Reports/\(name)"), encoding: .utf8)
+            // Bytes, not text: the workbook is a ZIP file.
+            let fresh = try Data(contentsOf: folder.url.appendingPathComponent(name))
+            let old = try? Data(contentsOf: packageRoot.appendingPathComponent("Reports/\(name)"))
             #expect(fresh == old, "Reports/\(name) is stale: regenerate with Scripts/generate-reports.sh")
         }
     }

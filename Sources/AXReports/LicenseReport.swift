@@ -1,0 +1,254 @@
+import AXCompliance
+import AXLicensing
+import AXMetadata
+import Foundation
+
+/// `axlicense report`: everything an admin or licensing manager looks at, in one self-contained HTML page or one
+/// Excel workbook — tiles, charts, and the users, roles, per-SKU, License View and over/under tables.
+public struct LicenseReport: Sendable {
+    public var estimate: EstimateReport
+    public var roles: RolesReport
+    /// The License View and (with `--assigned`) the over/under review; nil without purchased licenses.
+    public var check: CheckReport?
+    public var catalog: SkuCatalog
+    /// The date the report is for (expiry is judged against it).
+    public var today: CalendarDate
+    /// What the report is about, shown in the heading (the workspace folder).
+    public var subject: String
+
+    /// Creates the report.
+    public init(estimate: EstimateReport, roles: RolesReport, check: CheckReport?, catalog: SkuCatalog, today: CalendarDate, subject: String) {
+        self.estimate = estimate
+        self.roles = roles
+        self.check = check
+        self.catalog = catalog
+        self.today = today
+        self.subject = subject
+    }
+
+    /// One licensed SKU's counts and the monthly cost it accounts for.
+    public struct SkuCost: Sendable, Hashable {
+        public var name: String
+        public var base: Int
+        public var attach: Int
+        public var monthlyCost: Money
+    }
+
+    /// Per SKU (and `Operations` for any-base licenses): base and attach counts and the cost they make up; the
+    /// costs add up to the total. A base accounts for its license's cost less the attaches' prices.
+    public var skuCosts: [SkuCost] {
+        var costs: [String: Money] = [:]
+        for user in estimate.estimate.users {
+            guard let base = user.license.base else { continue }
+            var attachTotal = Money.zero
+            for attach in user.license.attach {
+                let price = catalog.position(of: attach).map { catalog[$0].attachPrice ?? catalog[$0].basePrice } ?? .zero
+                costs[attach, default: .zero] += price
+                attachTotal += price
+            }
+            costs[base, default: .zero] += user.license.monthlyCost - attachTotal
+        }
+        return estimate.estimate.summary.skus.filter { $0.count.base + $0.count.attach > 0 }.map {
+            SkuCost(name: $0.name, base: $0.count.base, attach: $0.count.attach, monthlyCost: costs[$0.name] ?? .zero)
+        }
+    }
+
+    /// The per-SKU summary table.
+    public var skuTable: TextTable {
+        TextTable(title: "Licenses per SKU", header: ["SKU", "Base", "Attach", "Monthly cost"],
+                  rows: skuCosts.map { [$0.name, "\($0.base)", "\($0.attach)", $0.monthlyCost.description] }, numericColumns: [1, 2, 3])
+    }
+
+    private var plainCheck: CheckReport? {
+        guard var check else { return nil }
+        check.emoji = false
+        return check
+    }
+
+    /// The workbook: users, roles, per-SKU summary, License View and over/under users when there are any.
+    public func workbook() throws(Workbook.BuildError) -> Data {
+        var sheets = [Workbook.Sheet(name: "Users", table: estimate.usersTable), Workbook.Sheet(name: "Roles", table: roles.table),
+                      Workbook.Sheet(name: "SKU summary", table: skuTable), Workbook.Sheet(name: "Users per tier", table: estimate.tiersTable)]
+        if let check = plainCheck {
+            sheets.append(Workbook.Sheet(name: "License View", table: check.licenseTable))
+            if let review = check.reviewTable { sheets.append(Workbook.Sheet(name: "Over and under", table: review)) }
+        }
+        return try Workbook(sheets: sheets, date: today.startOfDay).data()
+    }
+
+    // MARK: HTML
+
+    /// The self-contained HTML page.
+    public func html() -> String {
+        let summary = estimate.estimate.summary
+        let users = estimate.estimate.users
+        let counts = diagnosticCounts(estimate.estimate.diagnostics)
+        var page = """
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta name="generator" content="axlicense">
+            <title>License report — \(xmlEscaped(subject))</title>
+            <style>\(Self.css)</style>
+            </head>
+            <body>
+            <header>
+            <h1>Dynamics 365 Finance &amp; Operations license report</h1>
+            <p class="meta">Workspace <code>\(xmlEscaped(subject))</code> · for \(today) · \(users.count) users · prices per user per month in \(xmlEscaped(catalog.currency))</p>
+
+            """
+        if !estimate.isComplete { page += #"<p class="alert">\#(xmlEscaped(incompleteNote))</p>"# + "\n" }
+        page += "</header>\n<main>\n"
+
+        // Tiles.
+        page += #"<section aria-label="Summary"><div class="tiles">"#
+        page += tile("Total monthly cost", summary.monthlyCost.description, key: "monthlyCost", emphasis: true)
+        page += tile("Users", "\(users.count)", key: "users")
+        for tier in LicenseTier.allCases.reversed() {
+            page += tile("\(tier.name) users", "\(summary.tiers[tier] ?? 0)", key: "tier-\(tier.name)")
+        }
+        page += tile("Diagnostics", "\(counts.errors) errors · \(counts.warnings) warnings", key: "diagnostics",
+                     attributes: #" data-errors="\#(counts.errors)" data-warnings="\#(counts.warnings)""#)
+        page += "</div>\n<h2>Licenses per SKU</h2><div class=\"tiles\">"
+        for sku in skuCosts {
+            page += tile(sku.name, "\(sku.base) base · \(sku.attach) attach", key: "sku-\(sku.name)",
+                         attributes: #" data-base="\#(sku.base)" data-attach="\#(sku.attach)" data-cost="\#(sku.monthlyCost)""#,
+                         detail: "\(sku.monthlyCost) per month")
+        }
+        page += "</div></section>\n"
+
+        // Charts.
+        page += #"<section aria-label="Charts"><h2>Charts</h2><div class="charts">"#
+        let tiers = SVGBarChart(title: "Users per license tier", series: [.init(name: "Users", color: "#2f6fb3")],
+                                categories: LicenseTier.allCases.reversed().map { .init(label: $0.name, values: [Double(summary.tiers[$0] ?? 0)]) },
+                                format: { String(Int($0)) })
+        page += figure(tiers)
+        let costs = SVGBarChart(title: "Monthly cost per SKU", series: [.init(name: "Monthly cost", color: "#3f8f5a")],
+                                categories: skuCosts.map { .init(label: $0.name, values: [Double($0.monthlyCost.cents) / 100]) },
+                                format: { Money(units: $0).map(\.description) ?? "" })
+        page += figure(costs)
+        if let check {
+            let used = SVGBarChart(
+                title: "Used vs purchased licenses per product",
+                series: [.init(name: "Purchased", color: "#9aa5b1"), .init(name: "Used", color: "#c2571a")],
+                categories: check.view.rows.map { .init(label: $0.product.model, values: [Double($0.product.licenseQuantity), Double($0.used)], note: $0.status.marker(emoji: true)) },
+                format: { String(Int($0)) })
+            page += figure(used)
+        }
+        page += "</div></section>\n"
+
+        if let check {
+            page += #"<section aria-label="Notifications"><h2>Notifications</h2>"#
+            if check.view.notifications.isEmpty {
+                page += #"<p class="ok">No notifications.</p>"#
+            } else {
+                page += check.view.notifications.map { #"<p class="alert" data-notification="\#($0.rawValue)">⚠️ \#(xmlEscaped($0.message))</p>"# }.joined()
+            }
+            page += "</section>\n"
+        }
+
+        // Tables.
+        page += htmlTable(estimate.usersTable, id: "users")
+        page += htmlTable(roles.table, id: "roles")
+        page += htmlTable(skuTable, id: "skus")
+        if let check {
+            page += htmlTable(check.licenseTable, id: "license-view")
+            if let review = check.reviewTable, let data = check.review {
+                page += htmlTable(review, id: "over-under", note: "Under-licensed users: \(data.underLicensed); over-licensed users: \(data.overLicensed); monthly saving: \(data.totalSaving); monthly extra cost: \(data.totalAdditionalCost)")
+            }
+        }
+        if !estimate.estimate.diagnostics.isEmpty {
+            let diagnostics = TextTable(title: "Diagnostics", header: ["Severity", "Code", "Where", "Message"],
+                                        rows: estimate.estimate.diagnostics.map { [$0.severity.rawValue, $0.code.rawValue, $0.location?.description ?? "", $0.message] })
+            page += htmlTable(diagnostics, id: "diagnostics")
+        }
+        page += "</main>\n<footer>Generated by axlicense. Tables sort when a column heading is clicked and filter as you type (JavaScript); without JavaScript they are plain tables.</footer>\n"
+        page += "<script>\(Self.script)</script>\n</body>\n</html>\n"
+        return page
+    }
+
+    private func tile(_ label: String, _ value: String, key: String, emphasis: Bool = false, attributes: String = "", detail: String? = nil) -> String {
+        let numeric = value.allSatisfy { $0.isNumber || $0 == "." || $0 == "-" }
+        return #"<div class="tile\#(emphasis ? " emphasis" : "")" data-key="\#(xmlEscaped(key))"\#(numeric ? #" data-value="\#(xmlEscaped(value))""# : "")\#(attributes)>"#
+            + #"<span class="label">\#(xmlEscaped(label))</span><span class="value">\#(xmlEscaped(value))</span>"#
+            + (detail.map { #"<span class="detail">\#(xmlEscaped($0))</span>"# } ?? "") + "</div>"
+    }
+
+    private func figure(_ chart: SVGBarChart) -> String {
+        "<figure>\(chart.render())<figcaption>\(xmlEscaped(chart.title))</figcaption></figure>"
+    }
+
+    private func htmlTable(_ table: TextTable, id: String, note: String? = nil) -> String {
+        var html = #"<section class="table" id="\#(id)"><h2>\#(xmlEscaped(table.title ?? id))</h2>"#
+        if let note { html += #"<p class="note">\#(xmlEscaped(note))</p>"# }
+        html += #"<div class="scroll"><table class="data" data-table="\#(id)"><thead><tr>"#
+        for (column, name) in table.header.enumerated() {
+            html += table.numericColumns.contains(column) ? #"<th scope="col" data-type="number">\#(xmlEscaped(name))</th>"# : #"<th scope="col">\#(xmlEscaped(name))</th>"#
+        }
+        html += "</tr></thead><tbody>\n"
+        for row in table.rows {
+            html += "<tr>"
+            for column in table.header.indices {
+                let cell = column < row.count ? row[column] : ""
+                html += table.numericColumns.contains(column) ? #"<td class="num">\#(xmlEscaped(cell))</td>"# : "<td>\(xmlEscaped(cell))</td>"
+            }
+            html += "</tr>\n"
+        }
+        if table.rows.isEmpty { html += #"<tr><td colspan="\#(table.header.count)">None.</td></tr>"# + "\n" }
+        return html + "</tbody></table></div></section>\n"
+    }
+
+    private static let css = """
+        :root{color-scheme:light;font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:#1d2733;background:#f5f7fa}
+        body{margin:0 auto;max-width:1200px;padding:16px 24px}h1{font-size:1.5rem;margin:.2em 0}h2{font-size:1.1rem;margin:1.2em 0 .5em}
+        .meta{color:#4b5866;margin:0}.tiles{display:flex;flex-wrap:wrap;gap:10px}
+        .tile{background:#fff;border:1px solid #d5dbe3;border-radius:8px;padding:10px 14px;min-width:130px;display:flex;flex-direction:column}
+        .tile.emphasis{border-color:#2f6fb3;box-shadow:0 0 0 1px #2f6fb3 inset}.tile .label{font-size:.8rem;color:#4b5866}
+        .tile .value{font-size:1.35rem;font-weight:600}.tile .detail{font-size:.8rem;color:#4b5866}
+        .charts{display:flex;flex-wrap:wrap;gap:16px}figure{background:#fff;border:1px solid #d5dbe3;border-radius:8px;margin:0;padding:10px}
+        figcaption{font-size:.85rem;color:#4b5866;text-align:center}svg text{fill:#1d2733;font-family:inherit}
+        .alert{background:#fff4e5;border:1px solid #e0a050;border-radius:6px;padding:8px 12px}.ok{color:#3f8f5a}
+        .scroll{overflow-x:auto}table.data{border-collapse:collapse;background:#fff;font-size:.85rem;width:100%}
+        table.data th,table.data td{border:1px solid #d5dbe3;padding:4px 8px;text-align:left;vertical-align:top}
+        table.data th{background:#e9eef4;cursor:pointer;user-select:none;position:sticky;top:0}
+        table.data td.num{text-align:right;font-variant-numeric:tabular-nums}
+        th[aria-sort=ascending]::after{content:" ▲"}th[aria-sort=descending]::after{content:" ▼"}
+        input.filter{margin:0 0 6px;padding:4px 8px;border:1px solid #b9c3cf;border-radius:4px;width:260px}
+        footer{color:#4b5866;font-size:.8rem;margin:2em 0 1em}code{font-size:.9em}
+        @media print{input.filter{display:none}body{background:#fff}}
+        """
+
+    /// Sorting and filtering, added only when JavaScript runs (the page is complete without it).
+    private static let script = """
+        document.querySelectorAll("table.data").forEach(function (table) {
+          var body = table.tBodies[0], headings = table.tHead.rows[0].cells;
+          var input = document.createElement("input");
+          input.type = "search"; input.className = "filter";
+          input.placeholder = "Filter " + table.closest("section").querySelector("h2").textContent + "…";
+          input.addEventListener("input", function () {
+            var query = input.value.toLowerCase();
+            Array.prototype.forEach.call(body.rows, function (row) { row.hidden = query !== "" && row.textContent.toLowerCase().indexOf(query) < 0; });
+          });
+          table.parentNode.parentNode.insertBefore(input, table.parentNode);
+          Array.prototype.forEach.call(headings, function (heading, column) {
+            heading.tabIndex = 0;
+            function sort() {
+              var ascending = heading.getAttribute("aria-sort") !== "ascending", numeric = heading.dataset.type === "number";
+              Array.prototype.forEach.call(headings, function (other) { other.removeAttribute("aria-sort"); });
+              heading.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+              var rows = Array.prototype.slice.call(body.rows);
+              rows.sort(function (a, b) {
+                var x = a.cells[column].textContent, y = b.cells[column].textContent;
+                var order = numeric ? (parseFloat(x) || 0) - (parseFloat(y) || 0) : x.localeCompare(y);
+                return ascending ? order : -order;
+              });
+              rows.forEach(function (row) { body.appendChild(row); });
+            }
+            heading.addEventListener("click", sort);
+            heading.addEventListener("keydown", function (event) { if (event.key === "Enter") { sort(); } });
+          });
+        });
+        """
+}

@@ -1,0 +1,139 @@
+import AXCompliance
+import AXLicensing
+import AXReports
+import ArgumentParser
+import Foundation
+
+/// The formats of `axlicense report`.
+enum ReportFormat: String, CaseIterable, ExpressibleByArgument {
+    case html
+    case xlsx
+
+    var fileName: String { "license-report.\(rawValue)" }
+}
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "A self-contained HTML report (tiles, charts, sortable tables) or an Excel workbook of the license picture.",
+        discussion: """
+            The page has summary tiles (users per tier, licenses per SKU, total monthly cost, diagnostics), inline \
+            SVG charts (users per tier, cost per SKU, used vs purchased per product) and the users, roles, per-SKU, \
+            License View and over/under-licensed tables. It needs no network: it works from a file share or an \
+            e-mail attachment, and reads without JavaScript (which only adds sorting and filtering).
+
+            --output DIR/ (an existing folder, or a path ending in /) writes license-report.html and \
+            license-report.xlsx there; --output FILE writes one, in --format (default: from the extension, else html). \
+            The License View needs purchased licenses (<workspace>/entitlements.json or --entitlements); without \
+            them it is left out.
+            """)
+
+    @OptionGroup(title: "Inputs") var inputs: InputOptions
+
+    @Option(name: .long, help: ArgumentHelp("Purchased licenses JSON (default: <workspace>/entitlements.json, when present).", valueName: "file"))
+    var entitlements: String?
+
+    @Option(name: .long, help: ArgumentHelp("Licenses each user holds (Power Platform admin center CSV): adds over- and under-licensed users.", valueName: "file"))
+    var assigned: String?
+
+    @Option(name: .long, help: ArgumentHelp("The date the report is for, YYYY-MM-DD (default: today, UTC).", valueName: "date"))
+    var today: String?
+
+    @Flag(name: .long, help: "Count System administrator (-SYSADMIN-) users like any other (the rule before 10.0.44).")
+    var sysadminCounts = false
+
+    @OptionGroup(title: "Analysis") var analysis: AnalysisOptions
+
+    @Option(name: [.short, .long], help: ArgumentHelp("html or xlsx (default: from --output's extension, else html).", valueName: "format"))
+    var format: ReportFormat?
+
+    @Option(name: [.short, .long], help: ArgumentHelp("A file, or a folder for both the HTML and the workbook (default: HTML on standard output).", valueName: "path"))
+    var output: String?
+
+    func validate() throws {
+        if let today, CalendarDate(today) == nil { throw ValidationError("--today '\(today)' is not a date (YYYY-MM-DD)") }
+        if output == nil, format == .xlsx, isatty(STDOUT_FILENO) == 1 {
+            throw ValidationError("a workbook is binary: write it with --output FILE.xlsx (or redirect standard output)")
+        }
+    }
+
+    /// Where each format goes: a folder gets both (or the one asked for), a file the one its extension or --format names.
+    private func targets() -> [(ReportFormat, String?)] {
+        guard let output else { return [(format ?? .html, nil)] }
+        var isDirectory: ObjCBool = false
+        if output.hasSuffix("/") || (FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory) && isDirectory.boolValue) {
+            let folder = output.hasSuffix("/") ? String(output.dropLast()) : output
+            return (format.map { [$0] } ?? ReportFormat.allCases).map { ($0, folder + "/" + $0.fileName) }
+        }
+        let byExtension = ReportFormat(rawValue: URL(fileURLWithPath: output).pathExtension.lowercased())
+        return [(format ?? byExtension ?? .html, output)]
+    }
+
+    func run() throws {
+        let workspace = try CommandRunner.loadWorkspace(inputs, analysis, users: .required)
+        let estimate = workspace.engine.estimate(workspace.users!, options: EstimateOptions(sysadminCounts: sysadminCounts))
+        let day = today.flatMap(CalendarDate.init) ?? CalendarDate.today()
+        var diagnostics = estimate.diagnostics
+        var check: CheckReport?
+        let entitlementsPath = entitlements ?? inputs.paths.inside(WorkspacePaths.Convention.entitlements)
+        if entitlements != nil || FileManager.default.fileExists(atPath: entitlementsPath) {
+            do {
+                let products = try ProductEntitlement.load(path: entitlementsPath)
+                let view = LicenseView(products: products, estimate: estimate, engine: workspace.engine, today: day, source: entitlementsPath)
+                var review: LicenseAssignmentReview?
+                diagnostics += view.diagnostics
+                if let assigned {
+                    let held = try AssignedLicensesReader.load(path: assigned, catalog: workspace.engine.catalog, delimiter: inputs.csvDelimiter)
+                    review = LicenseAssignmentReview(estimate: estimate, assigned: held.users, optimizer: workspace.engine.optimizer)
+                    diagnostics += held.diagnostics + (review?.diagnostics ?? [])
+                }
+                check = CheckReport(view: view, review: review, diagnostics: diagnostics.sortedForOutput(), isComplete: workspace.isComplete, emoji: true)
+            } catch {
+                CommandRunner.printError("\(error)")
+                throw ExitStatus.inputError
+            }
+        } else if assigned != nil {
+            CommandRunner.printError("axlicense: error: --assigned needs purchased licenses: \(entitlementsPath) does not exist; pass --entitlements FILE")
+            throw ExitStatus.inputError
+        }
+        var reportEstimate = estimate
+        reportEstimate.diagnostics = diagnostics.sortedForOutput()
+        let report = LicenseReport(
+            estimate: EstimateReport(estimate: reportEstimate, isComplete: workspace.isComplete),
+            roles: RolesReport(roles: workspace.engine.roleLicenses(users: workspace.users), catalog: workspace.engine.catalog,
+                               diagnostics: workspace.diagnostics, isComplete: workspace.isComplete),
+            check: check, catalog: workspace.engine.catalog, today: day, subject: inputs.workspace)
+        // Build every output before writing any, so a failure leaves earlier files as they were.
+        var outputs: [(Data, String?)] = []
+        for (format, path) in targets() {
+            switch format {
+            case .html:
+                outputs.append((Data(report.html().utf8), path))
+            case .xlsx:
+                do {
+                    outputs.append((try report.workbook(), path))
+                } catch {
+                    CommandRunner.printError(error.description)
+                    throw ExitStatus.inputError
+                }
+            }
+        }
+        CommandRunner.printDiagnostics(reportEstimate.diagnostics, quiet: analysis.quiet)
+        for (data, path) in outputs {
+            if let path {
+                do {
+                    try OutputWriter.write(data, to: path)
+                } catch {
+                    CommandRunner.printError(error.description)
+                    throw ExitStatus.inputError
+                }
+            } else {
+                FileHandle.standardOutput.write(data)
+            }
+        }
+        if analysis.strict && reportEstimate.diagnostics.contains(where: { $0.severity == .warning }) {
+            CommandRunner.printError("axlicense: --strict: \(reportEstimate.diagnostics.filter { $0.severity == .warning }.count) warning(s)")
+            throw ExitStatus.strictWarnings
+        }
+    }
+}
