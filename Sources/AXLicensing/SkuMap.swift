@@ -137,7 +137,10 @@ private struct EmptyProbe: Decodable {
 extension ServicePlanPrivilegeRow: Decodable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: AnyCodingKey.self)
-        func key(_ name: String) -> AnyCodingKey? { container.allKeys.first { $0.stringValue.lowercased() == name.lowercased() } }
+        // Keys by lower-case name, first spelling wins; built once per row (tens of thousands of rows).
+        var keys: [String: AnyCodingKey] = [:]
+        for key in container.allKeys where keys[key.stringValue.lowercased()] == nil { keys[key.stringValue.lowercased()] = key }
+        func key(_ name: String) -> AnyCodingKey? { keys[name.lowercased()] }
         func string(_ name: String) throws -> String {
             guard let found = key(name) else {
                 throw DecodingError.keyNotFound(AnyCodingKey(stringValue: name), .init(codingPath: container.codingPath, debugDescription: "missing \(name)"))
@@ -154,11 +157,12 @@ extension ServicePlanPrivilegeRow: Decodable {
             throw DecodingError.keyNotFound(AnyCodingKey(stringValue: "IsUnique"), .init(codingPath: container.codingPath, debugDescription: "missing IsUnique"))
         }
         let invalid = DecodingError.dataCorrupted(.init(codingPath: container.codingPath + [uniqueKey], debugDescription: "IsUnique must be 0, 1, true or false"))
-        if let flag = try? container.decode(Bool.self, forKey: uniqueKey) {
-            isUnique = flag
-        } else if let number = try? container.decode(Int.self, forKey: uniqueKey) {
+        // Numbers first: the form Microsoft's file uses, so the common row tries one decode.
+        if let number = try? container.decode(Int.self, forKey: uniqueKey) {
             guard number == 0 || number == 1 else { throw invalid }
             isUnique = number == 1
+        } else if let flag = try? container.decode(Bool.self, forKey: uniqueKey) {
+            isUnique = flag
         } else if let text = try? container.decode(String.self, forKey: uniqueKey) {
             switch text.lowercased() {
             case "0", "false": isUnique = false

@@ -102,14 +102,14 @@ public struct UserDirectory: Sendable {
         var line = 1
         while let row = reader.next() {
             line += 1
-            if row.allSatisfy({ $0.trimmingBlanks().isEmpty }) { continue }
             func field(_ column: Column) -> String {
                 guard let index = columns[column], index < row.count else { return "" }
                 return row[index].trimmingBlanks()
             }
-            let location = SourceLocation(file: path, line: line)
             let userId = field(.userId)
             let role = field(.securityRoleIdentifier)
+            if userId.isEmpty && role.isEmpty && row.allSatisfy({ $0.trimmingBlanks().isEmpty }) { continue }
+            let location = SourceLocation(file: path, line: line)
             guard !userId.isEmpty else { throw .invalid(path: path, line: line, column: nil, message: "UserId is empty") }
             guard !role.isEmpty else { throw .invalid(path: path, line: line, column: nil, message: "SecurityRoleIdentifier is empty for user '\(userId)'") }
             let assignmentEnabled = try parseAssignmentStatus(field(.assignmentStatus), path: path, line: line)

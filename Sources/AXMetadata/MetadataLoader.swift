@@ -65,8 +65,9 @@ public struct MetadataLoader: Sendable {
         var tasks: [FileTask] = []
         var visited: Set<String> = []
         collectFiles(in: root, into: &tasks, diagnostics: &diagnostics, visited: &visited)
-        // Sorted path order decides duplicate conflicts; compare bytes (Unicode-aware String order costs far more).
-        tasks = tasks.map { (key: Array($0.path.utf8), task: $0) }.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map(\.task)
+        // Sorted path order decides duplicate conflicts: byte order, compared with memcmp over one buffer holding
+        // every path (Unicode-aware String order, or an array per key, costs many times more on 50,000 paths).
+        tasks = Self.sortedByPathBytes(tasks)
         PhaseTimer.mark("  metadata: \(tasks.count) files listed")
 
         let outcomes = parseAll(tasks)
@@ -78,6 +79,27 @@ public struct MetadataLoader: Sendable {
             if let object = outcome.object { objects.append(LoadedObject(object: object, file: task.path)) }
         }
         return MetadataSnapshot(objects: objects, diagnostics: diagnostics, fileCount: tasks.count)
+    }
+
+    static func sortedByPathBytes(_ tasks: [FileTask]) -> [FileTask] {
+        var bytes: [UInt8] = []
+        var spans: [(start: Int, count: Int)] = []
+        spans.reserveCapacity(tasks.count)
+        for task in tasks {
+            let start = bytes.count
+            bytes.append(contentsOf: task.path.utf8)
+            spans.append((start, bytes.count - start))
+        }
+        var order = Array(tasks.indices)
+        bytes.withUnsafeBufferPointer { buffer in
+            let base = buffer.baseAddress!
+            order.sort { a, b in
+                let x = spans[a], y = spans[b]
+                let result = memcmp(base + x.start, base + y.start, min(x.count, y.count))
+                return result != 0 ? result < 0 : x.count < y.count
+            }
+        }
+        return order.map { tasks[$0] }
     }
 
     private func collectFiles(in folder: String, into tasks: inout [FileTask], diagnostics: inout [Diagnostic], visited: inout Set<String>) {
