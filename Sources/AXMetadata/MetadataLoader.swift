@@ -124,20 +124,37 @@ public struct MetadataLoader: Sendable {
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
             if let type = AOTObjectType(folderName: entry) {
                 let origin = Self.origin(ofTypeFolder: path)
-                let files: [String]
-                do {
-                    files = try FileManager.default.contentsOfDirectory(atPath: path)
-                } catch {
-                    diagnostics.append(Diagnostic(.error, .unreadableFile, "folder cannot be read: \(error.localizedDescription)", at: SourceLocation(file: path)))
+                // The object folders hold nearly every file: read them with readdir, names as bytes.
+                guard let folderHandle = opendir(path) else {
+                    diagnostics.append(Diagnostic(.error, .unreadableFile, "folder cannot be read: \(String(cString: strerror(errno)))", at: SourceLocation(file: path)))
                     continue
                 }
-                for file in files where file.lowercased().hasSuffix(".xml") && !file.hasPrefix(".") {
-                    tasks.append(FileTask(path: path + "/" + file, type: type, origin: origin))
+                let prefix = path + "/"
+                while let entry = readdir(folderHandle) {
+                    let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                        String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+                    }
+                    if Self.isXMLFileName(name) { tasks.append(FileTask(path: prefix + name, type: type, origin: origin)) }
                 }
+                closedir(folderHandle)
             } else if !Self.skippedFolders.contains(entry.lowercased()) {
                 collectFiles(in: path, into: &tasks, diagnostics: &diagnostics, visited: &visited)
             }
         }
+    }
+
+    /// `Name.xml` (any case), not hidden.
+    static func isXMLFileName(_ name: String) -> Bool {
+        let bytes = name.utf8
+        guard bytes.count > 4, bytes.first != UInt8(ascii: ".") else { return false }
+        let suffix = bytes.suffix(4)
+        var index = suffix.startIndex
+        for expected in [UInt8(ascii: "."), UInt8(ascii: "x"), UInt8(ascii: "m"), UInt8(ascii: "l")] {
+            let byte = suffix[index]
+            guard byte == expected || (expected != UInt8(ascii: ".") && byte == expected - 32) else { return false }
+            index = suffix.index(after: index)
+        }
+        return true
     }
 
     /// The model is the parent of the `Ax*` folder; the package is the model's parent.
