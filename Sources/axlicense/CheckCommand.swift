@@ -28,14 +28,7 @@ struct CheckCommand: ParsableCommand {
 
     @OptionGroup(title: "Inputs") var inputs: InputOptions
 
-    @Option(name: .long, help: ArgumentHelp("Purchased licenses JSON (default: <workspace>/entitlements.json).", valueName: "file"))
-    var entitlements: String?
-
-    @Option(name: .long, help: ArgumentHelp("Licenses each user holds: the Power Platform admin center report CSV. Adds over- and under-licensed users.", valueName: "file"))
-    var assigned: String?
-
-    @Option(name: .long, help: ArgumentHelp("The date expiry is judged against, YYYY-MM-DD (default: today, UTC).", valueName: "date"))
-    var today: String?
+    @OptionGroup(title: "Licenses") var purchased: PurchasedLicenseOptions
 
     @Option(name: .customLong("fail-on"), help: ArgumentHelp("Notifications that make the exit status 3: a comma list of expired, over-quantity; or none.", valueName: "list"))
     var failOn: String = "expired,over-quantity"
@@ -43,8 +36,7 @@ struct CheckCommand: ParsableCommand {
     @Flag(name: .customLong("no-emoji"), help: "Plain-text status markers ([!], [i]) even on a terminal.")
     var noEmoji = false
 
-    @Flag(name: .long, help: "Count System administrator (-SYSADMIN-) users like any other (the rule before 10.0.44).")
-    var sysadminCounts = false
+    @OptionGroup(title: "Rules") var rules: RuleOptions
 
     @OptionGroup(title: "Analysis") var analysis: AnalysisOptions
     @OptionGroup(title: "Output") var output: OutputOptions
@@ -52,7 +44,6 @@ struct CheckCommand: ParsableCommand {
 
     func validate() throws {
         _ = try failOnPolicies()
-        if let today, CalendarDate(today) == nil { throw ValidationError("--today '\(today)' is not a date (YYYY-MM-DD)") }
     }
 
     func failOnPolicies() throws -> Set<DashboardNotification> {
@@ -74,31 +65,13 @@ struct CheckCommand: ParsableCommand {
         let recorder = AuditRecorder(store: try state.openStore(workspace: inputs.workspace), environment: state.environmentName, operation: "License check")
         let (report, usage) = try recorder.recording { () throws -> (CheckReport, [ProductUsage]) in
             let workspace = try CommandRunner.loadWorkspace(inputs, analysis, users: .required)
-            let entitlementsPath = entitlements ?? inputs.paths.inside(WorkspacePaths.Convention.entitlements)
-            let products: [ProductEntitlement]
-            do {
-                products = try ProductEntitlement.load(path: entitlementsPath)
-            } catch {
-                CommandRunner.printError("\(error)")
-                throw ExitStatus.inputError
-            }
-            let estimate = workspace.engine.estimate(workspace.users!, options: EstimateOptions(sysadminCounts: sysadminCounts))
-            let day = today.flatMap(CalendarDate.init) ?? CalendarDate.today()
-            let view = LicenseView(products: products, estimate: estimate, engine: workspace.engine, today: day, source: entitlementsPath)
-            var review: LicenseAssignmentReview?
-            var diagnostics = estimate.diagnostics + view.diagnostics
-            if let assigned {
-                do {
-                    let held = try AssignedLicensesReader.load(path: assigned, catalog: workspace.engine.catalog, delimiter: inputs.csvDelimiter)
-                    review = LicenseAssignmentReview(estimate: estimate, assigned: held.users, optimizer: workspace.engine.optimizer)
-                    diagnostics += held.diagnostics + (review?.diagnostics ?? [])
-                } catch {
-                    CommandRunner.printError("\(error)")
-                    throw ExitStatus.inputError
-                }
-            }
+            let estimate = workspace.engine.estimate(workspace.users!, options: rules.estimateOptions)
+            // `required: true`: a missing entitlements file is an error here.
+            let check = try CommandRunner.licenseCheck(purchased, inputs: inputs, workspace: workspace, estimate: estimate, required: true)!
+            let view = check.view
             let emoji = !noEmoji && output.output == nil && isatty(STDOUT_FILENO) == 1
-            let report = CheckReport(view: view, review: review, diagnostics: diagnostics.sortedForOutput(), isComplete: workspace.isComplete, emoji: emoji)
+            let report = CheckReport(view: view, review: check.review, diagnostics: (estimate.diagnostics + check.diagnostics).sortedForOutput(),
+                                     isComplete: workspace.isComplete, emoji: emoji)
             let usage = view.rows.map { ProductUsage(product: $0.product.model, licenseQuantity: $0.product.licenseQuantity, used: $0.used) }
             return (report, usage)
         }

@@ -1,3 +1,4 @@
+import AXCompliance
 import AXLicensing
 import AXMetadata
 import AXReports
@@ -57,6 +58,36 @@ enum CommandRunner {
             }
         } else {
             FileHandle.standardOutput.write(Data(text.utf8))
+        }
+    }
+
+    /// The License View of `estimate` and, with `--assigned`, the over/under review, with their diagnostics.
+    /// Nil when the entitlements file is absent and `required` is false; any unreadable input ends the run with status 1.
+    static func licenseCheck(_ purchased: PurchasedLicenseOptions, inputs: InputOptions, workspace: LoadedWorkspace, estimate: LicenseEstimate,
+                             required: Bool) throws -> (view: LicenseView, review: LicenseAssignmentReview?, diagnostics: [Diagnostic])? {
+        let path = purchased.entitlements ?? inputs.paths.inside(WorkspacePaths.Convention.entitlements)
+        guard required || FileManager.default.fileExists(atPath: path) else {
+            if purchased.assigned != nil {
+                printError("axlicense: error: --assigned needs purchased licenses: \(path) does not exist; pass --entitlements FILE")
+                throw ExitStatus.inputError
+            }
+            return nil
+        }
+        do {
+            let products = try ProductEntitlement.load(path: path)
+            let view = LicenseView(products: products, estimate: estimate, engine: workspace.engine, today: purchased.day, source: path)
+            var diagnostics = view.diagnostics
+            var review: LicenseAssignmentReview?
+            if let assigned = purchased.assigned {
+                let held = try AssignedLicensesReader.load(path: assigned, catalog: workspace.engine.catalog, delimiter: inputs.csvDelimiter)
+                let made = LicenseAssignmentReview(estimate: estimate, assigned: held.users, optimizer: workspace.engine.optimizer)
+                diagnostics += held.diagnostics + made.diagnostics
+                review = made
+            }
+            return (view, review, diagnostics)
+        } catch {
+            printError("\(error)")
+            throw ExitStatus.inputError
         }
     }
 

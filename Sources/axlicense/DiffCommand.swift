@@ -88,8 +88,7 @@ struct DiffCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("SKU catalog JSON (default: the built-in Data/skus.json).", valueName: "file"))
     var skus: String?
 
-    @Flag(name: .long, help: "Count System administrator (-SYSADMIN-) users like any other.")
-    var sysadminCounts = false
+    @OptionGroup(title: "Rules") var rules: RuleOptions
 
     @OptionGroup(title: "Analysis") var analysis: AnalysisOptions
 
@@ -116,7 +115,7 @@ struct DiffCommand: ParsableCommand {
         let basePaths = WorkspacePaths(workspace: workspace, metadata: baseTree.root, skuMap: baseSkuPath, users: users, skuCatalog: skus)
         let before = try load(basePaths, users: .unused, tree: baseTree, flag: "--base")
         let after = try load(headPaths, users: .optional, tree: headTree, flag: "--head")
-        let impact = LicenseImpact(base: before.engine, head: after.engine, users: after.users, options: EstimateOptions(sysadminCounts: sysadminCounts),
+        let impact = LicenseImpact(base: before.engine, head: after.engine, users: after.users, options: rules.estimateOptions,
                                    baseRoot: baseTree.root, headRoot: headTree.root, headDisplayPath: headTree.displayPath)
         let report = DiffReport(impact: impact, baseName: base, headName: head)
         try CommandRunner.write(report.render(format), output: OutputOptions.with(output))

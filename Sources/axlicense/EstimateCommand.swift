@@ -14,15 +14,14 @@ struct EstimateCommand: ParsableCommand {
 
     @OptionGroup(title: "State") var state: StateOptions
 
-    @Flag(name: .long, help: "Count System administrator (-SYSADMIN-) users like any other (the rule before 10.0.44).")
-    var sysadminCounts = false
+    @OptionGroup(title: "Rules") var rules: RuleOptions
 
     func run() throws {
         let recorder = AuditRecorder(store: try state.openStore(workspace: inputs.workspace), environment: state.environmentName, operation: "Estimate")
         let (estimate, isComplete) = try recorder.recording {
             let workspace = try CommandRunner.loadWorkspace(inputs, analysis, users: .required)
             // `.required` guarantees users are present.
-            let estimate = workspace.engine.estimate(workspace.users!, options: EstimateOptions(sysadminCounts: sysadminCounts))
+            let estimate = workspace.engine.estimate(workspace.users!, options: rules.estimateOptions)
             PhaseTimer.mark("users evaluated (\(estimate.users.count) users)")
             return (estimate, workspace.isComplete)
         }

@@ -20,8 +20,7 @@ struct ExplainCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Explain what a user holding only this role needs (AOT name, case-insensitive).", valueName: "name"))
     var role: String?
 
-    @Flag(name: .long, help: "Count System administrator (-SYSADMIN-) users like any other (the rule before 10.0.44).")
-    var sysadminCounts = false
+    @OptionGroup(title: "Rules") var rules: RuleOptions
 
     @OptionGroup(title: "Inputs") var inputs: InputOptions
     @OptionGroup(title: "Analysis") var analysis: AnalysisOptions
@@ -36,7 +35,7 @@ struct ExplainCommand: ParsableCommand {
         let explanation: LicenseExplanation
         do {
             if let user {
-                explanation = try workspace.engine.explain(user: user, in: workspace.users!, options: EstimateOptions(sysadminCounts: sysadminCounts))
+                explanation = try workspace.engine.explain(user: user, in: workspace.users!, options: rules.estimateOptions)
             } else {
                 explanation = try workspace.engine.explain(role: role!)
             }
@@ -82,8 +81,7 @@ struct WhatIfCommand: ParsableCommand {
     @Option(name: .customLong("remove-duty"), help: ArgumentHelp("With --role: remove this duty from the role (repeatable).", valueName: "name"))
     var removeDuties: [String] = []
 
-    @Flag(name: .long, help: "Count System administrator (-SYSADMIN-) users like any other (the rule before 10.0.44).")
-    var sysadminCounts = false
+    @OptionGroup(title: "Rules") var rules: RuleOptions
 
     @OptionGroup(title: "Inputs") var inputs: InputOptions
     @OptionGroup(title: "Analysis") var analysis: AnalysisOptions
@@ -106,7 +104,7 @@ struct WhatIfCommand: ParsableCommand {
 
     func run() throws {
         let workspace = try CommandRunner.loadWorkspace(inputs, analysis, users: user == nil ? .optional : .required)
-        let options = EstimateOptions(sysadminCounts: sysadminCounts)
+        let options = rules.estimateOptions
         let answer: WhatIfReport.Answer
         do {
             if let user {

@@ -1,3 +1,4 @@
+import AXCompliance
 import AXLicensing
 import AXReports
 import ArgumentParser
@@ -56,4 +57,31 @@ struct OutputOptions: ParsableArguments {
 
     @Option(name: [.short, .long], help: ArgumentHelp("Write the report to this file (atomically) instead of standard output.", valueName: "file"))
     var output: String?
+}
+
+/// Licensing rules a run can switch.
+struct RuleOptions: ParsableArguments {
+    @Flag(name: .long, help: "Count System administrator (-SYSADMIN-) users like any other (the rule before 10.0.44).")
+    var sysadminCounts = false
+
+    var estimateOptions: EstimateOptions { EstimateOptions(sysadminCounts: sysadminCounts) }
+}
+
+/// Purchased and assigned licenses: what the License View compares the computed used counts with.
+struct PurchasedLicenseOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Purchased licenses JSON (default: <workspace>/entitlements.json).", valueName: "file"))
+    var entitlements: String?
+
+    @Option(name: .long, help: ArgumentHelp("Licenses each user holds: the Power Platform admin center report CSV. Adds over- and under-licensed users.", valueName: "file"))
+    var assigned: String?
+
+    @Option(name: .long, help: ArgumentHelp("The date expiry is judged against, YYYY-MM-DD (default: today, UTC).", valueName: "date"))
+    var today: String?
+
+    func validate() throws {
+        if let today, CalendarDate(today) == nil { throw ValidationError("--today '\(today)' is not a date (YYYY-MM-DD)") }
+    }
+
+    /// `--today`, else today in UTC.
+    var day: CalendarDate { today.flatMap(CalendarDate.init) ?? CalendarDate.today() }
 }

@@ -30,17 +30,8 @@ struct ReportCommand: ParsableCommand {
 
     @OptionGroup(title: "Inputs") var inputs: InputOptions
 
-    @Option(name: .long, help: ArgumentHelp("Purchased licenses JSON (default: <workspace>/entitlements.json, when present).", valueName: "file"))
-    var entitlements: String?
-
-    @Option(name: .long, help: ArgumentHelp("Licenses each user holds (Power Platform admin center CSV): adds over- and under-licensed users.", valueName: "file"))
-    var assigned: String?
-
-    @Option(name: .long, help: ArgumentHelp("The date the report is for, YYYY-MM-DD (default: today, UTC).", valueName: "date"))
-    var today: String?
-
-    @Flag(name: .long, help: "Count System administrator (-SYSADMIN-) users like any other (the rule before 10.0.44).")
-    var sysadminCounts = false
+    @OptionGroup(title: "Licenses") var purchased: PurchasedLicenseOptions
+    @OptionGroup(title: "Rules") var rules: RuleOptions
 
     @OptionGroup(title: "Analysis") var analysis: AnalysisOptions
 
@@ -51,7 +42,6 @@ struct ReportCommand: ParsableCommand {
     var output: String?
 
     func validate() throws {
-        if let today, CalendarDate(today) == nil { throw ValidationError("--today '\(today)' is not a date (YYYY-MM-DD)") }
         if output == nil, format == .xlsx, isatty(STDOUT_FILENO) == 1 {
             throw ValidationError("a workbook is binary: write it with --output FILE.xlsx (or redirect standard output)")
         }
@@ -71,38 +61,20 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let workspace = try CommandRunner.loadWorkspace(inputs, analysis, users: .required)
-        let estimate = workspace.engine.estimate(workspace.users!, options: EstimateOptions(sysadminCounts: sysadminCounts))
-        let day = today.flatMap(CalendarDate.init) ?? CalendarDate.today()
-        var diagnostics = estimate.diagnostics
-        var check: CheckReport?
-        let entitlementsPath = entitlements ?? inputs.paths.inside(WorkspacePaths.Convention.entitlements)
-        if entitlements != nil || FileManager.default.fileExists(atPath: entitlementsPath) {
-            do {
-                let products = try ProductEntitlement.load(path: entitlementsPath)
-                let view = LicenseView(products: products, estimate: estimate, engine: workspace.engine, today: day, source: entitlementsPath)
-                var review: LicenseAssignmentReview?
-                diagnostics += view.diagnostics
-                if let assigned {
-                    let held = try AssignedLicensesReader.load(path: assigned, catalog: workspace.engine.catalog, delimiter: inputs.csvDelimiter)
-                    review = LicenseAssignmentReview(estimate: estimate, assigned: held.users, optimizer: workspace.engine.optimizer)
-                    diagnostics += held.diagnostics + (review?.diagnostics ?? [])
-                }
-                check = CheckReport(view: view, review: review, diagnostics: diagnostics.sortedForOutput(), isComplete: workspace.isComplete, emoji: true)
-            } catch {
-                CommandRunner.printError("\(error)")
-                throw ExitStatus.inputError
-            }
-        } else if assigned != nil {
-            CommandRunner.printError("axlicense: error: --assigned needs purchased licenses: \(entitlementsPath) does not exist; pass --entitlements FILE")
-            throw ExitStatus.inputError
-        }
+        let estimate = workspace.engine.estimate(workspace.users!, options: rules.estimateOptions)
+        // The License View when purchased licenses are there (or asked for by --entitlements).
+        let licenseCheck = try CommandRunner.licenseCheck(purchased, inputs: inputs, workspace: workspace, estimate: estimate,
+                                                          required: purchased.entitlements != nil)
         var reportEstimate = estimate
-        reportEstimate.diagnostics = diagnostics.sortedForOutput()
+        reportEstimate.diagnostics = (estimate.diagnostics + (licenseCheck?.diagnostics ?? [])).sortedForOutput()
+        let check = licenseCheck.map {
+            CheckReport(view: $0.view, review: $0.review, diagnostics: reportEstimate.diagnostics, isComplete: workspace.isComplete, emoji: true)
+        }
         let report = LicenseReport(
             estimate: EstimateReport(estimate: reportEstimate, isComplete: workspace.isComplete),
             roles: RolesReport(roles: workspace.engine.roleLicenses(users: workspace.users), catalog: workspace.engine.catalog,
                                diagnostics: workspace.diagnostics, isComplete: workspace.isComplete),
-            check: check, catalog: workspace.engine.catalog, today: day, subject: inputs.workspace)
+            check: check, catalog: workspace.engine.catalog, today: purchased.day, subject: inputs.workspace)
         // Build every output before writing any, so a failure leaves earlier files as they were.
         var outputs: [(Data, String?)] = []
         for (format, path) in targets() {
