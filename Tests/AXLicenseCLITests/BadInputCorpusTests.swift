@@ -59,24 +59,16 @@ struct BadInputCase: Sendable, CustomTestStringConvertible {
         try handle.close()
     }
 
-    @Test func twoHundredMegabyteSkuMapIsRefusedBeforeItIsRead() throws {
+    /// A 200 MB SKU map (the case) and a users file over the CSV limit: refused by size, never read.
+    @Test(arguments: [("LicensingServicePlansPrivilege.json", 200, 32), ("users.csv", 300, 256)])
+    func oversizedInputIsRefusedBeforeItIsRead(file: String, mebibytes: UInt64, limit: Int) throws {
         let folder = TemporaryFolder()
         let workspace = folder.copySample()
-        let skuMap = workspace + "/LicensingServicePlansPrivilege.json"
-        try sparseFile(at: skuMap, size: 200 * 1_048_576)
+        let path = workspace + "/" + file
+        try sparseFile(at: path, size: mebibytes * 1_048_576)
         let result = try axlicense("estimate", "--workspace", workspace, "--no-db")
         #expect(result.status == 1)
-        #expect(result.stderr == "\(skuMap): error: cannot read file: file is 200.0 MiB, over the 32 MiB limit for this input\n")
+        #expect(result.stderr == "\(path): error: cannot read file: file is \(mebibytes).0 MiB, over the \(limit) MiB limit for this input\n")
         #expect(result.stdout.isEmpty)
-    }
-
-    @Test func usersFileOverTheCsvLimitIsRefused() throws {
-        let folder = TemporaryFolder()
-        let workspace = folder.copySample()
-        let users = workspace + "/users.csv"
-        try sparseFile(at: users, size: 300 * 1_048_576)
-        let result = try axlicense("estimate", "--workspace", workspace, "--no-db")
-        #expect(result.status == 1)
-        #expect(result.stderr == "\(users): error: cannot read file: file is 300.0 MiB, over the 256 MiB limit for this input\n")
     }
 }
