@@ -10,7 +10,7 @@ For each profile: generates the workspace once (seed 1), then measures, in one r
      the OS page cache is warm, as it is for the xmllint floor),
   3. `axlicense estimate` warm: a second run straight after,
 and, apart, one run with the OS page cache dropped first (disk-bound; informational),
-reporting medians of --runs runs, the ratios 2/1 and 3/2, peak RSS, and the user-evaluation phase
+reporting medians of --runs runs, the ratios 2/1 and 3/2 (medians of the per-round ratios), peak RSS, and the user-evaluation phase
 (AXLICENSE_TIMINGS). Prints a markdown table for BENCHMARKS.md.
 """
 import argparse, os, statistics, subprocess, sys, time
@@ -76,13 +76,16 @@ def main():
                 if "users evaluated" in line:
                     user_phase.append(float(line.split()[1]))
         m = lambda xs: statistics.median(xs)
-        rows.append((profile, len(files), total_bytes, users, m(floor), m(cold), m(warm), max(rss), m(user_phase) if user_phase else float("nan"), io_cold))
+        # Ratios per round (floor and cold measured back to back), then their median: robust to the machine's drift.
+        cold_ratio = m([c / f for f, c in zip(floor, cold)])
+        warm_ratio = m([w / c for c, w in zip(cold, warm)])
+        rows.append((profile, len(files), total_bytes, users, m(floor), m(cold), m(warm), cold_ratio, warm_ratio, max(rss), m(user_phase) if user_phase else float("nan"), io_cold))
         print(f"{profile}: floor {m(floor):.2f}s cold {m(cold):.2f}s warm {m(warm):.2f}s", file=sys.stderr)
     print(f"Machine: {os.cpu_count()} cores; {args.runs} runs per figure, medians\n")
     print("| profile | XML files | MB | users | 1. xmllint floor (s) | 2. estimate cold (s) | 3. estimate warm (s) | 2/1 | 3/2 | peak RSS (MB) | user evaluation (ms) | page cache dropped (s) |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for p, n, b, u, f, c, w, r, up, io in rows:
-        print(f"| {p} | {n:,} | {b/1e6:.1f} | {u:,} | {f:.2f} | {c:.2f} | {w:.2f} | {c/f:.2f} | {w/c:.2f} | {r/1024:.0f} | {up:.0f} | {io:.2f} |")
+    for p, n, b, u, f, c, w, cr, wr, r, up, io in rows:
+        print(f"| {p} | {n:,} | {b/1e6:.1f} | {u:,} | {f:.2f} | {c:.2f} | {w:.2f} | {cr:.2f} | {wr:.2f} | {r/1024:.0f} | {up:.0f} | {io:.2f} |")
 
 if __name__ == "__main__":
     main()
