@@ -67,7 +67,7 @@ public struct MetadataLoader: Sendable {
         collectFiles(in: root, into: &tasks, diagnostics: &diagnostics, visited: &visited)
         // Sorted path order decides duplicate conflicts: byte order, compared with memcmp over one buffer holding
         // every path (Unicode-aware String order, or an array per key, costs many times more on 50,000 paths).
-        tasks = Self.sortedByPathBytes(tasks)
+        tasks = byteOrder(tasks.map(\.path)).map { tasks[$0] }
         PhaseTimer.mark("  metadata: \(tasks.count) files listed")
 
         let outcomes = parseAll(tasks)
@@ -79,27 +79,6 @@ public struct MetadataLoader: Sendable {
             if let object = outcome.object { objects.append(LoadedObject(object: object, file: task.path)) }
         }
         return MetadataSnapshot(objects: objects, diagnostics: diagnostics, fileCount: tasks.count)
-    }
-
-    static func sortedByPathBytes(_ tasks: [FileTask]) -> [FileTask] {
-        var bytes: [UInt8] = []
-        var spans: [(start: Int, count: Int)] = []
-        spans.reserveCapacity(tasks.count)
-        for task in tasks {
-            let start = bytes.count
-            bytes.append(contentsOf: task.path.utf8)
-            spans.append((start, bytes.count - start))
-        }
-        var order = Array(tasks.indices)
-        bytes.withUnsafeBufferPointer { buffer in
-            let base = buffer.baseAddress!
-            order.sort { a, b in
-                let x = spans[a], y = spans[b]
-                let result = memcmp(base + x.start, base + y.start, min(x.count, y.count))
-                return result != 0 ? result < 0 : x.count < y.count
-            }
-        }
-        return order.map { tasks[$0] }
     }
 
     private func collectFiles(in folder: String, into tasks: inout [FileTask], diagnostics: inout [Diagnostic], visited: inout Set<String>) {

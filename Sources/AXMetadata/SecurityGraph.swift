@@ -77,11 +77,18 @@ public struct SecurityGraph: Sendable {
 
         PhaseTimer.mark("  graph: collected")
         // Sort by lowercased name, then spelling, comparing UTF-8 bytes (AOT names are ASCII; Unicode-aware String
-        // comparison costs ten times as much on tens of thousands of names). Keys are computed once.
+        // comparison costs ten times as much on tens of thousands of names). A NUL between the two parts makes one
+        // byte key order exactly as the pair does: names hold no NUL.
         func sortedByName<T>(_ items: [T], _ name: (T) -> String) -> [T] {
-            let keys = items.map { (lower: Array(name($0).lowercased().utf8), exact: Array(name($0).utf8)) }
-            return items.indices.sorted { a, b in
-                keys[a].lower != keys[b].lower ? keys[a].lower.lexicographicallyPrecedes(keys[b].lower) : keys[a].exact.lexicographicallyPrecedes(keys[b].exact)
+            byteOrder(count: items.count) { index, bytes in
+                let spelling = name(items[index])
+                if spelling.utf8.allSatisfy({ $0 < 0x80 }) {
+                    for byte in spelling.utf8 { bytes.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte) }
+                } else {
+                    bytes.append(contentsOf: spelling.lowercased().utf8)
+                }
+                bytes.append(0)
+                bytes.append(contentsOf: spelling.utf8)
             }.map { items[$0] }
         }
         roles = sortedByName(roles, \.name)

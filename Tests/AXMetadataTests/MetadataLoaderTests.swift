@@ -86,3 +86,20 @@ final class TemporaryTree {
         #expect(sequential.diagnostics == parallel.diagnostics)
     }
 }
+
+/// The order that decides which of two definitions wins: file paths by UTF-8 bytes, whatever the thread count.
+@Suite struct PathOrderTests {
+    @Test(arguments: [1, 2])
+    func objectsComeInPathByteOrder(concurrency: Int) throws {
+        let tree = TemporaryTree()
+        // '-' (0x2D) sorts before '/' (0x2F), upper case before lower case, ASCII before 'é'.
+        let models = ["P/A", "P/A-b", "P/B", "P/a", "P/é"]
+        for model in models.reversed() {
+            tree.write("\(model)/AxSecurityDuty/Same.xml", "<AxSecurityDuty><Name>Same</Name></AxSecurityDuty>")
+            tree.write("\(model)/AxSecurityDuty/same2.XML", "<AxSecurityDuty><Name>Same2</Name></AxSecurityDuty>")
+        }
+        let snapshot = try MetadataLoader(concurrency: concurrency).load(root: tree.root)
+        let relative = snapshot.objects.map { String($0.file.dropFirst(tree.root.count + 1)) }
+        #expect(relative == ["P/A-b", "P/A", "P/B", "P/a", "P/é"].flatMap { ["\($0)/AxSecurityDuty/Same.xml", "\($0)/AxSecurityDuty/same2.XML"] })
+    }
+}
