@@ -38,9 +38,10 @@ public struct LicenseDemand: Sendable, Hashable {
     public var totalChains: Int
 }
 
-/// A smallest set of privileges whose removal makes the license cheaper, and what that would save.
+/// A smallest set of privileges whose removal makes the license cheaper, and what that would save: no part of the
+/// set saves as much.
 public struct LicenseDriver: Sendable, Hashable {
-    /// The privileges to remove (every one of them: any one left keeps the license).
+    /// The privileges to remove (every one of them: with any one left the saving is smaller).
     public var privileges: [String]
     /// The license without them.
     public var licenseAfter: LicenseChoice
@@ -68,7 +69,8 @@ public struct LicenseExplanation: Sendable {
     public var license: LicenseChoice
     /// The entry-point tier, then each SKU of the license, with the chains that demand it.
     public var demands: [LicenseDemand]
-    /// Smallest privilege sets whose removal makes the license cheaper, largest saving first.
+    /// Smallest privilege sets whose removal makes the license cheaper (no part of a set saves as much), largest
+    /// saving first.
     public var drivers: [LicenseDriver]
     /// True when every combination of privilege groups was tried; false when the search stopped at
     /// `LicenseExplanation.boundedDriverSize` groups (more than `exhaustiveGroupLimit` groups).
@@ -155,45 +157,72 @@ extension LicensingEngine {
         LicenseDemand(need: need, chains: Array(chains.prefix(LicenseExplanation.chainLimit)), totalChains: chains.count)
     }
 
-    /// The smallest privilege sets whose removal makes `license` cheaper.
+    /// The smallest privilege sets whose removal makes `license` cheaper: sets no part of which saves as much.
     ///
     /// The license depends only on which distinct contributions (entry-point tier, SKU-map requirement) are
     /// present, so privileges are grouped by contribution: removing part of a group changes nothing, and every
     /// smallest set is a union of whole groups. Groups that cannot matter (Team Members or less, no SKU row) are
     /// left out; combinations of the rest are tried smallest first, and one is kept when it saves money and holds no
-    /// smaller kept combination.
+    /// kept combination saving as much (checking kept ones suffices: removing more never costs more). Above
+    /// `exhaustiveGroupLimit` groups, combinations of up to `boundedDriverSize` groups are tried, and then, for the
+    /// tier and each SKU of the license, the groups that demand it, shrunk one group at a time twice: keeping the
+    /// whole saving, and keeping any saving.
     func licenseDrivers(privileges: [Int], license: LicenseChoice) -> (drivers: [LicenseDriver], exhaustive: Bool) {
         struct Contribution: Hashable { var tier: LicenseTier; var sku: SkuRequirement? }
-        var groups: [Contribution: [Int]] = [:]
+        var grouped: [Contribution: [Int]] = [:]
         for privilege in privileges {
             let contribution = Contribution(tier: privilegeEntryPointTiers[privilege], sku: privilegeSkuRequirements[privilege])
             guard contribution.tier > .teamMembers || contribution.sku != nil else { continue }
-            groups[contribution, default: []].append(privilege)
+            grouped[contribution, default: []].append(privilege)
         }
         // Stable order: by the first privilege's name.
-        let ordered = groups.values.map { $0.sorted { graph.privileges[$0].name < graph.privileges[$1].name } }
-            .sorted { graph.privileges[$0[0]].name < graph.privileges[$1[0]].name }
-        let exhaustive = ordered.count <= LicenseExplanation.exhaustiveGroupLimit
-        let maxSize = exhaustive ? ordered.count : LicenseExplanation.boundedDriverSize
-        var found: [(mask: UInt64, driver: LicenseDriver)] = []
+        let groups = grouped.map { (contribution: $0.key, privileges: $0.value.sorted { graph.privileges[$0].name < graph.privileges[$1].name }) }
+            .sorted { graph.privileges[$0.privileges[0]].name < graph.privileges[$1.privileges[0]].name }
+        let exhaustive = groups.count <= LicenseExplanation.exhaustiveGroupLimit
         var cache: [LicenseRequirements: LicenseChoice] = [:]
-        func combinations(size: Int, from start: Int, chosen: [Int], _ body: ([Int]) -> Void) {
-            if chosen.count == size { body(chosen); return }
-            guard start < ordered.count else { return }
-            for next in start..<ordered.count { combinations(size: size, from: next + 1, chosen: chosen + [next], body) }
+        /// The license left after removing these groups, when it is cheaper.
+        func cheaper(removing chosen: [Int]) -> LicenseChoice? {
+            let removed = Set(chosen.flatMap { groups[$0].privileges })
+            let after = requirements(ofPrivileges: privileges.filter { !removed.contains($0) })
+            let choice = cache[after] ?? optimizer.cheapestLicense(for: after)
+            cache[after] = choice
+            return choice.monthlyCost < license.monthlyCost ? choice : nil
         }
-        if maxSize > 0 {
-            for size in 1...maxSize {
-                combinations(size: size, from: 0, chosen: []) { chosen in
-                    let mask = chosen.reduce(UInt64(0)) { $0 | (1 << UInt64($1)) }
-                    guard !found.contains(where: { $0.mask & mask == $0.mask }) else { return }
-                    let removed = Set(chosen.flatMap { ordered[$0] })
-                    let after = requirements(ofPrivileges: privileges.filter { !removed.contains($0) })
-                    let choice = cache[after] ?? optimizer.cheapestLicense(for: after)
-                    cache[after] = choice
-                    guard choice.monthlyCost < license.monthlyCost else { return }
-                    let names = chosen.flatMap { ordered[$0] }.map { graph.privileges[$0].name }.sorted()
-                    found.append((mask, LicenseDriver(privileges: names, licenseAfter: choice, monthlySaving: license.monthlyCost - choice.monthlyCost)))
+        func saving(removing chosen: [Int]) -> Money { cheaper(removing: chosen).map { license.monthlyCost - $0.monthlyCost } ?? .zero }
+        var found: [(groups: Set<Int>, driver: LicenseDriver)] = []
+        func keep(_ chosen: [Int]) {
+            guard let choice = cheaper(removing: chosen) else { return }
+            let set = Set(chosen), saved = license.monthlyCost - choice.monthlyCost
+            guard !found.contains(where: { $0.groups.isSubset(of: set) && $0.driver.monthlySaving >= saved }) else { return }
+            let names = chosen.flatMap { groups[$0].privileges }.map { graph.privileges[$0].name }.sorted()
+            found.append((set, LicenseDriver(privileges: names, licenseAfter: choice, monthlySaving: saved)))
+        }
+        func combinations(size: Int, from start: Int, chosen: [Int]) {
+            if chosen.count == size { keep(chosen); return }
+            guard start < groups.count else { return }
+            for next in start..<groups.count { combinations(size: size, from: next + 1, chosen: chosen + [next]) }
+        }
+        let maxSize = exhaustive ? groups.count : LicenseExplanation.boundedDriverSize
+        if maxSize > 0 { for size in 1...maxSize { combinations(size: size, from: 0, chosen: []) } }
+        if !exhaustive {
+            let top = groups.map(\.contribution.tier).max() ?? .none
+            var targets = [groups.indices.filter { groups[$0].contribution.tier == top }]
+            for name in [license.base].compactMap({ $0 }) + license.attach {
+                guard let position = catalog.position(of: name) else { continue }
+                targets.append(groups.indices.filter { groups[$0].contribution.sku?.anyOf.contains(position) == true })
+            }
+            for target in targets where !target.isEmpty {
+                let whole = saving(removing: target)
+                guard whole > .zero else { continue }
+                // Removing more never costs more, so one pass leaves a set none of whose groups can be spared
+                // without saving less than `floor`.
+                for floor in [whole, Money(cents: 1)] {
+                    var kept = target
+                    for group in target where kept.count > 1 {
+                        let smaller = kept.filter { $0 != group }
+                        if saving(removing: smaller) >= floor { kept = smaller }
+                    }
+                    keep(kept)
                 }
             }
         }

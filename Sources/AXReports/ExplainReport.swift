@@ -64,7 +64,7 @@ public struct ExplainReport: Sendable {
         if explanation.basis != .roles { return "" }
         var note = explanation.drivers.isEmpty ? "No privilege set's removal lowers the license (it is already the cheapest a licensed user can hold).\n" : ""
         if !explanation.driversAreExhaustive {
-            note += "Drivers searched up to \(LicenseExplanation.boundedDriverSize) privilege groups (more than \(LicenseExplanation.exhaustiveGroupLimit) groups); larger sets are not listed.\n"
+            note += "Drivers are bounded (more than \(LicenseExplanation.exhaustiveGroupLimit) privilege groups): combinations of up to \(LicenseExplanation.boundedDriverSize) groups, and the groups demanding the tier and each SKU shrunk to a smallest set; other larger sets may be missing.\n"
         }
         return note
     }

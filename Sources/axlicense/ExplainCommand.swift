@@ -9,9 +9,10 @@ struct ExplainCommand: ParsableCommand {
         discussion: """
             For the entry-point tier and each SKU of the license, lists the chains that demand it (role > sub-role > \
             duty > privilege > entry point with its grant and menu-item license, or the SKU-map row), at most 50 per \
-            need. Drivers are the smallest sets of privileges whose removal makes the license cheaper, with the \
-            monthly saving; exact while a user's privileges fall into at most 12 distinct contributions (tier, SKU \
-            row), otherwise sets of up to 2 contributions are searched and the output says so.
+            need. Drivers are the smallest sets of privileges whose removal makes the license cheaper (no part of a \
+            set saves as much), with the license after and the monthly saving; exact while the privileges fall \
+            into at most 12 distinct contributions (tier, SKU row). Above that the output says so: sets of up to 2 \
+            contributions are searched, and for the tier and each SKU the contributions demanding it, shrunk.
             """)
 
     @Option(name: .long, help: ArgumentHelp("Explain this user (UserId in the users file, case-insensitive).", valueName: "id"))

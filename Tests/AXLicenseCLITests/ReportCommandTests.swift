@@ -158,9 +158,10 @@ import Testing
         #expect(object["licenseTier"] == nil)
         #expect((object["license"] as? [String: Any])?["base"] as? String == "Finance")
         let drivers = try #require(object["drivers"] as? [[String: Any]])
-        #expect(drivers.count == 1)
-        #expect(drivers[0]["removePrivileges"] as? [String] == ["CustAgingReportView"])
-        #expect(drivers[0]["monthlySaving"] as? Int == 130)
+        #expect(drivers.count == 2)
+        #expect(drivers[1]["removePrivileges"] as? [String] == ["CustAgingReportView"])
+        #expect(drivers[1]["monthlySaving"] as? Int == 130)
+        #expect((drivers[0]["licenseAfter"] as? [String: Any])?["base"] as? String == "TeamMembers")
         #expect((object["demands"] as? [[String: Any]])?.map { $0["need"] as? String } == ["Activity", "Finance"])
     }
 
