@@ -34,3 +34,18 @@ func byteOrder(count: Int, writeKey: (Int, inout [UInt8]) -> Void) -> [Int] {
     }
     return order
 }
+
+extension Array {
+    /// Reorders in place so that the element at `order[i]` comes to position `i`, by swaps: elements move without
+    /// being copied, which for structs of strings saves a retain and a release per field (measurable on 30,000 menu
+    /// items).
+    mutating func permute(by order: [Int]) {
+        precondition(order.count == count, "a permutation of every position")
+        for index in order.indices {
+            var source = order[index]
+            // Positions before `index` are final: follow where their first occupant was swapped to.
+            while source < index { source = order[source] }
+            swapAt(index, source)
+        }
+    }
+}

@@ -39,7 +39,8 @@ public struct SecurityGraph: Sendable {
     /// Resolves `snapshot`. Its diagnostics are carried over, and resolution problems added.
     public init(_ snapshot: MetadataSnapshot) {
         var diagnostics = snapshot.diagnostics
-        var roles: [SecurityRole] = [], duties: [SecurityDuty] = [], privileges: [SecurityPrivilege] = [], menuItems: [MenuItem] = []
+        var roles: [SecurityRole] = [], duties: [SecurityDuty] = [], privileges: [SecurityPrivilege] = []
+        var menuItemsByKind = Dictionary(uniqueKeysWithValues: MenuItemKind.allCases.map { ($0, [MenuItem]()) })
         var roleExtensions: [RoleExtension] = [], dutyExtensions: [DutyExtension] = []
         struct DefinitionKey: Hashable {
             var kind: String
@@ -67,7 +68,7 @@ public struct SecurityGraph: Sendable {
             case .privilege(let privilege):
                 if isFirst("privilege", "privilege", privilege.name, privilege.location) { privileges.append(privilege) }
             case .menuItem(let item):
-                if isFirst("menuitem" + item.kind.rawValue, "menu item \(item.kind.rawValue.lowercased())", item.name, item.location) { menuItems.append(item) }
+                if isFirst("menuitem" + item.kind.rawValue, "menu item \(item.kind.rawValue.lowercased())", item.name, item.location) { menuItemsByKind[item.kind]!.append(item) }
             case .roleExtension(let ext):
                 if isFirst("roleext", "role extension", ext.name, ext.location) { roleExtensions.append(ext) }
             case .dutyExtension(let ext):
@@ -79,8 +80,9 @@ public struct SecurityGraph: Sendable {
         // Sort by lowercased name, then spelling, comparing UTF-8 bytes (AOT names are ASCII; Unicode-aware String
         // comparison costs ten times as much on tens of thousands of names). A NUL between the two parts makes one
         // byte key order exactly as the pair does: names hold no NUL.
-        func sortedByName<T>(_ items: [T], _ name: (T) -> String) -> [T] {
-            byteOrder(count: items.count) { index, bytes in
+        // Sorted in place (elements are swapped, not copied: menu items alone are tens of thousands of structs).
+        func sortByName<T>(_ items: inout [T], _ name: (T) -> String) {
+            let order = byteOrder(count: items.count) { index, bytes in
                 let spelling = name(items[index])
                 if spelling.utf8.allSatisfy({ $0 < 0x80 }) {
                     for byte in spelling.utf8 { bytes.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte) }
@@ -89,12 +91,19 @@ public struct SecurityGraph: Sendable {
                 }
                 bytes.append(0)
                 bytes.append(contentsOf: spelling.utf8)
-            }.map { items[$0] }
+            }
+            items.permute(by: order)
         }
-        roles = sortedByName(roles, \.name)
-        duties = sortedByName(duties, \.name)
-        privileges = sortedByName(privileges, \.name)
-        menuItems = MenuItemKind.allCases.flatMap { kind in sortedByName(menuItems.filter { $0.kind == kind }, \.name) }
+        sortByName(&roles, \.name)
+        sortByName(&duties, \.name)
+        sortByName(&privileges, \.name)
+        var menuItems: [MenuItem] = []
+        menuItems.reserveCapacity(menuItemsByKind.values.reduce(0) { $0 + $1.count })
+        for kind in MenuItemKind.allCases {
+            var items = menuItemsByKind.removeValue(forKey: kind)!
+            sortByName(&items, \.name)
+            menuItems += items
+        }
         PhaseTimer.mark("  graph: sorted")
         func index(_ names: [String]) -> [String: Int] {
             var result: [String: Int] = [:]
