@@ -71,27 +71,41 @@ public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// The non-metadata inputs of a run.
-private func loadInputs(_ paths: WorkspacePaths, users requirement: UsersRequirement) throws(InputError) -> (SkuCatalog, SkuMap, UserDirectory?) {
+/// The SKU catalog and map of a run.
+private func loadSkuInputs(_ paths: WorkspacePaths) throws(InputError) -> (SkuCatalog, SkuMap) {
     let catalog = try paths.skuCatalog.map { path throws(InputError) in try SkuCatalog.load(path: path) } ?? SkuCatalog.builtIn()
-    let skuMap = try SkuMap.load(path: paths.skuMap, catalog: catalog)
-    var users: UserDirectory?
-    switch requirement {
-    case .required:
-        users = try UserDirectory.load(path: paths.users, delimiter: paths.csvDelimiter)
-    case .optional:
-        if paths.usersGivenExplicitly || FileManager.default.fileExists(atPath: paths.users) {
-            users = try UserDirectory.load(path: paths.users, delimiter: paths.csvDelimiter)
-        }
-    case .unused:
-        break
-    }
-    return (catalog, skuMap, users)
+    return (catalog, try SkuMap.load(path: paths.skuMap, catalog: catalog))
 }
 
-/// Hands the inputs from the thread that reads them to the one that waits for them (a dispatch group orders the two).
-private final class InputsBox: @unchecked Sendable {
-    var result: Result<(SkuCatalog, SkuMap, UserDirectory?), InputError>?
+/// The users of a run, when the command reads them.
+private func loadUsers(_ paths: WorkspacePaths, users requirement: UsersRequirement) throws(InputError) -> UserDirectory? {
+    switch requirement {
+    case .required:
+        return try UserDirectory.load(path: paths.users, delimiter: paths.csvDelimiter)
+    case .optional:
+        guard paths.usersGivenExplicitly || FileManager.default.fileExists(atPath: paths.users) else { return nil }
+        return try UserDirectory.load(path: paths.users, delimiter: paths.csvDelimiter)
+    case .unused:
+        return nil
+    }
+}
+
+/// Runs `work` on another thread; `value()` waits for it (a dispatch group orders the two).
+private final class Background<Value: Sendable>: @unchecked Sendable {
+    private var result: Result<Value, InputError>?
+    private let group = DispatchGroup()
+
+    init(_ label: String, _ work: @escaping @Sendable () throws(InputError) -> Value) {
+        DispatchQueue.global().async(group: group) {
+            self.result = Result { () throws(InputError) in try work() }
+            PhaseTimer.mark(label)
+        }
+    }
+
+    func value() throws(InputError) -> Value {
+        group.wait()
+        return try result!.get()
+    }
 }
 
 /// Everything a command needs, loaded and evaluated once.
@@ -109,29 +123,28 @@ public struct LoadedWorkspace: Sendable {
     public static func load(_ paths: WorkspacePaths, users requirement: UsersRequirement, keepGoing: Bool, concurrency: Int? = nil,
                             progress: (@Sendable (Int, Int) -> Void)? = nil, metadataFlag: String = "--metadata") throws(WorkspaceError) -> LoadedWorkspace {
         PhaseTimer.mark("start")
-        // The catalog, SKU map and users are read on another thread while the metadata is parsed; an input error
-        // still wins over anything the metadata says, as if the inputs had been read first.
-        let inputs = InputsBox()
-        let group = DispatchGroup()
-        DispatchQueue.global().async(group: group) {
-            inputs.result = Result { () throws(InputError) in try loadInputs(paths, users: requirement) }
-            PhaseTimer.mark("  inputs read (catalog, SKU map, users), in parallel with the metadata")
-        }
+        // The inputs are read on other threads where a core would otherwise idle: the catalog and SKU map while the
+        // metadata folders are listed, the users while the security graph is resolved; the parse has both cores.
+        // An input error still wins over anything the metadata says, as if the inputs had been read first.
+        let skuInputs = Background("  catalog and SKU map read, while the metadata is listed") { () throws(InputError) in try loadSkuInputs(paths) }
         do {
             var loader = concurrency.map { MetadataLoader(concurrency: $0) } ?? MetadataLoader()
             loader.progress = progress
             let loaded = Result { () throws(MetadataLoadError) in try loader.load(root: paths.metadata) }
-            group.wait()
-            let (catalog, skuMap, users) = try inputs.result!.get()
+            PhaseTimer.mark("metadata read and parsed")
+            let usersInput = Background("  users read, while the graph is resolved") { () throws(InputError) in try loadUsers(paths, users: requirement) }
+            let resolved = (try? loaded.get()).map(SecurityGraph.init)
+            let (catalog, skuMap) = try skuInputs.value()
+            let users = try usersInput.value()
             let snapshot: MetadataSnapshot
             do {
                 snapshot = try loaded.get()
             } catch {
                 throw WorkspaceError.metadataFolder(error, flag: metadataFlag)
             }
-            PhaseTimer.mark("metadata read and parsed (\(snapshot.fileCount) files)")
-            let graph = SecurityGraph(snapshot)
-            PhaseTimer.mark("security graph resolved")
+            // Present whenever the snapshot is.
+            let graph = resolved!
+            PhaseTimer.mark("security graph resolved (\(snapshot.fileCount) files)")
             if graph.isIncomplete && !keepGoing {
                 throw WorkspaceError.metadataErrors(graph.diagnostics.filter { $0.severity == .error })
             }
