@@ -73,10 +73,12 @@ public struct MetadataLoader: Sendable {
         let outcomes = parseAll(tasks)
         PhaseTimer.mark("  metadata: files parsed")
         var objects: [LoadedObject] = []
-        objects.reserveCapacity(outcomes.count)
-        for (task, outcome) in zip(tasks, outcomes) {
-            diagnostics += outcome.diagnostics
-            if let object = outcome.object { objects.append(LoadedObject(object: object, file: task.path)) }
+        objects.reserveCapacity(tasks.count)
+        // Worker w parsed files w, w + workers, …: read them back in path order, without copying the arrays.
+        for index in tasks.indices {
+            let outcome = outcomes[index % outcomes.count][index / outcomes.count]
+            if !outcome.diagnostics.isEmpty { diagnostics += outcome.diagnostics }
+            if let object = outcome.object { objects.append(LoadedObject(object: object, file: tasks[index].path)) }
         }
         return MetadataSnapshot(objects: objects, diagnostics: diagnostics, fileCount: tasks.count)
     }
@@ -144,10 +146,12 @@ public struct MetadataLoader: Sendable {
         return ModelOrigin(package: package == "/" ? model : package, model: model)
     }
 
-    private func parseAll(_ tasks: [FileTask]) -> [AOTFileParser.Output] {
+    /// Parses every file on `concurrency` workers; worker `w` takes files `w`, `w + workers`, … and returns their
+    /// outcomes in that order (each worker fills its own array: no lock per file).
+    private func parseAll(_ tasks: [FileTask]) -> [[AOTFileParser.Output]] {
         _ = StreamingXMLReader.initializeLibrary
-        let slots = ResultSlots<AOTFileParser.Output>(count: tasks.count)
         let workers = min(concurrency, max(1, tasks.count))
+        let slots = ResultSlots<[AOTFileParser.Output]>(count: workers)
         let done = ResultSlots<Int>(count: 1)
         done[0] = 0
         let progress = self.progress
@@ -156,8 +160,10 @@ public struct MetadataLoader: Sendable {
             var buffer: [UInt8] = []
             var index = worker
             var sinceReport = 0
+            var outcomes: [AOTFileParser.Output] = []
+            outcomes.reserveCapacity(tasks.count / workers + 1)
             while index < tasks.count {
-                slots[index] = Self.parseFile(tasks[index], reader: reader, buffer: &buffer)
+                outcomes.append(Self.parseFile(tasks[index], reader: reader, buffer: &buffer))
                 index += workers
                 sinceReport += 1
                 if let progress, sinceReport == 1_000 {
@@ -166,6 +172,7 @@ public struct MetadataLoader: Sendable {
                 }
             }
             if let progress { progress(done.add(sinceReport), tasks.count) }
+            slots[worker] = outcomes
         }
         return slots.values
     }
