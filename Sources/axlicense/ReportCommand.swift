@@ -22,8 +22,8 @@ struct ReportCommand: ParsableCommand {
             License View and over/under-licensed tables. It needs no network: it works from a file share or an \
             e-mail attachment, and reads without JavaScript (which only adds sorting and filtering).
 
-            --output DIR/ (an existing folder, or a path ending in /) writes license-report.html and \
-            license-report.xlsx there; --output FILE writes one, in --format (default: from the extension, else html). \
+            --output DIR/ (an existing folder, or a path ending in /, made when missing) writes license-report.html \
+            and license-report.xlsx there; --output FILE writes one, in --format (default: from the extension, else html). \
             The License View needs purchased licenses (<workspace>/entitlements.json or --entitlements); without \
             them it is left out.
             """)
@@ -91,6 +91,15 @@ struct ReportCommand: ParsableCommand {
             }
         }
         CommandRunner.printDiagnostics(reportEstimate.diagnostics, quiet: analysis.quiet)
+        // `--output DIR/` names a folder: made when missing, like `generate --output DIR`.
+        if let output, output.hasSuffix("/") {
+            do {
+                try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+            } catch {
+                CommandRunner.printError("\(output): error: cannot create the output folder: \(error.localizedDescription)")
+                throw ExitStatus.inputError
+            }
+        }
         for (data, path) in outputs {
             if let path {
                 do {

@@ -132,6 +132,11 @@ import Testing
 
     @Test func outputFileChoosesTheFormatFromItsExtension() throws {
         let folder = TemporaryFolder()
+        // A folder named with a trailing slash is made when missing.
+        let made = try axlicense("report", "--workspace", "Data/sample", "--quiet", "--output", folder.path + "/new/deeper/")
+        #expect(made.status == 0, "\(made.stderr)")
+        #expect(FileManager.default.fileExists(atPath: folder.path + "/new/deeper/license-report.html"))
+        #expect(FileManager.default.fileExists(atPath: folder.path + "/new/deeper/license-report.xlsx"))
         let book = try axlicense("report", "--workspace", "Data/sample", "--quiet", "--output", folder.path + "/book.xlsx")
         #expect(book.status == 0)
         let bytes = try Data(contentsOf: folder.url.appendingPathComponent("book.xlsx"))
