@@ -13,6 +13,7 @@ public enum LicenseDemandSource: Sendable, Hashable {
 public struct LicenseDemandChain: Sendable, Hashable {
     /// Role > sub-role > duty > privilege.
     public var path: [GrantPathStep]
+    /// What in the privilege makes the demand.
     public var source: LicenseDemandSource
 }
 
@@ -23,6 +24,7 @@ public struct LicenseDemand: Sendable, Hashable {
         case tier(LicenseTier)
         case sku(String)
 
+        /// `Operations (entry-point license)` or `Finance (SKU)`.
         public var description: String {
             switch self {
             case .tier(let tier): "\(tier.name) (entry-point license)"
@@ -31,6 +33,7 @@ public struct LicenseDemand: Sendable, Hashable {
         }
     }
 
+    /// The tier or SKU demanded.
     public var need: Need
     /// The first `LicenseExplanation.chainLimit` chains, in grant-path order.
     public var chains: [LicenseDemandChain]
@@ -60,12 +63,15 @@ public struct LicenseDriver: Sendable, Hashable {
 public struct LicenseExplanation: Sendable {
     /// Who is explained: `user` or `role`, and the name as given in the users file or metadata.
     public var subjectType: String
+    /// The user id or role name as defined.
     public var subject: String
     /// The enabled roles the metadata defines (the role itself for a role).
     public var roles: [String]
     /// Why the license is what it is when roles do not decide it (disabled user, System administrator, no roles).
     public var basis: UserLicenseBasis
+    /// The highest entry-point license over the privileges (at least Team Members for a licensed holder).
     public var entryPointLicense: LicenseTier
+    /// The cheapest valid license (the same as `estimate` gives).
     public var license: LicenseChoice
     /// The entry-point tier, then each SKU of the license, with the chains that demand it.
     public var demands: [LicenseDemand]
@@ -89,6 +95,7 @@ public enum ExplainError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownUser(String)
     case unknownRole(String)
 
+    /// What went wrong, naming the user or role.
     public var description: String {
         switch self {
         case .unknownUser(let id): "no user '\(id)' in the users file"

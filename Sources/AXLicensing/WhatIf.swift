@@ -2,9 +2,13 @@ import AXMetadata
 
 /// A user's license before and after a change of their role assignments (`what-if --user`).
 public struct UserWhatIf: Sendable {
+    /// The user as the users file has them.
     public var before: UserLicense
+    /// The user with the roles added and removed.
     public var after: UserLicense
+    /// Roles assigned, as the metadata spells them.
     public var addedRoles: [String]
+    /// Roles whose assignments were removed, as given.
     public var removedRoles: [String]
     /// After minus before, per month.
     public var monthlyCostDelta: Money { after.license.monthlyCost - before.license.monthlyCost }
@@ -12,9 +16,13 @@ public struct UserWhatIf: Sendable {
 
 /// Changes to one role's own links (its direct privileges and duties), as a security change would make them.
 public struct RoleEdit: Sendable, Hashable {
+    /// Privileges to add to the role directly.
     public var addPrivileges: [String]
+    /// Direct privileges to remove from the role.
     public var removePrivileges: [String]
+    /// Duties to add to the role.
     public var addDuties: [String]
+    /// Duties to remove from the role.
     public var removeDuties: [String]
 
     /// Creates an edit.
@@ -31,22 +39,31 @@ public struct RoleEdit: Sendable, Hashable {
 
 /// One role whose license an edit changes or could change: the edited role and every role holding it as a sub-role.
 public struct RoleLicenseChange: Sendable, Hashable {
+    /// The role's name as defined.
     public var role: String
+    /// What a user holding only this role needs now.
     public var before: LicenseChoice
+    /// The same after the edit.
     public var after: LicenseChoice
 }
 
 /// One user whose license an edit changes.
 public struct UserLicenseChange: Sendable, Hashable {
+    /// The user id as in the users file.
     public var userId: String
+    /// The license now.
     public var before: LicenseChoice
+    /// The license after the edit.
     public var after: LicenseChoice
+    /// After minus before, per month.
     public var monthlyCostDelta: Money { after.monthlyCost - before.monthlyCost }
 }
 
 /// A role's license before and after an edit, and what it does to the users holding it (`what-if --role`).
 public struct RoleWhatIf: Sendable {
+    /// The edited role's name as defined.
     public var role: String
+    /// The edit applied.
     public var edit: RoleEdit
     /// The edited role first, then the roles that hold it as a sub-role, by name.
     public var roles: [RoleLicenseChange]
@@ -69,6 +86,7 @@ public enum WhatIfError: Error, Sendable, Equatable, CustomStringConvertible {
     case notDirectlyGranted(role: String, type: SecurableObjectType, name: String, path: String?)
     case noChange
 
+    /// What went wrong and how to put it right.
     public var description: String {
         switch self {
         case .unknownUser(let id): "no user '\(id)' in the users file"

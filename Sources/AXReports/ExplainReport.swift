@@ -3,8 +3,11 @@ import AXMetadata
 
 /// `axlicense explain`: the chains behind each part of a user's or role's license, and the drivers.
 public struct ExplainReport: Sendable {
+    /// The answer to explain.
     public var explanation: LicenseExplanation
+    /// Diagnostics of the inputs, counted under the report.
     public var diagnostics: [Diagnostic]
+    /// False when metadata errors were skipped with `--keep-going`.
     public var isComplete: Bool
 
     /// Creates the report.

@@ -6,10 +6,13 @@ import Foundation
 /// `axlicense report`: everything an admin or licensing manager looks at, in one self-contained HTML page or one
 /// Excel workbook — tiles, charts, and the users, roles, per-SKU, License View and over/under tables.
 public struct LicenseReport: Sendable {
+    /// The User License Estimator: users, tiers, SKUs.
     public var estimate: EstimateReport
+    /// One row per role.
     public var roles: RolesReport
     /// The License View and (with `--assigned`) the over/under review; nil without purchased licenses.
     public var check: CheckReport?
+    /// SKU names and prices, for the cost per SKU.
     public var catalog: SkuCatalog
     /// The date the report is for (expiry is judged against it).
     public var today: CalendarDate
@@ -28,9 +31,13 @@ public struct LicenseReport: Sendable {
 
     /// One licensed SKU's counts and the monthly cost it accounts for.
     public struct SkuCost: Sendable, Hashable {
+        /// SKU name, or `Operations` for any-base licenses.
         public var name: String
+        /// Licenses holding it as base.
         public var base: Int
+        /// Licenses holding it as an attach.
         public var attach: Int
+        /// The part of the total monthly cost it accounts for.
         public var monthlyCost: Money
     }
 

@@ -9,8 +9,11 @@ public struct WhatIfReport: Sendable {
         case role(RoleWhatIf)
     }
 
+    /// The answer to show.
     public var answer: Answer
+    /// Diagnostics of the inputs, counted under the report.
     public var diagnostics: [Diagnostic]
+    /// False when metadata errors were skipped with `--keep-going`.
     public var isComplete: Bool
 
     /// Creates the report.

@@ -9,7 +9,9 @@ import ZIPFoundation
 public struct Workbook: Sendable {
     /// One sheet: a name (at most 31 characters, no `[]:*?/\`) and the table it shows.
     public struct Sheet: Sendable {
+        /// The sheet tab's name.
         public var name: String
+        /// The rows; numeric columns become number cells.
         public var table: TextTable
 
         /// Creates a sheet; the name is cleaned to what Excel accepts.
@@ -20,6 +22,7 @@ public struct Workbook: Sendable {
         }
     }
 
+    /// The sheets, in tab order.
     public var sheets: [Sheet]
     /// The modification time stored in the archive: fixed, so the same report gives the same bytes.
     public var date: Date
@@ -32,7 +35,9 @@ public struct Workbook: Sendable {
 
     /// Why the workbook could not be assembled (the archive library failed in memory).
     public struct BuildError: Error, CustomStringConvertible {
+        /// What the archive library reported.
         public var reason: String
+        /// The error as printed.
         public var description: String { "cannot build the workbook: \(reason)" }
     }
 
