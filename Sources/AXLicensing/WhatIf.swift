@@ -2,9 +2,9 @@ import AXMetadata
 
 /// A user's license before and after a change of their role assignments (`what-if --user`).
 public struct UserWhatIf: Sendable {
-    /// The user as the users file has them.
+    /// The user's license with the roles the users file gives them.
     public var before: UserLicense
-    /// The user with the roles added and removed.
+    /// The user's license with the roles added and removed.
     public var after: UserLicense
     /// Roles assigned, as the metadata spells them.
     public var addedRoles: [String]
