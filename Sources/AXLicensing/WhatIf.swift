@@ -161,25 +161,16 @@ extension LicensingEngine {
         }
 
         // Effective privileges of the edited role and of every role reaching it through sub-roles.
-        func linksOf(_ index: Int) -> SecurityGraph.RoleLinks { index == role ? links : graph.roleLinks[index] }
         var affected: [Int] = []
         var newRequirements = roleRequirements
         for candidate in graph.roles.indices {
-            var seen: Set<Int> = [candidate]
-            var stack = [candidate]
-            var privileges = Set<Int>()
-            while let current = stack.popLast() {
-                let currentLinks = linksOf(current)
-                privileges.formUnion(currentLinks.privileges)
-                for duty in currentLinks.duties { privileges.formUnion(graph.dutyPrivileges[duty]) }
-                for sub in currentLinks.subRoles where seen.insert(sub).inserted { stack.append(sub) }
-            }
-            guard seen.contains(role) else { continue }
+            let reached = SecurityGraph.reach(from: candidate, links: { $0 == role ? links : graph.roleLinks[$0] }, dutyPrivileges: graph.dutyPrivileges)
+            guard reached.roles.contains(role) else { continue }
             affected.append(candidate)
-            newRequirements[candidate] = requirements(ofPrivileges: privileges.sorted())
+            newRequirements[candidate] = requirements(ofPrivileges: reached.privileges.sorted())
             if candidate == role {
                 for spelling in edit.removePrivileges {
-                    if let privilege = graph.privilege(named: spelling), privileges.contains(privilege) {
+                    if let privilege = graph.privilege(named: spelling), reached.privileges.contains(privilege) {
                         notes.append("privilege '\(graph.privileges[privilege].name)' is still granted to '\(name)' through a duty or sub-role")
                     }
                 }

@@ -204,20 +204,8 @@ public struct SecurityGraph: Sendable {
 
         PhaseTimer.mark("  graph: cycles")
         // Effective privileges: the direct and duty privileges of every role reachable through sub-roles.
-        let directPrivileges: [Set<Int>] = roleLinks.map { links in
-            var set = Set(links.privileges)
-            for duty in links.duties { set.formUnion(dutyPrivileges[duty]) }
-            return set
-        }
         self.roleEffectivePrivileges = roles.indices.map { start in
-            var seen: Set<Int> = [start]
-            var stack = [start]
-            var privileges = Set<Int>()
-            while let role = stack.popLast() {
-                privileges.formUnion(directPrivileges[role])
-                for sub in roleLinks[role].subRoles where seen.insert(sub).inserted { stack.append(sub) }
-            }
-            return privileges.sorted()
+            Self.reach(from: start, links: { roleLinks[$0] }, dutyPrivileges: dutyPrivileges).privileges.sorted()
         }
 
         PhaseTimer.mark("  graph: effective privileges")
@@ -289,6 +277,21 @@ extension SecurityGraph {
         case .privilege(let privilege): result.append(([GrantPathStep(kind: "Privilege", name: privileges[privilege].name)], privilege))
         }
         return result
+    }
+
+    /// What a role reaches through its sub-roles (itself included) and the privileges those roles grant directly or
+    /// through their duties, with `links` giving each role's links (a what-if question passes edited ones).
+    public static func reach(from role: Int, links: (Int) -> RoleLinks, dutyPrivileges: [[Int]]) -> (roles: Set<Int>, privileges: Set<Int>) {
+        var seen: Set<Int> = [role]
+        var stack = [role]
+        var privileges = Set<Int>()
+        while let current = stack.popLast() {
+            let roleLinks = links(current)
+            privileges.formUnion(roleLinks.privileges)
+            for duty in roleLinks.duties { privileges.formUnion(dutyPrivileges[duty]) }
+            for sub in roleLinks.subRoles where seen.insert(sub).inserted { stack.append(sub) }
+        }
+        return (seen, privileges)
     }
 
     /// Every privilege `object` grants, sorted and unique.

@@ -234,32 +234,15 @@ extension ChangeClass {
 
 struct DiffJSON: Encodable {
     struct Outcome: Encodable {
-        var entryPointLicense: String
-        var requiredSkus: [String]
-        var anyOfGroups: [[String]]
-        var licenseTier: String
-        var base: String?
-        var attach: [String]
-        var monthlyCost: Money
-        init(_ outcome: LicenseOutcome) {
-            entryPointLicense = outcome.entryPointLicense.name
-            requiredSkus = outcome.requiredSkus
-            anyOfGroups = outcome.anyOfGroups
-            licenseTier = outcome.license.tier.name
-            base = outcome.license.base
-            attach = outcome.license.attach
-            monthlyCost = outcome.license.monthlyCost
-        }
+        var outcome: LicenseOutcome
+        init(_ outcome: LicenseOutcome) { self.outcome = outcome }
         enum CodingKeys: String, CodingKey { case entryPointLicense, requiredSkus, anyOfGroups, licenseTier, base, attach, monthlyCost }
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(entryPointLicense, forKey: .entryPointLicense)
-            try c.encode(requiredSkus, forKey: .requiredSkus)
-            try c.encode(anyOfGroups, forKey: .anyOfGroups)
-            try c.encode(licenseTier, forKey: .licenseTier)
-            try c.encode(base, forKey: .base)
-            try c.encode(attach, forKey: .attach)
-            try c.encode(monthlyCost, forKey: .monthlyCost)
+            try c.encode(outcome.requiredSkus, forKey: .requiredSkus)
+            try c.encode(outcome.anyOfGroups, forKey: .anyOfGroups)
+            try LicenseFieldsJSON(entryPointLicense: outcome.entryPointLicense, license: outcome.license)
+                .encode(into: &c, keys: (.entryPointLicense, .licenseTier, .base, .attach, .monthlyCost))
         }
     }
     struct Cause: Encodable {

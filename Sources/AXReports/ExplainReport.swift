@@ -100,26 +100,16 @@ func renderHeaderLines(_ lines: [(String, String)], markdown: Bool) -> String {
     return lines.map { $0.0 + ":" + String(repeating: " ", count: width - $0.0.count + 1) + $0.1 }.joined(separator: "\n") + "\n"
 }
 
+/// A license as a nested JSON object (`explain`, `what-if`): the same fields as the flat ones of `estimate`.
 struct LicenseJSON: Encodable {
-    var licenseTier: String
-    var base: String?
-    var attach: [String]
-    var monthlyCost: Money
+    var license: LicenseChoice
 
-    init(_ license: LicenseChoice) {
-        licenseTier = license.tier.name
-        base = license.base
-        attach = license.attach
-        monthlyCost = license.monthlyCost
-    }
+    init(_ license: LicenseChoice) { self.license = license }
 
     enum CodingKeys: String, CodingKey { case licenseTier, base, attach, monthlyCost }
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(licenseTier, forKey: .licenseTier)
-        try c.encode(base, forKey: .base)
-        try c.encode(attach, forKey: .attach)
-        try c.encode(monthlyCost, forKey: .monthlyCost)
+        try LicenseFieldsJSON.encode(license, into: &c, keys: (.licenseTier, .base, .attach, .monthlyCost))
     }
 }
 

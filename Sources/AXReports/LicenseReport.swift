@@ -61,7 +61,9 @@ public struct LicenseReport: Sendable {
     }
 
     /// The per-SKU summary table.
-    public var skuTable: TextTable {
+    public var skuTable: TextTable { skuTable(skuCosts) }
+
+    private func skuTable(_ skuCosts: [SkuCost]) -> TextTable {
         TextTable(title: "Licenses per SKU", header: ["SKU", "Base", "Attach", "Monthly cost"],
                   rows: skuCosts.map { [$0.name, "\($0.base)", "\($0.attach)", $0.monthlyCost.description] }, numericColumns: [1, 2, 3])
     }
@@ -90,6 +92,7 @@ public struct LicenseReport: Sendable {
         let summary = estimate.estimate.summary
         let users = estimate.estimate.users
         let counts = diagnosticCounts(estimate.estimate.diagnostics)
+        let skuCosts = self.skuCosts  // one pass over the users for the tiles, the chart and the table
         var page = """
             <!DOCTYPE html>
             <html lang="en">
@@ -159,7 +162,7 @@ public struct LicenseReport: Sendable {
         // Tables.
         page += htmlTable(estimate.usersTable, id: "users")
         page += htmlTable(roles.table, id: "roles")
-        page += htmlTable(skuTable, id: "skus")
+        page += htmlTable(skuTable(skuCosts), id: "skus")
         if let check {
             page += htmlTable(check.licenseTable, id: "license-view")
             if let review = check.reviewTable, let data = check.review {

@@ -40,6 +40,11 @@ struct LicenseFieldsJSON: Sendable {
 
     func encode<Key: CodingKey>(into container: inout KeyedEncodingContainer<Key>, keys: (entryPoint: Key, tier: Key, base: Key, attach: Key, cost: Key)) throws {
         try container.encode(entryPointLicense.name, forKey: keys.entryPoint)
+        try Self.encode(license, into: &container, keys: (keys.tier, keys.base, keys.attach, keys.cost))
+    }
+
+    /// The license alone: tier, base, attaches and cost.
+    static func encode<Key: CodingKey>(_ license: LicenseChoice, into container: inout KeyedEncodingContainer<Key>, keys: (tier: Key, base: Key, attach: Key, cost: Key)) throws {
         try container.encode(license.tier.name, forKey: keys.tier)
         try container.encode(license.base, forKey: keys.base)
         try container.encode(license.attach, forKey: keys.attach)

@@ -37,6 +37,11 @@ enum CommandRunner {
     static func finish(text: String, diagnostics: [Diagnostic], analysis: AnalysisOptions, output: OutputOptions, policyFailure: String? = nil) throws {
         printDiagnostics(diagnostics, quiet: analysis.quiet)
         try write(text, output: output)
+        try endStatus(diagnostics: diagnostics, analysis: analysis, policyFailure: policyFailure)
+    }
+
+    /// Ends with status 3 for a policy failure, 2 for warnings under `--strict`, else returns (status 0).
+    static func endStatus(diagnostics: [Diagnostic], analysis: AnalysisOptions, policyFailure: String? = nil) throws {
         if let policyFailure {
             printError("axlicense: \(policyFailure)")
             throw ExitStatus.licenseNotification
@@ -49,15 +54,17 @@ enum CommandRunner {
 
     /// Writes a report to `--output` atomically, or to standard output.
     static func write(_ text: String, output: OutputOptions) throws {
-        if let path = output.output {
-            do {
-                try OutputWriter.write(text, to: path)
-            } catch {
-                printError(error.description)
-                throw ExitStatus.inputError
-            }
-        } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+        try write(Data(text.utf8), to: output.output)
+    }
+
+    /// Writes bytes to `path` atomically, or to standard output when `path` is nil; a failure ends the run with status 1.
+    static func write(_ data: Data, to path: String?) throws {
+        guard let path else { return FileHandle.standardOutput.write(data) }
+        do {
+            try OutputWriter.write(data, to: path)
+        } catch {
+            printError(error.description)
+            throw ExitStatus.inputError
         }
     }
 

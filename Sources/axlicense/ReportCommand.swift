@@ -100,21 +100,7 @@ struct ReportCommand: ParsableCommand {
                 throw ExitStatus.inputError
             }
         }
-        for (data, path) in outputs {
-            if let path {
-                do {
-                    try OutputWriter.write(data, to: path)
-                } catch {
-                    CommandRunner.printError(error.description)
-                    throw ExitStatus.inputError
-                }
-            } else {
-                FileHandle.standardOutput.write(data)
-            }
-        }
-        if analysis.strict && reportEstimate.diagnostics.contains(where: { $0.severity == .warning }) {
-            CommandRunner.printError("axlicense: --strict: \(reportEstimate.diagnostics.filter { $0.severity == .warning }.count) warning(s)")
-            throw ExitStatus.strictWarnings
-        }
+        for (data, path) in outputs { try CommandRunner.write(data, to: path) }
+        try CommandRunner.endStatus(diagnostics: reportEstimate.diagnostics, analysis: analysis)
     }
 }
