@@ -181,8 +181,11 @@ public func invalidJSON(_ error: any Error, data: Data, path: String) -> InputEr
             _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
         } catch {
             let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "malformed JSON"
-            if let range = detail.range(of: #"character (\d+)"#, options: .regularExpression),
-               let offset = Int(detail[range].dropFirst("character ".count)) {
+            // Foundation names the byte offset ("character 91"); a truncated file is reported without one, and its
+            // place is the end of the file.
+            let offset = detail.range(of: #"character (\d+)"#, options: .regularExpression).flatMap { Int(detail[$0].dropFirst("character ".count)) }
+                ?? (detail.lowercased().contains("end of file") ? data.count : nil)
+            if let offset {
                 var line = 1, column = 1
                 for byte in data.prefix(offset) {
                     if byte == 0x0A { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }

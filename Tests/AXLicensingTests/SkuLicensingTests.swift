@@ -265,4 +265,15 @@ import Testing
             "\(error)".hasPrefix("\(path):3:26: error: not valid JSON")
         }
     }
+
+    @Test func truncatedFileIsPlacedAtItsEnd() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("truncated-\(UUID().uuidString).json").path
+        try "[\n {\"PrivilegeIdentifier\": \"A\",".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect {
+            try SkuMap.load(path: path, catalog: .builtIn())
+        } throws: { error in
+            "\(error)".hasPrefix("\(path):2:30: error: not valid JSON")
+        }
+    }
 }
