@@ -9,7 +9,9 @@ For each profile: generates the workspace once (seed 1), then measures, in one r
   2. `axlicense estimate` cold: a first, fresh run (axlicense keeps no parse cache, so every run parses every file;
      the OS page cache is warm, as it is for the xmllint floor),
   3. `axlicense estimate` warm: a second run straight after,
-and, apart, one run with the OS page cache dropped first (disk-bound; informational),
+and, apart, one run with the OS page cache dropped first (disk-bound; informational), and the cache-key floor: `find`
+listing every XML file with its size and modification time (what any parse cache keyed by path, size and time must
+read before it can trust an entry: the least a warm run with such a cache costs),
 reporting medians of --runs runs, the ratios 2/1 and 3/2 (medians of the per-round ratios), peak RSS, and the user-evaluation phase
 (AXLICENSE_TIMINGS). Prints a markdown table for BENCHMARKS.md.
 """
@@ -61,12 +63,14 @@ def main():
         xmllint = ["xargs", "-s", "2000000", "-a", list_path, "xmllint", "--noout", "--nowarning"]
         estimate = [binary, "estimate", "--workspace", workspace, "--no-db", "--quiet", "--output", "/dev/null"]
         env = dict(os.environ, AXLICENSE_TIMINGS="1")
-        floor, cold, warm, rss, user_phase = [], [], [], [], []
+        key_floor = ["find", os.path.join(workspace, "Metadata"), "-type", "f", "-name", "*.xml", "-printf", "%s %T@ %p\n"]
+        floor, cold, warm, rss, user_phase, keys = [], [], [], [], [], []
         dropped = drop_caches()
         io_cold = run(estimate, env)[0] if dropped else float("nan")
         run(xmllint)  # fill the page cache for everything below
         for _ in range(args.runs):
             floor.append(run(xmllint)[0])
+            keys.append(run(key_floor)[0])
             t, r, _ = run(estimate, env)
             cold.append(t)
             t, r, err = run(estimate, env)
@@ -79,13 +83,14 @@ def main():
         # Ratios per round (floor and cold measured back to back), then their median: robust to the machine's drift.
         cold_ratio = m([c / f for f, c in zip(floor, cold)])
         warm_ratio = m([w / c for c, w in zip(cold, warm)])
-        rows.append((profile, len(files), total_bytes, users, m(floor), m(cold), m(warm), cold_ratio, warm_ratio, max(rss), m(user_phase) if user_phase else float("nan"), io_cold))
+        key_ratio = m([k / c for c, k in zip(cold, keys)])
+        rows.append((profile, len(files), total_bytes, users, m(floor), m(cold), m(warm), cold_ratio, warm_ratio, max(rss), m(user_phase) if user_phase else float("nan"), io_cold, m(keys), key_ratio))
         print(f"{profile}: floor {m(floor):.2f}s cold {m(cold):.2f}s warm {m(warm):.2f}s", file=sys.stderr)
     print(f"Machine: {os.cpu_count()} cores; {args.runs} runs per figure, medians\n")
-    print("| profile | XML files | MB | users | 1. xmllint floor (s) | 2. estimate cold (s) | 3. estimate warm (s) | 2/1 | 3/2 | peak RSS (MB) | user evaluation (ms) | page cache dropped (s) |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for p, n, b, u, f, c, w, cr, wr, r, up, io in rows:
-        print(f"| {p} | {n:,} | {b/1e6:.1f} | {u:,} | {f:.2f} | {c:.2f} | {w:.2f} | {cr:.2f} | {wr:.2f} | {r/1024:.0f} | {up:.0f} | {io:.2f} |")
+    print("| profile | XML files | MB | users | 1. xmllint floor (s) | 2. estimate cold (s) | 3. estimate warm (s) | 2/1 | 3/2 | peak RSS (MB) | user evaluation (ms) | page cache dropped (s) | cache-key floor (s) | key floor / cold |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for p, n, b, u, f, c, w, cr, wr, r, up, io, k, kr in rows:
+        print(f"| {p} | {n:,} | {b/1e6:.1f} | {u:,} | {f:.2f} | {c:.2f} | {w:.2f} | {cr:.2f} | {wr:.2f} | {r/1024:.0f} | {up:.0f} | {io:.2f} | {k:.3f} | {kr:.2f} |")
 
 if __name__ == "__main__":
     main()

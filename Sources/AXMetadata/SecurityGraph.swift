@@ -40,83 +40,47 @@ public struct SecurityGraph: Sendable {
     public init(_ snapshot: MetadataSnapshot) {
         var diagnostics = snapshot.diagnostics
         var roles: [SecurityRole] = [], duties: [SecurityDuty] = [], privileges: [SecurityPrivilege] = []
-        var menuItemsByKind = Dictionary(uniqueKeysWithValues: MenuItemKind.allCases.map { ($0, [MenuItem]()) })
+        var menuItemsByKind = MenuItemKind.allCases.map { _ in [MenuItem]() }
         var roleExtensions: [RoleExtension] = [], dutyExtensions: [DutyExtension] = []
-        struct DefinitionKey: Hashable {
-            var kind: String
-            var name: String
-        }
-        var firstDefinition: [DefinitionKey: SourceLocation] = [:]
-        firstDefinition.reserveCapacity(snapshot.objects.count)
-
-        func isFirst(_ kindKey: String, _ kind: String, _ name: String, _ location: SourceLocation) -> Bool {
-            let key = DefinitionKey(kind: kindKey, name: name.lowercased())
-            if let first = firstDefinition[key] {
-                diagnostics.append(Diagnostic(.warning, .duplicateDefinition, "\(kind) '\(name)' is also defined in \(first.file); the first definition (sorted path order) wins, this one is ignored", at: location))
-                return false
-            }
-            firstDefinition[key] = location
-            return true
-        }
-
         for loaded in snapshot.objects {
             switch loaded.object {
-            case .role(let role):
-                if isFirst("role", "role", role.name, role.location) { roles.append(role) }
-            case .duty(let duty):
-                if isFirst("duty", "duty", duty.name, duty.location) { duties.append(duty) }
-            case .privilege(let privilege):
-                if isFirst("privilege", "privilege", privilege.name, privilege.location) { privileges.append(privilege) }
-            case .menuItem(let item):
-                if isFirst("menuitem" + item.kind.rawValue, "menu item \(item.kind.rawValue.lowercased())", item.name, item.location) { menuItemsByKind[item.kind]!.append(item) }
-            case .roleExtension(let ext):
-                if isFirst("roleext", "role extension", ext.name, ext.location) { roleExtensions.append(ext) }
-            case .dutyExtension(let ext):
-                if isFirst("dutyext", "duty extension", ext.name, ext.location) { dutyExtensions.append(ext) }
+            case .role(let role): roles.append(role)
+            case .duty(let duty): duties.append(duty)
+            case .privilege(let privilege): privileges.append(privilege)
+            case .menuItem(let item): menuItemsByKind[MenuItemKind.allCases.firstIndex(of: item.kind)!].append(item)
+            case .roleExtension(let ext): roleExtensions.append(ext)
+            case .dutyExtension(let ext): dutyExtensions.append(ext)
             }
         }
 
         PhaseTimer.mark("  graph: collected")
-        // Sort by lowercased name, then spelling, comparing UTF-8 bytes (AOT names are ASCII; Unicode-aware String
-        // comparison costs ten times as much on tens of thousands of names). A NUL between the two parts makes one
-        // byte key order exactly as the pair does: names hold no NUL.
-        // Sorted in place (elements are swapped, not copied: menu items alone are tens of thousands of structs).
-        func sortByName<T>(_ items: inout [T], _ name: (T) -> String) {
-            let order = byteOrder(count: items.count) { index, bytes in
-                let spelling = name(items[index])
-                if spelling.utf8.allSatisfy({ $0 < 0x80 }) {
-                    for byte in spelling.utf8 { bytes.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte) }
-                } else {
-                    bytes.append(contentsOf: spelling.lowercased().utf8)
-                }
-                bytes.append(0)
-                bytes.append(contentsOf: spelling.utf8)
+        // Each kind sorted by name, case-insensitively, with the first definition in sorted path order winning over
+        // later ones of the same name (reported as duplicates).
+        // Extensions stay in path order: that is the order their contents are added in.
+        func definitions<T>(_ items: inout [T], _ kind: String, _ name: (T) -> String, _ location: (T) -> SourceLocation, inPathOrder: Bool = false) -> [String: Int] {
+            let names = UniqueNames(items.map(name))
+            for (duplicate, first) in names.duplicates {
+                diagnostics.append(Diagnostic(.warning, .duplicateDefinition, "\(kind) '\(name(items[duplicate]))' is also defined in \(location(items[first]).file); the first definition (sorted path order) wins, this one is ignored", at: location(items[duplicate])))
             }
-            items.permute(by: order)
+            items.keep(inPathOrder ? names.order.sorted() : names.order)
+            return names.index
         }
-        sortByName(&roles, \.name)
-        sortByName(&duties, \.name)
-        sortByName(&privileges, \.name)
+        let roleIndex = definitions(&roles, "role", \.name, \.location)
+        let dutyIndex = definitions(&duties, "duty", \.name, \.location)
+        let privilegeIndex = definitions(&privileges, "privilege", \.name, \.location)
         var menuItems: [MenuItem] = []
-        menuItems.reserveCapacity(menuItemsByKind.values.reduce(0) { $0 + $1.count })
-        for kind in MenuItemKind.allCases {
-            var items = menuItemsByKind.removeValue(forKey: kind)!
-            sortByName(&items, \.name)
+        menuItems.reserveCapacity(menuItemsByKind.reduce(0) { $0 + $1.count })
+        var menuItemIndex: [MenuItemKind: [String: Int]] = [:]
+        for (kind, var items) in zip(MenuItemKind.allCases, menuItemsByKind) {
+            let offset = menuItems.count
+            menuItemIndex[kind] = definitions(&items, "menu item \(kind.rawValue.lowercased())", \.name, \.location).mapValues { $0 + offset }
             menuItems += items
         }
-        PhaseTimer.mark("  graph: sorted")
-        func index(_ names: [String]) -> [String: Int] {
-            var result: [String: Int] = [:]
-            for (offset, name) in names.enumerated() { result[name.lowercased()] = offset }
-            return result
-        }
-        let roleIndex = index(roles.map(\.name))
-        let dutyIndex = index(duties.map(\.name))
-        let privilegeIndex = index(privileges.map(\.name))
-        var menuItemIndex: [MenuItemKind: [String: Int]] = [:]
-        for (offset, item) in menuItems.enumerated() { menuItemIndex[item.kind, default: [:]][item.name.lowercased()] = offset }
+        menuItemsByKind = []
+        _ = definitions(&roleExtensions, "role extension", \.name, \.location, inPathOrder: true)
+        _ = definitions(&dutyExtensions, "duty extension", \.name, \.location, inPathOrder: true)
 
-        PhaseTimer.mark("  graph: indexed")
+        PhaseTimer.mark("  graph: sorted and indexed")
         // Extensions add to their base objects.
         for ext in roleExtensions {
             if let base = roleIndex[ext.baseName.lowercased()] {

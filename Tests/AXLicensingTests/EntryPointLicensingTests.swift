@@ -183,4 +183,37 @@ import Testing
         #expect(graph.menuItems[0].viewLicense.tier == .teamMembers)
         #expect(graph.diagnostics.map(\.code) == [.duplicateDefinition])
     }
+
+    @Test func duplicateWinnerIsFirstInPathOrderWhateverItsSpelling() {
+        var tree = TreeBuilder()
+        tree.origin = ModelOrigin(package: "A", model: "A")
+        tree.menuItem("x", view: "Universal", maintain: "Universal")
+        tree.role("sales", privileges: ["P1"])
+        tree.privilege("P1", [])
+        tree.privilege("P2", [])
+        tree.origin = ModelOrigin(package: "B", model: "B")
+        tree.menuItem("X", view: "Enterprise", maintain: "Enterprise")
+        tree.role("SALES", privileges: ["P2"])
+        tree.origin = ModelOrigin(package: "C", model: "C")
+        tree.menuItem("x", view: "Enterprise", maintain: "Enterprise")
+        let graph = tree.graph
+        #expect(graph.menuItems.map(\.name) == ["x"])
+        #expect(graph.menuItems[0].viewLicense.tier == .teamMembers)
+        #expect(graph.roles.map(\.name) == ["sales"])
+        #expect(graph.roleEffectivePrivileges[0].map { graph.privileges[$0].name } == ["P1"])
+        let duplicates = graph.diagnostics.filter { $0.code == .duplicateDefinition }
+        #expect(duplicates.compactMap(\.location?.file).sorted() == ["B/SALES.xml", "B/X.xml", "C/x.xml"])
+        #expect(duplicates.allSatisfy { $0.message.contains("also defined in A/") })
+    }
+
+    @Test func roleExtensionsAddTheirContentsInPathOrder() {
+        var tree = TreeBuilder()
+        tree.privilege("P1", [])
+        tree.privilege("P2", [])
+        tree.role("Clerk")
+        tree.roleExtension("Clerk.Zeta", privileges: ["P2"])
+        tree.roleExtension("Clerk.Alpha", privileges: ["P1"])
+        let graph = tree.graph
+        #expect(graph.roleLinks[0].privileges.map { graph.privileges[$0].name } == ["P2", "P1"])
+    }
 }
