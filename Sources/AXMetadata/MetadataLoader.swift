@@ -50,6 +50,8 @@ public struct MetadataLoader: Sendable {
     /// A file to parse, with what its place in the tree says about it.
     struct FileTask: Sendable {
         var path: String
+        /// The object folder holding the file: an index into the listing's folders.
+        var folder: Int
         var type: AOTObjectType
         var origin: ModelOrigin
     }
@@ -63,14 +65,15 @@ public struct MetadataLoader: Sendable {
         guard isDirectory.boolValue else { throw .notAFolder(root) }
         var diagnostics: [Diagnostic] = []
         var tasks: [FileTask] = []
+        var folders: [String] = []
         var visited: Set<String> = []
-        collectFiles(in: root, into: &tasks, diagnostics: &diagnostics, visited: &visited)
+        collectFiles(in: root, into: &tasks, folders: &folders, diagnostics: &diagnostics, visited: &visited)
         // Sorted path order decides duplicate conflicts: byte order, compared with memcmp over one buffer holding
         // every path (Unicode-aware String order, or an array per key, costs many times more on 50,000 paths).
         tasks = byteOrder(tasks.map(\.path)).map { tasks[$0] }
         PhaseTimer.mark("  metadata: \(tasks.count) files listed")
 
-        let outcomes = parseAll(tasks)
+        let outcomes = parseAll(tasks, folders: folders)
         PhaseTimer.mark("  metadata: files parsed")
         var objects: [LoadedObject] = []
         objects.reserveCapacity(tasks.count)
@@ -83,7 +86,7 @@ public struct MetadataLoader: Sendable {
         return MetadataSnapshot(objects: objects, diagnostics: diagnostics, fileCount: tasks.count)
     }
 
-    private func collectFiles(in folder: String, into tasks: inout [FileTask], diagnostics: inout [Diagnostic], visited: inout Set<String>) {
+    private func collectFiles(in folder: String, into tasks: inout [FileTask], folders: inout [String], diagnostics: inout [Diagnostic], visited: inout Set<String>) {
         guard let real = realpath(folder, nil) else {
             diagnostics.append(Diagnostic(.error, .unreadableFile, "folder cannot be read: \(String(cString: strerror(errno)))", at: SourceLocation(file: folder)))
             return
@@ -111,15 +114,16 @@ public struct MetadataLoader: Sendable {
                     continue
                 }
                 let prefix = path + "/"
+                folders.append(path)
                 while let entry = readdir(folderHandle) {
                     let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                         String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
                     }
-                    if Self.isXMLFileName(name) { tasks.append(FileTask(path: prefix + name, type: type, origin: origin)) }
+                    if Self.isXMLFileName(name) { tasks.append(FileTask(path: prefix + name, folder: folders.count - 1, type: type, origin: origin)) }
                 }
                 closedir(folderHandle)
             } else if !Self.skippedFolders.contains(entry.lowercased()) {
-                collectFiles(in: path, into: &tasks, diagnostics: &diagnostics, visited: &visited)
+                collectFiles(in: path, into: &tasks, folders: &folders, diagnostics: &diagnostics, visited: &visited)
             }
         }
     }
@@ -148,7 +152,7 @@ public struct MetadataLoader: Sendable {
 
     /// Parses every file on `concurrency` workers; worker `w` takes files `w`, `w + workers`, … and returns their
     /// outcomes in that order (each worker fills its own array: no lock per file).
-    private func parseAll(_ tasks: [FileTask]) -> [[AOTFileParser.Output]] {
+    private func parseAll(_ tasks: [FileTask], folders: [String]) -> [[AOTFileParser.Output]] {
         _ = StreamingXMLReader.initializeLibrary
         let workers = min(concurrency, max(1, tasks.count))
         let slots = ResultSlots<[AOTFileParser.Output]>(count: workers)
@@ -157,13 +161,15 @@ public struct MetadataLoader: Sendable {
         let progress = self.progress
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             let reader = ReusableXMLReader()
+            let folder = OpenFolder()
             var buffer: [UInt8] = []
             var index = worker
             var sinceReport = 0
             var outcomes: [AOTFileParser.Output] = []
             outcomes.reserveCapacity(tasks.count / workers + 1)
             while index < tasks.count {
-                outcomes.append(Self.parseFile(tasks[index], reader: reader, buffer: &buffer))
+                let task = tasks[index]
+                outcomes.append(Self.parseFile(task, in: folder.descriptor(task.folder, path: folders[task.folder]), reader: reader, buffer: &buffer))
                 index += workers
                 sinceReport += 1
                 if let progress, sinceReport == 1_000 {
@@ -177,10 +183,10 @@ public struct MetadataLoader: Sendable {
         return slots.values
     }
 
-    static func parseFile(_ task: FileTask, reader: ReusableXMLReader, buffer: inout [UInt8]) -> AOTFileParser.Output {
+    static func parseFile(_ task: FileTask, in folder: Int32?, reader: ReusableXMLReader, buffer: inout [UInt8]) -> AOTFileParser.Output {
         let location = SourceLocation(file: task.path)
         let count: Int
-        switch readFile(task.path, into: &buffer) {
+        switch readFile(task.path, in: folder, into: &buffer) {
         case .success(let length): count = length
         case .failure(let reason):
             return .init(object: nil, diagnostics: [Diagnostic(.error, .unreadableFile, "file cannot be read: \(reason.reason)", at: location)])
@@ -199,40 +205,65 @@ public struct MetadataLoader: Sendable {
         }
     }
 
-    /// Reads a whole file into `buffer` (grown as needed, reused across files) with one `read` loop.
-    static func readFile(_ path: String, into buffer: inout [UInt8]) -> Result<Int, ReadFailure> {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    /// Reads a whole file into `buffer` (reused across files, grown when a file does not fit) with one `read` loop.
+    ///
+    /// With `folder`, an open descriptor of the file's folder, the file is opened by its name in it: the kernel then
+    /// looks up one name instead of walking the whole path again for each of tens of thousands of files. The file's
+    /// size is asked only when it does not fit the buffer: one system call fewer for nearly every file.
+    static func readFile(_ path: String, in folder: Int32? = nil, into buffer: inout [UInt8]) -> Result<Int, ReadFailure> {
+        let descriptor = path.withCString { full in
+            guard let folder, let slash = strrchr(full, Int32(UInt8(ascii: "/"))) else { return open(full, O_RDONLY | O_CLOEXEC) }
+            return openat(folder, slash + 1, O_RDONLY | O_CLOEXEC)
+        }
         guard descriptor >= 0 else { return .failure(ReadFailure(String(cString: strerror(errno)))) }
         defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else { return .failure(ReadFailure(String(cString: strerror(errno)))) }
-        let size = Int(status.st_size)
-        guard size <= StreamingXMLReader.maximumDocumentSize else {
-            return .failure(ReadFailure("larger than \(StreamingXMLReader.maximumDocumentSize / 1024 / 1024) MiB; not an AOT metadata file"))
-        }
-        if buffer.count < size + 1 { buffer = [UInt8](repeating: 0, count: max(size + 1, buffer.count * 2, 64 * 1024)) }
+        let limit = StreamingXMLReader.maximumDocumentSize
+        let tooLarge = ReadFailure("larger than \(limit / 1024 / 1024) MiB; not an AOT metadata file")
+        if buffer.isEmpty { buffer = [UInt8](repeating: 0, count: 64 * 1024) }
         var total = 0
-        let outcome: ReadFailure? = buffer.withUnsafeMutableBytes { raw in
-            while true {
-                let space = raw.count - total
-                if space == 0 { return ReadFailure("file grew while being read") }
-                let got = read(descriptor, raw.baseAddress! + total, space)
-                if got < 0 {
-                    if errno == EINTR { continue }
-                    return ReadFailure(String(cString: strerror(errno)))
-                }
-                if got == 0 { return nil }
-                total += got
+        while true {
+            if total == buffer.count {
+                var status = stat()
+                let size = fstat(descriptor, &status) == 0 ? Int(status.st_size) : 0
+                guard total <= limit, size <= limit else { return .failure(tooLarge) }
+                // Room for the whole file and one byte more, so that the next read sees its end.
+                buffer += repeatElement(0, count: min(max(size + 1, buffer.count * 2), limit + 1) - buffer.count)
             }
+            let got = buffer.withUnsafeMutableBytes { raw in read(descriptor, raw.baseAddress! + total, raw.count - total) }
+            if got < 0 {
+                if errno == EINTR { continue }
+                return .failure(ReadFailure(String(cString: strerror(errno))))
+            }
+            if got == 0 { return .success(total) }
+            total += got
         }
-        if let outcome { return .failure(outcome) }
-        return .success(total)
     }
 
     struct ReadFailure: Error {
         var reason: String
         init(_ reason: String) { self.reason = reason }
     }
+}
+
+/// The object folder a parse worker is reading from, kept open while the worker's files are in it.
+///
+/// Files are parsed in sorted path order, so each worker opens each folder once.
+private final class OpenFolder {
+    private var index = -1
+    private var handle: Int32 = -1
+
+    /// An open descriptor of folder `index` at `path`, or nil when it cannot be opened (files are then opened by path,
+    /// which reports the reason).
+    func descriptor(_ index: Int, path: String) -> Int32? {
+        if index != self.index {
+            if handle >= 0 { close(handle) }
+            self.index = index
+            handle = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        }
+        return handle >= 0 ? handle : nil
+    }
+
+    deinit { if handle >= 0 { close(handle) } }
 }
 
 /// A fixed array of results that parallel workers fill, each slot written by exactly one worker.

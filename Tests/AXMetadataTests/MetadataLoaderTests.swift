@@ -63,6 +63,36 @@ final class TemporaryTree {
         #expect(graph.duties.map(\.name) == ["Good"])
     }
 
+    @Test func filesBiggerThanTheReadBufferAreReadWhole() throws {
+        let tree = TemporaryTree()
+        let manyPrivileges = (0..<4_000).map { "Privilege\($0)" }
+        tree.write("P/M/AxSecurityDuty/A.xml", duty("A"))
+        tree.write("P/M/AxSecurityDuty/B.xml", duty("B", privileges: manyPrivileges))  // ~300 KB
+        tree.write("P/M/AxSecurityDuty/C.xml", duty("C", privileges: ["Last"]))
+        let snapshot = try MetadataLoader(concurrency: 1).load(root: tree.root)
+        #expect(snapshot.diagnostics.isEmpty)
+        let duties = snapshot.objects.compactMap { if case .duty(let duty) = $0.object { duty } else { nil } }
+        #expect(duties.map(\.name) == ["A", "B", "C"])
+        #expect(duties[1].privileges.map(\.name) == manyPrivileges)
+        #expect(duties[2].privileges.map(\.name) == ["Last"])
+    }
+
+    @Test func fileOverTheSizeLimitIsAnUnreadableFileAndTheRestIsRead() throws {
+        let tree = TemporaryTree()
+        tree.write("P/M/AxSecurityDuty/A.xml", duty("A"))
+        let huge = tree.root + "/P/M/AxSecurityDuty/Huge.xml"
+        #expect(FileManager.default.createFile(atPath: huge, contents: Data(duty("Huge").utf8)))
+        let handle = try #require(FileHandle(forWritingAtPath: huge))
+        try handle.truncate(atOffset: 65 * 1_048_576)  // sparse: nothing is written
+        try handle.close()
+        let graph = SecurityGraph(try MetadataLoader().load(root: tree.root))
+        #expect(graph.duties.map(\.name) == ["A"])
+        let errors = graph.diagnostics.filter { $0.severity == .error }
+        #expect(errors.map(\.code) == [.unreadableFile])
+        #expect(errors.first?.message == "file cannot be read: larger than 64 MiB; not an AOT metadata file")
+        #expect(errors.first?.location?.file == huge)
+    }
+
     @Test func missingFolderIsAnError() {
         #expect(throws: MetadataLoadError.missingFolder("/nonexistent/x")) { try MetadataLoader().load(root: "/nonexistent/x") }
     }
