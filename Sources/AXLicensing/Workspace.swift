@@ -132,9 +132,14 @@ public struct LoadedWorkspace: Sendable {
             loader.progress = progress
             let loaded = Result { () throws(MetadataLoadError) in try loader.load(root: paths.metadata) }
             PhaseTimer.mark("metadata read and parsed")
-            let usersInput = Background("  users read, while the graph is resolved") { () throws(InputError) in try loadUsers(paths, users: requirement) }
+            let usersInput = Background("  users read, while the graph is resolved and roles evaluated") { () throws(InputError) in try loadUsers(paths, users: requirement) }
             let resolved = (try? loaded.get()).map(SecurityGraph.init)
             let (catalog, skuMap) = try skuInputs.value()
+            // Roles are evaluated while the users may still be read (a metadata error to report leaves none to do).
+            let evaluated = resolved.flatMap { graph in
+                graph.isIncomplete && !keepGoing ? nil : LicensingEngine(graph: graph, catalog: catalog, skuMap: skuMap)
+            }
+            PhaseTimer.mark("privileges and roles evaluated")
             let users = try usersInput.value()
             let snapshot: MetadataSnapshot
             do {
@@ -144,12 +149,12 @@ public struct LoadedWorkspace: Sendable {
             }
             // Present whenever the snapshot is.
             let graph = resolved!
-            PhaseTimer.mark("security graph resolved (\(snapshot.fileCount) files)")
+            PhaseTimer.mark("inputs ready (\(snapshot.fileCount) files)")
             if graph.isIncomplete && !keepGoing {
                 throw WorkspaceError.metadataErrors(graph.diagnostics.filter { $0.severity == .error })
             }
-            let engine = LicensingEngine(graph: graph, catalog: catalog, skuMap: skuMap)
-            PhaseTimer.mark("privileges and roles evaluated")
+            // Present whenever the graph is complete, or incomplete with --keep-going.
+            let engine = evaluated!
             let diagnostics = (graph.diagnostics + skuMap.diagnostics + (users?.diagnostics ?? [])).sortedForOutput()
             return LoadedWorkspace(engine: engine, users: users, isComplete: !graph.isIncomplete, diagnostics: diagnostics, metadataFileCount: snapshot.fileCount)
         } catch let error as InputError {

@@ -18,7 +18,7 @@ public enum AOTFileParser {
     /// Parses with a reader the calling thread reuses across files.
     static func parse(_ bytes: UnsafeRawBufferPointer, file: String, type: AOTObjectType, origin: ModelOrigin, reader: ReusableXMLReader) throws(XMLSyntaxError) -> Output {
         var record = AOTRecord(file: file)
-        try reader.read(bytes, url: file, into: &record)
+        try reader.read(bytes, into: &record)
         return record.makeObject(type: type, origin: origin)
     }
 
@@ -73,12 +73,12 @@ private struct AOTRecord: XMLElementHandler {
 
     var inItemSection: Bool { section == .entryPoints || section == .dataEntityPermissions }
 
-    mutating func didStart(element localName: String, line: Int) {
+    mutating func didStart(element localName: XMLName, line: Int) {
         depth += 1
         pendingLine = line
         switch depth {
         case 1:
-            rootName = localName
+            rootName = localName.string
             rootLine = line
         case 2:
             switch localName {
@@ -100,7 +100,7 @@ private struct AOTRecord: XMLElementHandler {
         }
     }
 
-    mutating func didEnd(element localName: String, text: String) {
+    mutating func didEnd(element localName: XMLName, text: String) {
         defer { depth -= 1 }
         switch depth {
         case 2:
@@ -140,13 +140,13 @@ private struct AOTRecord: XMLElementHandler {
                 break
             }
         case 5 where inGrant:
-            guard let right = AccessRight(rawValue: localName) else { break }
+            guard let right = AccessRight(rawValue: localName.string) else { break }
             let value = text.trimmingBlanks()
             if value.isEmpty { break }
             if let grantValue = GrantValue(rawValue: value) ?? GrantValue.allCasesInsensitive(value) {
                 itemGrant[right] = grantValue
             } else {
-                diagnostics.append(Diagnostic(.warning, .unknownGrantValue, "grant value '\(value)' for \(localName) is not Allow, Deny or Unset; treated as not allowed", at: location(pendingLine)))
+                diagnostics.append(Diagnostic(.warning, .unknownGrantValue, "grant value '\(value)' for \(right.rawValue) is not Allow, Deny or Unset; treated as not allowed", at: location(pendingLine)))
             }
         default:
             break

@@ -1,4 +1,9 @@
 import CLibXML2
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A well-formedness (or policy) error in one XML document, with where libxml2 found it.
 public struct XMLSyntaxError: Error, Sendable, Hashable {
@@ -12,8 +17,30 @@ public struct XMLSyntaxError: Error, Sendable, Hashable {
 
 /// Receives the elements of a document in order; text is the concatenated character data directly inside the element.
 protocol XMLElementHandler {
-    mutating func didStart(element localName: String, line: Int)
-    mutating func didEnd(element localName: String, text: String)
+    mutating func didStart(element localName: XMLName, line: Int)
+    mutating func didEnd(element localName: XMLName, text: String)
+}
+
+/// An element's local name as libxml2 holds it, valid only during the handler call that receives it.
+///
+/// Handlers match it against literals (`case "Name":`) byte for byte, without making a `String` for each of the
+/// hundreds of thousands of elements in an application's metadata.
+struct XMLName {
+    let bytes: UnsafePointer<CChar>
+
+    /// The name as a `String`, for the few places that keep or print it.
+    var string: String { String(cString: bytes) }
+
+    /// True when the name is exactly `literal`.
+    static func == (name: XMLName, literal: StaticString) -> Bool {
+        // strncmp stops at the name's end, so the terminator check reads only inside the name.
+        let count = literal.utf8CodeUnitCount
+        return literal.utf8Start.withMemoryRebound(to: CChar.self, capacity: count) { strncmp(name.bytes, $0, count) } == 0
+            && name.bytes[count] == 0
+    }
+
+    /// Lets `switch` match names against string literals.
+    static func ~= (literal: StaticString, name: XMLName) -> Bool { name == literal }
 }
 
 /// Process-wide libxml2 settings shared by every `ReusableXMLReader`: one-time initialisation and the size cap.
@@ -51,7 +78,10 @@ final class ReusableXMLReader {
             | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue)
 
     /// Streams one document to `handler`.
-    func read<Handler: XMLElementHandler>(_ document: UnsafeRawBufferPointer, url: String, into handler: inout Handler) throws(XMLSyntaxError) {
+    ///
+    /// The document is given to libxml2 without a URL: errors are placed by the caller, which knows the file, and a
+    /// URL costs libxml2 a parse and unescape of it for every document.
+    func read<Handler: XMLElementHandler>(_ document: UnsafeRawBufferPointer, into handler: inout Handler) throws(XMLSyntaxError) {
         guard document.count <= StreamingXMLReader.maximumDocumentSize else {
             throw XMLSyntaxError(message: "file is larger than \(StreamingXMLReader.maximumDocumentSize / 1024 / 1024) MiB; not an AOT metadata file", line: nil, column: nil)
         }
@@ -67,13 +97,13 @@ final class ReusableXMLReader {
         let pointer = base.assumingMemoryBound(to: CChar.self)
         let encoding: String? = hasUTF8BOM ? "UTF-8" : nil
         if let existing = reader, !isUTF16 {
-            let status = encoding.map { xmlReaderNewMemory(existing, pointer, Int32(bytes.count), url, $0, Self.options) }
-                ?? xmlReaderNewMemory(existing, pointer, Int32(bytes.count), url, nil, Self.options)
+            let status = encoding.map { xmlReaderNewMemory(existing, pointer, Int32(bytes.count), nil, $0, Self.options) }
+                ?? xmlReaderNewMemory(existing, pointer, Int32(bytes.count), nil, nil, Self.options)
             guard status == 0 else { throw XMLSyntaxError(message: "libxml2 could not reset its reader", line: nil, column: nil) }
         } else {
             if let existing = reader { xmlFreeTextReader(existing) }
-            reader = encoding.map { xmlReaderForMemory(pointer, Int32(bytes.count), url, $0, Self.options) }
-                ?? xmlReaderForMemory(pointer, Int32(bytes.count), url, nil, Self.options)
+            reader = encoding.map { xmlReaderForMemory(pointer, Int32(bytes.count), nil, $0, Self.options) }
+                ?? xmlReaderForMemory(pointer, Int32(bytes.count), nil, nil, Self.options)
         }
         guard let reader else { throw XMLSyntaxError(message: "libxml2 could not create a reader", line: nil, column: nil) }
         sink.first = nil
@@ -91,7 +121,6 @@ final class ReusableXMLReader {
             if isUTF16 { xmlFreeTextReader(reader); self.reader = nil }
         }
 
-        var openNames: [String] = []
         var openTexts: [String] = []
         while true {
             let status = xmlTextReaderRead(reader)
@@ -101,21 +130,22 @@ final class ReusableXMLReader {
             }
             switch xmlTextReaderNodeType(reader) {
             case Int32(XML_READER_TYPE_ELEMENT.rawValue):
-                let name = String(cString: xmlTextReaderConstLocalName(reader))
+                guard let name = Self.localName(reader) else { break }
                 let line = Int(xmlGetLineNo(xmlTextReaderCurrentNode(reader)))
                 handler.didStart(element: name, line: line)
                 if xmlTextReaderIsEmptyElement(reader) == 1 {
                     handler.didEnd(element: name, text: "")
                 } else {
-                    openNames.append(name)
                     openTexts.append("")
                 }
             case Int32(XML_READER_TYPE_TEXT.rawValue), Int32(XML_READER_TYPE_CDATA.rawValue):
                 if !openTexts.isEmpty, let value = xmlTextReaderConstValue(reader) {
-                    openTexts[openTexts.count - 1] += String(cString: value)
+                    let text = String(cString: value)
+                    if openTexts[openTexts.count - 1].isEmpty { openTexts[openTexts.count - 1] = text } else { openTexts[openTexts.count - 1] += text }
                 }
             case Int32(XML_READER_TYPE_END_ELEMENT.rawValue):
-                if let name = openNames.popLast(), let text = openTexts.popLast() {
+                // The reader is on the element again: its name is asked for anew rather than kept on a stack.
+                if let name = Self.localName(reader), let text = openTexts.popLast() {
                     handler.didEnd(element: name, text: text)
                 }
             case Int32(XML_READER_TYPE_DOCUMENT_TYPE.rawValue):
@@ -127,5 +157,10 @@ final class ReusableXMLReader {
             }
         }
         if let error = sink.first { throw error }
+    }
+
+    /// The current node's local name (interned by libxml2: it lives as long as the document).
+    private static func localName(_ reader: OpaquePointer) -> XMLName? {
+        xmlTextReaderConstLocalName(reader).map { XMLName(bytes: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
     }
 }
