@@ -9,9 +9,9 @@ For each profile: generates the workspace once (seed 1), then measures, in one r
   2. `axlicense estimate` cold: a first, fresh run (axlicense keeps no parse cache, so every run parses every file;
      the OS page cache is warm, as it is for the xmllint floor),
   3. `axlicense estimate` warm: a second run straight after,
-and, apart, one run with the OS page cache dropped first (disk-bound; informational), and the cache-key floor: `find`
-listing every XML file with its size and modification time (what any parse cache keyed by path, size and time must
-read before it can trust an entry: the least a warm run with such a cache costs),
+and, apart, one run with the OS page cache dropped first (disk-bound; informational), and the cache-key floor:
+Scripts/cache-key-floor.c listing the tree and stat-ing every XML file (what any parse cache keyed by path, size and
+modification time must read before it can trust an entry: the least a warm run with such a cache costs),
 reporting medians of --runs runs, the ratios 2/1 and 3/2 (medians of the per-round ratios), peak RSS, and the user-evaluation phase
 (AXLICENSE_TIMINGS). Prints a markdown table for BENCHMARKS.md.
 """
@@ -47,6 +47,9 @@ def main():
     os.chdir(root)
     subprocess.run(["swift", "build", "-c", "release", "--product", "axlicense"], check=True, stdout=subprocess.DEVNULL)
     binary = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], check=True, capture_output=True, text=True).stdout.strip() + "/axlicense"
+    os.makedirs(args.work, exist_ok=True)
+    key_floor_binary = os.path.join(args.work, "cache-key-floor")
+    subprocess.run(["clang", "-O2", "-o", key_floor_binary, os.path.join(root, "Scripts", "cache-key-floor.c")], check=True)
     rows = []
     for profile in args.profiles.split(","):
         workspace = os.path.join(args.work, profile)
@@ -63,7 +66,7 @@ def main():
         xmllint = ["xargs", "-s", "2000000", "-a", list_path, "xmllint", "--noout", "--nowarning"]
         estimate = [binary, "estimate", "--workspace", workspace, "--no-db", "--quiet", "--output", "/dev/null"]
         env = dict(os.environ, AXLICENSE_TIMINGS="1")
-        key_floor = ["find", os.path.join(workspace, "Metadata"), "-type", "f", "-name", "*.xml", "-printf", "%s %T@ %p\n"]
+        key_floor = [key_floor_binary, os.path.join(workspace, "Metadata")]
         floor, cold, warm, rss, user_phase, keys = [], [], [], [], [], []
         dropped = drop_caches()
         io_cold = run(estimate, env)[0] if dropped else float("nan")
