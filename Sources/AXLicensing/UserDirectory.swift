@@ -78,13 +78,16 @@ public struct UserDirectory: Sendable {
     /// Parses users CSV text; `path` names the source in errors.
     public static func parse(_ text: String, path: String, delimiter: UnicodeScalar? = nil) throws(InputError) -> UserDirectory {
         let delimiter = delimiter ?? CSVDelimiter.detect(in: text)
-        let reader: CSVReader
+        let header: [String]
         do {
-            reader = try CSVReader(string: text, hasHeaderRow: true, delimiter: delimiter)
+            // Reads the header row only; the records are read below.
+            guard let row = try CSVReader(string: text, hasHeaderRow: true, delimiter: delimiter).headerRow else {
+                throw InputError.invalid(path: path, line: 1, column: nil, message: "cannot read the header row")
+            }
+            header = row
         } catch {
             throw .invalid(path: path, line: 1, column: nil, message: "cannot read the header row")
         }
-        guard let header = reader.headerRow else { throw .invalid(path: path, line: 1, column: nil, message: "cannot read the header row") }
         var columns: [Column: Int] = [:]
         for (index, name) in header.enumerated() {
             if let column = Column.allCases.first(where: { $0.rawValue.lowercased() == name.trimmingBlanks().lowercased() }), columns[column] == nil {
@@ -96,41 +99,47 @@ public struct UserDirectory: Sendable {
             throw .invalid(path: path, line: 1, column: nil, message: "missing required column(s) \(missing.map(\.rawValue).joined(separator: ", ")); the header has: \(header.joined(separator: ", "))")
         }
 
+        // The rows are read piece by piece on the cores (CSV reading is most of the work), then checked and grouped
+        // into users in file order.
+        let columnIndexes = columns
+        let pieces = CSVPieces(text)
+        let read = concurrentMap(pieces.records.count) { index in
+            AssignmentRows(pieces.records[index], skippingHeader: pieces.recordsIncludeHeader, columns: columnIndexes, delimiter: delimiter)
+        }
+
         var users: [SecurityUser] = []
         var userIndex: [String: Int] = [:]
         var diagnostics: [Diagnostic] = []
         var line = 1
-        while let row = reader.next() {
-            line += 1
-            func field(_ column: Column) -> String {
-                guard let index = columns[column], index < row.count else { return "" }
-                return row[index].trimmingBlanks()
-            }
-            let userId = field(.userId)
-            let role = field(.securityRoleIdentifier)
-            if userId.isEmpty && role.isEmpty && row.allSatisfy({ $0.trimmingBlanks().isEmpty }) { continue }
-            let location = SourceLocation(file: path, line: line)
-            guard !userId.isEmpty else { throw .invalid(path: path, line: line, column: nil, message: "UserId is empty") }
-            guard !role.isEmpty else { throw .invalid(path: path, line: line, column: nil, message: "SecurityRoleIdentifier is empty for user '\(userId)'") }
-            let assignmentEnabled = try parseAssignmentStatus(field(.assignmentStatus), path: path, line: line)
-            let userEnabled = try parseEnabled(field(.enabled), path: path, line: line)
-            let assignment = RoleAssignment(roleIdentifier: role, roleName: field(.securityRoleName), isEnabled: assignmentEnabled, location: location)
-            if let existing = userIndex[userId.lowercased()] {
-                if users[existing].isEnabled != userEnabled {
-                    diagnostics.append(Diagnostic(.warning, .inconsistentUser, "user '\(userId)' is marked both enabled and disabled; treated as enabled", at: location))
-                    users[existing].isEnabled = true
+        for piece in read {
+            for row in piece.rows {
+                let location = SourceLocation(file: path, line: line + row.line)
+                guard !row.userId.isEmpty else { throw .invalid(path: path, line: location.line!, column: nil, message: "UserId is empty") }
+                guard !row.role.isEmpty else { throw .invalid(path: path, line: location.line!, column: nil, message: "SecurityRoleIdentifier is empty for user '\(row.userId)'") }
+                let assignmentEnabled = try parseAssignmentStatus(row.assignmentStatus, path: path, line: location.line!)
+                let userEnabled = try parseEnabled(row.enabled, path: path, line: location.line!)
+                let assignment = RoleAssignment(roleIdentifier: row.role, roleName: row.roleName, isEnabled: assignmentEnabled, location: location)
+                let key = row.userId.lowercased()
+                if let existing = userIndex[key] {
+                    if users[existing].isEnabled != userEnabled {
+                        diagnostics.append(Diagnostic(.warning, .inconsistentUser, "user '\(row.userId)' is marked both enabled and disabled; treated as enabled", at: location))
+                        users[existing].isEnabled = true
+                    }
+                    users[existing].assignments.append(assignment)
+                } else {
+                    userIndex[key] = users.count
+                    users.append(SecurityUser(userId: row.userId, userName: row.userName, isEnabled: userEnabled, assignments: [assignment], location: location))
                 }
-                users[existing].assignments.append(assignment)
-            } else {
-                userIndex[userId.lowercased()] = users.count
-                users.append(SecurityUser(userId: userId, userName: field(.userName), isEnabled: userEnabled, assignments: [assignment], location: location))
+            }
+            line += piece.lineCount
+            if let error = piece.error {
+                throw .invalid(path: path, line: line, column: nil, message: "malformed CSV: \(error)")
             }
         }
-        if let error = reader.error {
-            throw .invalid(path: path, line: line, column: nil, message: "malformed CSV: \(error)")
-        }
-        users.sort { $0.userId.lowercased() != $1.userId.lowercased() ? $0.userId.lowercased() < $1.userId.lowercased() : $0.userId < $1.userId }
-        return UserDirectory(users: users, diagnostics: diagnostics)
+        // By user id ignoring case, then as spelled; each id lowercased once, not in every comparison.
+        let keys = users.map { $0.userId.lowercased() }
+        let order = users.indices.sorted { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : users[$0].userId < users[$1].userId }
+        return UserDirectory(users: order.map { users[$0] }, diagnostics: diagnostics)
     }
 
     private static func parseAssignmentStatus(_ value: String, path: String, line: Int) throws(InputError) -> Bool {
@@ -147,6 +156,96 @@ public struct UserDirectory: Sendable {
         case "false", "no", "0", "disabled": return false
         default: throw .invalid(path: path, line: line, column: nil, message: "Enabled '\(value)' is not true or false")
         }
+    }
+}
+
+/// The role-assignment rows of one piece of a users CSV, with the fields the directory reads.
+private struct AssignmentRows: Sendable {
+    struct Row: Sendable {
+        /// The row's line, counted from the piece's start (1 for its first row).
+        var line: Int
+        var userId: String
+        var role: String
+        var roleName: String
+        var assignmentStatus: String
+        var enabled: String
+        var userName: String
+    }
+
+    var rows: [Row] = []
+    /// Rows read, blank ones included: the lines the piece spans.
+    var lineCount = 0
+    /// Why reading stopped early, if it did.
+    var error: String?
+
+    init(_ text: Substring, skippingHeader: Bool, columns: [UserDirectory.Column: Int], delimiter: UnicodeScalar) {
+        let reader: CSVReader
+        do {
+            reader = try CSVReader(string: String(text), hasHeaderRow: skippingHeader, delimiter: delimiter)
+        } catch {
+            self.error = "\(error)"
+            return
+        }
+        while let fields = reader.next() {
+            lineCount += 1
+            func field(_ column: UserDirectory.Column) -> String {
+                guard let index = columns[column], index < fields.count else { return "" }
+                return fields[index].trimmingBlanks()
+            }
+            let row = Row(line: lineCount, userId: field(.userId), role: field(.securityRoleIdentifier), roleName: field(.securityRoleName),
+                          assignmentStatus: field(.assignmentStatus), enabled: field(.enabled), userName: field(.userName))
+            if row.userId.isEmpty && row.role.isEmpty && fields.allSatisfy({ $0.trimmingBlanks().isEmpty }) { continue }
+            rows.append(row)
+        }
+        error = reader.error.map { "\($0)" }
+    }
+}
+
+/// A CSV text cut into pieces of whole records, so that the pieces can be read in parallel.
+///
+/// A record ends at a line break outside quotes. Cutting is only done where that is plain from the bytes alone: a
+/// text with a `"` or a carriage return not followed by a line feed stays one piece, header included, as does a small
+/// text (a piece is at least 256 KB).
+struct CSVPieces {
+    /// The records in order: after the header line when the text was cut, else the whole text.
+    var records: [Substring]
+    /// True when the text is one piece that starts with the header row.
+    var recordsIncludeHeader: Bool
+
+    static let minimumPieceBytes = 256 * 1024
+
+    init(_ text: String, pieces wanted: Int = 8) {
+        let bytes = text.utf8
+        let pieces = min(wanted, bytes.count / Self.minimumPieceBytes)
+        guard pieces > 1, Self.recordsEndAtEveryLineFeed(bytes), let headerBreak = bytes.firstIndex(of: UInt8(ascii: "\n")) else {
+            records = [text[...]]
+            recordsIncludeHeader = true
+            return
+        }
+        let rest = text[bytes.index(after: headerBreak)...]
+        let count = rest.utf8.count
+        records = []
+        recordsIncludeHeader = false
+        var start = rest.startIndex
+        for piece in 1..<pieces {
+            let target = rest.utf8.index(rest.startIndex, offsetBy: count * piece / pieces)
+            guard target > start, let lineBreak = rest.utf8[target...].firstIndex(of: UInt8(ascii: "\n")) else { continue }
+            let end = rest.utf8.index(after: lineBreak)
+            records.append(rest[start..<end])
+            start = end
+        }
+        records.append(rest[start...])
+    }
+
+    /// No quotes (no field can hold a line break) and every carriage return is part of a CRLF.
+    private static func recordsEndAtEveryLineFeed(_ bytes: String.UTF8View) -> Bool {
+        var afterCarriageReturn = false
+        for byte in bytes {
+            if afterCarriageReturn && byte != UInt8(ascii: "\n") { return false }
+            if byte == UInt8(ascii: "\"") { return false }
+            afterCarriageReturn = byte == UInt8(ascii: "\r")
+        }
+        return !afterCarriageReturn
     }
 }
 

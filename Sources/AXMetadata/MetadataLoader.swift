@@ -155,11 +155,9 @@ public struct MetadataLoader: Sendable {
     private func parseAll(_ tasks: [FileTask], folders: [String]) -> [[AOTFileParser.Output]] {
         _ = StreamingXMLReader.initializeLibrary
         let workers = min(concurrency, max(1, tasks.count))
-        let slots = ResultSlots<[AOTFileParser.Output]>(count: workers)
-        let done = ResultSlots<Int>(count: 1)
-        done[0] = 0
+        let done = ParsedFileCount()
         let progress = self.progress
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        return concurrentMap(workers) { worker in
             let reader = ReusableXMLReader()
             let folder = OpenFolder()
             var buffer: [UInt8] = []
@@ -178,9 +176,8 @@ public struct MetadataLoader: Sendable {
                 }
             }
             if let progress { progress(done.add(sinceReport), tasks.count) }
-            slots[worker] = outcomes
+            return outcomes
         }
-        return slots.values
     }
 
     static func parseFile(_ task: FileTask, in folder: Int32?, reader: ReusableXMLReader, buffer: inout [UInt8]) -> AOTFileParser.Output {
@@ -266,29 +263,13 @@ private final class OpenFolder {
     deinit { if handle >= 0 { close(handle) } }
 }
 
-/// A fixed array of results that parallel workers fill, each slot written by exactly one worker.
-private final class ResultSlots<Value: Sendable>: @unchecked Sendable {
-    fileprivate var storage: [Value?]
-    fileprivate let lock = NSLock()
+/// How many files the workers have parsed, for the progress indicator.
+private final class ParsedFileCount: @unchecked Sendable {
+    private var total = 0
+    private let lock = NSLock()
 
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
-
-    subscript(index: Int) -> Value? {
-        get { lock.withLock { storage[index] } }
-        set { lock.withLock { storage[index] = newValue } }
-    }
-
-    var values: [Value] { lock.withLock { storage.map { $0! } } }
-}
-
-extension ResultSlots where Value == Int {
-    /// Adds to the first slot and returns the new total.
-    func add(_ amount: Int) -> Int {
-        lock.withLock {
-            storage[0] = (storage[0] ?? 0) + amount
-            return storage[0]!
-        }
-    }
+    /// Adds `amount` and returns the new total.
+    func add(_ amount: Int) -> Int { lock.withLock { total += amount; return total } }
 }
 
 /// Why a metadata folder could not be read at all.

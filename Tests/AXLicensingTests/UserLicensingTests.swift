@@ -155,6 +155,43 @@ import Testing
         }
     }
 
+    /// A big file without quotes is read in pieces on the cores; one quote anywhere makes it one piece. Both readings
+    /// must agree on everything, line numbers included.
+    static func bigExport(rows: Int, lineBreak: String, badStatusAt: Int? = nil) -> String {
+        var text = "UserId,SecurityRoleIdentifier,SecurityRoleName,AssignmentStatus,Enabled" + lineBreak
+        for row in 0..<rows {
+            if row % 997 == 0 { text += lineBreak }  // blank lines shift the line numbers of everything after them
+            let status = row == badStatusAt ? "Sometimes" : row % 5 == 0 ? "Disabled" : "Enabled"
+            text += "\(row % 3 == 0 ? "User" : "user")\(row % 7_000),Role\(row % 40),Role \(row % 40),\(status),\(row % 11 == 0 ? "false" : "true")" + lineBreak
+        }
+        return text
+    }
+
+    @Test(arguments: ["\n", "\r\n"])
+    func readingInPiecesGivesTheSameUsersAsReadingWhole(lineBreak: String) throws {
+        let text = Self.bigExport(rows: 30_000, lineBreak: lineBreak)
+        #expect(text.utf8.count > 1_000_000)  // big enough to be cut into pieces
+        let inPieces = try UserDirectory.parse(text, path: "u.csv")
+        let whole = try UserDirectory.parse("\"UserId\"" + text.dropFirst("UserId".count), path: "u.csv")
+        #expect(inPieces.users.count == 7_000)
+        #expect(inPieces.users == whole.users)
+        #expect(inPieces.diagnostics == whole.diagnostics)
+        #expect(!inPieces.diagnostics.isEmpty)  // users both enabled and disabled
+        let last = try #require(inPieces.users.flatMap(\.assignments).compactMap(\.location.line).max())
+        #expect(last == 1 + 30_000 + 31)  // header, rows, blank lines
+    }
+
+    @Test func anErrorInALaterPieceNamesItsLine() {
+        let text = Self.bigExport(rows: 30_000, lineBreak: "\n", badStatusAt: 25_000)
+        for variant in [text, "\"UserId\"" + text.dropFirst("UserId".count)] {
+            #expect {
+                try UserDirectory.parse(variant, path: "u.csv")
+            } throws: { error in
+                "\(error)".hasPrefix("u.csv:\(1 + 25_001 + 26): error: AssignmentStatus 'Sometimes'")
+            }
+        }
+    }
+
     @Test func missingFileNamesTheFlag() {
         #expect(throws: InputError.missing(path: "/nonexistent/users.csv", what: "users file (role assignments CSV)", flag: "--users")) {
             try UserDirectory.load(path: "/nonexistent/users.csv")
