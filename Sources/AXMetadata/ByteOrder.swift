@@ -10,12 +10,7 @@ import Darwin
 /// across platforms and locales, and comparing with `memcmp` over one buffer holding every key costs a fraction of
 /// Unicode-aware `String` comparison or of an array per key, on the 50,000 keys of a full application.
 func byteOrder(_ keys: [String]) -> [Int] {
-    byteOrder(count: keys.count) { index, bytes in bytes.append(contentsOf: keys[index].utf8) }
-}
-
-/// The positions `0..<count` in ascending byte order of the keys `writeKey` appends for each.
-func byteOrder(count: Int, writeKey: (Int, inout [UInt8]) -> Void) -> [Int] {
-    SortKeys(count: count, writeKey: writeKey).ascendingOrder()
+    SortKeys(count: keys.count) { index, bytes in bytes.append(contentsOf: keys[index].utf8) }.ascendingOrder()
 }
 
 /// Byte-string keys held in one buffer, so that sorting compares them with `memcmp`.
