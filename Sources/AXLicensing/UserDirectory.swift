@@ -181,7 +181,9 @@ private struct AssignmentRows: Sendable {
     init(_ text: Substring, skippingHeader: Bool, columns: [UserDirectory.Column: Int], delimiter: UnicodeScalar) {
         let reader: CSVReader
         do {
-            reader = try CSVReader(string: String(text), hasHeaderRow: skippingHeader, delimiter: delimiter)
+            // A piece that is the whole text is read from it, not from a copy (the file may be hundreds of MB).
+            let whole = text.startIndex == text.base.startIndex && text.endIndex == text.base.endIndex
+            reader = try CSVReader(string: whole ? text.base : String(text), hasHeaderRow: skippingHeader, delimiter: delimiter)
         } catch {
             self.error = "\(error)"
             return
