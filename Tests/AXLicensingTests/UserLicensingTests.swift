@@ -181,6 +181,35 @@ import Testing
         #expect(last == 1 + 30_000 + 31)  // header, rows, blank lines
     }
 
+    /// Random exports big enough to be cut (over 512 KB): LF and CRLF mixed, blank and whitespace-only lines, rows of
+    /// empty fields, padded fields, a last line with or without its break, sometimes a lone CR (then not cut at all).
+    @Test(arguments: 0..<6)
+    func randomExportsReadTheSameInPiecesAsWhole(seed: UInt64) throws {
+        var random = OptimizerBruteForceTests.SplitMix64(state: seed)
+        func lineBreak() -> String { Bool.random(using: &random) ? "\n" : "\r\n" }
+        // Sometimes the header alone ends with a lone CR (an old Mac line break), so its end is not a line feed.
+        var text = "UserId,SecurityRoleIdentifier,AssignmentStatus,Enabled,UserName" + (seed % 3 == 1 ? "\r" : lineBreak())
+        while text.utf8.count < 600_000 {
+            switch Int.random(in: 0..<40, using: &random) {
+            case 0: text += lineBreak()
+            case 1: text += "  \t " + lineBreak()
+            case 2: text += ",,,," + lineBreak()
+            case 3 where seed % 3 == 2: text += "u1,Role1,Enabled,true,lone\ru2,Role2,Enabled,true,carriage" + lineBreak()
+            default:
+                let user = "\(Bool.random(using: &random) ? "u" : "U")\(Int.random(in: 0..<3_000, using: &random))"
+                let status = ["Enabled", "Disabled", "1", "2", ""].randomElement(using: &random)!
+                let enabled = ["true", "false", "", "yes"].randomElement(using: &random)!
+                text += " \(user) ,Role\(Int.random(in: 0..<30, using: &random)), \(status),\(enabled),Name \(user)" + lineBreak()
+            }
+        }
+        if Bool.random(using: &random) { text += "lastUser,Role1,Enabled,true,Last" }
+        let inPieces = try UserDirectory.parse(text, path: "u.csv")
+        let whole = try UserDirectory.parse("\"UserId\"" + text.dropFirst("UserId".count), path: "u.csv")
+        #expect(inPieces.users.count > 1_000)
+        #expect(inPieces.users == whole.users)
+        #expect(inPieces.diagnostics == whole.diagnostics)
+    }
+
     @Test func anErrorInALaterPieceNamesItsLine() {
         let text = Self.bigExport(rows: 30_000, lineBreak: "\n", badStatusAt: 25_000)
         for variant in [text, "\"UserId\"" + text.dropFirst("UserId".count)] {
