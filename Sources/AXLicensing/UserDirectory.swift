@@ -78,22 +78,13 @@ public struct UserDirectory: Sendable {
     /// Parses users CSV text; `path` names the source in errors.
     public static func parse(_ text: String, path: String, delimiter: UnicodeScalar? = nil) throws(InputError) -> UserDirectory {
         let delimiter = delimiter ?? CSVDelimiter.detect(in: text)
-        let header: [String]
-        do {
-            // Reads the header row only; the records are read below.
-            guard let row = try CSVReader(string: text, hasHeaderRow: true, delimiter: delimiter).headerRow else {
-                throw InputError.invalid(path: path, line: 1, column: nil, message: "cannot read the header row")
-            }
-            header = row
-        } catch {
+        // Reads the header row only; the records are read below.
+        guard let header = try? CSVReader(string: text, hasHeaderRow: true, delimiter: delimiter).headerRow else {
             throw .invalid(path: path, line: 1, column: nil, message: "cannot read the header row")
         }
-        var columns: [Column: Int] = [:]
-        for (index, name) in header.enumerated() {
-            if let column = Column.allCases.first(where: { $0.rawValue.lowercased() == name.trimmingBlanks().lowercased() }), columns[column] == nil {
-                columns[column] = index
-            }
-        }
+        let columns = Dictionary(header.enumerated().compactMap { index, name in
+            Column.allCases.first { $0.rawValue.lowercased() == name.trimmingBlanks().lowercased() }.map { ($0, index) }
+        }, uniquingKeysWith: { first, _ in first })
         let missing = [Column.userId, .securityRoleIdentifier].filter { columns[$0] == nil }
         guard missing.isEmpty else {
             throw .invalid(path: path, line: 1, column: nil, message: "missing required column(s) \(missing.map(\.rawValue).joined(separator: ", ")); the header has: \(header.joined(separator: ", "))")
@@ -101,10 +92,9 @@ public struct UserDirectory: Sendable {
 
         // The rows are read piece by piece on the cores (CSV reading is most of the work), then checked and grouped
         // into users in file order.
-        let columnIndexes = columns
         let pieces = CSVPieces(text)
         let read = concurrentMap(pieces.records.count) { index in
-            AssignmentRows(pieces.records[index], skippingHeader: pieces.recordsIncludeHeader, columns: columnIndexes, delimiter: delimiter)
+            AssignmentRows(pieces.records[index], skippingHeader: pieces.recordsIncludeHeader, columns: columns, delimiter: delimiter)
         }
 
         var users: [SecurityUser] = []
@@ -113,11 +103,12 @@ public struct UserDirectory: Sendable {
         var line = 1
         for piece in read {
             for row in piece.rows {
-                let location = SourceLocation(file: path, line: line + row.line)
-                guard !row.userId.isEmpty else { throw .invalid(path: path, line: location.line!, column: nil, message: "UserId is empty") }
-                guard !row.role.isEmpty else { throw .invalid(path: path, line: location.line!, column: nil, message: "SecurityRoleIdentifier is empty for user '\(row.userId)'") }
-                let assignmentEnabled = try parseAssignmentStatus(row.assignmentStatus, path: path, line: location.line!)
-                let userEnabled = try parseEnabled(row.enabled, path: path, line: location.line!)
+                let rowLine = line + row.line
+                let location = SourceLocation(file: path, line: rowLine)
+                guard !row.userId.isEmpty else { throw .invalid(path: path, line: rowLine, column: nil, message: "UserId is empty") }
+                guard !row.role.isEmpty else { throw .invalid(path: path, line: rowLine, column: nil, message: "SecurityRoleIdentifier is empty for user '\(row.userId)'") }
+                let assignmentEnabled = try parseAssignmentStatus(row.assignmentStatus, path: path, line: rowLine)
+                let userEnabled = try parseEnabled(row.enabled, path: path, line: rowLine)
                 let assignment = RoleAssignment(roleIdentifier: row.role, roleName: row.roleName, isEnabled: assignmentEnabled, location: location)
                 let key = row.userId.lowercased()
                 if let existing = userIndex[key] {

@@ -207,7 +207,7 @@ public struct MetadataLoader: Sendable {
     /// With `folder`, an open descriptor of the file's folder, the file is opened by its name in it: the kernel then
     /// looks up one name instead of walking the whole path again for each of tens of thousands of files. The file's
     /// size is asked only when it does not fit the buffer: one system call fewer for nearly every file.
-    static func readFile(_ path: String, in folder: Int32? = nil, into buffer: inout [UInt8]) -> Result<Int, ReadFailure> {
+    static func readFile(_ path: String, in folder: Int32?, into buffer: inout [UInt8]) -> Result<Int, ReadFailure> {
         let descriptor = path.withCString { full in
             guard let folder, let slash = strrchr(full, Int32(UInt8(ascii: "/"))) else { return open(full, O_RDONLY | O_CLOEXEC) }
             return openat(folder, slash + 1, O_RDONLY | O_CLOEXEC)
