@@ -23,6 +23,7 @@ public enum AssignedLicensesReader {
     /// Parses report text; `delimiter` nil means detected from the header.
     public static func parse(_ text: String, path: String, catalog: SkuCatalog, delimiter: UnicodeScalar? = nil) throws(InputError) -> (users: [AssignedLicenses], diagnostics: [Diagnostic]) {
         let delimiter = delimiter ?? CSVDelimiter.detect(in: text)
+        try CSVQuotes.requireClosed(in: text, delimiter: delimiter, path: path)
         guard let reader = try? CSVReader(string: text, hasHeaderRow: true, delimiter: delimiter), let header = reader.headerRow else {
             throw .invalid(path: path, line: 1, column: nil, message: "cannot read the header row")
         }

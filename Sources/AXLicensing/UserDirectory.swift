@@ -78,6 +78,7 @@ public struct UserDirectory: Sendable {
     /// Parses users CSV text; `path` names the source in errors.
     public static func parse(_ text: String, path: String, delimiter: UnicodeScalar? = nil) throws(InputError) -> UserDirectory {
         let delimiter = delimiter ?? CSVDelimiter.detect(in: text)
+        try CSVQuotes.requireClosed(in: text, delimiter: delimiter, path: path)
         // Reads the header row only; the records are read below.
         guard let header = try? CSVReader(string: text, hasHeaderRow: true, delimiter: delimiter).headerRow else {
             throw .invalid(path: path, line: 1, column: nil, message: "cannot read the header row")
@@ -239,6 +240,64 @@ struct CSVPieces {
             afterCarriageReturn = byte == UInt8(ascii: "\r")
         }
         return !afterCarriageReturn
+    }
+}
+
+/// Quote checks CSV.swift does not make.
+public enum CSVQuotes {
+    /// Throws when a quoted field never closes, naming where it opens: CSV.swift would silently read the rest of the
+    /// file as that one field, and every user or license after it would be lost.
+    public static func requireClosed(in text: String, delimiter: UnicodeScalar, path: String) throws(InputError) {
+        if let open = unterminatedQuote(in: text, delimiter: delimiter) {
+            throw .invalid(path: path, line: open.line, column: open.column, message: "this quoted field is never closed (a \" is missing): the rest of the file would be read as one field")
+        }
+    }
+
+    /// Where a quoted field opens that never closes, read the way CSV.swift reads: a quote opens a quoted field only
+    /// at the field's start; inside one, `""` is a quote and a quote followed by anything but the separator, a line
+    /// break or the end is kept as text. CSV.swift silently takes the rest of such a file as one field.
+    ///
+    /// Lines count line feeds; the column counts characters from the line's start.
+    static func unterminatedQuote(in text: String, delimiter: UnicodeScalar) -> (line: Int, column: Int)? {
+        let separator = Array(String(delimiter).utf8)
+        let quote = UInt8(ascii: "\""), lineFeed = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r")
+        func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> (line: Int, column: Int)? {
+            guard let base = bytes.baseAddress else { return nil }
+            // Quotes are found with memchr, at memory speed; most files hold none at all.
+            func nextQuote(from index: Int) -> Int? {
+                guard index < bytes.count, let found = memchr(base + index, Int32(quote), bytes.count - index) else { return nil }
+                return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            }
+            func separatorEnds(before index: Int) -> Bool {
+                index >= separator.count && separator.indices.allSatisfy { bytes[index - separator.count + $0] == separator[$0] }
+            }
+            func endsField(_ index: Int) -> Bool {
+                index == bytes.count || bytes[index] == lineFeed || bytes[index] == carriageReturn
+                    || (index + separator.count <= bytes.count && separator.indices.allSatisfy { bytes[index + $0] == separator[$0] })
+            }
+            var index = 0
+            while let open = nextQuote(from: index) {
+                let atFieldStart = open == 0 || bytes[open - 1] == lineFeed || bytes[open - 1] == carriageReturn || separatorEnds(before: open)
+                guard atFieldStart else { index = open + 1; continue }  // a quote inside an unquoted field is text
+                var inside = open + 1
+                while true {
+                    guard let close = nextQuote(from: inside) else { return position(of: open, in: bytes) }
+                    if close + 1 < bytes.count && bytes[close + 1] == quote { inside = close + 2; continue }  // an escaped quote
+                    if endsField(close + 1) { index = close + 1; break }
+                    inside = close + 1  // a quote followed by text is kept, and the field stays open
+                }
+            }
+            return nil
+        }
+        var text = text
+        return text.withUTF8(scan)
+    }
+
+    /// Line (counting line feeds) and column (counting characters, not UTF-8 bytes) of byte `index`.
+    private static func position(of index: Int, in bytes: UnsafeBufferPointer<UInt8>) -> (line: Int, column: Int) {
+        let before = bytes[..<index]
+        let lineStart = before.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
+        return (1 + before.count { $0 == UInt8(ascii: "\n") }, 1 + bytes[lineStart..<index].count { $0 & 0xC0 != 0x80 })
     }
 }
 

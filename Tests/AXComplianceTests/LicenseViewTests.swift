@@ -176,4 +176,13 @@ func view(_ products: [ProductEntitlement]) -> LicenseView {
         #expect(sampleWorkspace.engine.catalog.names(result.users[0].skus) == ["Finance"])
         #expect(result.diagnostics.map(\.code) == [.unknownLicenseName])
     }
+
+    @Test func anUnclosedQuoteIsAnErrorWhereItOpens() {
+        let text = "UserId,UserEmail,Assigned License(s)\nbob,b@x,\"Dynamics 365 Finance\nann,a@x,Dynamics 365 Finance\n"
+        #expect {
+            try AssignedLicensesReader.parse(text, path: "a.csv", catalog: sampleWorkspace.engine.catalog)
+        } throws: { error in
+            "\(error)".hasPrefix("a.csv:2:9: error: this quoted field is never closed")
+        }
+    }
 }

@@ -221,6 +221,34 @@ import Testing
         }
     }
 
+    @Test func anUnclosedQuoteIsAnErrorWhereItOpens() {
+        #expect {
+            try UserDirectory.parse("UserId,SecurityRoleIdentifier\nbob,Clerk\nann,\"Viewer\ncarl,Clerk\n", path: "u.csv")
+        } throws: { error in
+            "\(error)".hasPrefix("u.csv:3:5: error: this quoted field is never closed")
+        }
+        #expect {
+            try UserDirectory.parse("UserId;SecurityRoleIdentifier\r\nbob;\"Cl\"\"erk\"\r\nzoë;\"Viewer\"x\r\n", path: "u.csv")
+        } throws: { error in
+            "\(error)".hasPrefix("u.csv:3:5: error: this quoted field is never closed")  // "x after the quote keeps it open; ë is one column
+        }
+        #expect {
+            try UserDirectory.parse("UserId,SecurityRoleIdentifier\nbob,\"\"\"\nann,Clerk\n", path: "u.csv")
+        } throws: { error in
+            "\(error)".hasPrefix("u.csv:2:5: error: this quoted field is never closed")  // """ is an open quote and an escaped one
+        }
+    }
+
+    @Test func quotesThatCSVReadsAsTextAreNotErrors() throws {
+        // Escaped quotes, a quote inside an unquoted field, quoted separators and line breaks, a quoted last field.
+        let csv = "UserId,SecurityRoleIdentifier,SecurityRoleName\nbob,Clerk,\"The \"\"AP\"\" clerk\"\n\"carl\",\"Clerk\",\"a,\nb\"\nann,Viewer,View\"er"
+        let directory = try UserDirectory.parse(csv, path: "u.csv")
+        #expect(directory.users.map(\.userId) == ["ann", "bob", "carl"])
+        #expect(directory.users[1].assignments[0].roleName == "The \"AP\" clerk")
+        #expect(directory.users[0].assignments[0].roleName == "View\"er")
+        #expect(directory.users[2].assignments[0].roleName == "a,\nb")
+    }
+
     @Test func missingFileNamesTheFlag() {
         #expect(throws: InputError.missing(path: "/nonexistent/users.csv", what: "users file (role assignments CSV)", flag: "--users")) {
             try UserDirectory.load(path: "/nonexistent/users.csv")
