@@ -1,3 +1,4 @@
+import AXReports
 import AXState
 import ArgumentParser
 import Foundation
@@ -15,6 +16,11 @@ struct StateOptions: ParsableArguments {
 
     func databasePath(workspace: String) -> String {
         db ?? (workspace.hasSuffix("/") ? workspace : workspace + "/") + ".axlicense/state.sqlite"
+    }
+
+    /// The state database: an input an output must never replace.
+    func protectedInputs(workspace: String) -> [ProtectedInput] {
+        [.file(databasePath(workspace: workspace), "the state database")]
     }
 
     /// Opens the store, or nil with `--no-db`; a store that cannot be used ends the run with status 1.
