@@ -36,6 +36,11 @@ struct AXLicenseCommand: ParsableCommand {
     /// closed pipe is an error to handle rather than a SIGPIPE that kills the process.
     static func main() {
         signal(SIGPIPE, SIG_IGN)
+        // A closed standard descriptor would be reused by the next file opened, and the report written into it: hold
+        // each one with a read-only /dev/null, so writing there fails (EBADF) and the run ends with status 1.
+        for descriptor in [STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO] where fcntl(descriptor, F_GETFD) == -1 && errno == EBADF {
+            _ = open("/dev/null", O_RDONLY)
+        }
         var status: Int32
         do {
             var command = try parseAsRoot()
