@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import AXReports
+
 /// A name that tries every way out of a markdown line, table cell, code span or HTML text.
 private func hostile(_ kind: String) -> String {
     "\(kind)\n# Injected\(kind)\r| x | y |`tick`[x](http://evil)![i](http://evil/x.png)<script>alert(1)</script>"
@@ -195,5 +197,39 @@ private func markdownBreakouts(_ markdown: String) -> [String] {
         let html = try axlicense("report", "--workspace", ws, "--quiet")
         #expect(!html.stdout.unicodeScalars.contains { $0.value == 0 || $0.value == 0x1B })
         #expect(html.stdout.contains("Contoso\u{FFFD}Ltd\u{FFFD}[2J"))
+    }
+}
+
+/// The escapers themselves, on the edge cases a whole report rarely shows.
+@Suite struct EscaperTests {
+    @Test func markdownTextKeepsEachNameOnOneLineAndItsPunctuationLiteral() {
+        #expect(Markdown.text("a\r\nb\rc\nd\u{2028}e") == "a b c d e")
+        #expect(Markdown.text("[x](u) ![i](u) <b> a|b `c` *d* _e_ ~f~ &amp; $g$ \\") == #"\[x\](u) !\[i\](u) \<b> a\|b \`c\` \*d\* \_e\_ \~f\~ \&amp; \$g\$ \\"#)
+        #expect(Markdown.text("nul\u{0}esc\u{1B}") == "nul\u{FFFD}esc\u{FFFD}")
+        #expect(Markdown.text("Finance > Ledger (1.00) #1 -x") == "Finance > Ledger (1.00) #1 -x")
+    }
+
+    @Test func markdownCodeSpanFenceIsLongerThanAnyBacktickRunInside() {
+        #expect(Markdown.code("Plain") == "`Plain`")
+        #expect(Markdown.code("a`b") == "`` a`b ``")
+        #expect(Markdown.code("`x``") == "``` `x`` ```")
+        #expect(Markdown.code(" lead") == "`  lead `")
+        #expect(Markdown.code("a\n\nb") == "`a  b`")
+    }
+
+    @Test func outputBytesReplaceControlCharactersButKeepTabsAndLineBreaks() {
+        let bytes = OutputText.bytes("a\u{0}b\u{1B}c\u{7F}d\u{85}e\tf\r\ng é")
+        #expect(String(decoding: bytes, as: UTF8.self) == "a\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFFD}e\tf\r\ng é")
+        #expect(OutputText.bytes("plain") == Data("plain".utf8))
+    }
+
+    @Test func csvNeutralisesFormulaTextButNotNumbersOfNumericColumns() {
+        let table = TextTable(header: ["Name", "Delta"], rows: [["-x", "-1.50"], ["=1+1", "+2"], ["@a", "=3"], ["\tb", "-"]], numericColumns: [1])
+        let lines = table.renderCSV().components(separatedBy: .newlines).filter { !$0.isEmpty }
+        #expect(lines == ["Name,Delta", "'-x,-1.50", "'=1+1,+2", "'@a,'=3", "'\tb,'-"])
+    }
+
+    @Test func xmlTextEscapesMarkupAndReplacesWhatXMLForbids() {
+        #expect(xmlEscaped("<a href=\"x\">'&'</a>\u{0}\u{FFFE}") == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;\u{FFFD}\u{FFFD}")
     }
 }
