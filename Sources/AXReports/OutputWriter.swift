@@ -78,12 +78,7 @@ public struct ProtectedInput: Sendable, Hashable {
 /// replaced file keeps its permissions, a symbolic link keeps pointing at its (replaced or created) target, and a
 /// device or pipe (`/dev/null`, `/dev/stdout`) is written in place, since renaming over it would replace the device.
 public enum OutputWriter {
-    /// Writes `text` to `path` with the guarantees above.
-    public static func write(_ text: String, to path: String, protecting inputs: [ProtectedInput]) throws(OutputWriteError) {
-        try write(OutputText.bytes(text), to: path, protecting: inputs)
-    }
-
-    /// Writes bytes (a workbook) to `path`, with the same guarantees as text.
+    /// Writes bytes (a rendered text from `OutputText.bytes`, or a workbook) to `path` with the guarantees above.
     public static func write(_ data: Data, to path: String, protecting inputs: [ProtectedInput]) throws(OutputWriteError) {
         let target = try checkTarget(path, protecting: inputs)
         if let existing = target.status, existing.st_mode & S_IFMT != S_IFREG {

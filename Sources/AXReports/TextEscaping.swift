@@ -8,7 +8,8 @@ public enum OutputText {
     public static func bytes(_ text: String) -> Data {
         var text = text
         return text.withUTF8 { utf8 in
-            func isControl(_ index: Int) -> Int {
+            /// How many bytes the control character at `index` takes (0: none there).
+            func controlWidth(_ index: Int) -> Int {
                 let byte = utf8[index]
                 if byte < 0x20 { return byte == 0x09 || byte == 0x0A || byte == 0x0D ? 0 : 1 }
                 if byte == 0x7F { return 1 }
@@ -16,12 +17,19 @@ public enum OutputText {
                 if byte == 0xC2, index + 1 < utf8.count, (0x80...0x9F).contains(utf8[index + 1]) { return 2 }
                 return 0
             }
-            guard let first = utf8.indices.first(where: { isControl($0) > 0 }) else { return Data(utf8) }
+            // Nearly every output has none: one pass over the bytes, then a plain copy.
+            var first = 0
+            while first < utf8.count {
+                let byte = utf8[first]
+                if (byte < 0x20 || byte == 0x7F || byte == 0xC2) && controlWidth(first) > 0 { break }
+                first += 1
+            }
+            guard first < utf8.count else { return Data(utf8) }
             var bytes = [UInt8](utf8[..<first])
             bytes.reserveCapacity(utf8.count + 16)
             var index = first
             while index < utf8.count {
-                let width = isControl(index)
+                let width = controlWidth(index)
                 if width > 0 {
                     bytes += [0xEF, 0xBF, 0xBD]
                     index += width
