@@ -167,15 +167,19 @@ public enum OutputWriter {
     /// Follows `path` through symbolic links (at most 40) to the file it names, existing or to be created.
     private static func resolve(_ path: String) throws(OutputWriteError) -> Target {
         guard !path.isEmpty else { throw OutputWriteError(path: path, reason: "the path is empty") }
+        var existing = stat()
+        if stat(path, &existing) == 0 {
+            // A device, pipe or folder is opened as named (`/dev/stdout` reaches a pipe only through its /proc link);
+            // a regular file is replaced where it really is.
+            guard existing.st_mode & S_IFMT == S_IFREG else { return Target(path: path, status: existing) }
+            return Target(path: canonical(path) ?? path, status: existing)
+        }
         var current = path
         for _ in 0..<40 {
             var status = stat()
             if lstat(current, &status) == 0 {
-                guard status.st_mode & S_IFMT == S_IFLNK else {
-                    var followed = stat()
-                    _ = stat(current, &followed)
-                    return Target(path: canonical(current) ?? current, status: followed)
-                }
+                // What exists was found above; a file here appeared since (a race): take it as found.
+                guard status.st_mode & S_IFMT == S_IFLNK else { return Target(path: canonical(current) ?? current, status: status) }
                 var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
                 let length = readlink(current, &buffer, buffer.count - 1)
                 guard length >= 0 else { throw OutputWriteError(path: path, reason: String(cString: strerror(errno))) }

@@ -61,6 +61,12 @@ private func runWithStreams(_ arguments: [String], stdout: Any?, stderr: Any? = 
         #expect(warnings.reason == .exit && warnings.status == 1, "\(warnings.reason) \(warnings.status)")
     }
 
+    @Test func outputToDevStdoutReachesThePipe() throws {
+        let result = try axlicense("roles", "--workspace", "Data/sample", "--quiet", "--output", "/dev/stdout")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("SalesClerk"))
+    }
+
     @Test func outputFileOnAFullDeviceExitsOne() throws {
         let result = try axlicense("roles", "--workspace", "Data/sample", "--quiet", "--output", "/dev/full")
         #expect(result.status == 1)
