@@ -229,6 +229,14 @@ private func markdownBreakouts(_ markdown: String) -> [String] {
         #expect(lines == ["Name,Delta", "'-x,-1.50", "'=1+1,+2", "'@a,'=3", "'\tb,'-"])
     }
 
+    @Test func workbookCellsAreTextOrNumbersNeverFormulas() {
+        let sheet = Workbook.worksheet(TextTable(header: ["Name", "Cost"], rows: [["=HYPERLINK(\"http://evil\")", "=1+1"], ["-x", "-130.00"]], numericColumns: [1]))
+        #expect(!sheet.contains("<f>") && !sheet.contains("<f "))
+        #expect(sheet.contains(#"t="inlineStr"><is><t xml:space="preserve">=HYPERLINK(&quot;http://evil&quot;)</t>"#))
+        #expect(sheet.contains(#"t="inlineStr"><is><t xml:space="preserve">=1+1</t>"#), "a formula in a numeric column is text")
+        #expect(sheet.contains("<v>-130.00</v>"))
+    }
+
     @Test func xmlTextEscapesMarkupAndReplacesWhatXMLForbids() {
         #expect(xmlEscaped("<a href=\"x\">'&'</a>\u{0}\u{FFFE}") == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;\u{FFFD}\u{FFFD}")
     }
