@@ -140,7 +140,7 @@ public enum OutputWriter {
                 for input in inputs where input.kind == .file {
                     var other = stat()
                     if stat(input.path, &other) == 0, other.st_dev == status.st_dev, other.st_ino == status.st_ino {
-                        throw OutputWriteError(path: path, reason: "it is \(input.what) (\(input.path)), an input of this run; write the report elsewhere")
+                        throw OutputWriteError(path: path, reason: "it is \(input.what) (\(input.path)), which axlicense reads; write the report elsewhere")
                     }
                 }
             }
@@ -156,7 +156,7 @@ public enum OutputWriter {
                     ancestor = split(ancestor).folder
                     var status = stat()
                     if stat(ancestor, &status) == 0, status.st_dev == root.st_dev, status.st_ino == root.st_ino {
-                        throw OutputWriteError(path: path, reason: "it is in a metadata object folder (\(folderName)) of \(input.path), an input of this run; write the report elsewhere")
+                        throw OutputWriteError(path: path, reason: "it is in a metadata object folder (\(folderName)) of \(input.path), which axlicense reads; write the report elsewhere")
                     }
                 }
             }

@@ -35,10 +35,13 @@ struct InputOptions: ParsableArguments {
         WorkspacePaths(workspace: workspace, metadata: metadata, skuMap: skuMap, users: users, skuCatalog: skus, csvDelimiter: csvDelimiter)
     }
 
-    /// The metadata, SKU map, users file and catalog: files an output must never replace.
+    /// The metadata, SKU map, users file and catalog, and the workspace's entitlements and state database (which
+    /// commands that do not read them must not destroy either): files an output must never replace.
     var protectedInputs: [ProtectedInput] {
         let paths = self.paths
-        return [.metadataTree(paths.metadata), .file(paths.skuMap, "the SKU map"), .file(paths.users, "the users file")]
+        return [.metadataTree(paths.metadata), .file(paths.skuMap, "the SKU map"), .file(paths.users, "the users file"),
+                .file(paths.inside(WorkspacePaths.Convention.entitlements), "the entitlements file"),
+                .file(StateOptions.defaultDatabasePath(workspace: workspace), "the state database")]
             + (paths.skuCatalog.map { [.file($0, "the SKU catalog")] } ?? [])
     }
 }

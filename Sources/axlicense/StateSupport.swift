@@ -15,7 +15,12 @@ struct StateOptions: ParsableArguments {
     var environment: String?
 
     func databasePath(workspace: String) -> String {
-        db ?? (workspace.hasSuffix("/") ? workspace : workspace + "/") + ".axlicense/state.sqlite"
+        db ?? Self.defaultDatabasePath(workspace: workspace)
+    }
+
+    /// `<workspace>/.axlicense/state.sqlite`.
+    static func defaultDatabasePath(workspace: String) -> String {
+        (workspace.hasSuffix("/") ? workspace : workspace + "/") + ".axlicense/state.sqlite"
     }
 
     /// The state database: an input an output must never replace.

@@ -128,6 +128,20 @@ private func runWithStreams(_ arguments: [String], stdout: Any?, stderr: Any? = 
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: folder.path + "/soft") == input)
     }
 
+    @Test func workspaceStateDatabaseAndEntitlementsAreSafeFromCommandsThatDoNotReadThem() throws {
+        let folder = TemporaryFolder()
+        let ws = folder.copySample()
+        #expect(try axlicense("estimate", "--workspace", ws, "--quiet", "--output", "/dev/null").status == 0)
+        for (input, what) in [(".axlicense/state.sqlite", "the state database"), ("entitlements.json", "the entitlements file")] {
+            let path = ws + "/" + input
+            let before = try Data(contentsOf: URL(fileURLWithPath: path))
+            let result = try axlicense("roles", "--workspace", ws, "--quiet", "--output", path)
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("\(path): error: cannot write output: it is \(what)"), "\(result.stderr)")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+        }
+    }
+
     @Test func newFileInAMetadataObjectFolderIsRefusedEvenThroughALinkedFolder() throws {
         let folder = TemporaryFolder()
         let ws = folder.copySample()
