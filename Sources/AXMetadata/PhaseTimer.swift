@@ -12,7 +12,8 @@ public enum PhaseTimer {
         lock.withLock {
             let previous = last  // a lazy static: initialised here on first use, before `now` is read
             let now = DispatchTime.now().uptimeNanoseconds
-            FileHandle.standardError.write(Data(String(format: "timing: %7.1f ms  %@\n", Double(now - previous) / 1e6, phase).utf8))
+            // Best effort: a standard error that cannot be written loses the timing line, never the run.
+            try? FileHandle.standardError.write(contentsOf: Data(String(format: "timing: %7.1f ms  %@\n", Double(now - previous) / 1e6, phase).utf8))
             last = now
         }
     }

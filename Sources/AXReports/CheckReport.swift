@@ -65,7 +65,7 @@ public struct CheckReport: Sendable {
             parts.append(reportFooter(diagnostics, isComplete: isComplete, markdown: false))
             return parts.joined(separator: "\n")
         case .markdown:
-            var parts = [licenseTable.renderMarkdown(), "## Notifications\n\n" + notificationLines.map { "- " + $0 }.joined(separator: "\n") + "\n"]
+            var parts = [licenseTable.renderMarkdown(), "## Notifications\n\n" + notificationLines.map { "- " + Markdown.text($0) }.joined(separator: "\n") + "\n"]
             if let table = reviewTable, let totals = reviewTotals { parts.append(table.renderMarkdown() + "\n" + totals + "\n") }
             parts.append(reportFooter(diagnostics, isComplete: isComplete, markdown: true))
             return parts.joined(separator: "\n")

@@ -118,15 +118,15 @@ public struct DiffReport: Sendable {
     }
 
     private func renderMarkdown() -> String {
-        var lines = ["## axlicense: license impact", "", "**\(summary)**", "", "`\(headName)` compared with `\(baseName)`.", ""]
+        var lines = ["## axlicense: license impact", "", "**\(Markdown.text(summary))**", "", "\(Markdown.code(headName)) compared with \(Markdown.code(baseName)).", ""]
         if !impact.roleChanges.isEmpty {
             lines.append(rolesTable.renderMarkdown(headingLevel: 3))
             lines.append("<details><summary>Why each role changes</summary>\n")
             for change in impact.roleChanges {
-                lines.append("#### \(change.role) (\(change.classification.rawValue))\n")
+                lines.append("#### \(Markdown.text(change.role)) (\(change.classification.rawValue))\n")
                 lines.append(contentsOf: change.causes.map { cause in
-                    "- \(cause.kind.rawValue): `\(cause.privilege)`" + (cause.entryPoint.map { " → `\($0)`" } ?? "") + ": \(cause.detail)"
-                        + (cause.location.map { " (\($0))" } ?? "")
+                    "- \(cause.kind.rawValue): \(Markdown.code(cause.privilege))" + (cause.entryPoint.map { " → " + Markdown.code($0) } ?? "")
+                        + ": \(Markdown.text(cause.detail))" + (cause.location.map { " (\(Markdown.text($0.description)))" } ?? "")
                 })
                 lines.append("")
             }
@@ -187,10 +187,6 @@ public struct DiffReport: Sendable {
     }
 
     private func renderJUnit() -> String {
-        func xml(_ text: String) -> String {
-            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-        }
         let changes = impact.roleChanges
         let failures = changes.filter { $0.classification == .escalation }.count
         var lines = ["<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
@@ -202,11 +198,11 @@ public struct DiffReport: Sendable {
         for change in changes {
             let details = (["\(change.before.license.summary) (\(change.before.license.monthlyCost)) → \(change.after.license.summary) (\(change.after.license.monthlyCost))"]
                 + change.causes.map { "\($0.kind.rawValue): \($0.privilege)" + ($0.entryPoint.map { " \($0)" } ?? "") + ": \($0.detail)" }).joined(separator: "\n")
-            lines.append("    <testcase classname=\"axlicense.roles\" name=\"\(xml(change.role))\" file=\"\(xml(change.location?.file ?? ""))\">")
+            lines.append("    <testcase classname=\"axlicense.roles\" name=\"\(xmlEscaped(change.role))\" file=\"\(xmlEscaped(change.location?.file ?? ""))\">")
             if change.classification == .escalation {
-                lines.append("      <failure type=\"escalation\" message=\"\(xml("Role \(change.role) escalates: \(change.before.license.summary) → \(change.after.license.summary)"))\">\(xml(details))</failure>")
+                lines.append("      <failure type=\"escalation\" message=\"\(xmlEscaped("Role \(change.role) escalates: \(change.before.license.summary) → \(change.after.license.summary)"))\">\(xmlEscaped(details))</failure>")
             } else {
-                lines.append("      <system-out>\(xml(change.classification.rawValue + ": " + details))</system-out>")
+                lines.append("      <system-out>\(xmlEscaped(change.classification.rawValue + ": " + details))</system-out>")
             }
             lines.append("    </testcase>")
         }

@@ -81,7 +81,7 @@ public struct ExplainReport: Sendable {
             parts.append(reportFooter(diagnostics, isComplete: isComplete, markdown: false))
             return parts.joined(separator: "\n")
         case .markdown:
-            var parts = ["# Explain: \(explanation.subjectType) \(explanation.subject)\n\n" + renderHeaderLines(headerLines, markdown: true)]
+            var parts = ["# Explain: \(explanation.subjectType) \(Markdown.text(explanation.subject))\n\n" + renderHeaderLines(headerLines, markdown: true)]
             if explanation.basis == .roles { parts += [chainsTable.renderMarkdown(), driversTable.renderMarkdown() + (driversNote.isEmpty ? "" : "\n" + driversNote)] }
             parts.append(reportFooter(diagnostics, isComplete: isComplete, markdown: true))
             return parts.joined(separator: "\n")
@@ -95,7 +95,7 @@ public struct ExplainReport: Sendable {
 
 /// Label/value lines above a report: aligned in text, a bullet list in markdown.
 func renderHeaderLines(_ lines: [(String, String)], markdown: Bool) -> String {
-    if markdown { return lines.map { "- **\($0.0):** \($0.1)" }.joined(separator: "\n") + "\n" }
+    if markdown { return lines.map { "- **\(Markdown.text($0.0)):** \(Markdown.text($0.1))" }.joined(separator: "\n") + "\n" }
     let width = lines.map(\.0.count).max() ?? 0
     return lines.map { $0.0 + ":" + String(repeating: " ", count: width - $0.0.count + 1) + $0.1 }.joined(separator: "\n") + "\n"
 }

@@ -59,31 +59,40 @@ public struct TextTable: Sendable, Hashable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// A GitHub-flavoured markdown table, pipes and line breaks in cells escaped.
+    /// A GitHub-flavoured markdown table; every cell and the title are escaped text (one row per row, whatever a name holds).
     public func renderMarkdown(headingLevel: Int = 2) -> String {
-        func escape(_ cell: String) -> String {
-            cell.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: "<br>")
-        }
         var lines: [String] = []
-        if let title { lines.append(String(repeating: "#", count: headingLevel) + " " + title); lines.append("") }
-        lines.append("| " + header.map(escape).joined(separator: " | ") + " |")
+        if let title { lines.append(String(repeating: "#", count: headingLevel) + " " + Markdown.text(title)); lines.append("") }
+        lines.append("| " + header.map(Markdown.text).joined(separator: " | ") + " |")
         lines.append("|" + header.indices.map { numericColumns.contains($0) ? " ---: |" : " --- |" }.joined())
         for row in rows {
-            lines.append("| " + header.indices.map { escape($0 < row.count ? row[$0] : "") }.joined(separator: " | ") + " |")
+            lines.append("| " + header.indices.map { Markdown.text($0 < row.count ? row[$0] : "") }.joined(separator: " | ") + " |")
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// The header and rows as CSV (the title is not part of CSV).
+    /// The header and rows as CSV (the title is not part of CSV). A text cell a spreadsheet would run as a formula
+    /// (starting with `=`, `+`, `-`, `@`, tab or carriage return) gets a leading `'`, as OWASP recommends; numbers in
+    /// numeric columns (`-130.00`) stay numbers.
     public func renderCSV() -> String {
         let stream = OutputStream.toMemory()
         // CSVWriter on a memory stream cannot fail to open; writes only fail on closed streams.
         let writer = try! CSVWriter(stream: stream)
-        try! writer.write(row: header)
-        for row in rows { try! writer.write(row: row) }
+        try! writer.write(row: header.map(Self.spreadsheetText))
+        for row in rows {
+            try! writer.write(row: row.indices.map { column in
+                numericColumns.contains(column) && Double(row[column]) != nil ? row[column] : Self.spreadsheetText(row[column])
+            })
+        }
         writer.stream.close()
         let data = stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data ?? Data()
         return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    /// A CSV text cell that no spreadsheet evaluates.
+    static func spreadsheetText(_ cell: String) -> String {
+        guard let first = cell.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) else { return cell }
+        return "'" + cell
     }
 }
 

@@ -46,7 +46,7 @@ public struct PermissionsReport: Sendable {
         case .table:
             return "View Permissions\n" + renderHeaderLines(headerLines, markdown: false) + "\n" + table.renderText() + "\n" + reportFooter(diagnostics, isComplete: isComplete, markdown: false)
         case .markdown:
-            return "# View Permissions: \(view.name)\n\n" + renderHeaderLines(headerLines, markdown: true) + "\n" + table.renderMarkdown() + "\n" + reportFooter(diagnostics, isComplete: isComplete, markdown: true)
+            return "# View Permissions: \(Markdown.text(view.name))\n\n" + renderHeaderLines(headerLines, markdown: true) + "\n" + table.renderMarkdown() + "\n" + reportFooter(diagnostics, isComplete: isComplete, markdown: true)
         case .csv:
             return table.renderCSV()
         case .json:

@@ -96,8 +96,8 @@ public struct WhatIfReport: Sendable {
             return parts.joined(separator: "\n")
         case .markdown:
             let subject = headerLines[0]
-            var parts = ["# What if: \(subject.0.lowercased()) \(subject.1)\n\n" + renderHeaderLines(headerLines, markdown: true)] + tables.map { $0.renderMarkdown() }
-            if !notes.isEmpty { parts.append(notes.map { "> Note: " + $0 }.joined(separator: "\n") + "\n") }
+            var parts = ["# What if: \(subject.0.lowercased()) \(Markdown.text(subject.1))\n\n" + renderHeaderLines(headerLines, markdown: true)] + tables.map { $0.renderMarkdown() }
+            if !notes.isEmpty { parts.append(notes.map { "> Note: " + Markdown.text($0) }.joined(separator: "\n") + "\n") }
             parts.append(reportFooter(diagnostics, isComplete: isComplete, markdown: true))
             return parts.joined(separator: "\n")
         case .csv:

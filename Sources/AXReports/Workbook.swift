@@ -159,23 +159,3 @@ public struct Workbook: Sendable {
         return xml + "</worksheet>"
     }
 }
-
-/// Text made safe for XML and HTML content and attribute values; characters XML 1.0 forbids are dropped.
-func xmlEscaped(_ text: String) -> String {
-    var result = ""
-    result.reserveCapacity(text.utf8.count)
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "&": result += "&amp;"
-        case "<": result += "&lt;"
-        case ">": result += "&gt;"
-        case "\"": result += "&quot;"
-        case "'": result += "&#39;"
-        case "\t", "\n", "\r": result.unicodeScalars.append(scalar)
-        default:
-            if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF { continue }
-            result.unicodeScalars.append(scalar)
-        }
-    }
-    return result
-}

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct AXLicenseCommand: ParsableCommand {
@@ -29,4 +30,34 @@ struct AXLicenseCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [EstimateCommand.self, RolesCommand.self, PermissionsCommand.self, ExplainCommand.self, WhatIfCommand.self, ReportCommand.self, CheckCommand.self, DiffCommand.self, AuditCommand.self, HistoryCommand.self, GenerateCommand.self]
     )
+
+    /// Parses and runs a command like ArgumentParser's own `main`, but writes help, errors and reports through
+    /// `Console`: a standard output or error that cannot be written ends the run with status 1, never a crash, and a
+    /// closed pipe is an error to handle rather than a SIGPIPE that kills the process.
+    static func main() {
+        signal(SIGPIPE, SIG_IGN)
+        // A closed standard descriptor would be reused by the next file opened, and the report written into it: hold
+        // each one with a read-only /dev/null, so writing there fails (EBADF) and the run ends with status 1.
+        for descriptor in [STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO] where fcntl(descriptor, F_GETFD) == -1 && errno == EBADF {
+            _ = open("/dev/null", O_RDONLY)
+        }
+        var status: Int32
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+            status = 0
+        } catch {
+            status = exitCode(for: error).rawValue
+            let message = fullMessage(for: error)
+            if !message.isEmpty {
+                if status == 0 {
+                    do { try Console.output(Data((message + "\n").utf8)) } catch { status = error.rawValue }
+                } else {
+                    Console.error(message)
+                }
+            }
+        }
+        if status == 0 && Console.standardErrorFailed { status = ExitStatus.inputError.rawValue }
+        Foundation.exit(status)
+    }
 }

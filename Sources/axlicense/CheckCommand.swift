@@ -73,6 +73,10 @@ struct CheckCommand: ParsableCommand {
             let report = CheckReport(view: view, review: check.review, diagnostics: (estimate.diagnostics + check.diagnostics).sortedForOutput(),
                                      isComplete: workspace.isComplete, emoji: emoji)
             let usage = view.rows.map { ProductUsage(product: $0.product.model, licenseQuantity: $0.product.licenseQuantity, used: $0.used) }
+            // Written inside `recording`: a run whose output fails is logged as failed.
+            CommandRunner.printDiagnostics(report.diagnostics, quiet: analysis.quiet)
+            try CommandRunner.write(report.render(output.format), output: output,
+                                    protecting: inputs.protectedInputs + purchased.protectedInputs(inputs) + state.protectedInputs(workspace: inputs.workspace))
             return (report, usage)
         }
         let rows = report.view.rows
@@ -81,8 +85,8 @@ struct CheckCommand: ParsableCommand {
         try recorder.record(counts + (fired.isEmpty ? "; no notifications" : "; notifications: " + fired.map { $0.rawValue }.joined(separator: ", ")), usage: usage)
         let selected = try failOnPolicies()  // valid: checked in validate()
         let failing = fired.filter { selected.contains($0) }
-        try CommandRunner.finish(text: report.render(output.format), diagnostics: report.diagnostics, analysis: analysis, output: output,
-                                 policyFailure: failing.isEmpty ? nil : "license notification: " + failing.map { $0.message }.joined(separator: " "))
+        try CommandRunner.endStatus(diagnostics: report.diagnostics, analysis: analysis,
+                                    policyFailure: failing.isEmpty ? nil : "license notification: " + failing.map { $0.message }.joined(separator: " "))
     }
 }
 
@@ -104,7 +108,7 @@ struct AuditCommand: ParsableCommand {
         func run() throws {
             guard let store = try state.openStore(workspace: workspace) else { throw ValidationError("--no-db leaves no audit log to list") }
             let entries = try CommandRunner.state { () throws(StateStoreError) in try store.auditEntries(since: since.flatMap(CalendarDate.init)?.startOfDay) }
-            try CommandRunner.write(AuditReport(entries: entries).render(output.format), output: output)
+            try CommandRunner.write(AuditReport(entries: entries).render(output.format), output: output, protecting: state.protectedInputs(workspace: workspace))
         }
     }
 
@@ -122,7 +126,7 @@ struct AuditCommand: ParsableCommand {
             guard let store = try state.openStore(workspace: workspace) else { throw ValidationError("--no-db leaves no audit log to clear") }
             let cutoff = Date().addingTimeInterval(-Double(olderThan) * 86_400)
             let removed = try CommandRunner.state { () throws(StateStoreError) in try store.clearAudit(olderThan: cutoff) }
-            print("Removed \(removed) audit entr\(removed == 1 ? "y" : "ies") older than \(olderThan) day(s).")
+            try Console.output(Data("Removed \(removed) audit entr\(removed == 1 ? "y" : "ies") older than \(olderThan) day(s).\n".utf8))
         }
     }
 }
@@ -137,6 +141,6 @@ struct HistoryCommand: ParsableCommand {
     func run() throws {
         guard let store = try state.openStore(workspace: workspace) else { throw ValidationError("--no-db leaves no history to show") }
         let points = try CommandRunner.state { () throws(StateStoreError) in try store.history(product: product) }
-        try CommandRunner.write(HistoryReport(points: points).render(output.format), output: output)
+        try CommandRunner.write(HistoryReport(points: points).render(output.format), output: output, protecting: state.protectedInputs(workspace: workspace))
     }
 }

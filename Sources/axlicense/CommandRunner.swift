@@ -21,7 +21,7 @@ enum CommandRunner {
         if !analysis.quiet && isatty(STDERR_FILENO) == 1 {
             progress = { (done: Int, total: Int) in
                 let end = done == total ? "\n" : ""
-                FileHandle.standardError.write(Data("\rReading metadata: \(done) / \(total) files\(end)".utf8))
+                Console.error(raw: "\rReading metadata: \(done) / \(total) files\(end)")
             }
         }
         do {
@@ -34,9 +34,10 @@ enum CommandRunner {
     }
 
     /// Prints diagnostics, writes `text`, and ends with the status a policy failure (3) or `--strict` (2) asks for.
-    static func finish(text: String, diagnostics: [Diagnostic], analysis: AnalysisOptions, output: OutputOptions, policyFailure: String? = nil) throws {
+    static func finish(text: String, diagnostics: [Diagnostic], analysis: AnalysisOptions, output: OutputOptions, protecting inputs: [ProtectedInput],
+                       policyFailure: String? = nil) throws {
         printDiagnostics(diagnostics, quiet: analysis.quiet)
-        try write(text, output: output)
+        try write(text, output: output, protecting: inputs)
         try endStatus(diagnostics: diagnostics, analysis: analysis, policyFailure: policyFailure)
     }
 
@@ -53,16 +54,24 @@ enum CommandRunner {
     }
 
     /// Writes a report to `--output` atomically, or to standard output.
-    static func write(_ text: String, output: OutputOptions) throws {
-        try write(Data(text.utf8), to: output.output)
+    static func write(_ text: String, output: OutputOptions, protecting inputs: [ProtectedInput]) throws {
+        try write([(OutputText.bytes(text), output.output)], protecting: inputs)
     }
 
-    /// Writes bytes to `path` atomically, or to standard output when `path` is nil; a failure ends the run with status 1.
-    static func write(_ data: Data, to path: String?) throws {
-        guard let path else { return FileHandle.standardOutput.write(data) }
+    /// Writes each output to its path atomically, or to standard output when the path is nil. Every path is checked
+    /// first (not a folder, not one of `inputs`), so a refused one leaves every file as it was; a failure ends the run
+    /// with status 1.
+    static func write(_ outputs: [(data: Data, path: String?)], protecting inputs: [ProtectedInput]) throws {
         do {
-            try OutputWriter.write(data, to: path)
-        } catch {
+            for case let (_, path?) in outputs { try OutputWriter.check(path, protecting: inputs) }
+            for output in outputs {
+                guard let path = output.path else {
+                    try Console.output(output.data)
+                    continue
+                }
+                try OutputWriter.write(output.data, to: path, protecting: inputs)
+            }
+        } catch let error as OutputWriteError {
             printError(error.description)
             throw ExitStatus.inputError
         }
@@ -111,10 +120,10 @@ enum CommandRunner {
     static func printDiagnostics(_ diagnostics: [Diagnostic], quiet: Bool) {
         let shown = quiet ? diagnostics.filter { $0.severity == .error } : diagnostics
         guard !shown.isEmpty else { return }
-        FileHandle.standardError.write(Data((shown.map(\.description).joined(separator: "\n") + "\n").utf8))
+        Console.error(shown.map(\.description).joined(separator: "\n"))
     }
 
     static func printError(_ message: String) {
-        FileHandle.standardError.write(Data((message.hasPrefix("axlicense") || message.contains(": error: ") ? message : "axlicense: error: " + message).utf8 + [0x0A]))
+        Console.error(message.hasPrefix("axlicense") || message.contains(": error: ") ? message : "axlicense: error: " + message)
     }
 }

@@ -118,7 +118,7 @@ struct DiffCommand: ParsableCommand {
         let impact = LicenseImpact(base: before.engine, head: after.engine, users: after.users, options: rules.estimateOptions,
                                    baseRoot: baseTree.root, headRoot: headTree.root, headDisplayPath: headTree.displayPath)
         let report = DiffReport(impact: impact, baseName: base, headName: head)
-        try CommandRunner.write(report.render(format), output: OutputOptions.with(output))
+        try CommandRunner.write(report.render(format), output: OutputOptions.with(output), protecting: protectedInputs(basePaths, headPaths))
         let failures = try policies().compactMap { $0.failure(for: impact) }
         if !failures.isEmpty {
             CommandRunner.printError("axlicense: " + failures.joined(separator: "; "))
@@ -128,6 +128,12 @@ struct DiffCommand: ParsableCommand {
             CommandRunner.printError("axlicense: --strict: the change introduces \(impact.newDiagnostics.count) diagnostic(s)")
             throw ExitStatus.strictWarnings
         }
+    }
+
+    /// Both trees, the SKU maps, the users file and the catalog: files an output must never replace.
+    private func protectedInputs(_ base: WorkspacePaths, _ head: WorkspacePaths) -> [ProtectedInput] {
+        [.metadataTree(base.metadata), .metadataTree(head.metadata), .file(base.skuMap, "the base SKU map"), .file(head.skuMap, "the SKU map"),
+         .file(head.users, "the users file")] + (skus.map { [.file($0, "the SKU catalog")] } ?? [])
     }
 
     private func materialize(_ source: TreeSource) throws -> MaterializedTree {

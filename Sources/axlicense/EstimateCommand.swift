@@ -18,21 +18,23 @@ struct EstimateCommand: ParsableCommand {
 
     func run() throws {
         let recorder = AuditRecorder(store: try state.openStore(workspace: inputs.workspace), environment: state.environmentName, operation: "Estimate")
+        // The report is written inside `recording`: a run whose output fails is logged as failed.
         let (estimate, isComplete) = try recorder.recording {
             let workspace = try CommandRunner.loadWorkspace(inputs, analysis, users: .required)
             // `.required` guarantees users are present.
             let estimate = workspace.engine.estimate(workspace.users!, options: rules.estimateOptions)
             PhaseTimer.mark("users evaluated (\(estimate.users.count) users)")
+            let text = EstimateReport(estimate: estimate, isComplete: workspace.isComplete).render(output.format)
+            PhaseTimer.mark("report rendered")
+            CommandRunner.printDiagnostics(estimate.diagnostics, quiet: analysis.quiet)
+            try CommandRunner.write(text, output: output, protecting: inputs.protectedInputs + state.protectedInputs(workspace: inputs.workspace))
+            PhaseTimer.mark("written")
             return (estimate, workspace.isComplete)
         }
         let summary = estimate.summary
         let tiers = LicenseTier.allCases.map { "\($0.name) \(summary.tiers[$0] ?? 0)" }.joined(separator: ", ")
         try recorder.record("\(estimate.users.count) users: \(tiers); monthly cost \(summary.monthlyCost)" + (isComplete ? "" : "; INCOMPLETE"))
-        let report = EstimateReport(estimate: estimate, isComplete: isComplete)
-        let text = report.render(output.format)
-        PhaseTimer.mark("report rendered")
-        try CommandRunner.finish(text: text, diagnostics: estimate.diagnostics, analysis: analysis, output: output)
-        PhaseTimer.mark("written")
+        try CommandRunner.endStatus(diagnostics: estimate.diagnostics, analysis: analysis)
     }
 }
 
@@ -49,7 +51,8 @@ struct RolesCommand: ParsableCommand {
         let workspace = try CommandRunner.loadWorkspace(inputs, analysis, users: .optional)
         let report = RolesReport(roles: workspace.engine.roleLicenses(users: workspace.users), catalog: workspace.engine.catalog,
                                  diagnostics: workspace.diagnostics, isComplete: workspace.isComplete)
-        try CommandRunner.finish(text: report.render(output.format), diagnostics: workspace.diagnostics, analysis: analysis, output: output)
+        try CommandRunner.finish(text: report.render(output.format), diagnostics: workspace.diagnostics, analysis: analysis, output: output,
+                                 protecting: inputs.protectedInputs)
     }
 }
 
@@ -81,6 +84,7 @@ struct PermissionsCommand: ParsableCommand {
         }
         let report = PermissionsReport(view: workspace.engine.permissions(of: object), catalog: workspace.engine.catalog,
                                        diagnostics: workspace.diagnostics, isComplete: workspace.isComplete)
-        try CommandRunner.finish(text: report.render(output.format), diagnostics: workspace.diagnostics, analysis: analysis, output: output)
+        try CommandRunner.finish(text: report.render(output.format), diagnostics: workspace.diagnostics, analysis: analysis, output: output,
+                                 protecting: inputs.protectedInputs)
     }
 }

@@ -17,12 +17,13 @@ struct GenerateCommand: ParsableCommand {
     }
 
     func run() throws {
+        let count: Int
         do {
-            let count = try WorkloadGenerator(scale: WorkloadScale.named(scale)!, seed: seed).write(to: output)
-            print("Wrote \(count) files to \(output)")
+            count = try WorkloadGenerator(scale: WorkloadScale.named(scale)!, seed: seed).write(to: output)
         } catch {
             CommandRunner.printError(error.description)
             throw ExitStatus.inputError
         }
+        try Console.output(Data("Wrote \(count) files to \(output)\n".utf8))
     }
 }

@@ -34,6 +34,16 @@ struct InputOptions: ParsableArguments {
     var paths: WorkspacePaths {
         WorkspacePaths(workspace: workspace, metadata: metadata, skuMap: skuMap, users: users, skuCatalog: skus, csvDelimiter: csvDelimiter)
     }
+
+    /// The metadata, SKU map, users file and catalog, and the workspace's entitlements and state database (which
+    /// commands that do not read them must not destroy either): files an output must never replace.
+    var protectedInputs: [ProtectedInput] {
+        let paths = self.paths
+        return [.metadataTree(paths.metadata), .file(paths.skuMap, "the SKU map"), .file(paths.users, "the users file"),
+                .file(paths.inside(WorkspacePaths.Convention.entitlements), "the entitlements file"),
+                .file(StateOptions.defaultDatabasePath(workspace: workspace), "the state database")]
+            + (paths.skuCatalog.map { [.file($0, "the SKU catalog")] } ?? [])
+    }
 }
 
 /// How problems in the input are treated.
@@ -80,6 +90,12 @@ struct PurchasedLicenseOptions: ParsableArguments {
 
     func validate() throws {
         if let today, CalendarDate(today) == nil { throw ValidationError("--today '\(today)' is not a date (YYYY-MM-DD)") }
+    }
+
+    /// The entitlements and assigned-licenses files: inputs an output must never replace.
+    func protectedInputs(_ inputs: InputOptions) -> [ProtectedInput] {
+        [.file(entitlements ?? inputs.paths.inside(WorkspacePaths.Convention.entitlements), "the entitlements file")]
+            + (assigned.map { [.file($0, "the assigned-licenses file")] } ?? [])
     }
 
     /// `--today`, else today in UTC.

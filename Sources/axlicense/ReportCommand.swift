@@ -76,11 +76,11 @@ struct ReportCommand: ParsableCommand {
                                diagnostics: workspace.diagnostics, isComplete: workspace.isComplete),
             check: check, catalog: workspace.engine.catalog, today: purchased.day, subject: inputs.workspace)
         // Build every output before writing any, so a failure leaves earlier files as they were.
-        var outputs: [(Data, String?)] = []
+        var outputs: [(data: Data, path: String?)] = []
         for (format, path) in targets() {
             switch format {
             case .html:
-                outputs.append((Data(report.html().utf8), path))
+                outputs.append((OutputText.bytes(report.html()), path))
             case .xlsx:
                 do {
                     outputs.append((try report.workbook(), path))
@@ -100,7 +100,7 @@ struct ReportCommand: ParsableCommand {
                 throw ExitStatus.inputError
             }
         }
-        for (data, path) in outputs { try CommandRunner.write(data, to: path) }
+        try CommandRunner.write(outputs, protecting: inputs.protectedInputs + purchased.protectedInputs(inputs))
         try CommandRunner.endStatus(diagnostics: reportEstimate.diagnostics, analysis: analysis)
     }
 }

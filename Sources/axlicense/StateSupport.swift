@@ -1,3 +1,4 @@
+import AXReports
 import AXState
 import ArgumentParser
 import Foundation
@@ -14,7 +15,17 @@ struct StateOptions: ParsableArguments {
     var environment: String?
 
     func databasePath(workspace: String) -> String {
-        db ?? (workspace.hasSuffix("/") ? workspace : workspace + "/") + ".axlicense/state.sqlite"
+        db ?? Self.defaultDatabasePath(workspace: workspace)
+    }
+
+    /// `<workspace>/.axlicense/state.sqlite`.
+    static func defaultDatabasePath(workspace: String) -> String {
+        (workspace.hasSuffix("/") ? workspace : workspace + "/") + ".axlicense/state.sqlite"
+    }
+
+    /// The state database: an input an output must never replace.
+    func protectedInputs(workspace: String) -> [ProtectedInput] {
+        [.file(databasePath(workspace: workspace), "the state database")]
     }
 
     /// Opens the store, or nil with `--no-db`; a store that cannot be used ends the run with status 1.
