@@ -106,6 +106,12 @@ public struct SkuCatalog: Sendable {
         guard skus.count <= 64 else { throw .invalid(path: source, line: nil, column: nil, message: "the catalog has \(skus.count) SKUs; at most 64 are supported") }
         var lookup: [String: Int] = [:]
         for (position, sku) in skus.enumerated() {
+            for (field, price) in [("basePrice", sku.basePrice), ("attachPrice", sku.attachPrice)] {
+                if let price, price > Money.maximumPrice {
+                    throw .invalid(path: source, line: nil, column: nil,
+                                   message: "skus[\(position)].\(field): \(price) is over the highest accepted price, \(Money.maximumPrice) per user per month (\(sku.name))")
+                }
+            }
             for spelling in [sku.name, sku.displayName] + sku.aliases {
                 let key = Self.normalized(spelling)
                 guard !key.isEmpty else { continue }
