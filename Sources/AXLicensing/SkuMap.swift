@@ -88,13 +88,9 @@ public struct SkuMap: Sendable {
 
     /// Decodes SKU-map JSON; `source` names it in errors.
     public static func decode(_ data: Data, catalog: SkuCatalog, source path: String) throws(InputError) -> SkuMap {
-        let rows: [ServicePlanPrivilegeRow]
-        do {
-            rows = try JSONDecoder().decode(RowsFile.self, from: data).rows
-        } catch {
-            throw invalidJSON(error, data: data, path: path)
-        }
-        return SkuMap(rows: rows, catalog: catalog, source: path)
+        let input = JSONInput(data, path: path)
+        let map = SkuMap(rows: try input.decode(RowsFile.self).rows, catalog: catalog, source: path)
+        return SkuMap(requirements: map.requirements, diagnostics: input.diagnostics + map.diagnostics)
     }
 }
 
@@ -137,9 +133,9 @@ private struct EmptyProbe: Decodable {
 extension ServicePlanPrivilegeRow: Decodable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: AnyCodingKey.self)
-        // Keys by lower-case name, first spelling wins; built once per row (tens of thousands of rows).
+        // Keys by lower-case name; built once per row (tens of thousands of rows). `JSONInput` left one spelling of each.
         var keys: [String: AnyCodingKey] = [:]
-        for key in container.allKeys where keys[key.stringValue.lowercased()] == nil { keys[key.stringValue.lowercased()] = key }
+        for key in container.allKeys { keys[key.stringValue.lowercased()] = key }
         func key(_ name: String) -> AnyCodingKey? { keys[name.lowercased()] }
         func string(_ name: String) throws -> String {
             guard let found = key(name) else {

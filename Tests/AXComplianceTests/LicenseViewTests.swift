@@ -94,11 +94,11 @@ func view(_ products: [ProductEntitlement]) -> LicenseView {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("ent-\(UUID().uuidString).json").path
         try json.write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        return try ProductEntitlement.load(path: path)
+        return try ProductEntitlement.load(path: path).products
     }
 
     @Test func readsTheSampleFile() throws {
-        let products = try ProductEntitlement.load(path: sampleRoot.appendingPathComponent("entitlements.json").path)
+        let products = try ProductEntitlement.load(path: sampleRoot.appendingPathComponent("entitlements.json").path).products
         #expect(products.count == 8)
         #expect(products[4].expirationDate == nil)
         #expect(products[2].expirationDate == CalendarDate(year: 2026, month: 1, day: 31))

@@ -55,3 +55,17 @@ private func users(_ count: Int) -> String {
         #expect(result.stdout.isEmpty)
     }
 }
+
+@Suite struct DuplicateJSONKeyTests {
+    /// `"SkuName": "Finance", "skuname": "Commerce"` in one row: every run (each with its own hash seed) prices the
+    /// user with Finance, the first in the file, and warns at the repeated key's line.
+    @Test func caseVariantDuplicateKeyGivesTheSameAnswerEveryRun() throws {
+        let workspace = packageRoot.appendingPathComponent("Tests/Fixtures/bad-input/skumap-duplicate-key-warning/workspace").path
+        for _ in 0..<8 {
+            let result = try axlicense("estimate", "--workspace", workspace, "--no-db", "--format", "csv")
+            #expect(result.status == 0)
+            #expect(result.stdout.hasSuffix("bob,Yes,Clerk,TeamMembers,Operations,Finance,,180.00\n"), "\(result.stdout)")
+            #expect(result.stderr.hasPrefix("\(workspace)/LicensingServicePlansPrivilege.json:3:4: warning: key 'skuname' repeats 'SkuName'"), "\(result.stderr)")
+        }
+    }
+}

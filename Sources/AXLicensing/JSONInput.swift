@@ -1,0 +1,227 @@
+import AXMetadata
+import Foundation
+
+/// A JSON input file made ready to decode under the one rule every JSON input follows: object keys are compared
+/// ignoring case, and when an object repeats a key (exactly or in another case) the first in document order wins and
+/// each later one is a `duplicate-key` warning naming the file, line and key.
+///
+/// Decoders see no repeated key, so which member a key lookup finds never depends on dictionary order (it did: a
+/// row with `"SkuName"` and `"skuname"` gave either SKU from run to run).
+public struct JSONInput: Sendable {
+    /// The file's text with every repeated member removed (the original text when there is none).
+    public let data: Data
+    /// One warning per repeated key.
+    public let diagnostics: [Diagnostic]
+    /// The original text, for syntax-error positions.
+    private let original: Data
+    private let path: String
+
+    /// Reads `data` (the whole file at `path`). Text that is not valid JSON is kept as it is, so decoding reports the
+    /// syntax error at its line and column.
+    public init(_ data: Data, path: String) {
+        self.original = data
+        self.path = path
+        let found = data.withUnsafeBytes { DuplicateKeyScanner(bytes: $0).scan() }
+        guard let found, !found.duplicates.isEmpty else {
+            self.data = data
+            self.diagnostics = []
+            return
+        }
+        var kept = Data()
+        kept.reserveCapacity(data.count)
+        var position = 0
+        for range in found.removedRanges {
+            kept.append(data[data.startIndex + position ..< data.startIndex + range.lowerBound])
+            position = range.upperBound
+        }
+        kept.append(data[(data.startIndex + position)...])
+        self.data = kept
+        self.diagnostics = found.duplicates.map { duplicate in
+            Diagnostic(.warning, .duplicateKey,
+                       "key '\(duplicate.key)' repeats '\(duplicate.first)' of line \(duplicate.firstLine) in the same object (keys ignore case); the first is used, this one ignored",
+                       at: SourceLocation(file: path, line: duplicate.line, column: duplicate.column))
+        }
+    }
+
+    /// Decodes the input; a syntax error is reported at its line and column in the original file, a content error
+    /// with its row and key.
+    public func decode<Value: Decodable>(_ type: Value.Type) throws(InputError) -> Value {
+        do {
+            return try JSONDecoder().decode(type, from: data)
+        } catch {
+            throw invalidJSON(error, data: original, path: path)
+        }
+    }
+}
+
+/// One repeated key found by the scanner.
+struct DuplicateKey: Sendable, Hashable {
+    /// The repeated key as written, and where.
+    var key: String
+    var line: Int
+    var column: Int
+    /// The first spelling in the object, and its line.
+    var first: String
+    var firstLine: Int
+}
+
+/// Finds repeated object keys in JSON text in one pass, without building the document, with an explicit stack (so
+/// nesting depth costs memory, not call depth). Returns nil for text that is not valid JSON.
+struct DuplicateKeyScanner {
+    let bytes: UnsafeRawBufferPointer
+
+    struct Result {
+        var duplicates: [DuplicateKey] = []
+        /// Byte ranges to cut, each from the comma before a repeated member to the end of its value; ascending, disjoint.
+        var removedRanges: [Range<Int>] = []
+    }
+
+    private struct Container {
+        var isObject: Bool
+        /// Keys seen so far, lower-cased, with their first spelling and line (objects only).
+        var keys: [String: (spelling: String, line: Int)] = [:]
+        /// Offset of the last comma between members, where a repeated member's cut begins.
+        var lastComma = -1
+        /// Start of the cut when the member being read repeats an earlier key.
+        var cutStart: Int?
+        /// True when this container lies inside a member being cut (its own repeats are not reported).
+        var insideCut: Bool
+    }
+
+    func scan() -> Result? {
+        var result = Result()
+        var stack: [Container] = []
+        var index = 0
+        var line = 1
+        var lineStart = 0
+        let count = bytes.count
+        // Skips a UTF-8 BOM, as the decoder does.
+        if count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { index = 3 }
+        var expectingKey = false
+        // True after a value, when only a comma or a closing bracket may follow.
+        var afterValue = false
+
+        func skipBlanks() {
+            while index < count {
+                switch bytes[index] {
+                case 0x20, 0x09, 0x0D: index += 1
+                case 0x0A: index += 1; line += 1; lineStart = index
+                default: return
+                }
+            }
+        }
+        /// Reads a string starting at the opening quote; returns its text, or nil when it never closes.
+        func readString() -> String? {
+            index += 1
+            let start = index
+            var escaped = false
+            var hasEscape = false
+            while index < count {
+                let byte = bytes[index]
+                if escaped {
+                    escaped = false
+                } else if byte == 0x5C {
+                    escaped = true
+                    hasEscape = true
+                } else if byte == 0x22 {
+                    let raw = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                    index += 1
+                    guard hasEscape else { return raw }
+                    // Decodes escapes the way JSON does, so `"Sku\u004Eame"` and `"SkuName"` are the same key.
+                    return (try? JSONDecoder().decode(String.self, from: Data(("\"" + raw + "\"").utf8))) ?? raw
+                } else if byte == 0x0A {
+                    return nil
+                }
+                index += 1
+            }
+            return nil
+        }
+        /// Called when a value ends at `index`: closes a cut member.
+        func valueEnded() {
+            afterValue = true
+            guard !stack.isEmpty else { return }
+            if let cut = stack[stack.count - 1].cutStart {
+                if !stack[stack.count - 1].insideCut { result.removedRanges.append(cut..<index) }
+                stack[stack.count - 1].cutStart = nil
+            }
+        }
+
+        while true {
+            skipBlanks()
+            guard index < count else { break }
+            let byte = bytes[index]
+            if expectingKey {
+                // In an object: a key, or the end of an empty object / after a comma handled below.
+                if byte == 0x7D, stack.last?.keys.isEmpty == true, stack.last?.lastComma == -1 {
+                    stack.removeLast()
+                    index += 1
+                    expectingKey = false
+                    valueEnded()
+                    continue
+                }
+                guard byte == 0x22 else { return nil }
+                let keyLine = line, keyStart = index, keyLineStart = lineStart
+                guard let key = readString() else { return nil }
+                skipBlanks()
+                guard index < count, bytes[index] == 0x3A else { return nil }
+                index += 1
+                let folded = key.lowercased()
+                var top = stack[stack.count - 1]
+                if let first = top.keys[folded] {
+                    top.cutStart = top.lastComma >= 0 ? top.lastComma : keyStart
+                    if !top.insideCut {
+                        let column = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[keyLineStart..<keyStart]), as: UTF8.self).count + 1
+                        result.duplicates.append(DuplicateKey(key: key, line: keyLine, column: column, first: first.spelling, firstLine: first.line))
+                    }
+                } else {
+                    top.keys[folded] = (key, keyLine)
+                }
+                stack[stack.count - 1] = top
+                expectingKey = false
+                continue
+            }
+            let startsValue = byte != 0x2C && byte != 0x7D && byte != 0x5D
+            // A value may not follow a value (no comma, or text after the root).
+            if startsValue && afterValue { return nil }
+            switch byte {
+            case 0x7B, 0x5B:  // { [
+                let insideCut = stack.last.map { $0.insideCut || $0.cutStart != nil } ?? false
+                stack.append(Container(isObject: byte == 0x7B, insideCut: insideCut))
+                index += 1
+                if byte == 0x7B {
+                    expectingKey = true
+                } else {
+                    skipBlanks()
+                    if index < count && bytes[index] == 0x5D {
+                        index += 1
+                        stack.removeLast()
+                        valueEnded()
+                    }
+                }
+            case 0x22:
+                guard readString() != nil else { return nil }
+                valueEnded()
+            case 0x2C:  // ,
+                guard afterValue, let top = stack.last else { return nil }
+                stack[stack.count - 1].lastComma = index
+                index += 1
+                afterValue = false
+                if top.isObject { expectingKey = true }
+            case 0x7D, 0x5D:  // } ]
+                guard afterValue, let top = stack.last, top.isObject == (byte == 0x7D) else { return nil }
+                stack.removeLast()
+                index += 1
+                valueEnded()
+            default:
+                // A number, true, false or null: up to the next delimiter.
+                let start = index
+                while index < count, ![0x2C, 0x7D, 0x5D, 0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+                guard index > start else { return nil }
+                valueEnded()
+            }
+        }
+        guard stack.isEmpty, afterValue else { return nil }
+        result.removedRanges.sort { $0.lowerBound < $1.lowerBound }
+        return result
+    }
+}

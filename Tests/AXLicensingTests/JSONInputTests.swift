@@ -1,0 +1,75 @@
+import AXLicensing
+import AXMetadata
+import Foundation
+import Testing
+
+/// The one rule of every JSON input: keys ignore case, a repeated key is a warning at its line, the first wins.
+@Suite struct JSONInputTests {
+    private func skuMap(_ text: String) throws -> SkuMap {
+        try SkuMap.decode(Data(text.utf8), catalog: .builtIn(), source: "map.json")
+    }
+
+    private func required(_ map: SkuMap) -> [String] {
+        SkuCatalog.builtIn().names(map.requirement(forPrivilege: "P")?.required ?? .empty)
+    }
+
+    /// The issue's row, both ways round: whichever spelling comes first is used, whatever the hash order.
+    @Test(arguments: [("Finance", "Commerce"), ("Commerce", "Finance")])
+    func caseVariantDuplicateKeyKeepsTheFirstInDocumentOrder(first: String, second: String) throws {
+        for spelling in [(#""SkuName""#, #""skuname""#), (#""skuname""#, #""SkuName""#)] {
+            let text = "[\n{\"PrivilegeIdentifier\": \"P\", \(spelling.0): \"\(first)\",\n \(spelling.1): \"\(second)\", \"IsUnique\": 1}\n]"
+            for _ in 0..<20 {
+                let map = try skuMap(text)
+                #expect(required(map) == [first])
+                #expect(map.diagnostics.map(\.description) == [
+                    "map.json:3:2: warning: key \(spelling.1.dropFirst().dropLast().debugDescription) repeats \(spelling.0.dropFirst().dropLast().debugDescription) of line 2 in the same object (keys ignore case); the first is used, this one ignored [duplicate-key]"
+                        .replacingOccurrences(of: "\"", with: "'")
+                ])
+            }
+        }
+    }
+
+    @Test func exactDuplicateKeyKeepsTheFirstAndWarns() throws {
+        let map = try skuMap(#"[{"PrivilegeIdentifier": "P", "SkuName": "Commerce", "SkuName": "Finance", "IsUnique": 1}]"#)
+        #expect(required(map) == ["Commerce"])
+        #expect(map.diagnostics.map(\.code) == [.duplicateKey])
+        #expect(map.diagnostics.first?.location == SourceLocation(file: "map.json", line: 1, column: 54))
+    }
+
+    /// A repeated member holding an object is removed whole; repeats inside it are not reported on their own.
+    @Test func repeatedMemberIsRemovedWithItsNestedValue() throws {
+        let text = #"{"rows": [{"PrivilegeIdentifier": "P", "SkuName": "Finance", "IsUnique": 1}], "ROWS": [{"a": 1, "A": 2}], "note": "x"}"#
+        let input = JSONInput(Data(text.utf8), path: "f.json")
+        #expect(String(decoding: input.data, as: UTF8.self) == #"{"rows": [{"PrivilegeIdentifier": "P", "SkuName": "Finance", "IsUnique": 1}], "note": "x"}"#)
+        #expect(input.diagnostics.count == 1)
+        #expect(try required(skuMap(text)) == ["Finance"])
+    }
+
+    /// Escaped spellings are the same key; text without repeats is passed through as it is.
+    @Test func escapedKeyIsTheSameKeyAndCleanTextIsUntouched() throws {
+        let escaped = JSONInput(Data(#"{"a\u0042": 1, "ab": 2}"#.utf8), path: "f.json")
+        #expect(escaped.diagnostics.count == 1)
+        let clean = Data(#"{"a": [1, 2, {"b": null}], "c": "}\",{"}"#.utf8)
+        let input = JSONInput(clean, path: "f.json")
+        #expect(input.data == clean && input.diagnostics.isEmpty)
+    }
+
+    /// Syntax errors still point at their line and column in the file as written.
+    @Test func syntaxErrorKeepsItsLineAndColumn() throws {
+        #expect(throws: InputError.self) { try skuMap("[\n{\"PrivilegeIdentifier\": \"P\", \"P\": 1, \"p\": 2,,}\n]") }
+        do {
+            _ = try skuMap("[\n{\"PrivilegeIdentifier\": \"P\", \"P\": 1, \"p\": 2,,}\n]")
+        } catch {
+            #expect("\(error)".hasPrefix("map.json:2:"), "\(error)")
+        }
+    }
+
+    @Test func catalogAndItsRepeatedKeyWarning() throws {
+        var text = defaultSkuCatalogJSON
+        text = text.replacingOccurrences(of: #""currency": "USD","#, with: #""currency": "USD", "Currency": "EUR","#)
+        #expect(text != defaultSkuCatalogJSON)
+        let catalog = try SkuCatalog.decode(Data(text.utf8), source: "skus.json")
+        #expect(catalog.currency == "USD")
+        #expect(catalog.diagnostics.map(\.code) == [.duplicateKey])
+    }
+}
