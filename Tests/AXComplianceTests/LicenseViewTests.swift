@@ -186,3 +186,16 @@ func view(_ products: [ProductEntitlement]) -> LicenseView {
         }
     }
 }
+
+@Suite struct AssignedLicensesHeaderTests {
+    @Test func repeatedColumnAndHeaderWithoutRowsAreWarnings() throws {
+        let catalog = SkuCatalog.builtIn()
+        let read = try AssignedLicensesReader.parse("UserId,AssignedLicenses,Assigned Licenses\nbob,Finance,Commerce\n", path: "a.csv", catalog: catalog)
+        #expect(read.users.map { catalog.names($0.skus) } == [["Finance"]])
+        #expect(read.diagnostics.map(\.description) == [
+            "a.csv:1: warning: column 'Assigned Licenses' (field 3) repeats 'AssignedLicenses' (field 2) in the header; the first is read, this one ignored [duplicate-column]"
+        ])
+        let empty = try AssignedLicensesReader.parse("UserId,AssignedLicenses\n", path: "a.csv", catalog: catalog)
+        #expect(empty.diagnostics.map(\.description) == ["a.csv:1: warning: the file has a header and no rows: no users [no-rows]"])
+    }
+}
