@@ -187,7 +187,9 @@ public struct LicenseImpact: Sendable {
         duties = compare(base.graph.duties.map(\.name), head.graph.duties.map(\.name))
         privileges = compare(base.graph.privileges.map(\.name), head.graph.privileges.map(\.name))
         var addedOutcomes: [String: LicenseOutcome] = [:]
-        for name in roles.added { addedOutcomes[name] = outcome(head, role: head.graph.role(named: name)!) }
+        for name in roles.added {
+            if let role = head.graph.role(named: name) { addedOutcomes[name] = outcome(head, role: role) }
+        }
         addedRoleOutcomes = addedOutcomes
 
         var changes: [RoleChange] = []

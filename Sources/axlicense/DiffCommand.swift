@@ -120,7 +120,7 @@ struct DiffCommand: ParsableCommand {
         // Both sides' unread files, each saying its side: with git: trees the two sides show the same paths.
         CommandRunner.printDiagnostics(impact.unreadFiles.map { file in
             Diagnostic(file.diagnostic.severity, file.diagnostic.code, "\(file.side.rawValue) tree: \(file.diagnostic.message)", at: file.diagnostic.location)
-        }, quiet: false)
+        }, quiet: analysis.quiet)
         let report = DiffReport(impact: impact, baseName: base, headName: head)
         try CommandRunner.write(report.render(format), output: OutputOptions.with(output))
         if !impact.isComplete {
