@@ -144,7 +144,8 @@ extension ProductEntitlement: Decodable {
         struct Wrapped: Decodable { var products: [ProductEntitlement] }
         let startsWithArray = data.first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) } == UInt8(ascii: "[")
         let input = JSONInput(data, path: path)
-        let products = startsWithArray ? try input.decode([ProductEntitlement].self) : try input.decode(Wrapped.self).products
+        let keys = ["products", "model", "product", "licenseQuantity", "expirationDate", "currentVersion", "latestVersion", "licenseHolder"]
+        let products = startsWithArray ? try input.decode([ProductEntitlement].self, keys: keys) : try input.decode(Wrapped.self, keys: keys).products
         return (products, input.diagnostics)
     }
 }

@@ -2,8 +2,9 @@ import AXMetadata
 import Foundation
 
 /// A JSON input file made ready to decode under the one rule every JSON input follows: object keys are compared
-/// ignoring case, and when an object repeats a key (exactly or in another case) the first in document order wins and
-/// each later one is a `duplicate-key` warning naming the file, line and key.
+/// ignoring case (`decode(_:keys:)` matches them to the spellings the decoder asks for), and when an object repeats a
+/// key (exactly or in another case) the first in document order wins and each later one is a `duplicate-key` warning
+/// naming the file, line and key.
 ///
 /// Decoders see no repeated key, so which member a key lookup finds never depends on dictionary order (it did: a
 /// row with `"SkuName"` and `"skuname"` gave either SKU from run to run).
@@ -43,11 +44,17 @@ public struct JSONInput: Sendable {
         }
     }
 
-    /// Decodes the input; a syntax error is reported at its line and column in the original file, a content error
-    /// with its row and key.
-    public func decode<Value: Decodable>(_ type: Value.Type) throws(InputError) -> Value {
+    /// Decodes the input, each key in any case read as its spelling in `keys` (the decoder's coding keys); a syntax
+    /// error is reported at its line and column in the original file, a content error with its row and key.
+    public func decode<Value: Decodable>(_ type: Value.Type, keys: [String]) throws(InputError) -> Value {
+        let decoder = JSONDecoder()
+        let spellings = Dictionary(keys.map { ($0.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
+        decoder.keyDecodingStrategy = .custom { path in
+            let key = path.last?.stringValue ?? ""
+            return AnyCodingKey(stringValue: spellings[key.lowercased()] ?? key)
+        }
         do {
-            return try JSONDecoder().decode(type, from: data)
+            return try decoder.decode(type, from: data)
         } catch {
             throw invalidJSON(error, data: original, path: path)
         }

@@ -160,7 +160,7 @@ public struct SkuCatalog: Sendable {
             var skus: [Sku]
         }
         let input = JSONInput(data, path: source)
-        let file = try input.decode(File.self)
+        let file = try input.decode(File.self, keys: ["currency", "skus", "name", "displayName", "tier", "basePrice", "attachPrice", "priority", "aliases"])
         return try SkuCatalog(currency: file.currency ?? "USD", skus: file.skus, source: source, diagnostics: input.diagnostics)
     }
 

@@ -199,3 +199,15 @@ func view(_ products: [ProductEntitlement]) -> LicenseView {
         #expect(empty.diagnostics.map(\.description) == ["a.csv:1: warning: the file has a header and no rows: no users [no-rows]"])
     }
 }
+
+@Suite struct EntitlementsKeyCaseTests {
+    @Test func keysIgnoreCaseAndTheFirstOfARepeatWins() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ent-\(UUID().uuidString).json").path
+        try #"{"Products": [{"MODEL": "Finance", "LicenseQuantity": 3, "licensequantity": 9}]}"#.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let read = try ProductEntitlement.load(path: path)
+        #expect(read.products.map(\.model) == ["Finance"])
+        #expect(read.products.map(\.licenseQuantity) == [3])
+        #expect(read.diagnostics.map(\.code) == [.duplicateKey])
+    }
+}
