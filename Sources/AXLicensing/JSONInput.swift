@@ -95,6 +95,9 @@ struct DuplicateKeyScanner {
         var insideCut: Bool
     }
 
+    /// The deepest nesting scanned; JSONDecoder refuses deeper documents anyway.
+    static let maximumDepth = 512
+
     func scan() -> Result? {
         var result = Result()
         var stack: [Container] = []
@@ -192,6 +195,8 @@ struct DuplicateKeyScanner {
             if startsValue && afterValue { return nil }
             switch byte {
             case 0x7B, 0x5B:  // { [
+                // Deeper than JSONDecoder reads (512): left to the decoder to refuse, at no cost here.
+                guard stack.count < Self.maximumDepth else { return nil }
                 let insideCut = stack.last.map { $0.insideCut || $0.cutStart != nil } ?? false
                 stack.append(Container(isObject: byte == 0x7B, insideCut: insideCut))
                 index += 1

@@ -82,4 +82,63 @@ import Testing
         #expect(catalog.skus.filter { $0.tier == .operations }.map(\.basePrice).contains(Money(cents: 17_500)))
         #expect(!catalog.diagnostics.isEmpty && catalog.diagnostics.allSatisfy { $0.code == .duplicateKey })
     }
+
+    /// Random documents (seeded): text without repeats comes back byte for byte; with repeats it stays valid JSON,
+    /// loses exactly the later members, and the reader never traps on cut-off or nested text.
+    @Test func randomDocumentsKeepTheirShapeAndLoseOnlyLaterRepeats() throws {
+        var generator = SeededGenerator(seed: 12)
+        func value(_ depth: Int) -> Any {
+            switch Int.random(in: 0..<(depth > 3 ? 3 : 5), using: &generator) {
+            case 0: return Int.random(in: -5...5, using: &generator)
+            case 1: return ["a", "b\"}", "é", ""].randomElement(using: &generator)!
+            case 2: return Bool.random(using: &generator) ? NSNull() : true
+            case 3: return (0..<Int.random(in: 0...3, using: &generator)).map { _ in value(depth + 1) }
+            default:
+                var members: [(String, Any)] = []
+                for _ in 0..<Int.random(in: 0...4, using: &generator) {
+                    members.append((["k", "K", "x", #"\u006B"#, "y"].randomElement(using: &generator)!, value(depth + 1)))
+                }
+                return members.map { ($0.0, $0.1) } as [(String, Any)]
+            }
+        }
+        func render(_ value: Any) -> String {
+            switch value {
+            case let members as [(String, Any)]: return "{" + members.map { "\"\($0.0)\": " + render($0.1) }.joined(separator: ", ") + "}"
+            case let items as [Any]: return "[" + items.map(render).joined(separator: ",") + "]"
+            case let text as String: return "\"" + text.replacingOccurrences(of: "\"", with: "\\\"") + "\""
+            case is NSNull: return "null"
+            default: return "\(value)"
+            }
+        }
+        var repeats = 0
+        for _ in 0..<300 {
+            let text = render(value(0))
+            let input = JSONInput(Data(text.utf8), path: "r.json")
+            #expect((try? JSONSerialization.jsonObject(with: input.data, options: [.fragmentsAllowed])) != nil, "\(text) → \(String(decoding: input.data, as: UTF8.self))")
+            if input.diagnostics.isEmpty { #expect(input.data == Data(text.utf8)) }
+            // No repeat is left behind.
+            #expect(JSONInput(input.data, path: "r.json").diagnostics.isEmpty, "\(text)")
+            repeats += input.diagnostics.count
+            // Cut anywhere: never a trap, and broken text is left as it is for the decoder to report.
+            let cut = Data(text.utf8.prefix(Int.random(in: 0..<max(1, text.utf8.count), using: &generator)))
+            let partial = JSONInput(cut, path: "r.json")
+            if (try? JSONSerialization.jsonObject(with: cut, options: [.fragmentsAllowed])) == nil { #expect(partial.data == cut) }
+        }
+        #expect(repeats > 50, "the generator makes repeats")
+        let deep = Data(String(repeating: "[", count: 100_000).utf8)
+        #expect(JSONInput(deep, path: "d.json").data == deep)
+    }
+}
+
+/// A small deterministic generator (SplitMix64), so a failing document can be reproduced.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
 }
