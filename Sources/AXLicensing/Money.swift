@@ -1,3 +1,5 @@
+import Foundation
+
 /// An amount of money per user per month, held in cents so sums are exact.
 public struct Money: Sendable, Hashable, Comparable, Codable, CustomStringConvertible, AdditiveArithmetic {
     /// The amount in hundredths of the currency unit.
@@ -46,13 +48,14 @@ public struct Money: Sendable, Hashable, Comparable, Codable, CustomStringConver
         return "\(sign)\(magnitude / 100).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 
-    /// Encoded as a JSON number in currency units (`180`, `8.5`).
+    /// Encoded as a JSON number in currency units (`180`, `8.5`), exact to the cent at any size (a `Double` would
+    /// drop the cents of totals over 2^53 cents).
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         if cents % 100 == 0 {
             try container.encode(cents / 100)
         } else {
-            try container.encode(Double(cents) / 100)
+            try container.encode(Decimal(sign: cents < 0 ? .minus : .plus, exponent: -2, significand: Decimal(cents.magnitude)))
         }
     }
 

@@ -164,7 +164,6 @@ public final class StateStore: Sendable {
                     if attempt >= 3 { throw error }
                 }
             }
-            try queue.read { db in try Self.requireSchema(db, path: path) }
         } catch let error as StateStoreError {
             throw error
         } catch {

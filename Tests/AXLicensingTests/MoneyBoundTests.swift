@@ -30,4 +30,11 @@ import Testing
         atTheBound[0].attachPrice = Money.maximumPrice
         #expect(throws: Never.self) { try SkuCatalog(skus: atTheBound, source: "c.json") }
     }
+
+    /// Totals near the bound keep their cents in JSON (a Double would print 8589934592000000).
+    @Test func largeAmountsEncodeExactlyToTheCent() throws {
+        let encoder = JSONEncoder()
+        let amounts = [Money(cents: 858_993_459_200_000_001), Money(cents: -858_993_459_200_000_001), Money(cents: 850), Money(cents: 18_000), Money(cents: -5)]
+        #expect(String(decoding: try encoder.encode(amounts), as: UTF8.self) == "[8589934592000000.01,-8589934592000000.01,8.5,180,-0.05]")
+    }
 }
