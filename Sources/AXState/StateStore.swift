@@ -137,8 +137,8 @@ public final class StateStore: Sendable {
                     }
                     // A migration we do not know means a newer schema: refused before anything reads or migrates it.
                     // A migrated database missing a column is refused here too, before the switch to WAL touches the file.
-                    let known = Set(Self.migrator.migrations)
-                    let applied = try Self.migrator.appliedIdentifiers(db)
+                    let known = Set(Self.migrator(path: path).migrations)
+                    let applied = try Self.migrator(path: path).appliedIdentifiers(db)
                     if let unknown = applied.filter({ !known.contains($0) }).sorted().first {
                         throw StateStoreError.newerVersion(path: path, migration: unknown)
                     }
@@ -157,7 +157,7 @@ public final class StateStore: Sendable {
             var attempt = 0
             while true {
                 do {
-                    try Self.migrator.migrate(queue)
+                    try Self.migrator(path: path).migrate(queue)
                     break
                 } catch {
                     attempt += 1
@@ -178,9 +178,12 @@ public final class StateStore: Sendable {
     ]
 
     /// Refuses a database whose tables lack a column this build reads, so no query later fails on "no such column".
-    private static func requireSchema(_ db: Database, path: String) throws {
+    private static func requireSchema(_ db: Database, path: String, existingTablesOnly: Bool = false) throws {
         for (table, columns) in schema {
-            guard try db.tableExists(table) else { throw StateStoreError.unreadable(path: path, detail: "table \(table) is missing") }
+            guard try db.tableExists(table) else {
+                if existingTablesOnly { continue }
+                throw StateStoreError.unreadable(path: path, detail: "table \(table) is missing")
+            }
             let present = Set(try db.columns(in: table).map { $0.name.lowercased() })
             if let missing = columns.first(where: { !present.contains($0.lowercased()) }) {
                 throw StateStoreError.unreadable(path: path, detail: "table \(table) has no column \(missing)")
@@ -188,9 +191,12 @@ public final class StateStore: Sendable {
         }
     }
 
-    private static var migrator: DatabaseMigrator {
+    /// The schema's migrations; `path` names the database when one finds tables it cannot use.
+    private static func migrator(path: String) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: audit log and product usage") { db in
+            // Tables already there (made by hand or another tool) must have every column before they are adopted.
+            try requireSchema(db, path: path, existingTablesOnly: true)
             try db.create(table: "audit_log", ifNotExists: true) { t in
                 t.autoIncrementedPrimaryKey("id")
                 t.column("operation", .text).notNull()

@@ -177,6 +177,16 @@ func entry(_ operation: String, at date: Date) -> AuditEntry {
         try expectUnreadable(db, "table audit_log has no column details") { _ throws(StateStoreError) in }
     }
 
+    /// Tables made before any migration was recorded (by hand, or another tool claiming our application id) are
+    /// checked before the migration adopts them, not at the first insert.
+    @Test func unmigratedTablesMissingAColumnAreRefusedBeforeAdoption() throws {
+        let db = TemporaryDatabase()
+        try handMadeDatabase(db, schema: """
+            CREATE TABLE audit_log (id INTEGER PRIMARY KEY AUTOINCREMENT, operation TEXT, user_id TEXT, details TEXT, environment TEXT);
+            """, migrations: [])
+        try expectUnreadable(db, "table audit_log has no column occurred_at") { _ throws(StateStoreError) in }
+    }
+
     @Test func databaseOfANewerAxlicenseIsRefusedNamingTheUnknownMigration() throws {
         let db = TemporaryDatabase()
         try handMadeDatabase(db, schema: Self.looseAuditLog, migrations: ["v1: audit log and product usage", "v2: audit tags"])
