@@ -83,10 +83,25 @@ struct DuplicateKeyScanner {
         var removedRanges: [Range<Int>] = []
     }
 
+    /// A key of an open object: where its text is, and a hash of its case-folded text.
+    private struct Key {
+        var text: Range<Int>
+        var hasEscape: Bool
+        /// Plain ASCII without escapes: compared byte by byte, folding A–Z, without making a string.
+        var isPlain: Bool
+        var hash: UInt64
+        var line: Int
+    }
+
+    /// Objects with more keys than this look keys up in a dictionary rather than comparing each.
+    private static let linearKeyLimit = 16
+
     private struct Container {
         var isObject: Bool
-        /// Keys seen so far, lower-cased, with their first spelling and line (objects only).
-        var keys: [String: (spelling: String, line: Int)] = [:]
+        /// Where this object's keys begin in the shared key stack (its keys are the rest of the stack while it is open).
+        var keysStart: Int
+        /// Keys by folded text, once the object has more than `linearKeyLimit` keys: entries are positions in the key stack.
+        var index: [String: Int]?
         /// Offset of the last comma between members, where a repeated member's cut begins.
         var lastComma = -1
         /// Start of the cut when the member being read repeats an earlier key.
@@ -95,12 +110,24 @@ struct DuplicateKeyScanner {
         var insideCut: Bool
     }
 
+    /// An ASCII byte with A–Z folded to a–z.
+    private static func fold(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+
+    /// FNV-1a over the case-folded bytes: equal for keys equal ignoring case (plain keys fold A–Z; others are hashed
+    /// from their lower-cased text). Only picks which keys to compare; equality is always checked.
+    private static func foldedHash<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(fold(byte))) &* 0x0000_0100_0000_01B3 }
+        return hash
+    }
+
     /// The deepest nesting scanned; JSONDecoder refuses deeper documents anyway.
     static let maximumDepth = 512
 
     func scan() -> Result? {
         var result = Result()
         var stack: [Container] = []
+        var keys: [Key] = []
         var index = 0
         var line = 1
         var lineStart = 0
@@ -120,31 +147,44 @@ struct DuplicateKeyScanner {
                 }
             }
         }
-        /// Reads a string starting at the opening quote; returns its text, or nil when it never closes.
-        func readString() -> String? {
+        /// Skips a string starting at the opening quote; returns where its text is, or nil when it never closes.
+        func skipString() -> (text: Range<Int>, hasEscape: Bool, isASCII: Bool)? {
             index += 1
             let start = index
-            var escaped = false
             var hasEscape = false
+            var isASCII = true
             while index < count {
                 let byte = bytes[index]
-                if escaped {
-                    escaped = false
-                } else if byte == 0x5C {
-                    escaped = true
-                    hasEscape = true
-                } else if byte == 0x22 {
-                    let raw = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                if byte == 0x22 {
                     index += 1
-                    guard hasEscape else { return raw }
-                    // Decodes escapes the way JSON does, so `"Sku\u004Eame"` and `"SkuName"` are the same key.
-                    return (try? JSONDecoder().decode(String.self, from: Data(("\"" + raw + "\"").utf8))) ?? raw
+                    return (start..<(index - 1), hasEscape, isASCII)
+                } else if byte == 0x5C {
+                    hasEscape = true
+                    index += 2
+                    continue
                 } else if byte == 0x0A {
                     return nil
+                } else if byte >= 0x80 {
+                    isASCII = false
                 }
                 index += 1
             }
             return nil
+        }
+        /// A key's text, escapes decoded the way JSON does (so `"Sku\u004Eame"` and `"SkuName"` are the same key).
+        func text(_ range: Range<Int>, hasEscape: Bool) -> String {
+            let raw = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+            guard hasEscape else { return raw }
+            return (try? JSONDecoder().decode(String.self, from: Data(("\"" + raw + "\"").utf8))) ?? raw
+        }
+        /// A key's text, case-folded.
+        func folded(_ range: Range<Int>, _ hasEscape: Bool) -> String { text(range, hasEscape: hasEscape).lowercased() }
+        /// Whether two keys are the same ignoring case.
+        func same(_ a: Key, _ b: Key) -> Bool {
+            guard a.isPlain && b.isPlain else { return folded(a.text, a.hasEscape) == folded(b.text, b.hasEscape) }
+            guard a.text.count == b.text.count else { return false }
+            for offset in 0..<a.text.count where Self.fold(bytes[a.text.lowerBound + offset]) != Self.fold(bytes[b.text.lowerBound + offset]) { return false }
+            return true
         }
         /// Called when a value ends at `index`: closes a cut member.
         func valueEnded() {
@@ -162,7 +202,7 @@ struct DuplicateKeyScanner {
             let byte = bytes[index]
             if expectingKey {
                 // In an object: a key, or the end of an empty object / after a comma handled below.
-                if byte == 0x7D, stack.last?.keys.isEmpty == true, stack.last?.lastComma == -1 {
+                if byte == 0x7D, let top = stack.last, keys.count == top.keysStart, top.lastComma == -1 {
                     stack.removeLast()
                     index += 1
                     expectingKey = false
@@ -171,22 +211,36 @@ struct DuplicateKeyScanner {
                 }
                 guard byte == 0x22 else { return nil }
                 let keyLine = line, keyStart = index, keyLineStart = lineStart
-                guard let key = readString() else { return nil }
+                guard let span = skipString() else { return nil }
                 skipBlanks()
                 guard index < count, bytes[index] == 0x3A else { return nil }
                 index += 1
-                let folded = key.lowercased()
-                var top = stack[stack.count - 1]
-                if let first = top.keys[folded] {
-                    top.cutStart = top.lastComma >= 0 ? top.lastComma : keyStart
-                    if !top.insideCut {
+                let isPlain = span.isASCII && !span.hasEscape
+                let key = Key(text: span.text, hasEscape: span.hasEscape, isPlain: isPlain,
+                              hash: isPlain ? Self.foldedHash(bytes[span.text]) : Self.foldedHash(folded(span.text, span.hasEscape).utf8), line: keyLine)
+                let top = stack.count - 1
+                var first: Key?
+                if stack[top].index == nil && keys.count - stack[top].keysStart >= Self.linearKeyLimit {
+                    var index: [String: Int] = [:]
+                    for position in stack[top].keysStart..<keys.count { index[folded(keys[position].text, keys[position].hasEscape)] = position }
+                    stack[top].index = index
+                }
+                if stack[top].index != nil {
+                    let name = folded(key.text, key.hasEscape)
+                    if let position = stack[top].index?[name] { first = keys[position] } else { stack[top].index?[name] = keys.count }
+                } else {
+                    first = keys[stack[top].keysStart...].first { $0.hash == key.hash && same($0, key) }
+                }
+                if let first {
+                    stack[top].cutStart = stack[top].lastComma >= 0 ? stack[top].lastComma : keyStart
+                    if !stack[top].insideCut {
                         let column = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[keyLineStart..<keyStart]), as: UTF8.self).count + 1
-                        result.duplicates.append(DuplicateKey(key: key, line: keyLine, column: column, first: first.spelling, firstLine: first.line))
+                        result.duplicates.append(DuplicateKey(key: text(key.text, hasEscape: key.hasEscape), line: keyLine, column: column,
+                                                              first: text(first.text, hasEscape: first.hasEscape), firstLine: first.line))
                     }
                 } else {
-                    top.keys[folded] = (key, keyLine)
+                    keys.append(key)
                 }
-                stack[stack.count - 1] = top
                 expectingKey = false
                 continue
             }
@@ -198,7 +252,7 @@ struct DuplicateKeyScanner {
                 // Deeper than JSONDecoder reads (512): left to the decoder to refuse, at no cost here.
                 guard stack.count < Self.maximumDepth else { return nil }
                 let insideCut = stack.last.map { $0.insideCut || $0.cutStart != nil } ?? false
-                stack.append(Container(isObject: byte == 0x7B, insideCut: insideCut))
+                stack.append(Container(isObject: byte == 0x7B, keysStart: keys.count, insideCut: insideCut))
                 index += 1
                 if byte == 0x7B {
                     expectingKey = true
@@ -211,7 +265,7 @@ struct DuplicateKeyScanner {
                     }
                 }
             case 0x22:
-                guard readString() != nil else { return nil }
+                guard skipString() != nil else { return nil }
                 valueEnded()
             case 0x2C:  // ,
                 guard afterValue, let top = stack.last else { return nil }
@@ -221,6 +275,7 @@ struct DuplicateKeyScanner {
                 if top.isObject { expectingKey = true }
             case 0x7D, 0x5D:  // } ]
                 guard afterValue, let top = stack.last, top.isObject == (byte == 0x7D) else { return nil }
+                keys.removeSubrange(top.keysStart...)
                 stack.removeLast()
                 index += 1
                 valueEnded()
