@@ -83,6 +83,16 @@ import Testing
         #expect(!catalog.diagnostics.isEmpty && catalog.diagnostics.allSatisfy { $0.code == .duplicateKey })
     }
 
+    /// Objects with many keys (looked up in a dictionary past 16) find repeats on both sides of the switch.
+    @Test func repeatsInALargeObjectAreFoundBeforeAndAfterItGrows() throws {
+        let names = (0..<40).map { "key\($0)" } + ["KEY3", "Key39", "k\\u0065y20", "Ünï", "üNÏ"]
+        let text = "{" + names.enumerated().map { "\"\($0.element)\": \($0.offset)" }.joined(separator: ", ") + "}"
+        let input = JSONInput(Data(text.utf8), path: "big.json")
+        #expect(input.diagnostics.count == 4, "\(input.diagnostics)")
+        let object = try #require(try JSONSerialization.jsonObject(with: input.data) as? [String: Int])
+        #expect(object.count == 41 && object["key3"] == 3 && object["key39"] == 39 && object["key20"] == 20 && object["Ünï"] == 43)
+    }
+
     /// Random documents (seeded): text without repeats comes back byte for byte; with repeats it stays valid JSON,
     /// loses exactly the later members, and the reader never traps on cut-off or nested text.
     @Test func randomDocumentsKeepTheirShapeAndLoseOnlyLaterRepeats() throws {
