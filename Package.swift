@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(name: "AXMetadataTests", dependencies: ["AXMetadata"]),
         .testTarget(name: "AXLicensingTests", dependencies: ["AXLicensing"]),
         .testTarget(name: "AXComplianceTests", dependencies: ["AXCompliance", "AXLicensing", "AXMetadata"]),
-        .testTarget(name: "AXStateTests", dependencies: ["AXState"]),
+        .testTarget(name: "AXStateTests", dependencies: ["AXState", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AXWorkloadTests", dependencies: ["AXWorkload", "AXLicensing", "AXMetadata"]),
         .testTarget(name: "AXChangeImpactTests", dependencies: ["AXChangeImpact", "AXLicensing", "AXMetadata"]),
         .testTarget(name: "AXLicenseCLITests", dependencies: ["axlicense", "AXReports"]),

@@ -100,6 +100,28 @@ public struct AddedAndRemoved: Sendable, Hashable {
     public var isEmpty: Bool { added.isEmpty && removed.isEmpty }
 }
 
+/// Which tree of a comparison something comes from.
+public enum TreeSide: String, Sendable, Hashable, Codable {
+    /// The tree before the change (`--base`).
+    case base
+    /// The tree after the change (`--head`).
+    case head
+}
+
+/// A metadata file one side could not read (skipped with `--keep-going`), so the comparison cannot see what it holds.
+public struct UnreadFile: Sendable, Hashable {
+    /// The tree the file belongs to.
+    public var side: TreeSide
+    /// The error that kept it out, its location shown as users see it (repository-relative for `git:` trees).
+    public var diagnostic: Diagnostic
+
+    /// Creates an unread file.
+    public init(side: TreeSide, diagnostic: Diagnostic) {
+        self.side = side
+        self.diagnostic = diagnostic
+    }
+}
+
 /// The license impact of going from a base security tree to a head one.
 public struct LicenseImpact: Sendable {
     public var roleChanges: [RoleChange]
@@ -108,8 +130,13 @@ public struct LicenseImpact: Sendable {
     public var addedRoleOutcomes: [String: LicenseOutcome]
     public var duties: AddedAndRemoved
     public var privileges: AddedAndRemoved
-    /// Diagnostics on the head side that the base side does not have.
+    /// Warnings on the head side that the base side does not have (errors are in `unreadFiles`).
     public var newDiagnostics: [Diagnostic]
+    /// Files of either side that could not be read (`--keep-going`), base side first; empty when both trees were read whole.
+    public var unreadFiles: [UnreadFile]
+    /// False when some file of either tree could not be read: a change inside it is invisible, so "no license impact"
+    /// cannot be claimed.
+    public var isComplete: Bool { unreadFiles.isEmpty }
     /// Users whose license changes; nil when no users were given.
     public var userChanges: [UserChange]?
     /// Total monthly cost after minus before over all users; nil without users.
@@ -136,9 +163,9 @@ public struct LicenseImpact: Sendable {
 
     /// Compares two evaluated trees; `users` (the same directory for both sides) adds the user changes.
     /// `baseRoot` and `headRoot` are the folders each side was read from (diagnostics are compared relative to them);
-    /// `headDisplayPath` turns head file paths into what users should see (repository-relative).
+    /// `baseDisplayPath` and `headDisplayPath` turn each side's file paths into what users should see (repository-relative).
     public init(base: LicensingEngine, head: LicensingEngine, users: UserDirectory?, options: EstimateOptions = EstimateOptions(),
-                baseRoot: String = "", headRoot: String = "", headDisplayPath: (String) -> String = { $0 }) {
+                baseRoot: String = "", headRoot: String = "", baseDisplayPath: (String) -> String = { $0 }, headDisplayPath: (String) -> String = { $0 }) {
         func outcome(_ engine: LicensingEngine, role: Int) -> LicenseOutcome {
             let requirements = engine.roleRequirements[role]
             return LicenseOutcome(entryPointLicense: requirements.entryPointTier, requiredSkus: engine.catalog.names(requirements.required),
@@ -160,7 +187,9 @@ public struct LicenseImpact: Sendable {
         duties = compare(base.graph.duties.map(\.name), head.graph.duties.map(\.name))
         privileges = compare(base.graph.privileges.map(\.name), head.graph.privileges.map(\.name))
         var addedOutcomes: [String: LicenseOutcome] = [:]
-        for name in roles.added { addedOutcomes[name] = outcome(head, role: head.graph.role(named: name)!) }
+        for name in roles.added {
+            if let role = head.graph.role(named: name) { addedOutcomes[name] = outcome(head, role: role) }
+        }
         addedRoleOutcomes = addedOutcomes
 
         var changes: [RoleChange] = []
@@ -182,9 +211,15 @@ public struct LicenseImpact: Sendable {
             return diagnostic.code.rawValue + "|" + (diagnostic.location.map { relative($0.file) } ?? "") + "|" + message
         }
         let baseKeys = Set((base.graph.diagnostics + base.skuMap.diagnostics).map { key($0, root: baseRoot) })
-        newDiagnostics = (head.graph.diagnostics + head.skuMap.diagnostics).filter { !baseKeys.contains(key($0, root: headRoot)) }.map {
+        newDiagnostics = (head.graph.diagnostics + head.skuMap.diagnostics).filter { $0.severity != .error && !baseKeys.contains(key($0, root: headRoot)) }.map {
             Diagnostic($0.severity, $0.code, $0.message, at: relocate($0.location, headDisplayPath))
         }
+        func unread(_ engine: LicensingEngine, _ side: TreeSide, _ display: (String) -> String) -> [UnreadFile] {
+            engine.graph.diagnostics.filter { $0.severity == .error }.map {
+                UnreadFile(side: side, diagnostic: Diagnostic($0.severity, $0.code, $0.message, at: relocate($0.location, display)))
+            }
+        }
+        unreadFiles = unread(base, .base, baseDisplayPath) + unread(head, .head, headDisplayPath)
 
         if let users {
             let before = base.estimate(users, options: options), after = head.estimate(users, options: options)

@@ -27,17 +27,20 @@ public enum AssignedLicensesReader {
         guard let reader = try? CSVReader(string: text, hasHeaderRow: true, delimiter: delimiter), let header = reader.headerRow else {
             throw .invalid(path: path, line: 1, column: nil, message: "cannot read the header row")
         }
-        func normalized(_ name: String) -> String { String(name.lowercased().filter { $0.isLetter || $0.isNumber }) }
-        let columns = header.map(normalized)
-        guard let userColumn = columns.firstIndex(of: "userid") else {
+        enum Column { case userId, userEmail, assigned }
+        let (columns, headerDiagnostics) = CSVHeader.columns(header, path: path) { name -> Column? in
+            let normalized = String(name.lowercased().filter { $0.isLetter || $0.isNumber })
+            return normalized == "userid" ? .userId : normalized == "useremail" ? .userEmail : normalized.hasPrefix("assignedlicense") ? .assigned : nil
+        }
+        guard let userColumn = columns[.userId] else {
             throw .invalid(path: path, line: 1, column: nil, message: "missing required column UserId; the header has: \(header.joined(separator: ", "))")
         }
-        guard let assignedColumn = columns.firstIndex(where: { $0.hasPrefix("assignedlicense") }) else {
+        guard let assignedColumn = columns[.assigned] else {
             throw .invalid(path: path, line: 1, column: nil, message: "missing required column AssignedLicense(s); the header has: \(header.joined(separator: ", "))")
         }
-        let emailColumn = columns.firstIndex(of: "useremail")
+        let emailColumn = columns[.userEmail]
         var result: [AssignedLicenses] = []
-        var diagnostics: [Diagnostic] = []
+        var diagnostics = headerDiagnostics
         var unknownNames: Set<String> = []
         var line = 1
         while let row = reader.next() {
@@ -58,6 +61,7 @@ public enum AssignedLicensesReader {
             result.append(AssignedLicenses(userId: userId, userEmail: email, skus: skus, location: SourceLocation(file: path, line: line)))
         }
         if let error = reader.error { throw .invalid(path: path, line: line, column: nil, message: "malformed CSV: \(error)") }
+        if result.isEmpty { diagnostics.append(CSVHeader.noRows(path: path)) }
         return (result, diagnostics)
     }
 }

@@ -142,7 +142,7 @@ public struct LicenseOptimizer: Sendable {
 
     /// The cheapest way to make one of the highest-priced members the base; nil if the others cannot all be attached.
     private func bestBase(for members: [Int], skus: SkuSet, relaxed: Bool) -> Candidate? {
-        let topPrice = members.map { catalog[$0].basePrice }.max()!
+        guard let topPrice = members.map({ catalog[$0].basePrice }).max() else { return nil }
         var best: Candidate?
         for base in members where catalog[base].basePrice == topPrice {
             var cost = catalog[base].basePrice

@@ -99,13 +99,22 @@ public struct SkuCatalog: Sendable {
     public let activity: Int
     /// Every full (Operations-tier) SKU.
     public let fullSkus: SkuSet
+    /// Warnings found in the catalog file (repeated keys).
+    public let diagnostics: [Diagnostic]
     private let lookup: [String: Int]
 
-    /// Validates and indexes `skus`.
-    public init(currency: String = "USD", skus: [Sku], source: String = "<catalog>") throws(InputError) {
+    /// Validates and indexes `skus`; `diagnostics` are the file's warnings, kept for the run's report.
+    public init(currency: String = "USD", skus: [Sku], source: String = "<catalog>", diagnostics: [Diagnostic] = []) throws(InputError) {
+        self.diagnostics = diagnostics
         guard skus.count <= 64 else { throw .invalid(path: source, line: nil, column: nil, message: "the catalog has \(skus.count) SKUs; at most 64 are supported") }
         var lookup: [String: Int] = [:]
         for (position, sku) in skus.enumerated() {
+            for (field, price) in [("basePrice", sku.basePrice), ("attachPrice", sku.attachPrice)] {
+                if let price, price > Money.maximumPrice {
+                    throw .invalid(path: source, line: nil, column: nil,
+                                   message: "skus[\(position)].\(field): \(price) is over the highest accepted price, \(Money.maximumPrice) per user per month (\(sku.name))")
+                }
+            }
             for spelling in [sku.name, sku.displayName] + sku.aliases {
                 let key = Self.normalized(spelling)
                 guard !key.isEmpty else { continue }
@@ -150,13 +159,9 @@ public struct SkuCatalog: Sendable {
             var currency: String?
             var skus: [Sku]
         }
-        let file: File
-        do {
-            file = try JSONDecoder().decode(File.self, from: data)
-        } catch {
-            throw invalidJSON(error, data: data, path: source)
-        }
-        return try SkuCatalog(currency: file.currency ?? "USD", skus: file.skus, source: source)
+        let input = JSONInput(data, path: source)
+        let file = try input.decode(File.self, keys: ["currency", "skus", "name", "displayName", "tier", "basePrice", "attachPrice", "priority", "aliases"])
+        return try SkuCatalog(currency: file.currency ?? "USD", skus: file.skus, source: source, diagnostics: input.diagnostics)
     }
 
     /// The position of the SKU with this name, display name or alias (case, spaces and punctuation ignored).

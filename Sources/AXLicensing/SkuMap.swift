@@ -88,17 +88,13 @@ public struct SkuMap: Sendable {
 
     /// Decodes SKU-map JSON; `source` names it in errors.
     public static func decode(_ data: Data, catalog: SkuCatalog, source path: String) throws(InputError) -> SkuMap {
-        let rows: [ServicePlanPrivilegeRow]
-        do {
-            rows = try JSONDecoder().decode(RowsFile.self, from: data).rows
-        } catch {
-            throw invalidJSON(error, data: data, path: path)
-        }
-        return SkuMap(rows: rows, catalog: catalog, source: path)
+        let input = JSONInput(data, path: path)
+        let map = SkuMap(rows: try input.decode(RowsFile.self, keys: ServicePlanPrivilegeRow.keys).rows, catalog: catalog, source: path)
+        return SkuMap(requirements: map.requirements, diagnostics: input.diagnostics + map.diagnostics)
     }
 }
 
-/// Any JSON object key, matched case-insensitively.
+/// Any JSON object key.
 struct AnyCodingKey: CodingKey {
     var stringValue: String
     var intValue: Int?
@@ -135,12 +131,15 @@ private struct EmptyProbe: Decodable {
 }
 
 extension ServicePlanPrivilegeRow: Decodable {
+    /// The row's keys as the decoder asks for them; `JSONInput` matches them in any case.
+    static let keys = ["PrivilegeIdentifier", "SkuName", "IsUnique"]
+
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: AnyCodingKey.self)
-        // Keys by lower-case name, first spelling wins; built once per row (tens of thousands of rows).
-        var keys: [String: AnyCodingKey] = [:]
-        for key in container.allKeys where keys[key.stringValue.lowercased()] == nil { keys[key.stringValue.lowercased()] = key }
-        func key(_ name: String) -> AnyCodingKey? { keys[name.lowercased()] }
+        func key(_ name: String) -> AnyCodingKey? {
+            let key = AnyCodingKey(stringValue: name)
+            return container.contains(key) ? key : nil
+        }
         func string(_ name: String) throws -> String {
             guard let found = key(name) else {
                 throw DecodingError.keyNotFound(AnyCodingKey(stringValue: name), .init(codingPath: container.codingPath, debugDescription: "missing \(name)"))

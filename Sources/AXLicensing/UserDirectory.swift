@@ -83,9 +83,9 @@ public struct UserDirectory: Sendable {
         guard let header = try? CSVReader(string: text, hasHeaderRow: true, delimiter: delimiter).headerRow else {
             throw .invalid(path: path, line: 1, column: nil, message: "cannot read the header row")
         }
-        let columns = Dictionary(header.enumerated().compactMap { index, name in
-            Column.allCases.first { $0.rawValue.lowercased() == name.trimmingBlanks().lowercased() }.map { ($0, index) }
-        }, uniquingKeysWith: { first, _ in first })
+        let (columns, headerDiagnostics) = CSVHeader.columns(header, path: path) { name in
+            Column.allCases.first { $0.rawValue.lowercased() == name.trimmingBlanks().lowercased() }
+        }
         let missing = [Column.userId, .securityRoleIdentifier].filter { columns[$0] == nil }
         guard missing.isEmpty else {
             throw .invalid(path: path, line: 1, column: nil, message: "missing required column(s) \(missing.map(\.rawValue).joined(separator: ", ")); the header has: \(header.joined(separator: ", "))")
@@ -100,7 +100,7 @@ public struct UserDirectory: Sendable {
 
         var users: [SecurityUser] = []
         var userIndex: [String: Int] = [:]
-        var diagnostics: [Diagnostic] = []
+        var diagnostics = headerDiagnostics
         var line = 1
         for piece in read {
             for row in piece.rows {
@@ -128,6 +128,7 @@ public struct UserDirectory: Sendable {
                 throw .invalid(path: path, line: line, column: nil, message: "malformed CSV: \(error)")
             }
         }
+        if users.isEmpty { diagnostics.append(CSVHeader.noRows(path: path)) }
         // By user id ignoring case, then as spelled; each id lowercased once, not in every comparison.
         let keys = users.map { $0.userId.lowercased() }
         let order = users.indices.sorted { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : users[$0].userId < users[$1].userId }
@@ -244,6 +245,32 @@ struct CSVPieces {
 }
 
 /// Quote checks CSV.swift does not make.
+/// The header of a CSV input: which field holds each column the reader understands.
+public enum CSVHeader {
+    /// The field of each column `key` recognises (nil: a column the reader ignores). A column named twice is read from
+    /// its first field; each later one is a `duplicate-column` warning naming the file, header line and column.
+    public static func columns<Column: Hashable>(_ header: [String], path: String, key: (String) -> Column?) -> (columns: [Column: Int], diagnostics: [Diagnostic]) {
+        var columns: [Column: Int] = [:]
+        var diagnostics: [Diagnostic] = []
+        for (index, name) in header.enumerated() {
+            guard let column = key(name) else { continue }
+            if let first = columns[column] {
+                diagnostics.append(Diagnostic(.warning, .duplicateColumn,
+                                              "column '\(name.trimmingBlanks())' (field \(index + 1)) repeats '\(header[first].trimmingBlanks())' (field \(first + 1)) in the header; the first is read, this one ignored",
+                                              at: SourceLocation(file: path, line: 1)))
+            } else {
+                columns[column] = index
+            }
+        }
+        return (columns, diagnostics)
+    }
+
+    /// The warning for a file with a header and no data rows: a run over it has no users, which is rarely meant.
+    public static func noRows(path: String) -> Diagnostic {
+        Diagnostic(.warning, .noRows, "the file has a header and no rows: no users", at: SourceLocation(file: path, line: 1))
+    }
+}
+
 public enum CSVQuotes {
     /// Throws when a quoted field never closes, naming where it opens: CSV.swift would silently read the rest of the
     /// file as that one field, and every user or license after it would be lost.

@@ -114,7 +114,7 @@ public struct LoadedWorkspace: Sendable {
     public var users: UserDirectory?
     /// False when metadata errors were skipped with `--keep-going`.
     public var isComplete: Bool
-    /// Every diagnostic of the metadata, SKU map and users, sorted.
+    /// Every diagnostic of the metadata, SKU catalog, SKU map and users, sorted.
     public var diagnostics: [Diagnostic]
     /// How many metadata XML files were read.
     public var metadataFileCount: Int
@@ -155,7 +155,7 @@ public struct LoadedWorkspace: Sendable {
             }
             // Present whenever the graph is complete, or incomplete with --keep-going.
             let engine = evaluated!
-            let diagnostics = (graph.diagnostics + skuMap.diagnostics + (users?.diagnostics ?? [])).sortedForOutput()
+            let diagnostics = (graph.diagnostics + catalog.diagnostics + skuMap.diagnostics + (users?.diagnostics ?? [])).sortedForOutput()
             return LoadedWorkspace(engine: engine, users: users, isComplete: !graph.isIncomplete, diagnostics: diagnostics, metadataFileCount: snapshot.fileCount)
         } catch let error as InputError {
             throw .input(error)

@@ -71,6 +71,12 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case unknownUser = "unknown-user"
     /// A users-file row that contradicts an earlier row.
     case inconsistentUser = "inconsistent-user"
+    /// A JSON object that repeats a key (exactly or in another case); the first is used.
+    case duplicateKey = "duplicate-key"
+    /// A CSV header that names a column twice; the first is used.
+    case duplicateColumn = "duplicate-column"
+    /// A CSV input with a header and no data rows.
+    case noRows = "no-rows"
 }
 
 /// One problem found in the input, with where it is and what it means for the result.

@@ -25,9 +25,20 @@ public struct DiffReport: Sendable {
         self.headName = headName
     }
 
-    /// One line: what changed, in the terms a reviewer decides on.
+    /// One line: what changed, in the terms a reviewer decides on. An incomplete comparison says so first and never
+    /// claims "No license impact": a change inside an unread file is invisible.
     public var summary: String {
+        guard impact.isComplete else {
+            let count = { (side: TreeSide) in impact.unreadFiles.filter { $0.side == side }.count }
+            let found = impact.hasLicenseImpact ? "in the files read: " + changes : "no change found in the files read"
+            return "INCOMPLETE: \(count(.base)) base and \(count(.head)) head metadata file(s) could not be read (--keep-going), so their license impact is unknown; \(found)."
+        }
         guard impact.hasLicenseImpact else { return "No license impact." }
+        return changes + "."
+    }
+
+    /// The changes found, roles then users, cost and new SKUs, without the final period.
+    private var changes: String {
         var parts: [String] = []
         let roles = impact.roleChanges
         if !roles.isEmpty {
@@ -44,7 +55,7 @@ public struct DiffReport: Sendable {
             parts.append("monthly cost \(impact.userCostBefore!) → \(impact.userCostAfter!) (\(signed(delta)))")
         }
         if !impact.newSkus.isEmpty { parts.append("new SKUs needed: " + impact.newSkus.joined(separator: ", ")) }
-        return parts.joined(separator: "; ") + "."
+        return parts.joined(separator: "; ")
     }
 
     public var rolesTable: TextTable {
@@ -94,11 +105,18 @@ public struct DiffReport: Sendable {
                   rows: impact.newDiagnostics.map { [$0.severity.rawValue, $0.code.rawValue, $0.location?.description ?? "", $0.message] })
     }
 
+    /// The files either side could not read, so the result is incomplete.
+    public var unreadFilesTable: TextTable {
+        TextTable(title: "Files not read (the result is incomplete)", header: ["Side", "Where", "Code", "Message"],
+                  rows: impact.unreadFiles.map { [$0.side.rawValue, $0.diagnostic.location?.description ?? "", $0.diagnostic.code.rawValue, $0.diagnostic.message] })
+    }
+
     /// Renders the report.
     public func render(_ format: DiffFormat) -> String {
         switch format {
         case .table:
             var parts = ["License impact of \(headName) against \(baseName): \(summary)\n"]
+            if !impact.isComplete { parts.append(unreadFilesTable.renderText()) }
             if !impact.roleChanges.isEmpty { parts += [rolesTable.renderText(), causesTable.renderText()] }
             if let users = usersTable, !(impact.userChanges ?? []).isEmpty { parts.append(users.renderText()) }
             if !objectsTable.rows.isEmpty { parts.append(objectsTable.renderText()) }
@@ -119,6 +137,7 @@ public struct DiffReport: Sendable {
 
     private func renderMarkdown() -> String {
         var lines = ["## axlicense: license impact", "", "**\(Markdown.text(summary))**", "", "\(Markdown.code(headName)) compared with \(Markdown.code(baseName)).", ""]
+        if !impact.isComplete { lines.append(unreadFilesTable.renderMarkdown(headingLevel: 3)) }
         if !impact.roleChanges.isEmpty {
             lines.append(rolesTable.renderMarkdown(headingLevel: 3))
             lines.append("<details><summary>Why each role changes</summary>\n")
@@ -182,6 +201,9 @@ public struct DiffReport: Sendable {
         for diagnostic in impact.newDiagnostics {
             lines.append(command(diagnostic.severity == .error ? "error" : "warning", diagnostic.location, title: "axlicense: \(diagnostic.code.rawValue)", diagnostic.message))
         }
+        for file in impact.unreadFiles {
+            lines.append(command("error", file.diagnostic.location, title: "axlicense: \(file.side.rawValue) tree file not read", file.diagnostic.message))
+        }
         lines.append("::notice title=axlicense::\(escapeData(summary))")
         return lines.joined(separator: "\n") + "\n"
     }
@@ -189,11 +211,21 @@ public struct DiffReport: Sendable {
     private func renderJUnit() -> String {
         let changes = impact.roleChanges
         let failures = changes.filter { $0.classification == .escalation }.count
+        // One errored case per unread file, so an incomplete comparison never passes as "no license impact".
+        let unread = impact.unreadFiles
+        let tests = max(1, changes.count + unread.count)
+        let errors = unread.isEmpty ? "" : " errors=\"\(unread.count)\""
         var lines = ["<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
-                     "<testsuites name=\"axlicense diff\" tests=\"\(max(1, changes.count))\" failures=\"\(failures)\">",
-                     "  <testsuite name=\"license impact\" tests=\"\(max(1, changes.count))\" failures=\"\(failures)\" errors=\"0\" skipped=\"0\">"]
-        if changes.isEmpty {
+                     "<testsuites name=\"axlicense diff\" tests=\"\(tests)\" failures=\"\(failures)\"\(errors)>",
+                     "  <testsuite name=\"license impact\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"\(unread.count)\" skipped=\"0\">"]
+        if changes.isEmpty && unread.isEmpty {
             lines.append("    <testcase classname=\"axlicense.roles\" name=\"no license impact\"/>")
+        }
+        for file in unread {
+            let location = file.diagnostic.location
+            lines.append("    <testcase classname=\"axlicense.incomplete\" name=\"\(xmlEscaped("\(file.side.rawValue): \(location?.file ?? "")"))\">")
+            lines.append("      <error type=\"\(file.diagnostic.code.rawValue)\" message=\"\(xmlEscaped("\(file.side.rawValue) tree file not read: \(file.diagnostic.message)"))\">\(xmlEscaped(location?.description ?? ""))</error>")
+            lines.append("    </testcase>")
         }
         for change in changes {
             let details = (["\(change.before.license.summary) (\(change.before.license.monthlyCost)) → \(change.after.license.summary) (\(change.after.license.monthlyCost))"]
@@ -277,10 +309,27 @@ struct DiffJSON: Encodable {
     var monthlyCostDelta: Money?
     var newSkus: [String]
     var newDiagnostics: [DiagnosticJSON]
+    /// False when a file of either tree could not be read (`--keep-going`).
+    var complete: Bool
+    /// The files not read, each with its side (`base` or `head`).
+    var unreadFiles: [UnreadFileJSON]
+
+    struct UnreadFileJSON: Encodable {
+        var side: String
+        var diagnostic: DiagnosticJSON
+        func encode(to encoder: any Encoder) throws {
+            enum Keys: String, CodingKey { case side }
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encode(side, forKey: .side)
+            try diagnostic.encode(to: encoder)
+        }
+    }
 
     init(_ report: DiffReport) {
         let impact = report.impact
         summary = report.summary
+        complete = impact.isComplete
+        unreadFiles = impact.unreadFiles.map { UnreadFileJSON(side: $0.side.rawValue, diagnostic: DiagnosticJSON($0.diagnostic)) }
         hasLicenseImpact = impact.hasLicenseImpact
         roles = impact.roleChanges.map { change in
             Role(role: change.role, classification: change.classification.rawValue, before: Outcome(change.before), after: Outcome(change.after),

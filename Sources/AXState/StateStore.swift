@@ -58,6 +58,12 @@ public enum StateStoreError: Error, Sendable, Equatable, CustomStringConvertible
     case cannotOpen(path: String, detail: String)
     /// A read or write failed (disk full, locked too long, …).
     case failed(path: String, detail: String)
+    /// The database holds what this build cannot read: a missing table or column, or a value of the wrong kind
+    /// (NULL, a date that is not a date) in a row; `detail` names the table, row and column.
+    case unreadable(path: String, detail: String)
+    /// The database records a schema migration this build does not know: it was made by a newer axlicense, whose
+    /// tables this build would misread.
+    case newerVersion(path: String, migration: String)
 
     public var description: String {
         switch self {
@@ -69,6 +75,10 @@ public enum StateStoreError: Error, Sendable, Equatable, CustomStringConvertible
             "\(path): error: cannot open the state database: \(detail). Choose another file with --db, or run with --no-db"
         case .failed(let path, let detail):
             "\(path): error: state database operation failed: \(detail)"
+        case .unreadable(let path, let detail):
+            "\(path): error: state database has contents this axlicense cannot read: \(detail); it was left untouched. Move it aside, choose another file with --db, or run with --no-db"
+        case .newerVersion(let path, let migration):
+            "\(path): error: state database was made by a newer axlicense: migration '\(migration)' unknown; it was left untouched. Upgrade axlicense, or choose another file with --db (or run with --no-db)"
         }
     }
 }
@@ -125,6 +135,14 @@ public final class StateStore: Sendable {
                     } else if applicationID != Self.applicationID {
                         throw StateStoreError.notAnAxlicenseDatabase(path: path)
                     }
+                    // A migration we do not know means a newer schema: refused before anything reads or migrates it.
+                    // A migrated database missing a column is refused here too, before the switch to WAL touches the file.
+                    let known = Set(Self.migrator(path: path).migrations)
+                    let applied = try Self.migrator(path: path).appliedIdentifiers(db)
+                    if let unknown = applied.filter({ !known.contains($0) }).sorted().first {
+                        throw StateStoreError.newerVersion(path: path, migration: unknown)
+                    }
+                    if applied.isSuperset(of: known) { try Self.requireSchema(db, path: path) }
                     return .commit
                 }
                 do {
@@ -139,7 +157,7 @@ public final class StateStore: Sendable {
             var attempt = 0
             while true {
                 do {
-                    try Self.migrator.migrate(queue)
+                    try Self.migrator(path: path).migrate(queue)
                     break
                 } catch {
                     attempt += 1
@@ -153,9 +171,32 @@ public final class StateStore: Sendable {
         }
     }
 
-    private static var migrator: DatabaseMigrator {
+    /// Every column each table must have (the migrations make them; a hand edit or an old tool may not have).
+    private static let schema: [(table: String, columns: [String])] = [
+        ("audit_log", ["id", "operation", "user_id", "occurred_at", "details", "environment"]),
+        ("product_usage", ["id", "auditId", "product", "license_quantity", "used"]),
+    ]
+
+    /// Refuses a database whose tables lack a column this build reads, so no query later fails on "no such column".
+    private static func requireSchema(_ db: Database, path: String, existingTablesOnly: Bool = false) throws {
+        for (table, columns) in schema {
+            guard try db.tableExists(table) else {
+                if existingTablesOnly { continue }
+                throw StateStoreError.unreadable(path: path, detail: "table \(table) is missing")
+            }
+            let present = Set(try db.columns(in: table).map { $0.name.lowercased() })
+            if let missing = columns.first(where: { !present.contains($0.lowercased()) }) {
+                throw StateStoreError.unreadable(path: path, detail: "table \(table) has no column \(missing)")
+            }
+        }
+    }
+
+    /// The schema's migrations; `path` names the database when one finds tables it cannot use.
+    private static func migrator(path: String) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: audit log and product usage") { db in
+            // Tables already there (made by hand or another tool) must have every column before they are adopted.
+            try requireSchema(db, path: path, existingTablesOnly: true)
             try db.create(table: "audit_log", ifNotExists: true) { t in
                 t.autoIncrementedPrimaryKey("id")
                 t.column("operation", .text).notNull()
@@ -204,10 +245,14 @@ public final class StateStore: Sendable {
     public func auditEntries(since: Date? = nil) throws(StateStoreError) -> [AuditEntry] {
         do {
             return try queue.read { db in
-                let rows = try Row.fetchAll(db, sql: "SELECT * FROM audit_log WHERE occurred_at >= ? ORDER BY occurred_at, id", arguments: [since ?? Date.distantPast])
-                return rows.map { row in
-                    AuditEntry(id: row["id"], operation: row["operation"], userId: row["user_id"], occurredAt: row["occurred_at"],
-                               details: row["details"], environment: row["environment"])
+                let rows = try Row.fetchAll(db, sql: "SELECT id, operation, user_id, occurred_at, details, environment FROM audit_log WHERE occurred_at >= ? ORDER BY occurred_at, id",
+                                            arguments: [since ?? Date.distantPast])
+                return try rows.map { row in
+                    let read = StoredRow(row: row, path: path)
+                    let id: Int64 = try read("audit_log", "id", rowIDColumn: "id")
+                    return AuditEntry(id: id, operation: try read("audit_log", "operation", rowIDColumn: "id"), userId: try read("audit_log", "user_id", rowIDColumn: "id"),
+                                      occurredAt: try read("audit_log", "occurred_at", rowIDColumn: "id"), details: try read("audit_log", "details", rowIDColumn: "id"),
+                                      environment: try read("audit_log", "environment", rowIDColumn: "id"))
                 }
             }
         } catch {
@@ -236,7 +281,7 @@ public final class StateStore: Sendable {
     public func history(product: String? = nil) throws(StateStoreError) -> [ProductUsagePoint] {
         do {
             return try queue.read { db in
-                var sql = "SELECT a.occurred_at, a.environment, u.product, u.license_quantity, u.used FROM product_usage u JOIN audit_log a ON a.id = u.auditId"
+                var sql = "SELECT a.id AS audit_id, a.occurred_at, a.environment, u.id AS usage_id, u.product, u.license_quantity, u.used FROM product_usage u JOIN audit_log a ON a.id = u.auditId"
                 var arguments: StatementArguments = []
                 if let product {
                     sql += " WHERE lower(u.product) = lower(?)"
@@ -244,7 +289,12 @@ public final class StateStore: Sendable {
                 }
                 sql += " ORDER BY a.occurred_at, a.id, u.id"
                 return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-                    ProductUsagePoint(recordedAt: row[0], environment: row[1], usage: ProductUsage(product: row[2], licenseQuantity: row[3], used: row[4]))
+                    let read = StoredRow(row: row, path: path)
+                    let usage = ProductUsage(product: try read("product_usage", "product", rowIDColumn: "usage_id"),
+                                             licenseQuantity: try read("product_usage", "license_quantity", rowIDColumn: "usage_id"),
+                                             used: try read("product_usage", "used", rowIDColumn: "usage_id"))
+                    return ProductUsagePoint(recordedAt: try read("audit_log", "occurred_at", rowIDColumn: "audit_id"),
+                                             environment: try read("audit_log", "environment", rowIDColumn: "audit_id"), usage: usage)
                 }
             }
         } catch {
@@ -266,5 +316,43 @@ public final class StateStore: Sendable {
 
     private static func describe(_ error: any Error) -> String {
         (error as? DatabaseError)?.message ?? "\(error)"
+    }
+}
+
+/// Reads one value of a fetched row as the type the caller needs; a value of another kind (NULL, text where a number
+/// or date belongs) is `StateStoreError.unreadable` naming the table, row and column, never a trap.
+private struct StoredRow {
+    let row: Row
+    let path: String
+
+    func callAsFunction<Value: DatabaseValueConvertible>(_ table: String, _ column: String, rowIDColumn: String) throws -> Value {
+        let stored: DatabaseValue = (try? row.decode(DatabaseValue.self, forColumn: column)) ?? .null
+        // Integers are read only from integers (SQLite would turn 'many' into 0); other types convert as GRDB does.
+        var isInteger = false
+        if case .int64 = stored.storage { isInteger = true }
+        let wantsInteger = Value.self == Int.self || Value.self == Int64.self
+        if let value = Value.fromDatabaseValue(stored), isInteger || !wantsInteger {
+            return value
+        }
+        let rowID = (try? row.decode(DatabaseValue.self, forColumn: rowIDColumn)).map(Self.describe) ?? "?"
+        throw StateStoreError.unreadable(path: path, detail: "\(table) row \(rowID), column \(column): \(Self.describe(stored)) is not \(Self.expected(Value.self))")
+    }
+
+    private static func describe(_ value: DatabaseValue) -> String {
+        switch value.storage {
+        case .null: "NULL"
+        case .int64(let number): "\(number)"
+        case .double(let number): "\(number)"
+        case .string(let text): "'\(text.count > 40 ? text.prefix(40) + "…" : text)'"
+        case .blob(let data): "a blob of \(data.count) bytes"
+        }
+    }
+
+    private static func expected(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "text"
+        case is Date.Type: "a date"
+        default: "a whole number"
+        }
     }
 }

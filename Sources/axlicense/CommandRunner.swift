@@ -90,9 +90,9 @@ enum CommandRunner {
             return nil
         }
         do {
-            let products = try ProductEntitlement.load(path: path)
+            let (products, read) = try ProductEntitlement.load(path: path)
             let view = LicenseView(products: products, estimate: estimate, engine: workspace.engine, today: purchased.day, source: path)
-            var diagnostics = view.diagnostics
+            var diagnostics = read + view.diagnostics
             var review: LicenseAssignmentReview?
             if let assigned = purchased.assigned {
                 let held = try AssignedLicensesReader.load(path: assigned, catalog: workspace.engine.catalog, delimiter: inputs.csvDelimiter)

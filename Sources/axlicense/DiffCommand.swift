@@ -116,13 +116,25 @@ struct DiffCommand: ParsableCommand {
         let before = try load(basePaths, users: .unused, tree: baseTree, flag: "--base")
         let after = try load(headPaths, users: .optional, tree: headTree, flag: "--head")
         let impact = LicenseImpact(base: before.engine, head: after.engine, users: after.users, options: rules.estimateOptions,
-                                   baseRoot: baseTree.root, headRoot: headTree.root, headDisplayPath: headTree.displayPath)
+                                   baseRoot: baseTree.root, headRoot: headTree.root, baseDisplayPath: baseTree.displayPath, headDisplayPath: headTree.displayPath)
+        // Both sides' unread files, each saying its side: with git: trees the two sides show the same paths.
+        CommandRunner.printDiagnostics(impact.unreadFiles.map { file in
+            Diagnostic(file.diagnostic.severity, file.diagnostic.code, "\(file.side.rawValue) tree: \(file.diagnostic.message)", at: file.diagnostic.location)
+        }, quiet: analysis.quiet)
         let report = DiffReport(impact: impact, baseName: base, headName: head)
         try CommandRunner.write(report.render(format), output: OutputOptions.with(output), protecting: protectedInputs(basePaths, headPaths))
+        if !impact.isComplete {
+            let count = { (side: TreeSide) in impact.unreadFiles.filter { $0.side == side }.count }
+            CommandRunner.printError("axlicense: warning: --keep-going: the result is incomplete: \(count(.base)) file(s) of the base tree and \(count(.head)) of the head tree could not be read; their license impact is unknown")
+        }
         let failures = try policies().compactMap { $0.failure(for: impact) }
         if !failures.isEmpty {
             CommandRunner.printError("axlicense: " + failures.joined(separator: "; "))
             throw ExitStatus.licenseNotification
+        }
+        if analysis.strict && !impact.isComplete {
+            CommandRunner.printError("axlicense: --strict: the result is incomplete (files that could not be read were skipped with --keep-going)")
+            throw ExitStatus.strictWarnings
         }
         if analysis.strict && !impact.newDiagnostics.isEmpty {
             CommandRunner.printError("axlicense: --strict: the change introduces \(impact.newDiagnostics.count) diagnostic(s)")

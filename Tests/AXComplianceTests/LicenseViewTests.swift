@@ -94,11 +94,11 @@ func view(_ products: [ProductEntitlement]) -> LicenseView {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("ent-\(UUID().uuidString).json").path
         try json.write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        return try ProductEntitlement.load(path: path)
+        return try ProductEntitlement.load(path: path).products
     }
 
     @Test func readsTheSampleFile() throws {
-        let products = try ProductEntitlement.load(path: sampleRoot.appendingPathComponent("entitlements.json").path)
+        let products = try ProductEntitlement.load(path: sampleRoot.appendingPathComponent("entitlements.json").path).products
         #expect(products.count == 8)
         #expect(products[4].expirationDate == nil)
         #expect(products[2].expirationDate == CalendarDate(year: 2026, month: 1, day: 31))
@@ -184,5 +184,30 @@ func view(_ products: [ProductEntitlement]) -> LicenseView {
         } throws: { error in
             "\(error)".hasPrefix("a.csv:2:9: error: this quoted field is never closed")
         }
+    }
+}
+
+@Suite struct AssignedLicensesHeaderTests {
+    @Test func repeatedColumnAndHeaderWithoutRowsAreWarnings() throws {
+        let catalog = SkuCatalog.builtIn()
+        let read = try AssignedLicensesReader.parse("UserId,AssignedLicenses,Assigned Licenses\nbob,Finance,Commerce\n", path: "a.csv", catalog: catalog)
+        #expect(read.users.map { catalog.names($0.skus) } == [["Finance"]])
+        #expect(read.diagnostics.map(\.description) == [
+            "a.csv:1: warning: column 'Assigned Licenses' (field 3) repeats 'AssignedLicenses' (field 2) in the header; the first is read, this one ignored [duplicate-column]"
+        ])
+        let empty = try AssignedLicensesReader.parse("UserId,AssignedLicenses\n", path: "a.csv", catalog: catalog)
+        #expect(empty.diagnostics.map(\.description) == ["a.csv:1: warning: the file has a header and no rows: no users [no-rows]"])
+    }
+}
+
+@Suite struct EntitlementsKeyCaseTests {
+    @Test func keysIgnoreCaseAndTheFirstOfARepeatWins() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ent-\(UUID().uuidString).json").path
+        try #"{"Products": [{"MODEL": "Finance", "LicenseQuantity": 3, "licensequantity": 9}]}"#.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let read = try ProductEntitlement.load(path: path)
+        #expect(read.products.map(\.model) == ["Finance"])
+        #expect(read.products.map(\.licenseQuantity) == [3])
+        #expect(read.diagnostics.map(\.code) == [.duplicateKey])
     }
 }

@@ -72,6 +72,51 @@ func diffArguments(_ folder: String, _ extra: [String] = []) -> [String] {
         #expect(result.stdout.contains("No license impact."))
     }
 
+    /// The same malformed role file on both sides, with --keep-going: both sides' errors are printed (each naming its
+    /// side), every format says the result is incomplete and never "No license impact", and --strict fails.
+    @Test func keepGoingWithMalformedFilesOnBothSidesIsMarkedIncompleteEverywhere() throws {
+        let broken = "Core/Core/AxSecurityRole/Broken.xml"
+        let folder = "Tests/Fixtures/diff/malformed-both-sides"
+        let table = try run(axlicenseBinary, diffArguments("malformed-both-sides", ["--keep-going"]))
+        #expect(table.status == 0, "\(table.stderr)")
+        #expect(!table.stdout.contains("No license impact"))
+        #expect(table.stdout.contains("INCOMPLETE"))
+        #expect(table.stdout.contains("base  \(folder)/base/\(broken)"))
+        #expect(table.stdout.contains("head  \(folder)/head/\(broken)"))
+        #expect(table.stderr.contains("\(folder)/base/\(broken):5:"), "\(table.stderr)")
+        #expect(table.stderr.contains("\(folder)/head/\(broken):5:"), "\(table.stderr)")
+        #expect(table.stderr.contains("axlicense: warning: --keep-going: the result is incomplete: 1 file(s) of the base tree and 1 of the head tree could not be read"))
+
+        let strict = try run(axlicenseBinary, diffArguments("malformed-both-sides", ["--keep-going", "--strict"]))
+        #expect(strict.status == 2, "\(strict.stderr)")
+        #expect(strict.stderr.contains("--strict: the result is incomplete"))
+
+        let json = try json(try run(axlicenseBinary, diffArguments("malformed-both-sides", ["--keep-going", "--format", "json"])).stdout)
+        #expect(json["complete"] as? Bool == false)
+        #expect(json["hasLicenseImpact"] as? Bool == false)
+        #expect(!(json["summary"] as? String ?? "No license impact").contains("No license impact"))
+        let errors = try #require(json["unreadFiles"] as? [[String: Any]])
+        #expect(errors.map { $0["side"] as? String } == ["base", "head"])
+        #expect(errors.map { $0["file"] as? String } == ["\(folder)/base/\(broken)", "\(folder)/head/\(broken)"])
+
+        let markdown = try run(axlicenseBinary, diffArguments("malformed-both-sides", ["--keep-going", "--format", "markdown"])).stdout
+        #expect(!markdown.contains("No license impact"))
+        #expect(markdown.contains("INCOMPLETE"))
+        #expect(markdown.contains("| base | \(folder)/base/\(broken)"))
+
+        let github = try run(axlicenseBinary, diffArguments("malformed-both-sides", ["--keep-going", "--format", "github"])).stdout
+        #expect(github.contains("::error file=\(folder)/base/\(broken),line=5,title=axlicense%3A base tree file not read::"))
+        #expect(github.contains("::error file=\(folder)/head/\(broken),line=5,title=axlicense%3A head tree file not read::"))
+        #expect(!github.contains("No license impact"))
+
+        let junit = try run(axlicenseBinary, diffArguments("malformed-both-sides", ["--keep-going", "--format", "junit"])).stdout
+        #expect(XMLParser(data: Data(junit.utf8)).parse())
+        #expect(!junit.contains("no license impact"))
+        #expect(junit.contains("errors=\"2\""))
+        #expect(junit.contains("<testcase classname=\"axlicense.incomplete\" name=\"base: \(folder)/base/\(broken)\">"))
+        #expect(junit.contains("<error type=\"malformed-file\""))
+    }
+
     @Test func failOnPolicies() throws {
         #expect(try run(axlicenseBinary, diffArguments("grant-gains-update", ["--fail-on", "never"])).status == 0)
         #expect(try run(axlicenseBinary, diffArguments("grant-gains-update", ["--fail-on", "new-sku"])).status == 0)

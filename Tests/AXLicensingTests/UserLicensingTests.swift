@@ -270,3 +270,24 @@ import Testing
         #expect(CSVDelimiter.parse("tab") == "\t" && CSVDelimiter.parse(";") == ";" && CSVDelimiter.parse("ab") == nil)
     }
 }
+
+/// Nothing in a CSV header or body is dropped silently.
+@Suite struct CSVSilentDropTests {
+    /// A second `SecurityRoleIdentifier` column was ignored without a word: now a warning naming the file, the header
+    /// line and the column; the first column is still the one read.
+    @Test func repeatedHeaderColumnIsAWarningAndTheFirstIsRead() throws {
+        let directory = try UserDirectory.parse("UserId,SecurityRoleIdentifier,securityroleidentifier\nbob,Clerk,Admin\n", path: "u.csv")
+        #expect(directory.users.first?.assignments.map(\.roleIdentifier) == ["Clerk"])
+        #expect(directory.diagnostics.map(\.description) == [
+            "u.csv:1: warning: column 'securityroleidentifier' (field 3) repeats 'SecurityRoleIdentifier' (field 2) in the header; the first is read, this one ignored [duplicate-column]"
+        ])
+    }
+
+    @Test func headerWithoutRowsIsAWarning() throws {
+        for text in ["UserId,SecurityRoleIdentifier\n", "UserId,SecurityRoleIdentifier", "UserId,SecurityRoleIdentifier\n\n\n"] {
+            let directory = try UserDirectory.parse(text, path: "u.csv")
+            #expect(directory.users.isEmpty)
+            #expect(directory.diagnostics.map(\.description) == ["u.csv:1: warning: the file has a header and no rows: no users [no-rows]"])
+        }
+    }
+}

@@ -1,5 +1,6 @@
 import AXState
 import Foundation
+import GRDB
 import Testing
 
 final class TemporaryDatabase {
@@ -115,5 +116,84 @@ func entry(_ operation: String, at date: Date) -> AuditEntry {
         let store = try StateStore(path: path)
         #expect(try store.auditEntries().count == 200)
         #expect(try store.history().count == 200)
+    }
+
+    /// A database as an older or newer axlicense (or a hand edit) might leave it: marked as ours, migration `v1`
+    /// recorded, tables made by `schema`, rows by `rows`.
+    private func handMadeDatabase(_ db: TemporaryDatabase, schema: String, rows: String = "", migrations: [String] = ["v1: audit log and product usage"]) throws {
+        try FileManager.default.createDirectory(atPath: (db.path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let queue = try DatabaseQueue(path: db.path)
+        _ = try queue.writeWithoutTransaction { try String.fetchOne($0, sql: "PRAGMA journal_mode = WAL") }  // as axlicense leaves it
+        try queue.write { connection in
+            try connection.execute(sql: "PRAGMA application_id = \(StateStore.applicationID)")
+            try connection.execute(sql: "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
+            for migration in migrations { try connection.execute(sql: "INSERT INTO grdb_migrations VALUES (?)", arguments: [migration]) }
+            try connection.execute(sql: schema)
+            if !rows.isEmpty { try connection.execute(sql: rows) }
+        }
+    }
+
+    private static let looseAuditLog = """
+        CREATE TABLE audit_log (id INTEGER PRIMARY KEY AUTOINCREMENT, operation TEXT, user_id TEXT, occurred_at DATETIME, details TEXT, environment TEXT);
+        CREATE TABLE product_usage (id INTEGER PRIMARY KEY AUTOINCREMENT, auditId INTEGER, product TEXT, license_quantity INTEGER, used INTEGER);
+        """
+
+    private func expectUnreadable(_ db: TemporaryDatabase, _ detail: String, _ body: (StateStore) throws(StateStoreError) -> Void) throws {
+        let before = try Data(contentsOf: URL(fileURLWithPath: db.path))
+        do {
+            try body(try StateStore(path: db.path))
+            Issue.record("expected an unreadable-row error")
+        } catch {
+            #expect(error.description.hasPrefix("\(db.path): error: state database has contents this axlicense cannot read: \(detail)"), "\(error)")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: db.path)) == before)
+    }
+
+    @Test func nullValueInAnAuditRowIsAnErrorNamingTheDatabaseAndRow() throws {
+        let db = TemporaryDatabase()
+        try handMadeDatabase(db, schema: Self.looseAuditLog, rows: "INSERT INTO audit_log VALUES (7, 'Estimate', 'me', '2026-01-01 10:00:00.000', NULL, 'prod')")
+        try expectUnreadable(db, "audit_log row 7, column details: NULL is not text") { store throws(StateStoreError) in _ = try store.auditEntries() }
+    }
+
+    @Test func malformedDateOrNumberIsAnErrorNamingTheDatabaseAndRow() throws {
+        let db = TemporaryDatabase()
+        try handMadeDatabase(db, schema: Self.looseAuditLog, rows: "INSERT INTO audit_log VALUES (3, 'Estimate', 'me', 'last tuesday', 'ok', 'prod')")
+        try expectUnreadable(db, "audit_log row 3, column occurred_at: 'last tuesday' is not a date") { store throws(StateStoreError) in _ = try store.auditEntries() }
+
+        let other = TemporaryDatabase()
+        try handMadeDatabase(other, schema: Self.looseAuditLog, rows: """
+            INSERT INTO audit_log VALUES (1, 'License check', 'me', '2026-01-01 10:00:00.000', 'ok', 'prod');
+            INSERT INTO product_usage VALUES (5, 1, 'Finance', 10, 'many');
+            """)
+        try expectUnreadable(other, "product_usage row 5, column used: 'many' is not a whole number") { store throws(StateStoreError) in _ = try store.history() }
+    }
+
+    @Test func missingColumnIsRefusedWhenTheDatabaseIsOpened() throws {
+        let db = TemporaryDatabase()
+        try handMadeDatabase(db, schema: """
+            CREATE TABLE audit_log (id INTEGER PRIMARY KEY AUTOINCREMENT, operation TEXT, user_id TEXT, occurred_at DATETIME, environment TEXT);
+            CREATE TABLE product_usage (id INTEGER PRIMARY KEY AUTOINCREMENT, auditId INTEGER, product TEXT, license_quantity INTEGER, used INTEGER);
+            """)
+        try expectUnreadable(db, "table audit_log has no column details") { _ throws(StateStoreError) in }
+    }
+
+    /// Tables made before any migration was recorded (by hand, or another tool claiming our application id) are
+    /// checked before the migration adopts them, not at the first insert.
+    @Test func unmigratedTablesMissingAColumnAreRefusedBeforeAdoption() throws {
+        let db = TemporaryDatabase()
+        try handMadeDatabase(db, schema: """
+            CREATE TABLE audit_log (id INTEGER PRIMARY KEY AUTOINCREMENT, operation TEXT, user_id TEXT, details TEXT, environment TEXT);
+            """, migrations: [])
+        try expectUnreadable(db, "table audit_log has no column occurred_at") { _ throws(StateStoreError) in }
+    }
+
+    @Test func databaseOfANewerAxlicenseIsRefusedNamingTheUnknownMigration() throws {
+        let db = TemporaryDatabase()
+        try handMadeDatabase(db, schema: Self.looseAuditLog, migrations: ["v1: audit log and product usage", "v2: audit tags"])
+        let before = try Data(contentsOf: URL(fileURLWithPath: db.path))
+        #expect(throws: StateStoreError.newerVersion(path: db.path, migration: "v2: audit tags")) { try StateStore(path: db.path) }
+        #expect(StateStoreError.newerVersion(path: "s.db", migration: "v2: audit tags").description
+            == "s.db: error: state database was made by a newer axlicense: migration 'v2: audit tags' unknown; it was left untouched. Upgrade axlicense, or choose another file with --db (or run with --no-db)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: db.path)) == before)
     }
 }
