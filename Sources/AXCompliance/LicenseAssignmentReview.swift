@@ -37,7 +37,7 @@ public enum AssignedLicensesReader {
         }
         let emailColumn = columns.firstIndex(of: "useremail")
         var result: [AssignedLicenses] = []
-        var diagnostics: [Diagnostic] = []
+        var diagnostics = DiagnosticLog()
         var unknownNames: Set<String> = []
         var line = 1
         while let row = reader.next() {
@@ -58,7 +58,7 @@ public enum AssignedLicensesReader {
             result.append(AssignedLicenses(userId: userId, userEmail: email, skus: skus, location: SourceLocation(file: path, line: line)))
         }
         if let error = reader.error { throw .invalid(path: path, line: line, column: nil, message: "malformed CSV: \(error)") }
-        return (result, diagnostics)
+        return (result, diagnostics.diagnostics)
     }
 }
 
@@ -104,7 +104,7 @@ public struct LicenseAssignmentReview: Sendable {
         let catalog = optimizer.catalog
         var held: [String: AssignedLicenses] = [:]
         for entry in assigned { held[entry.userId.lowercased()] = entry }
-        var diagnostics: [Diagnostic] = []
+        var diagnostics = DiagnosticLog()
         let known = Set(estimate.users.map { $0.user.userId.lowercased() })
         for entry in assigned where !known.contains(entry.userId.lowercased()) {
             diagnostics.append(Diagnostic(.warning, .unknownUser, "user '\(entry.userId)' holds licenses but is not in the users file; not reviewed", at: entry.location))
@@ -115,7 +115,7 @@ public struct LicenseAssignmentReview: Sendable {
             rows.append(Self.review(user, holding: skus, optimizer: optimizer, catalog: catalog))
         }
         self.rows = rows
-        self.diagnostics = diagnostics
+        self.diagnostics = diagnostics.diagnostics
     }
 
     public static func review(_ user: UserLicense, holding held: SkuSet, optimizer: LicenseOptimizer, catalog: SkuCatalog) -> AssignmentReviewRow {
