@@ -105,6 +105,11 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
     func precedesInOutput(_ other: Diagnostic) -> Bool {
         let fa = location?.file ?? "", fb = other.location?.file ?? ""
         if fa != fb { return fa < fb }
+        return precedesInFile(other)
+    }
+
+    /// `precedesInOutput` for two diagnostics of one file.
+    func precedesInFile(_ other: Diagnostic) -> Bool {
         let la = location?.line ?? 0, lb = other.location?.line ?? 0
         if la != lb { return la < lb }
         let ca = location?.column ?? 0, cb = other.location?.column ?? 0
@@ -153,7 +158,12 @@ public struct DiagnosticLog: Sendable {
                 leaveOut(count, at: diagnostic.location, severity: diagnostic.severity)
                 return
             }
-            let place = kept.firstIndex { diagnostic.precedesInOutput($0) } ?? kept.count
+            // Most repeats come in line order after the bucket is full: one comparison, within the file, settles them.
+            if kept.count == DiagnosticLog.perFileLimit, !diagnostic.precedesInFile(kept[kept.count - 1]) {
+                leaveOut(1, at: diagnostic.location, severity: diagnostic.severity)
+                return
+            }
+            let place = kept.firstIndex { diagnostic.precedesInFile($0) } ?? kept.count
             guard place < DiagnosticLog.perFileLimit else {
                 leaveOut(1, at: diagnostic.location, severity: diagnostic.severity)
                 return
