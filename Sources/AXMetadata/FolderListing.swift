@@ -87,7 +87,7 @@ struct FolderListing {
             close(descriptor)
             return nil
         }
-        guard let entries = Self.entries(dup(descriptor)) else {
+        guard let entries = Self.entries(dup(descriptor), sorted: true) else {
             log.append(Self.unreadableFolder(path))
             close(descriptor)
             return nil
@@ -115,7 +115,8 @@ struct FolderListing {
         }
         defer { close(descriptor) }
         if let identity = FileIdentity(descriptor), !visited.insert(identity).inserted { return }
-        guard let entries = Self.entries(dup(descriptor)) else {
+        // Not sorted: the loader sorts every file path at once.
+        guard let entries = Self.entries(dup(descriptor), sorted: false) else {
             log.append(Self.unreadableFolder(path))
             return
         }
@@ -172,8 +173,9 @@ struct FolderListing {
         return Self.type(of: name, in: parent, following: true)
     }
 
-    /// The entries of the folder open as `descriptor` (which this closes), sorted by name, with their `d_type`.
-    private static func entries(_ descriptor: Int32) -> [(name: String, type: UInt8)]? {
+    /// The entries of the folder open as `descriptor` (which this closes), with their `d_type`; `sorted` by name
+    /// when the order matters (it decides which of two links to one folder lists it).
+    private static func entries(_ descriptor: Int32, sorted: Bool) -> [(name: String, type: UInt8)]? {
         guard descriptor >= 0 else { return nil }
         guard let handle = fdopendir(descriptor) else {
             close(descriptor)
@@ -188,7 +190,7 @@ struct FolderListing {
             if name == "." || name == ".." { continue }
             entries.append((name, entry.pointee.d_type))
         }
-        return entries.sorted { $0.name < $1.name }
+        return sorted ? entries.sorted { $0.name < $1.name } : entries
     }
 
     /// The `d_type` of entry `name` of `parent`, asked of the file system (for file systems that do not say).
