@@ -79,8 +79,30 @@ public struct MaterializedTree: Sendable {
                 throw GitSourceError(spec: spec, message: "\(error)")
             }
             let root = cleanPrefix.isEmpty ? temporary : temporary + "/" + cleanPrefix
+            // A committed symbolic link on the way to PATH must not lead the read out of the revision (links inside
+            // the metadata folder are the loader's to judge: it follows only those that stay inside it).
+            guard isInside(root, folder: temporary) else {
+                try? FileManager.default.removeItem(atPath: temporary)
+                throw GitSourceError(spec: spec, message: "'\(cleanPrefix)' at \(revision) is a symbolic link that leads outside the revision; refused")
+            }
             return MaterializedTree(root: root, displayPrefix: temporary + "/", temporary: temporary)
         }
+    }
+
+    /// True when `path`, links resolved, is `folder` or inside it (a missing path is judged when it is read).
+    private static func isInside(_ path: String, folder: String) -> Bool {
+        func canonical(_ path: String) -> String? {
+            guard let resolved = realpath(path, nil) else { return nil }
+            defer { free(resolved) }
+            return String(cString: resolved)
+        }
+        guard let base = canonical(folder) else { return false }
+        guard let target = canonical(path) else {
+            // Nothing there at all (reported as missing when read) is inside; a link that leads nowhere is not.
+            var status = stat()
+            return lstat(path, &status) != 0 && errno == ENOENT
+        }
+        return target == base || target.hasPrefix(base + "/")
     }
 
     /// Removes the temporary folder, if one was made.

@@ -40,7 +40,7 @@ public enum AssignedLicensesReader {
         }
         let emailColumn = columns[.userEmail]
         var result: [AssignedLicenses] = []
-        var diagnostics = headerDiagnostics
+        var diagnostics = DiagnosticLog(headerDiagnostics)
         var unknownNames: Set<String> = []
         var line = 1
         while let row = reader.next() {
@@ -62,7 +62,7 @@ public enum AssignedLicensesReader {
         }
         if let error = reader.error { throw .invalid(path: path, line: line, column: nil, message: "malformed CSV: \(error)") }
         if result.isEmpty { diagnostics.append(CSVHeader.noRows(path: path)) }
-        return (result, diagnostics)
+        return (result, diagnostics.diagnostics)
     }
 }
 
@@ -108,7 +108,7 @@ public struct LicenseAssignmentReview: Sendable {
         let catalog = optimizer.catalog
         var held: [String: AssignedLicenses] = [:]
         for entry in assigned { held[entry.userId.lowercased()] = entry }
-        var diagnostics: [Diagnostic] = []
+        var diagnostics = DiagnosticLog()
         let known = Set(estimate.users.map { $0.user.userId.lowercased() })
         for entry in assigned where !known.contains(entry.userId.lowercased()) {
             diagnostics.append(Diagnostic(.warning, .unknownUser, "user '\(entry.userId)' holds licenses but is not in the users file; not reviewed", at: entry.location))
@@ -119,7 +119,7 @@ public struct LicenseAssignmentReview: Sendable {
             rows.append(Self.review(user, holding: skus, optimizer: optimizer, catalog: catalog))
         }
         self.rows = rows
-        self.diagnostics = diagnostics
+        self.diagnostics = diagnostics.diagnostics
     }
 
     public static func review(_ user: UserLicense, holding held: SkuSet, optimizer: LicenseOptimizer, catalog: SkuCatalog) -> AssignmentReviewRow {

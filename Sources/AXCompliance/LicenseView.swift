@@ -91,7 +91,7 @@ public struct LicenseView: Sendable {
     /// Evaluates purchased products against an estimate: used counts come from the estimate, never from input.
     public init(products: [ProductEntitlement], estimate: LicenseEstimate, engine: LicensingEngine, today: CalendarDate, source: String) {
         self.today = today
-        var diagnostics: [Diagnostic] = []
+        var diagnostics = DiagnosticLog()
         let models = Dictionary(engine.graph.privileges.map { ($0.origin.model.lowercased(), $0.origin.model) }, uniquingKeysWith: { first, _ in first })
         var modelsPerRole: [Set<String>] = []
         modelsPerRole.reserveCapacity(engine.graph.roles.count)
@@ -125,6 +125,6 @@ public struct LicenseView: Sendable {
                 hasNewerVersion: newer))
         }
         self.rows = rows
-        self.diagnostics = diagnostics
+        self.diagnostics = diagnostics.diagnostics
     }
 }

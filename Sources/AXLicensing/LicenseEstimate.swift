@@ -90,7 +90,7 @@ public struct RoleLicense: Sendable {
 extension LicensingEngine {
     /// Licenses every user (DOMAIN §2–4), optimising once per distinct requirement signature.
     public func estimate(_ directory: UserDirectory, options: EstimateOptions = EstimateOptions()) -> LicenseEstimate {
-        var diagnostics = graph.diagnostics + catalog.diagnostics + skuMap.diagnostics + directory.diagnostics
+        var diagnostics = DiagnosticLog(graph.diagnostics + catalog.diagnostics + skuMap.diagnostics + directory.diagnostics)
         var cache: [LicenseRequirements: LicenseChoice] = [:]
         var reportedUnknown: Set<String> = []
         var rows: [UserLicense] = []
@@ -135,7 +135,7 @@ extension LicensingEngine {
                 rows.append(row(max(requirements.entryPointTier, .teamMembers), license, .roles, requirements))
             }
         }
-        return LicenseEstimate(users: rows, summary: summarize(rows), diagnostics: diagnostics.sortedForOutput())
+        return LicenseEstimate(users: rows, summary: summarize(rows), diagnostics: diagnostics.diagnostics)
     }
 
     private func summarize(_ rows: [UserLicense]) -> EstimateSummary {

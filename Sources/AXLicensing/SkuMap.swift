@@ -50,7 +50,7 @@ public struct SkuMap: Sendable {
     /// Builds the map from rows; `source` names the file in diagnostics.
     public init(rows: [ServicePlanPrivilegeRow], catalog: SkuCatalog, source: String) {
         var requirements: [String: SkuRequirement] = [:]
-        var diagnostics: [Diagnostic] = []
+        var diagnostics = DiagnosticLog()
         var unknown: [String: (count: Int, firstRow: Int)] = [:]
         var seen: [String: (isUnique: Bool, row: Int)] = [:]
         for (index, row) in rows.enumerated() {
@@ -75,7 +75,7 @@ public struct SkuMap: Sendable {
             diagnostics.append(Diagnostic(.warning, .unknownSku, "SKU '\(name)' is not in the SKU catalog (first at row \(entry.firstRow), \(entry.count) row(s)); those rows are ignored. Add it to the catalog (--skus) or as an alias", at: SourceLocation(file: source)))
         }
         self.requirements = requirements
-        self.diagnostics = diagnostics
+        self.diagnostics = diagnostics.diagnostics
     }
 
     /// The requirement for a privilege (case-insensitive), if the map names it.

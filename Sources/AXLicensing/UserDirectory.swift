@@ -100,7 +100,7 @@ public struct UserDirectory: Sendable {
 
         var users: [SecurityUser] = []
         var userIndex: [String: Int] = [:]
-        var diagnostics = headerDiagnostics
+        var diagnostics = DiagnosticLog(headerDiagnostics)
         var line = 1
         for piece in read {
             for row in piece.rows {
@@ -132,7 +132,7 @@ public struct UserDirectory: Sendable {
         // By user id ignoring case, then as spelled; each id lowercased once, not in every comparison.
         let keys = users.map { $0.userId.lowercased() }
         let order = users.indices.sorted { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : users[$0].userId < users[$1].userId }
-        return UserDirectory(users: order.map { users[$0] }, diagnostics: diagnostics)
+        return UserDirectory(users: order.map { users[$0] }, diagnostics: diagnostics.diagnostics)
     }
 
     private static func parseAssignmentStatus(_ value: String, path: String, line: Int) throws(InputError) -> Bool {

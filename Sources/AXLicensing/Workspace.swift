@@ -66,7 +66,7 @@ public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
         case .metadataFolder(let error, let flag):
             "\(error); pass the metadata folder with \(flag)" + (flag == "--metadata" ? " (or put it at Metadata/ in the --workspace folder)" : "")
         case .metadataErrors(let errors):
-            "\(errors.count) metadata file(s) could not be read (listed above); fix them, or pass --keep-going to analyse the rest and mark the result incomplete"
+            "\(errors.severityCounts.errors) metadata file(s) could not be read (listed above); fix them, or pass --keep-going to analyse the rest and mark the result incomplete"
         }
     }
 }

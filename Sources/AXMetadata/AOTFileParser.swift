@@ -4,7 +4,7 @@ public enum AOTFileParser {
     public struct Output: Sendable {
         /// The object, or nil when the file was skipped (wrong root element, no name).
         public var object: AOTObject?
-        /// Problems found in the file that did not stop it from being read.
+        /// Problems found in the file that did not stop it from being read, as `DiagnosticLog` shows them.
         public var diagnostics: [Diagnostic]
     }
 
@@ -55,10 +55,12 @@ private struct AOTRecord: XMLElementHandler {
     var description = ""
     var viewUserLicense = ""
     var maintainUserLicense = ""
-    var contents = RoleContents()
+    var duties = References()
+    var privileges = References()
+    var subRoles = References()
     var entryPoints: [EntryPointGrant] = []
     var dataEntityPermissions: [DataEntityPermission] = []
-    var diagnostics: [Diagnostic] = []
+    var diagnostics = DiagnosticLog()
 
     // The entry point or data entity permission being read.
     var itemName = ""
@@ -122,11 +124,11 @@ private struct AOTRecord: XMLElementHandler {
         case 4:
             switch section {
             case .duties where localName == "Name":
-                contents.duties.append(ObjectReference(name: text.trimmingBlanks(), location: location(pendingLine)))
+                duties.add(ObjectReference(name: text.trimmingBlanks(), location: location(pendingLine)))
             case .privileges where localName == "Name":
-                contents.privileges.append(ObjectReference(name: text.trimmingBlanks(), location: location(pendingLine)))
+                privileges.add(ObjectReference(name: text.trimmingBlanks(), location: location(pendingLine)))
             case .subRoles where localName == "Name":
-                contents.subRoles.append(ObjectReference(name: text.trimmingBlanks(), location: location(pendingLine)))
+                subRoles.add(ObjectReference(name: text.trimmingBlanks(), location: location(pendingLine)))
             case .entryPoints, .dataEntityPermissions:
                 switch localName {
                 case "Name": itemName = text.trimmingBlanks()
@@ -161,13 +163,14 @@ private struct AOTRecord: XMLElementHandler {
         var diagnostics = self.diagnostics
         guard let rootName, rootName.caseInsensitiveCompare(type.rawValue) else {
             diagnostics.append(Diagnostic(.warning, .unexpectedRootElement, "root element <\(rootName ?? "")> is not <\(type.rawValue)> as its folder says; file skipped", at: location(rootLine)))
-            return .init(object: nil, diagnostics: diagnostics)
+            return .init(object: nil, diagnostics: diagnostics.diagnostics)
         }
         guard !name.isEmpty else {
             diagnostics.append(Diagnostic(.warning, .missingName, "<\(type.rawValue)> has no <Name>; file skipped", at: location(rootLine)))
-            return .init(object: nil, diagnostics: diagnostics)
+            return .init(object: nil, diagnostics: diagnostics.diagnostics)
         }
         let at = location(rootLine)
+        let contents = RoleContents(duties: duties.items, privileges: privileges.items, subRoles: subRoles.items)
         let object: AOTObject
         switch type {
         case .securityRole:
@@ -188,7 +191,26 @@ private struct AOTRecord: XMLElementHandler {
                 maintainLicense: UserLicenseValue(aotValue: maintainUserLicense),
                 origin: origin, location: at))
         }
-        return .init(object: object, diagnostics: diagnostics)
+        return .init(object: object, diagnostics: diagnostics.isEmpty ? [] : diagnostics.diagnostics)
+    }
+}
+
+/// The references of one section of a file, each name once: a repeat of a name already referenced (exactly as
+/// written) adds nothing to what the object grants, and a file repeating one reference millions of times must not
+/// hold (and report) it millions of times. Case variants are kept: names are matched when the graph is resolved.
+private struct References {
+    private(set) var items: [ObjectReference] = []
+    /// The names so far, once there are enough that scanning them costs more than hashing.
+    private var names: Set<String>?
+
+    mutating func add(_ reference: ObjectReference) {
+        if names == nil {
+            guard !items.contains(where: { $0.name == reference.name }) else { return }
+            items.append(reference)
+            if items.count == 32 { names = Set(items.map(\.name)) }
+        } else if names!.insert(reference.name).inserted {
+            items.append(reference)
+        }
     }
 }
 

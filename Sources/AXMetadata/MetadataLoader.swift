@@ -16,15 +16,23 @@ public struct LoadedObject: Sendable {
 public struct MetadataSnapshot: Sendable {
     /// The objects, in sorted file-path order (the order that decides duplicate conflicts).
     public var objects: [LoadedObject]
-    /// Problems found while reading, unsorted.
-    public var diagnostics: [Diagnostic]
+    /// Problems found while reading.
+    public var log: DiagnosticLog
     /// How many XML files were read.
     public var fileCount: Int
 
+    /// Problems found while reading, as `DiagnosticLog` shows them.
+    public var diagnostics: [Diagnostic] { log.diagnostics }
+
     /// Creates a snapshot (objects must be in sorted file-path order).
     public init(objects: [LoadedObject], diagnostics: [Diagnostic], fileCount: Int) {
+        self.init(objects: objects, log: DiagnosticLog(diagnostics), fileCount: fileCount)
+    }
+
+    /// Creates a snapshot (objects must be in sorted file-path order).
+    public init(objects: [LoadedObject], log: DiagnosticLog, fileCount: Int) {
         self.objects = objects
-        self.diagnostics = diagnostics
+        self.log = log
         self.fileCount = fileCount
     }
 }
@@ -63,11 +71,10 @@ public struct MetadataLoader: Sendable {
             throw .missingFolder(root)
         }
         guard isDirectory.boolValue else { throw .notAFolder(root) }
-        var diagnostics: [Diagnostic] = []
-        var tasks: [FileTask] = []
-        var folders: [String] = []
-        var visited: Set<String> = []
-        collectFiles(in: root, into: &tasks, folders: &folders, diagnostics: &diagnostics, visited: &visited)
+        let listing = FolderListing(root: root)
+        var log = listing.log
+        var tasks = listing.tasks
+        let folders = listing.folders
         // Sorted path order decides duplicate conflicts: byte order, compared with memcmp over one buffer holding
         // every path (Unicode-aware String order, or an array per key, costs many times more on 50,000 paths).
         tasks = byteOrder(tasks.map(\.path)).map { tasks[$0] }
@@ -80,52 +87,10 @@ public struct MetadataLoader: Sendable {
         // Worker w parsed files w, w + workers, …: read them back in path order, without copying the arrays.
         for index in tasks.indices {
             let outcome = outcomes[index % outcomes.count][index / outcomes.count]
-            if !outcome.diagnostics.isEmpty { diagnostics += outcome.diagnostics }
+            if !outcome.diagnostics.isEmpty { log.append(contentsOf: outcome.diagnostics) }
             if let object = outcome.object { objects.append(LoadedObject(object: object, file: tasks[index].path)) }
         }
-        return MetadataSnapshot(objects: objects, diagnostics: diagnostics, fileCount: tasks.count)
-    }
-
-    private func collectFiles(in folder: String, into tasks: inout [FileTask], folders: inout [String], diagnostics: inout [Diagnostic], visited: inout Set<String>) {
-        guard let real = realpath(folder, nil) else {
-            diagnostics.append(Diagnostic(.error, .unreadableFile, "folder cannot be read: \(String(cString: strerror(errno)))", at: SourceLocation(file: folder)))
-            return
-        }
-        let canonical = String(cString: real)
-        free(real)
-        guard visited.insert(canonical).inserted else { return }  // symlink loop or second link to the same folder
-
-        let entries: [String]
-        do {
-            entries = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
-        } catch {
-            diagnostics.append(Diagnostic(.error, .unreadableFile, "folder cannot be read: \(error.localizedDescription)", at: SourceLocation(file: folder)))
-            return
-        }
-        for entry in entries where !entry.hasPrefix(".") {
-            let path = folder.hasSuffix("/") ? folder + entry : folder + "/" + entry
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
-            if let type = AOTObjectType(folderName: entry) {
-                let origin = Self.origin(ofTypeFolder: path)
-                // The object folders hold nearly every file: read them with readdir, names as bytes.
-                guard let folderHandle = opendir(path) else {
-                    diagnostics.append(Diagnostic(.error, .unreadableFile, "folder cannot be read: \(String(cString: strerror(errno)))", at: SourceLocation(file: path)))
-                    continue
-                }
-                let prefix = path + "/"
-                folders.append(path)
-                while let entry = readdir(folderHandle) {
-                    let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                        String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-                    }
-                    if Self.isXMLFileName(name) { tasks.append(FileTask(path: prefix + name, folder: folders.count - 1, type: type, origin: origin)) }
-                }
-                closedir(folderHandle)
-            } else if !Self.skippedFolders.contains(entry.lowercased()) {
-                collectFiles(in: path, into: &tasks, folders: &folders, diagnostics: &diagnostics, visited: &visited)
-            }
-        }
+        return MetadataSnapshot(objects: objects, log: log, fileCount: tasks.count)
     }
 
     /// `Name.xml` (any case), not hidden.
@@ -209,8 +174,9 @@ public struct MetadataLoader: Sendable {
     /// size is asked only when it does not fit the buffer: one system call fewer for nearly every file.
     static func readFile(_ path: String, in folder: Int32?, into buffer: inout [UInt8]) -> Result<Int, ReadFailure> {
         let descriptor = path.withCString { full in
-            guard let folder, let slash = strrchr(full, Int32(UInt8(ascii: "/"))) else { return open(full, O_RDONLY | O_CLOEXEC) }
-            return openat(folder, slash + 1, O_RDONLY | O_CLOEXEC)
+            // Non-blocking: a file that became a FIFO since it was listed gives an empty read instead of a hang.
+            guard let folder, let slash = strrchr(full, Int32(UInt8(ascii: "/"))) else { return open(full, O_RDONLY | O_NONBLOCK | O_CLOEXEC) }
+            return openat(folder, slash + 1, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         }
         guard descriptor >= 0 else { return .failure(ReadFailure(String(cString: strerror(errno)))) }
         defer { close(descriptor) }
@@ -255,7 +221,7 @@ private final class OpenFolder {
         if index != self.index {
             if handle >= 0 { close(handle) }
             self.index = index
-            handle = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            handle = FolderListing.openFolder(path)
         }
         return handle >= 0 ? handle : nil
     }

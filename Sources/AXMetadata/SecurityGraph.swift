@@ -28,7 +28,7 @@ public struct SecurityGraph: Sendable {
     public let entryPointMenuItems: [[Int?]]
     /// Every privilege a role grants through its duties, privileges and sub-roles, sorted and unique.
     public let roleEffectivePrivileges: [[Int]]
-    /// Problems found while resolving, sorted for output.
+    /// Problems found while reading and resolving, as `DiagnosticLog` shows them: sorted, repeats collapsed, capped.
     public let diagnostics: [Diagnostic]
 
     private let roleIndex: [String: Int]
@@ -38,7 +38,7 @@ public struct SecurityGraph: Sendable {
 
     /// Resolves `snapshot`. Its diagnostics are carried over, and resolution problems added.
     public init(_ snapshot: MetadataSnapshot) {
-        var diagnostics = snapshot.diagnostics
+        var diagnostics = snapshot.log
         var roles: [SecurityRole] = [], duties: [SecurityDuty] = [], privileges: [SecurityPrivilege] = []
         var menuItemsByKind = MenuItemKind.allCases.map { _ in [MenuItem]() }
         var roleExtensions: [RoleExtension] = [], dutyExtensions: [DutyExtension] = []
@@ -180,7 +180,7 @@ public struct SecurityGraph: Sendable {
         self.roleLinks = roleLinks
         self.dutyPrivileges = dutyPrivileges
         self.entryPointMenuItems = entryPointMenuItems
-        self.diagnostics = diagnostics.sortedForOutput()
+        self.diagnostics = diagnostics.diagnostics
         self.roleIndex = roleIndex
         self.dutyIndex = dutyIndex
         self.privilegeIndex = privilegeIndex

@@ -75,7 +75,7 @@ final class ReusableXMLReader {
 
     private static let options: Int32 = Int32(
         XML_PARSE_NONET.rawValue | XML_PARSE_NOBLANKS.rawValue | XML_PARSE_NOERROR.rawValue
-            | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue)
+            | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_BIG_LINES.rawValue)
 
     /// Streams one document to `handler`.
     ///
@@ -92,11 +92,14 @@ final class ReusableXMLReader {
         guard let base = bytes.baseAddress, bytes.count > 0 else {
             throw XMLSyntaxError(message: "file is empty", line: 1, column: 1)
         }
-        // UTF-16 (with a BOM) goes through a fresh reader, which detects the encoding itself.
-        let isUTF16 = bytes.count >= 2 && ((bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF))
+        // Only a document in an ASCII-compatible encoding (it starts with `<` or a blank, then no NUL) goes through the
+        // reused reader: libxml2 detects other encodings (UTF-16 with or without BOM, UCS-4, EBCDIC) reliably only in a
+        // fresh reader, and a reused one fails on them depending on what it read before. A fresh reader, freed after
+        // the document, makes the result depend on the document's bytes alone, whatever worker reads it after what.
+        let needsFreshReader = !Self.startsASCIICompatible(bytes)
         let pointer = base.assumingMemoryBound(to: CChar.self)
         let encoding: String? = hasUTF8BOM ? "UTF-8" : nil
-        if let existing = reader, !isUTF16 {
+        if let existing = reader, !needsFreshReader {
             let status = encoding.map { xmlReaderNewMemory(existing, pointer, Int32(bytes.count), nil, $0, Self.options) }
                 ?? xmlReaderNewMemory(existing, pointer, Int32(bytes.count), nil, nil, Self.options)
             guard status == 0 else { throw XMLSyntaxError(message: "libxml2 could not reset its reader", line: nil, column: nil) }
@@ -118,7 +121,7 @@ final class ReusableXMLReader {
                 column: error.pointee.int2 > 0 ? Int(error.pointee.int2) : nil)
         }, Unmanaged.passUnretained(sink).toOpaque())
         defer {
-            if isUTF16 { xmlFreeTextReader(reader); self.reader = nil }
+            if needsFreshReader { xmlFreeTextReader(reader); self.reader = nil }
         }
 
         var openTexts: [String] = []
@@ -126,7 +129,7 @@ final class ReusableXMLReader {
             let status = xmlTextReaderRead(reader)
             if status == 0 { break }
             if status < 0 {
-                throw sink.first ?? XMLSyntaxError(message: "malformed XML", line: Int(xmlTextReaderGetParserLineNumber(reader)), column: Int(xmlTextReaderGetParserColumnNumber(reader)))
+                throw Self.explained(sink.first ?? XMLSyntaxError(message: "malformed XML", line: Int(xmlTextReaderGetParserLineNumber(reader)), column: Int(xmlTextReaderGetParserColumnNumber(reader))), bytes)
             }
             switch xmlTextReaderNodeType(reader) {
             case Int32(XML_READER_TYPE_ELEMENT.rawValue):
@@ -156,7 +159,23 @@ final class ReusableXMLReader {
                 break
             }
         }
-        if let error = sink.first { throw error }
+        if let error = sink.first { throw Self.explained(error, bytes) }
+    }
+
+    /// `error`, with a hint when the document starts with a NUL byte in its first two: text in UTF-16 (or UCS-4) that
+    /// has neither a byte-order mark nor an XML declaration, whose encoding XML gives no way to detect.
+    private static func explained(_ error: XMLSyntaxError, _ bytes: UnsafeRawBufferPointer) -> XMLSyntaxError {
+        guard bytes.prefix(2).contains(0) else { return error }
+        var explained = error
+        explained.message = "encoding not detected (UTF-16 needs a byte-order mark or an <?xml encoding?> declaration): " + error.message
+        return explained
+    }
+
+    /// True when `bytes` (after any UTF-8 BOM) start as an XML document in UTF-8 or another ASCII-compatible encoding
+    /// does: `<` or a blank, not followed by a NUL byte.
+    static func startsASCIICompatible(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let first = bytes.first, [UInt8(ascii: "<"), 0x20, 0x09, 0x0A, 0x0D].contains(first) else { return false }
+        return bytes.count < 2 || bytes[1] != 0
     }
 
     /// The current node's local name (interned by libxml2: it lives as long as the document).

@@ -68,7 +68,7 @@ struct RequirementText {
 
 /// Text for diagnostics counts under a report: `2 errors, 5 warnings`.
 func diagnosticCounts(_ diagnostics: [Diagnostic]) -> (errors: Int, warnings: Int) {
-    (diagnostics.filter { $0.severity == .error }.count, diagnostics.filter { $0.severity == .warning }.count)
+    diagnostics.severityCounts
 }
 
 func countsLine(_ diagnostics: [Diagnostic]) -> String {

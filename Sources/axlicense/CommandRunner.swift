@@ -48,7 +48,7 @@ enum CommandRunner {
             throw ExitStatus.licenseNotification
         }
         if analysis.strict && diagnostics.contains(where: { $0.severity == .warning }) {
-            printError("axlicense: --strict: \(diagnostics.filter { $0.severity == .warning }.count) warning(s)")
+            printError("axlicense: --strict: \(diagnostics.severityCounts.warnings) warning(s)")
             throw ExitStatus.strictWarnings
         }
     }

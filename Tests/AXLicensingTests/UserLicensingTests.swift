@@ -291,3 +291,21 @@ import Testing
         }
     }
 }
+
+/// Item 3 of issue 12: a users file naming an unknown role on every row gives a few warnings and a count.
+@Suite struct UsersDiagnosticVolumeTests {
+    @Test func unknownRolesOnManyRowsOfOneFileCollapseToTheFirstFiveAndACount() throws {
+        let rows = (1...20_000).map { "u\($0),Missing\($0),Missing,Enabled,Manual,true" }
+        let csv = "UserId,SecurityRoleIdentifier,SecurityRoleName,AssignmentStatus,AssignmentMode,Enabled\n" + rows.joined(separator: "\n") + "\n"
+        let directory = try UserDirectory.parse(csv, path: "users.csv")
+        var tree = TreeBuilder()
+        tree.role("Known")
+        let estimate = tree.engine().estimate(directory)
+        let unknown = estimate.diagnostics.filter { $0.code == .unknownRole }
+        #expect(unknown.count == 6)
+        #expect(unknown.prefix(5).map(\.location?.line) == [2, 3, 4, 5, 6])
+        #expect(unknown.last?.omitted == 19_995)
+        #expect(unknown.last?.message == "... and 19995 more unknown-role in this file")
+        #expect(estimate.diagnostics.severityCounts.warnings == 20_000)
+    }
+}
