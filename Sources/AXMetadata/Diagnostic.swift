@@ -71,6 +71,10 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case unknownUser = "unknown-user"
     /// A users-file row that contradicts an earlier row.
     case inconsistentUser = "inconsistent-user"
+    /// A role or duty extension whose name is not `<Base>.<Suffix>` with both parts non-empty: it extends nothing.
+    case malformedExtensionName = "malformed-extension-name"
+    /// A property written twice in one object (two `<Name>`s, two `<ViewUserLicense>`s…): the first is used.
+    case duplicateElement = "duplicate-element"
 }
 
 /// One problem found in the input, with where it is and what it means for the result.
