@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
-/// Hostile graph shapes through the commands (issue 12, items 1 and 2); the 100,000-role chain is in GraphShapeTests.
+/// Hostile graph shapes through the commands (issue 12, items 1 and 2). The 100,000-role chain is checked in process
+/// (GraphShapeTests for estimate, roles, permissions, explain and what-if; DeepChainImpactTests for diff): writing
+/// and reading 100,000 files would make this slow, and the walks are the same.
 @Suite struct GraphShapeCLITests {
     /// A workspace in `folder` whose roles are `roles` (name, sub-roles, privileges); P needs Operations and Finance.
     static func workspace(in folder: TemporaryFolder, roles: [(String, [String], [String])], users: [(String, String)]) throws -> String {
@@ -22,9 +24,10 @@ import Testing
         return root
     }
 
-    /// 16,000 roles (the issue's chains of 15,000 killed every command with SIGSEGV).
-    @Test func aDeepSubRoleChainWorksThroughEveryCommand() throws {
-        let count = 16_000
+    /// 5,000 roles: the unfixed debug binary died with SIGSEGV from about 3,300 (a release one from about 15,000);
+    /// deeper chains are checked in process, where no files need writing.
+    @Test func aDeepSubRoleChainWorksThroughTheCommands() throws {
+        let count = 5_000
         let folder = TemporaryFolder()
         let roles = (0..<count).map { ("C\($0)", $0 + 1 < count ? ["C\($0 + 1)"] : [], $0 + 1 < count ? [] : ["P"]) }
         let ws = try Self.workspace(in: folder, roles: roles, users: [("u0", "C0")])
@@ -39,8 +42,7 @@ import Testing
         let whatIf = try run(axlicenseBinary, ["what-if", "--role", "C\(count - 1)", "--remove-privilege", "P", "--format", "json"] + common)
         #expect(whatIf.status == 0, "\(whatIf.stderr.prefix(300))")
         #expect((try json(whatIf.stdout)["roles"] as? [Any])?.count == count)
-        let diff = try run(axlicenseBinary, ["diff", "--base", ws + "/Metadata", "--head", ws + "/Metadata", "--format", "json"] + common)
-        #expect(diff.status == 0, "\(diff.stderr.prefix(300))")
+        _ = try run("/bin/rm", ["-rf", ws])  // much faster than FileManager for thousands of files
     }
 
     /// 40 levels: 2^40 grant paths, listed once and counted (saturated).
