@@ -166,16 +166,21 @@ public struct LicenseImpact: Sendable {
     /// `baseDisplayPath` and `headDisplayPath` turn each side's file paths into what users should see (repository-relative).
     public init(base: LicensingEngine, head: LicensingEngine, users: UserDirectory?, options: EstimateOptions = EstimateOptions(),
                 baseRoot: String = "", headRoot: String = "", baseDisplayPath: (String) -> String = { $0 }, headDisplayPath: (String) -> String = { $0 }) {
-        func outcome(_ engine: LicensingEngine, role: Int) -> LicenseOutcome {
+        // Roles sharing requirements share their license: optimised once per side (a deep chain of roles all needing
+        // the same is one optimisation, not one per role).
+        var licenses: [[LicenseRequirements: LicenseChoice]] = [[:], [:]]  // base, head
+        func outcome(_ engine: LicensingEngine, role: Int, side: Int) -> LicenseOutcome {
             let requirements = engine.roleRequirements[role]
+            let license = licenses[side][requirements] ?? engine.optimizer.cheapestLicense(for: requirements)
+            licenses[side][requirements] = license
             return LicenseOutcome(entryPointLicense: requirements.entryPointTier, requiredSkus: engine.catalog.names(requirements.required),
-                                  anyOfGroups: requirements.anyOfGroups.map { engine.catalog.names($0) }, license: engine.license(of: .role(role)))
+                                  anyOfGroups: requirements.anyOfGroups.map { engine.catalog.names($0) }, license: license)
         }
         func relocate(_ location: SourceLocation?, _ display: (String) -> String) -> SourceLocation? {
             location.map { SourceLocation(file: display($0.file), line: $0.line, column: $0.column) }
         }
-        func names(_ items: [String]) -> [String: String] {
-            Dictionary(items.map { ($0.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
+        func names(_ items: [String]) -> [NameKey: String] {
+            Dictionary(items.map { (NameKey($0), $0) }, uniquingKeysWith: { first, _ in first })
         }
         func compare(_ before: [String], _ after: [String]) -> AddedAndRemoved {
             let b = names(before), a = names(after)
@@ -188,20 +193,20 @@ public struct LicenseImpact: Sendable {
         privileges = compare(base.graph.privileges.map(\.name), head.graph.privileges.map(\.name))
         var addedOutcomes: [String: LicenseOutcome] = [:]
         for name in roles.added {
-            if let role = head.graph.role(named: name) { addedOutcomes[name] = outcome(head, role: role) }
+            if let role = head.graph.role(named: name) { addedOutcomes[name] = outcome(head, role: role, side: 1) }
         }
         addedRoleOutcomes = addedOutcomes
 
         var changes: [RoleChange] = []
         for (headIndex, role) in head.graph.roles.enumerated() {
             guard let baseIndex = base.graph.role(named: role.name) else { continue }
-            let before = outcome(base, role: baseIndex), after = outcome(head, role: headIndex)
+            let before = outcome(base, role: baseIndex, side: 0), after = outcome(head, role: headIndex, side: 1)
             guard before != after else { continue }
             let causes = Self.causes(base: base, baseRole: baseIndex, head: head, headRole: headIndex, headDisplayPath: headDisplayPath)
             changes.append(RoleChange(role: role.name, before: before, after: after, classification: before.classify(to: after),
                                       causes: causes, location: relocate(role.location, headDisplayPath)))
         }
-        roleChanges = changes.sorted { ($0.classification, $0.role.lowercased()) < ($1.classification, $1.role.lowercased()) }
+        roleChanges = changes.sorted { ($0.classification, NameKey($0.role)) < ($1.classification, NameKey($1.role)) }
 
         // New diagnostics: compared by code, path relative to the tree's root, and message without the root.
         func key(_ diagnostic: Diagnostic, root: String) -> String {
@@ -244,8 +249,8 @@ public struct LicenseImpact: Sendable {
     /// The differences in what a role reaches that explain its change.
     static func causes(base: LicensingEngine, baseRole: Int, head: LicensingEngine, headRole: Int, headDisplayPath: (String) -> String) -> [ChangeCause] {
         func at(_ location: SourceLocation) -> SourceLocation { SourceLocation(file: headDisplayPath(location.file), line: location.line, column: location.column) }
-        let basePrivileges = Dictionary(base.graph.roleEffectivePrivileges[baseRole].map { (base.graph.privileges[$0].name.lowercased(), $0) }, uniquingKeysWith: { a, _ in a })
-        let headPrivileges = Dictionary(head.graph.roleEffectivePrivileges[headRole].map { (head.graph.privileges[$0].name.lowercased(), $0) }, uniquingKeysWith: { a, _ in a })
+        let basePrivileges = Dictionary(base.graph.roleEffectivePrivileges[baseRole].map { (NameKey(base.graph.privileges[$0].name), $0) }, uniquingKeysWith: { a, _ in a })
+        let headPrivileges = Dictionary(head.graph.roleEffectivePrivileges[headRole].map { (NameKey(head.graph.privileges[$0].name), $0) }, uniquingKeysWith: { a, _ in a })
         var causes: [ChangeCause] = []
         for key in Set(basePrivileges.keys).union(headPrivileges.keys).sorted() {
             switch (basePrivileges[key], headPrivileges[key]) {
@@ -279,7 +284,7 @@ public struct LicenseImpact: Sendable {
 
     private static func entryPointCauses(base: LicensingEngine, _ b: Int, head: LicensingEngine, _ h: Int, at: (SourceLocation) -> SourceLocation) -> [ChangeCause] {
         func key(_ entryPoint: EntryPointGrant) -> String {
-            "\(entryPoint.objectType)|\(entryPoint.objectName.lowercased())|\(entryPoint.objectChildName.lowercased())"
+            "\(entryPoint.objectType)|\(NameKey(entryPoint.objectName))|\(NameKey(entryPoint.objectChildName))"
         }
         func label(_ entryPoint: EntryPointGrant) -> String {
             "\(entryPoint.objectType) \(entryPoint.objectName)" + (entryPoint.objectChildName.isEmpty ? "" : ".\(entryPoint.objectChildName)")

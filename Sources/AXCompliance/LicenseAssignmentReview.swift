@@ -41,7 +41,7 @@ public enum AssignedLicensesReader {
         let emailColumn = columns[.userEmail]
         var result: [AssignedLicenses] = []
         var diagnostics = DiagnosticLog(headerDiagnostics)
-        var unknownNames: Set<String> = []
+        var unknownNames: Set<NameKey> = []
         var line = 1
         while let row = reader.next() {
             line += 1
@@ -53,7 +53,7 @@ public enum AssignedLicensesReader {
             for name in names.map({ $0.trimmingBlanks() }) where !name.isEmpty {
                 if let position = catalog.position(of: name) {
                     skus.insert(position)
-                } else if unknownNames.insert(name.lowercased()).inserted {
+                } else if unknownNames.insert(NameKey(name)).inserted {
                     diagnostics.append(Diagnostic(.warning, .unknownLicenseName, "license '\(name)' is not in the SKU catalog; ignored", at: SourceLocation(file: path, line: line)))
                 }
             }
@@ -106,16 +106,16 @@ public struct LicenseAssignmentReview: Sendable {
     /// Compares every user of the estimate (and every user of the report) with what they hold.
     public init(estimate: LicenseEstimate, assigned: [AssignedLicenses], optimizer: LicenseOptimizer) {
         let catalog = optimizer.catalog
-        var held: [String: AssignedLicenses] = [:]
-        for entry in assigned { held[entry.userId.lowercased()] = entry }
+        var held: [NameKey: AssignedLicenses] = [:]
+        for entry in assigned { held[NameKey(entry.userId)] = entry }
         var diagnostics = DiagnosticLog()
-        let known = Set(estimate.users.map { $0.user.userId.lowercased() })
-        for entry in assigned where !known.contains(entry.userId.lowercased()) {
+        let known = Set(estimate.users.map { NameKey($0.user.userId) })
+        for entry in assigned where !known.contains(NameKey(entry.userId)) {
             diagnostics.append(Diagnostic(.warning, .unknownUser, "user '\(entry.userId)' holds licenses but is not in the users file; not reviewed", at: entry.location))
         }
         var rows: [AssignmentReviewRow] = []
         for user in estimate.users {
-            let skus = held[user.user.userId.lowercased()]?.skus ?? .empty
+            let skus = held[NameKey(user.user.userId)]?.skus ?? .empty
             rows.append(Self.review(user, holding: skus, optimizer: optimizer, catalog: catalog))
         }
         self.rows = rows

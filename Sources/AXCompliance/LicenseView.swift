@@ -92,11 +92,11 @@ public struct LicenseView: Sendable {
     public init(products: [ProductEntitlement], estimate: LicenseEstimate, engine: LicensingEngine, today: CalendarDate, source: String) {
         self.today = today
         var diagnostics = DiagnosticLog()
-        let models = Dictionary(engine.graph.privileges.map { ($0.origin.model.lowercased(), $0.origin.model) }, uniquingKeysWith: { first, _ in first })
-        var modelsPerRole: [Set<String>] = []
+        let models = Dictionary(engine.graph.privileges.map { (NameKey($0.origin.model), $0.origin.model) }, uniquingKeysWith: { first, _ in first })
+        var modelsPerRole: [Set<NameKey>] = []
         modelsPerRole.reserveCapacity(engine.graph.roles.count)
         for privileges in engine.graph.roleEffectivePrivileges {
-            modelsPerRole.append(Set(privileges.map { engine.graph.privileges[$0].origin.model.lowercased() }))
+            modelsPerRole.append(Set(privileges.map { NameKey(engine.graph.privileges[$0].origin.model) }))
         }
         let licensed = estimate.users.filter { $0.license.tier != .none }
         var rows: [LicenseViewRow] = []
@@ -107,9 +107,9 @@ public struct LicenseView: Sendable {
                 let name = engine.catalog[position].name
                 match = .sku(name)
                 used = licensed.filter { $0.license.base == name || $0.license.attach.contains(name) }.count
-            } else if let model = models[product.model.lowercased()] {
+            } else if let model = models[NameKey(product.model)] {
                 match = .model(model)
-                let key = model.lowercased()
+                let key = NameKey(model)
                 used = licensed.filter { user in user.roleIndices.contains { modelsPerRole[$0].contains(key) } }.count
             } else {
                 match = .unmatched

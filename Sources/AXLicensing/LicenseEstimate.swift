@@ -92,7 +92,8 @@ extension LicensingEngine {
     public func estimate(_ directory: UserDirectory, options: EstimateOptions = EstimateOptions()) -> LicenseEstimate {
         var diagnostics = DiagnosticLog(graph.diagnostics + catalog.diagnostics + skuMap.diagnostics + directory.diagnostics)
         var cache: [LicenseRequirements: LicenseChoice] = [:]
-        var reportedUnknown: Set<String> = []
+        var reportedUnknown: Set<[NameKey]> = []
+        let systemAdministrator = NameKey(EstimateOptions.systemAdministratorRole)
         var rows: [UserLicense] = []
         rows.reserveCapacity(directory.users.count)
         for user in directory.users {
@@ -101,12 +102,12 @@ extension LicensingEngine {
             var roles: [Int] = []
             var isSysAdmin = false
             for assignment in enabled {
-                if assignment.roleIdentifier.lowercased() == EstimateOptions.systemAdministratorRole.lowercased() { isSysAdmin = true }
+                if NameKey(assignment.roleIdentifier) == systemAdministrator { isSysAdmin = true }
                 if let role = graph.role(named: assignment.roleIdentifier) {
                     if !roles.contains(role) { roles.append(role); roleNames.append(graph.roles[role].name) }
                 } else {
                     if !roleNames.contains(assignment.roleIdentifier) { roleNames.append(assignment.roleIdentifier) }
-                    if user.isEnabled, reportedUnknown.insert(user.userId.lowercased() + "\u{0}" + assignment.roleIdentifier.lowercased()).inserted {
+                    if user.isEnabled, reportedUnknown.insert([NameKey(user.userId), NameKey(assignment.roleIdentifier)]).inserted {
                         diagnostics.append(Diagnostic(.warning, .unknownRole, "user '\(user.userId)' is assigned role '\(assignment.roleIdentifier)', which the metadata does not define; it contributes nothing", at: assignment.location))
                     }
                 }

@@ -11,8 +11,10 @@ public enum LicenseDemandSource: Sendable, Hashable {
 
 /// One chain that demands part of a license: the grant path to a privilege, and what in it makes the demand.
 public struct LicenseDemandChain: Sendable, Hashable {
-    /// Role > sub-role > duty > privilege.
+    /// Role > sub-role > duty > privilege: a shortest path from the user's roles (see `GrantPath`).
     public var path: [GrantPathStep]
+    /// How many other paths grant the privilege; `GrantPath.furtherPathLimit` means that many or more.
+    public var furtherPaths: Int
     /// What in the privilege makes the demand.
     public var source: LicenseDemandSource
 }
@@ -35,7 +37,8 @@ public struct LicenseDemand: Sendable, Hashable {
 
     /// The tier or SKU demanded.
     public var need: Need
-    /// The first `LicenseExplanation.chainLimit` chains, in grant-path order.
+    /// The first `LicenseExplanation.chainLimit` chains, in grant-path order: one per privilege and what in it
+    /// demands the need, however many paths grant that privilege.
     public var chains: [LicenseDemandChain]
     /// How many chains demand it in all (more than `chains.count` when the list was cut).
     public var totalChains: Int
@@ -107,7 +110,8 @@ public enum ExplainError: Error, Sendable, Equatable, CustomStringConvertible {
 extension LicensingEngine {
     /// Explains the license of a user of `directory`, with the same rules as the estimator.
     public func explain(user userId: String, in directory: UserDirectory, options: EstimateOptions = EstimateOptions()) throws(ExplainError) -> LicenseExplanation {
-        guard let user = directory.users.first(where: { $0.userId.lowercased() == userId.lowercased() }) else { throw .unknownUser(userId) }
+        let key = NameKey(userId)
+        guard let user = directory.users.first(where: { NameKey($0.userId) == key }) else { throw .unknownUser(userId) }
         let row = estimate(UserDirectory(users: [user]), options: options).users[0]
         return explain(subjectType: "user", subject: user.userId, roles: row.roleIndices, basis: row.basis, license: row.license)
     }
@@ -125,20 +129,19 @@ extension LicensingEngine {
             return LicenseExplanation(subjectType: subjectType, subject: subject, roles: roleNames, basis: basis, entryPointLicense: .none,
                                       license: license, demands: [], drivers: [], driversAreExhaustive: true)
         }
-        var grants: [(path: [GrantPathStep], privilege: Int)] = []
-        for role in roles { grants += graph.grantPaths(from: .role(role)) }
-        let privileges = Array(Set(grants.map(\.privilege))).sorted()
+        let grants = graph.grantPaths(fromRoles: roles)
+        let privileges = grants.map(\.privilege).sorted()
         let requirements = requirements(ofPrivileges: privileges)
         let tier = max(requirements.entryPointTier, .teamMembers)
 
         var demands: [LicenseDemand] = []
         // The tier: every grant whose entry point needs the highest tier the license must cover.
         var tierChains: [LicenseDemandChain] = []
-        for (path, privilege) in grants where privilegeEntryPointTiers[privilege] == requirements.entryPointTier {
-            for (index, entryPoint) in graph.privileges[privilege].entryPoints.enumerated() {
-                let entry = entryPointLicense(privilege: privilege, entryPoint: index)
+        for grant in grants where privilegeEntryPointTiers[grant.privilege] == requirements.entryPointTier {
+            for (index, entryPoint) in graph.privileges[grant.privilege].entryPoints.enumerated() {
+                let entry = entryPointLicense(privilege: grant.privilege, entryPoint: index)
                 guard entry.isKnown, entry.tier == requirements.entryPointTier, entry.tier != .none else { continue }
-                tierChains.append(LicenseDemandChain(path: path, source: .entryPoint(
+                tierChains.append(LicenseDemandChain(path: grant.path, furtherPaths: grant.furtherPaths, source: .entryPoint(
                     objectType: entryPoint.objectType.description, objectName: entryPoint.objectName,
                     rights: Self.describeRights(entryPoint.grant), access: entry.access, license: entry.tier)))
             }
@@ -148,9 +151,9 @@ extension LicensingEngine {
         for name in [license.base].compactMap({ $0 }) + license.attach {
             guard let position = catalog.position(of: name) else { continue }  // `Operations`: any base, no SKU named
             var chains: [LicenseDemandChain] = []
-            for (path, privilege) in grants {
-                guard let sku = privilegeSkuRequirements[privilege], sku.anyOf.contains(position) else { continue }
-                chains.append(LicenseDemandChain(path: path, source: .skuMapRow(
+            for grant in grants {
+                guard let sku = privilegeSkuRequirements[grant.privilege], sku.anyOf.contains(position) else { continue }
+                chains.append(LicenseDemandChain(path: grant.path, furtherPaths: grant.furtherPaths, source: .skuMapRow(
                     sku: catalog[position].name, isUnique: sku.required.contains(position), alternatives: catalog.names(sku.anyOf))))
             }
             if !chains.isEmpty { demands.append(Self.demand(.sku(catalog[position].name), chains)) }

@@ -174,7 +174,7 @@ public struct SkuCatalog: Sendable {
     public func names(_ set: SkuSet) -> [String] { set.positions.map { skus[$0].name } }
 
     static func normalized(_ spelling: String) -> String {
-        String(spelling.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(Character.init))
+        String(NameKey(spelling).text.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(Character.init))
     }
 }
 

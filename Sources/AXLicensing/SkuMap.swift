@@ -34,22 +34,22 @@ public struct SkuRequirement: Sendable, Hashable {
 
 /// The privilege → SKU mapping, resolved against a catalog.
 public struct SkuMap: Sendable {
-    /// Requirements by lowercased privilege name.
-    public let requirements: [String: SkuRequirement]
+    /// Requirements by privilege name key.
+    public let requirements: [NameKey: SkuRequirement]
     /// Warnings found in the file (unknown SKUs, duplicate rows).
     public let diagnostics: [Diagnostic]
 
     /// An empty map: no privilege names an SKU.
     public static let empty = SkuMap(requirements: [:], diagnostics: [])
 
-    private init(requirements: [String: SkuRequirement], diagnostics: [Diagnostic]) {
+    private init(requirements: [NameKey: SkuRequirement], diagnostics: [Diagnostic]) {
         self.requirements = requirements
         self.diagnostics = diagnostics
     }
 
     /// Builds the map from rows; `source` names the file in diagnostics.
     public init(rows: [ServicePlanPrivilegeRow], catalog: SkuCatalog, source: String) {
-        var requirements: [String: SkuRequirement] = [:]
+        var requirements: [NameKey: SkuRequirement] = [:]
         var diagnostics = DiagnosticLog()
         var unknown: [String: (count: Int, firstRow: Int)] = [:]
         var seen: [String: (isUnique: Bool, row: Int)] = [:]
@@ -59,8 +59,8 @@ public struct SkuMap: Sendable {
                 unknown[row.skuName] = (entry.count + 1, entry.firstRow)
                 continue
             }
-            let privilege = row.privilegeIdentifier.lowercased()
-            let key = privilege + "\u{0}" + catalog[position].name
+            let privilege = NameKey(row.privilegeIdentifier)
+            let key = privilege.text + "\u{0}" + catalog[position].name
             if let earlier = seen[key] {
                 let detail = earlier.isUnique == row.isUnique ? "repeats row \(earlier.row)" : "repeats row \(earlier.row) with a different IsUnique; IsUnique = 1 is kept"
                 diagnostics.append(Diagnostic(.warning, .duplicateSkuRow, "row \(index + 1) (\(row.privilegeIdentifier), \(row.skuName)) \(detail)", at: SourceLocation(file: source)))
@@ -78,8 +78,8 @@ public struct SkuMap: Sendable {
         self.diagnostics = diagnostics.diagnostics
     }
 
-    /// The requirement for a privilege (case-insensitive), if the map names it.
-    public func requirement(forPrivilege name: String) -> SkuRequirement? { requirements[name.lowercased()] }
+    /// The requirement for a privilege (compared by `NameKey`), if the map names it.
+    public func requirement(forPrivilege name: String) -> SkuRequirement? { requirements[NameKey(name)] }
 
     /// Loads a `LicensingServicePlansPrivilege` JSON file: an array of rows, or an object whose single array member holds them.
     public static func load(path: String, catalog: SkuCatalog) throws(InputError) -> SkuMap {

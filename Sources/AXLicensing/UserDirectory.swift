@@ -99,7 +99,7 @@ public struct UserDirectory: Sendable {
         }
 
         var users: [SecurityUser] = []
-        var userIndex: [String: Int] = [:]
+        var userIndex: [NameKey: Int] = [:]
         var diagnostics = DiagnosticLog(headerDiagnostics)
         var line = 1
         for piece in read {
@@ -111,7 +111,7 @@ public struct UserDirectory: Sendable {
                 let assignmentEnabled = try parseAssignmentStatus(row.assignmentStatus, path: path, line: rowLine)
                 let userEnabled = try parseEnabled(row.enabled, path: path, line: rowLine)
                 let assignment = RoleAssignment(roleIdentifier: row.role, roleName: row.roleName, isEnabled: assignmentEnabled, location: location)
-                let key = row.userId.lowercased()
+                let key = NameKey(row.userId)
                 if let existing = userIndex[key] {
                     if users[existing].isEnabled != userEnabled {
                         diagnostics.append(Diagnostic(.warning, .inconsistentUser, "user '\(row.userId)' is marked both enabled and disabled; treated as enabled", at: location))
@@ -129,8 +129,8 @@ public struct UserDirectory: Sendable {
             }
         }
         if users.isEmpty { diagnostics.append(CSVHeader.noRows(path: path)) }
-        // By user id ignoring case, then as spelled; each id lowercased once, not in every comparison.
-        let keys = users.map { $0.userId.lowercased() }
+        // By user id key (case and Unicode normalisation ignored), then as spelled; each key made once, not in every comparison.
+        let keys = users.map { NameKey($0.userId) }
         let order = users.indices.sorted { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : users[$0].userId < users[$1].userId }
         return UserDirectory(users: order.map { users[$0] }, diagnostics: diagnostics.diagnostics)
     }

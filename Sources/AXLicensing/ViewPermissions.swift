@@ -1,6 +1,6 @@
 import AXMetadata
 
-/// One row of View Permissions: an entry point (or data entity) reached through one grant path.
+/// One row of View Permissions: an entry point (or data entity) of one reachable privilege, with a shortest grant path.
 public struct PermissionEntry: Sendable, Hashable {
     /// `MenuItemDisplay`, `MenuItemAction`, `MenuItemOutput`, `ServiceOperation`, `DataEntity`, …
     public var objectType: String
@@ -15,11 +15,13 @@ public struct PermissionEntry: Sendable, Hashable {
     public var privilege: String
     /// The granting privilege's SKU-map requirement, in words (`Finance (required)`, `any of Finance, Commerce`).
     public var privilegeSkus: String
-    /// Role > sub-role > duty > privilege.
+    /// Role > sub-role > duty > privilege: a shortest path (see `GrantPath`).
     public var path: [GrantPathStep]
+    /// How many other paths grant the privilege; `GrantPath.furtherPathLimit` means that many or more.
+    public var furtherPaths: Int
 }
 
-/// View Permissions for one role, duty or privilege: a header and every reachable entry point.
+/// View Permissions for one role, duty or privilege: a header and every reachable entry point, each once.
 public struct PermissionsView: Sendable {
     public var type: SecurableObjectType
     public var name: String
@@ -39,7 +41,8 @@ extension LicensingEngine {
         let (type, name, label, origin) = describe(object)
         let requirements = requirements(of: object)
         var entries: [PermissionEntry] = []
-        for (path, privilege) in graph.grantPaths(from: object) {
+        for grant in graph.grantPaths(from: object) {
+            let (path, privilege, furtherPaths) = (grant.path, grant.privilege, grant.furtherPaths)
             let definition = graph.privileges[privilege]
             let skus = describeSkus(privilegeSkuRequirements[privilege])
             for (index, entryPoint) in definition.entryPoints.enumerated() {
@@ -47,13 +50,13 @@ extension LicensingEngine {
                 entries.append(PermissionEntry(
                     objectType: entryPoint.objectType.description, objectName: entryPoint.objectName,
                     objectChildName: entryPoint.objectChildName, rights: Self.describeRights(entryPoint.grant),
-                    access: license.access, license: license.name, privilege: definition.name, privilegeSkus: skus, path: path))
+                    access: license.access, license: license.name, privilege: definition.name, privilegeSkus: skus, path: path, furtherPaths: furtherPaths))
             }
             for permission in definition.dataEntityPermissions {
                 entries.append(PermissionEntry(
                     objectType: "DataEntity", objectName: permission.name, objectChildName: "",
                     rights: Self.describeRights(permission.grant), access: permission.grant.accessLevel,
-                    license: LicenseTier.none.name, privilege: definition.name, privilegeSkus: skus, path: path))
+                    license: LicenseTier.none.name, privilege: definition.name, privilegeSkus: skus, path: path, furtherPaths: furtherPaths))
             }
         }
         return PermissionsView(

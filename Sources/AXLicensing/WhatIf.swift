@@ -105,11 +105,13 @@ extension LicensingEngine {
     public func whatIf(user userId: String, addRoles: [String], removeRoles: [String], in directory: UserDirectory,
                        options: EstimateOptions = EstimateOptions()) throws(WhatIfError) -> UserWhatIf {
         guard !addRoles.isEmpty || !removeRoles.isEmpty else { throw .noChange }
-        guard let user = directory.users.first(where: { $0.userId.lowercased() == userId.lowercased() }) else { throw .unknownUser(userId) }
+        let key = NameKey(userId)
+        guard let user = directory.users.first(where: { NameKey($0.userId) == key }) else { throw .unknownUser(userId) }
         var changed = user
         for name in removeRoles {
             let before = changed.assignments.count
-            changed.assignments.removeAll { $0.isEnabled && $0.roleIdentifier.lowercased() == name.lowercased() }
+            let roleKey = NameKey(name)
+            changed.assignments.removeAll { $0.isEnabled && NameKey($0.roleIdentifier) == roleKey }
             if changed.assignments.count == before { throw .userLacksRole(user: user.userId, role: name) }
         }
         var added: [String] = []
@@ -160,34 +162,48 @@ extension LicensingEngine {
             else { links.duties.append(duty) }
         }
 
-        // Effective privileges of the edited role and of every role reaching it through sub-roles.
-        var affected: [Int] = []
+        // The edited role and every role reaching it through sub-roles (walking the links backwards), and their
+        // effective privileges with the edit: linear in the graph, whatever its depth.
+        var holdingRoles = [[Int]](repeating: [], count: graph.roles.count)
+        for (holder, roleLinks) in graph.roleLinks.enumerated() { for sub in roleLinks.subRoles { holdingRoles[sub].append(holder) } }
+        var isAffected = [Bool](repeating: false, count: graph.roles.count)
+        isAffected[role] = true
+        var affected = [role], next = 0
+        while next < affected.count {
+            for holder in holdingRoles[affected[next]] where !isAffected[holder] {
+                isAffected[holder] = true
+                affected.append(holder)
+            }
+            next += 1
+        }
+        var editedLinks = graph.roleLinks
+        editedLinks[role] = links
+        let reached = SecurityGraph.effectivePrivileges(links: editedLinks, dutyPrivileges: graph.dutyPrivileges, privilegeCount: graph.privileges.count)
         var newRequirements = roleRequirements
-        for candidate in graph.roles.indices {
-            let reached = SecurityGraph.reach(from: candidate, links: { $0 == role ? links : graph.roleLinks[$0] }, dutyPrivileges: graph.dutyPrivileges)
-            guard reached.roles.contains(role) else { continue }
-            affected.append(candidate)
-            newRequirements[candidate] = requirements(ofPrivileges: reached.privileges.sorted())
-            if candidate == role {
-                for spelling in edit.removePrivileges {
-                    if let privilege = graph.privilege(named: spelling), reached.privileges.contains(privilege) {
-                        notes.append("privilege '\(graph.privileges[privilege].name)' is still granted to '\(name)' through a duty or sub-role")
-                    }
-                }
+        for candidate in affected { newRequirements[candidate] = requirements(ofPrivileges: reached[candidate]) }
+        for spelling in edit.removePrivileges {
+            if let privilege = graph.privilege(named: spelling), reached[role].contains(privilege) {
+                notes.append("privilege '\(graph.privileges[privilege].name)' is still granted to '\(name)' through a duty or sub-role")
             }
         }
         affected.sort { ($0 == role ? 0 : 1, graph.roles[$0].name) < ($1 == role ? 0 : 1, graph.roles[$1].name) }
         var edited = self
         edited.roleRequirements = newRequirements
+        var licenses: [LicenseRequirements: LicenseChoice] = [:]  // many holding roles share requirements
+        func license(_ requirements: LicenseRequirements) -> LicenseChoice {
+            if let known = licenses[requirements] { return known }
+            let choice = optimizer.cheapestLicense(for: requirements)
+            licenses[requirements] = choice
+            return choice
+        }
         let roleChanges = affected.map {
-            RoleLicenseChange(role: graph.roles[$0].name, before: optimizer.cheapestLicense(for: roleRequirements[$0]),
-                              after: optimizer.cheapestLicense(for: newRequirements[$0]))
+            RoleLicenseChange(role: graph.roles[$0].name, before: license(roleRequirements[$0]), after: license(newRequirements[$0]))
         }
         var usersAssigned = 0
         var usersChanged: [UserLicenseChange] = []
         if let directory {
             let holders = directory.users.filter { user in
-                user.isEnabled && user.assignments.contains { $0.isEnabled && graph.role(named: $0.roleIdentifier).map(affected.contains) == true }
+                user.isEnabled && user.assignments.contains { $0.isEnabled && graph.role(named: $0.roleIdentifier).map { isAffected[$0] } == true }
             }
             usersAssigned = holders.count
             let holdersDirectory = UserDirectory(users: holders)

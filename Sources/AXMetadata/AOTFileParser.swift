@@ -44,6 +44,11 @@ private struct AOTRecord: XMLElementHandler {
         case other, duties, privileges, subRoles, entryPoints, dataEntityPermissions
     }
 
+    /// Where a property that may be written once belongs: the object, or the entry point being read.
+    enum PropertyScope {
+        case object, entry
+    }
+
     let file: String
     var depth = 0
     var section = Section.other
@@ -70,6 +75,12 @@ private struct AOTRecord: XMLElementHandler {
     var itemGrant = AccessGrant()
     var itemLine = 0
     var pendingLine = 0
+    // Properties already read, so that a repeated one is reported and the first kept: the object's own, the
+    // current entry point's, and its grant's rights.
+    // Bit masks, not sets: this runs for every element of every file.
+    var objectPropertiesSeen: UInt8 = 0
+    var itemPropertiesSeen: UInt8 = 0
+    var grantRightsSeen: UInt8 = 0
 
     init(file: String) { self.file = file }
 
@@ -95,6 +106,8 @@ private struct AOTRecord: XMLElementHandler {
             itemName = ""; itemObjectName = ""; itemObjectType = ""; itemObjectChildName = ""
             itemGrant = AccessGrant()
             itemLine = line
+            itemPropertiesSeen = 0
+            grantRightsSeen = 0
         case 4 where inItemSection:
             inGrant = localName == "Grant"
         default:
@@ -107,11 +120,11 @@ private struct AOTRecord: XMLElementHandler {
         switch depth {
         case 2:
             switch localName {
-            case "Name": name = text.trimmingBlanks()
-            case "Label": label = text.trimmingBlanks()
-            case "Description": description = text.trimmingBlanks()
-            case "ViewUserLicense": viewUserLicense = text
-            case "MaintainUserLicense": maintainUserLicense = text
+            case "Name": if isFirst(0, in: .object, localName, kept: name, text) { name = text.trimmingBlanks() }
+            case "Label": if isFirst(1, in: .object, localName, kept: label, text) { label = text.trimmingBlanks() }
+            case "Description": if isFirst(2, in: .object, localName, kept: description, text) { description = text.trimmingBlanks() }
+            case "ViewUserLicense": if isFirst(3, in: .object, localName, kept: viewUserLicense, text) { viewUserLicense = text }
+            case "MaintainUserLicense": if isFirst(4, in: .object, localName, kept: maintainUserLicense, text) { maintainUserLicense = text }
             default: break
             }
             section = .other
@@ -131,10 +144,10 @@ private struct AOTRecord: XMLElementHandler {
                 subRoles.add(ObjectReference(name: text.trimmingBlanks(), location: location(pendingLine)))
             case .entryPoints, .dataEntityPermissions:
                 switch localName {
-                case "Name": itemName = text.trimmingBlanks()
-                case "ObjectName": itemObjectName = text.trimmingBlanks()
-                case "ObjectType": itemObjectType = text.trimmingBlanks()
-                case "ObjectChildName": itemObjectChildName = text.trimmingBlanks()
+                case "Name": if isFirst(0, in: .entry, localName, kept: itemName, text) { itemName = text.trimmingBlanks() }
+                case "ObjectName": if isFirst(1, in: .entry, localName, kept: itemObjectName, text) { itemObjectName = text.trimmingBlanks() }
+                case "ObjectType": if isFirst(2, in: .entry, localName, kept: itemObjectType, text) { itemObjectType = text.trimmingBlanks() }
+                case "ObjectChildName": if isFirst(3, in: .entry, localName, kept: itemObjectChildName, text) { itemObjectChildName = text.trimmingBlanks() }
                 case "Grant": inGrant = false
                 default: break
                 }
@@ -144,6 +157,12 @@ private struct AOTRecord: XMLElementHandler {
         case 5 where inGrant:
             guard let right = AccessRight(rawValue: localName.string) else { break }
             let value = text.trimmingBlanks()
+            let rightBit: UInt8 = 1 << UInt8(AccessRight.allCases.firstIndex(of: right)!)
+            guard grantRightsSeen & rightBit == 0 else {
+                diagnostics.append(Diagnostic(.warning, .duplicateElement, "<\(right.rawValue)> is written more than once in one <Grant>; the first is used, '\(value)' is ignored", at: location(pendingLine)))
+                break
+            }
+            grantRightsSeen |= rightBit
             if value.isEmpty { break }
             if let grantValue = GrantValue(rawValue: value) ?? GrantValue.allCasesInsensitive(value) {
                 itemGrant[right] = grantValue
@@ -153,6 +172,20 @@ private struct AOTRecord: XMLElementHandler {
         default:
             break
         }
+    }
+
+    /// True the first time `property` is read in its scope; later times add a `duplicate-element` warning (the first
+    /// value, `kept`, stays: later text never silently replaces what was read).
+    private mutating func isFirst(_ bit: UInt8, in scope: PropertyScope, _ property: XMLName, kept: String, _ text: String) -> Bool {
+        let mask: UInt8 = 1 << bit
+        switch scope {
+        case .object where objectPropertiesSeen & mask == 0: objectPropertiesSeen |= mask; return true
+        case .entry where itemPropertiesSeen & mask == 0: itemPropertiesSeen |= mask; return true
+        default: break
+        }
+        let owner = scope == .object ? "object" : "entry point or data entity permission"
+        diagnostics.append(Diagnostic(.warning, .duplicateElement, "<\(property.string)> is written more than once in one \(owner); the first ('\(kept.trimmingBlanks())') is used, '\(text.trimmingBlanks())' is ignored", at: location(pendingLine)))
+        return false
     }
 
     private func location(_ line: Int) -> SourceLocation {

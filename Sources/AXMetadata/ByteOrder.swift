@@ -48,28 +48,23 @@ struct SortKeys {
     }
 }
 
-/// Names compared case-insensitively, sorted, with the repeats of each found.
+/// Names compared by their `NameKey`, sorted, with the repeats of each found.
 ///
-/// Security objects are looked up by name regardless of case and listed in name order; two definitions of one name
-/// are a conflict that the first (in the given order: sorted file paths) wins.
+/// Security objects are looked up by name regardless of case and Unicode normalisation and listed in name order; two
+/// definitions of one name are a conflict that the first (in the given order: sorted file paths) wins.
 struct UniqueNames {
-    /// The position of each name's first occurrence, ordered by lowercased name in byte order.
+    /// The position of each name's first occurrence, ordered by name key in byte order.
     var order: [Int] = []
     /// Every later occurrence of a name, with the position of its first occurrence.
     var duplicates: [(duplicate: Int, first: Int)] = []
-    /// Each lowercased name, mapped to its place in `order`.
-    var index: [String: Int] = [:]
+    /// Each name's key, mapped to its place in `order`.
+    var index: [NameKey: Int] = [:]
 
     init(_ names: [String]) {
-        // Key: the lowercased name, a NUL (names hold none), then the position: equal names end up adjacent,
+        // Key: the name key, a NUL (names hold none), then the position: equal names end up adjacent,
         // first occurrence first, whatever the sort's stability.
         let keys = SortKeys(count: names.count) { position, bytes in
-            let name = names[position]
-            if name.utf8.allSatisfy({ $0 < 0x80 }) {
-                for byte in name.utf8 { bytes.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte) }
-            } else {
-                bytes.append(contentsOf: name.lowercased().utf8)
-            }
+            NameKey.append(names[position], to: &bytes)
             bytes.append(0)
             withUnsafeBytes(of: UInt64(position).bigEndian) { bytes.append(contentsOf: $0) }
         }
@@ -81,7 +76,7 @@ struct UniqueNames {
             if let first = order.last, name == previous {
                 duplicates.append((position, first))
             } else {
-                index[String(decoding: name, as: UTF8.self)] = order.count
+                index[NameKey(keyBytes: name)] = order.count
                 order.append(position)
                 previous = name
             }

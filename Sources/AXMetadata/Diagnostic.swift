@@ -81,6 +81,10 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case linkOutsideTree = "link-outside-tree"
     /// More diagnostics than are shown in all: how many were left out (see `DiagnosticLog`).
     case diagnosticsOmitted = "diagnostics-omitted"
+    /// A role or duty extension whose name is not `<Base>.<Suffix>` with both parts non-empty: it extends nothing.
+    case malformedExtensionName = "malformed-extension-name"
+    /// A property written twice in one object (two `<Name>`s, two `<ViewUserLicense>`s…): the first is used.
+    case duplicateElement = "duplicate-element"
 }
 
 /// One problem found in the input, with where it is and what it means for the result.

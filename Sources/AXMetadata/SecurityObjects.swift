@@ -346,8 +346,9 @@ public struct MenuItem: Sendable, Hashable, Codable {
 /// An `AxSecurityRoleExtension` (`<BaseRole>.<Suffix>`): adds duties, privileges and sub-roles to a role in another model.
 public struct RoleExtension: Sendable, Hashable, Codable {
     public var name: String
-    /// The extended role's name: the part of `name` before the first dot.
-    public var baseName: String
+    /// The extended role's name: the part of `name` before the first dot; nil when `name` is not
+    /// `<Base>.<Suffix>` with both parts non-empty (it then extends nothing).
+    public var baseName: String?
     public var contents: RoleContents
     public var origin: ModelOrigin
     public var location: SourceLocation
@@ -365,8 +366,9 @@ public struct RoleExtension: Sendable, Hashable, Codable {
 /// An `AxSecurityDutyExtension` (`<BaseDuty>.<Suffix>`): adds privileges to a duty in another model.
 public struct DutyExtension: Sendable, Hashable, Codable {
     public var name: String
-    /// The extended duty's name: the part of `name` before the first dot.
-    public var baseName: String
+    /// The extended duty's name: the part of `name` before the first dot; nil when `name` is not
+    /// `<Base>.<Suffix>` with both parts non-empty (it then extends nothing).
+    public var baseName: String?
     public var privileges: [ObjectReference]
     public var origin: ModelOrigin
     public var location: SourceLocation
@@ -381,9 +383,12 @@ public struct DutyExtension: Sendable, Hashable, Codable {
     }
 }
 
-/// The object an extension named `<Base>.<Suffix>` extends: the part before the first dot.
-func extendedObjectName(_ extensionName: String) -> String {
-    String(extensionName.split(separator: ".", maxSplits: 1).first ?? Substring(extensionName))
+/// The object an extension named `<Base>.<Suffix>` extends: the part before the first dot, when both it and the
+/// rest are non-empty (`A.B.C` extends `A`); nil for any other shape (`A`, `.A`, `..A`, `A.`), which extends nothing.
+func extendedObjectName(_ extensionName: String) -> String? {
+    guard let dot = extensionName.firstIndex(of: "."), dot != extensionName.startIndex,
+          extensionName.index(after: dot) != extensionName.endIndex else { return nil }
+    return String(extensionName[..<dot])
 }
 
 /// One AOT file's object, before extensions are merged and references resolved.

@@ -39,7 +39,7 @@ public struct ExplainReport: Sendable {
         var rows: [[String]] = []
         for demand in explanation.demands {
             for chain in demand.chains {
-                let path = chain.path.map(\.name).joined(separator: " > ")
+                let path = GrantPath.describe(chain.path, furtherPaths: chain.furtherPaths)
                 switch chain.source {
                 case .entryPoint(let type, let name, let rights, let access, let license):
                     rows.append([demand.need.description, path, "\(type) \(name)", rights, access.rawValue, license.name])
@@ -116,6 +116,7 @@ struct LicenseJSON: Encodable {
 struct ExplainJSON: Encodable {
     struct Chain: Encodable {
         var path: [String]
+        var furtherPaths: Int
         var kind: String
         var objectType: String?
         var objectName: String?
@@ -166,9 +167,9 @@ struct ExplainJSON: Encodable {
                 let path = chain.path.map(\.name)
                 switch chain.source {
                 case .entryPoint(let type, let name, let rights, let access, let license):
-                    return Chain(path: path, kind: "entryPoint", objectType: type, objectName: name, rights: rights, access: access.rawValue, menuItemLicense: license.name)
+                    return Chain(path: path, furtherPaths: chain.furtherPaths, kind: "entryPoint", objectType: type, objectName: name, rights: rights, access: access.rawValue, menuItemLicense: license.name)
                 case .skuMapRow(let sku, let isUnique, let alternatives):
-                    return Chain(path: path, kind: "skuMapRow", sku: sku, isUnique: isUnique, alternatives: alternatives)
+                    return Chain(path: path, furtherPaths: chain.furtherPaths, kind: "skuMapRow", sku: sku, isUnique: isUnique, alternatives: alternatives)
                 }
             }, totalChains: demand.totalChains)
         }

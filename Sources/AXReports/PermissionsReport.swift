@@ -29,14 +29,14 @@ public struct PermissionsReport: Sendable {
         ]
     }
 
-    /// One row per reachable entry point and grant path.
+    /// One row per entry point of each reachable privilege, with a shortest grant path and how many others there are.
     public var table: TextTable {
         TextTable(
             title: "Entry points",
             header: ["Object type", "Object", "Child", "Rights", "Access", "License", "Privilege SKUs", "Granted through"],
             rows: view.entries.map { entry in
                 [entry.objectType, entry.objectName, entry.objectChildName, entry.rights, entry.access.rawValue, entry.license,
-                 entry.privilegeSkus, entry.path.map(\.name).joined(separator: " > ")]
+                 entry.privilegeSkus, GrantPath.describe(entry.path, furtherPaths: entry.furtherPaths)]
             })
     }
 
@@ -83,6 +83,7 @@ struct PermissionsJSON: Encodable {
         var privilege: String
         var privilegeSkus: String
         var path: [String]
+        var furtherPaths: Int
     }
     var object: Object
     var entryPoints: [Entry]
@@ -94,7 +95,7 @@ struct PermissionsJSON: Encodable {
         entryPoints = report.view.entries.map {
             Entry(objectType: $0.objectType, objectName: $0.objectName, objectChildName: $0.objectChildName, rights: $0.rights,
                   access: $0.access.rawValue, license: $0.license, privilege: $0.privilege, privilegeSkus: $0.privilegeSkus,
-                  path: $0.path.map(\.name))
+                  path: $0.path.map(\.name), furtherPaths: $0.furtherPaths)
         }
         diagnostics = report.diagnostics.map(DiagnosticJSON.init)
         complete = report.isComplete

@@ -117,3 +117,34 @@ extension Array {
         #expect(TreeSource("git:main:src/Metadata") == .git(revision: "main", path: "src/Metadata"))
     }
 }
+
+/// `diff` over a deep sub-role chain (issue 12, item 1): no recursion, one optimisation per distinct need. 30,000 roles
+/// keep the test quick (GraphShapeTests resolves 100,000; `diff` over 100,000 role files took 14 s in a debug build).
+@Suite struct DeepChainImpactTests {
+    static func engine(chain count: Int, bottomHolds privileges: [String]) -> LicensingEngine {
+        let origin = ModelOrigin(package: "P", model: "M")
+        let at = SourceLocation(file: "M/x.xml", line: 1)
+        func refs(_ names: [String]) -> [ObjectReference] { names.map { ObjectReference(name: $0, location: at) } }
+        var objects = [
+            LoadedObject(object: .menuItem(MenuItem(name: "MI", kind: .display, viewLicense: UserLicenseValue(aotValue: "Universal"),
+                                                    maintainLicense: UserLicenseValue(aotValue: "Enterprise"), origin: origin, location: at)), file: "M/MI.xml"),
+            LoadedObject(object: .privilege(SecurityPrivilege(name: "P", entryPoints: [EntryPointGrant(name: "MI", objectName: "MI", objectType: .menuItemDisplay,
+                                                                                                       grant: AccessGrant([.update: .allow]), location: at)],
+                                                              origin: origin, location: at)), file: "M/P.xml"),
+        ]
+        for index in 0..<count {
+            let contents = RoleContents(privileges: refs(index + 1 == count ? privileges : []), subRoles: refs(index + 1 == count ? [] : ["C\(index + 1)"]))
+            objects.append(LoadedObject(object: .role(SecurityRole(name: "C\(index)", contents: contents, origin: origin, location: at)), file: "M/C\(index).xml"))
+        }
+        let graph = SecurityGraph(MetadataSnapshot(objects: objects, diagnostics: [], fileCount: objects.count))
+        let catalog = SkuCatalog.builtIn()
+        return LicensingEngine(graph: graph, catalog: catalog, skuMap: SkuMap(rows: [], catalog: catalog, source: "map.json"))
+    }
+
+    @Test func removingThePrivilegeAtTheBottomOfADeepChainDeEscalatesEveryRole() {
+        let count = 30_000
+        let impact = LicenseImpact(base: Self.engine(chain: count, bottomHolds: ["P"]), head: Self.engine(chain: count, bottomHolds: []), users: nil)
+        #expect(impact.roleChanges.count == count)
+        #expect(impact.roleChanges.allSatisfy { $0.classification == .deEscalation && $0.causes.map(\.kind) == [.privilegeRemoved] })
+    }
+}
