@@ -120,33 +120,45 @@ struct TerminalRenderer {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// The table within `width`: columns shrink to a minimum (numbers never), then the lowest-priority columns are
-    /// left out until the rest fit, and the room left is shared among the columns that want more.
+    /// The table within `width`: low-priority columns are left out first (rightmost first) until the rest fit in
+    /// full, or none is left; then, while even the narrowest the rest can be does not fit, the other non-essential
+    /// columns; then the widest columns shrink, one character at a time, to a minimum (numbers never shrink).
     private func fittedTable(_ table: ReportTable, natural: [Int], width: Int) -> String {
         let columns = table.columns
-        let minimum = columns.indices.map { column in
-            columns[column].kind.isNumeric ? natural[column] : min(natural[column], columns[column].kind.wraps ? 12 : 10)
+        func longestWord(_ text: String) -> Int { text.split(separator: " ").map { displayWidth(String($0)) }.max() ?? 0 }
+        // Narrowest without losing anything: headings wrap between words, lists and paths between words, numbers and
+        // names stay whole.
+        let lossless = columns.indices.map { column -> Int in
+            let kind = columns[column].kind
+            let cells = table.rows.map { kind.wraps ? longestWord(table.cell($0, column)) : displayWidth(table.cell($0, column)) }.max() ?? 0
+            return min(natural[column], max(cells, longestWord(columns[column].header)))
+        }
+        // Narrowest at all: numbers stay whole, names keep 16 characters (10 for the less important) before the "…",
+        // lists and paths break inside words below 12.
+        let minimum = columns.indices.map { column -> Int in
+            let kind = columns[column].kind
+            if kind.isNumeric { return lossless[column] }
+            return min(lossless[column], kind.wraps ? 12 : columns[column].priority == .essential ? 16 : 10)
         }
         var shown = Array(columns.indices)
-        func needed() -> Int { shown.map { minimum[$0] }.reduce(0, +) + 2 * max(0, shown.count - 1) }
+        func total(_ widths: [Int]) -> Int { shown.map { widths[$0] }.reduce(0, +) + 2 * max(0, shown.count - 1) }
         var dropped: [Int] = []
-        while needed() > width {
-            // The least valuable column goes first; among equals, the rightmost.
-            guard let victim = shown.filter({ columns[$0].priority != .essential })
-                .min(by: { (columns[$0].priority, -$0) < (columns[$1].priority, -$1) }) else { break }
-            shown.removeAll { $0 == victim }
-            dropped.append(victim)
+        func drop(while tooWide: () -> Bool, priority: ColumnPriority) {
+            while tooWide(), let victim = shown.last(where: { columns[$0].priority == priority }) {
+                shown.removeAll { $0 == victim }
+                dropped.append(victim)
+            }
         }
-        var widths = Dictionary(uniqueKeysWithValues: shown.map { ($0, minimum[$0]) })
-        var spare = width - needed()
-        while spare > 0 {
-            let hungry = shown.filter { widths[$0]! < natural[$0] }
-            guard !hungry.isEmpty else { break }
-            let share = max(1, spare / hungry.count)
-            for column in hungry where spare > 0 {
-                let grant = min(share, natural[column] - widths[column]!, spare)
-                widths[column]! += grant
-                spare -= grant
+        drop(while: { total(natural) > width }, priority: .low)
+        drop(while: { total(minimum) > width }, priority: .normal)
+        var widths = natural
+        // First without loss, then with: the widest column that can still shrink gives up a character; among equals,
+        // the least valuable, rightmost.
+        for floor in [lossless, minimum] {
+            while total(widths) > width {
+                guard let widest = shown.filter({ widths[$0] > floor[$0] })
+                    .max(by: { (widths[$0], -columns[$0].priority.rawValue, $0) < (widths[$1], -columns[$1].priority.rawValue, $1) }) else { break }
+                widths[widest] -= 1
             }
         }
         var out = ""
@@ -158,17 +170,17 @@ struct TerminalRenderer {
                 for (position, column) in shown.enumerated() {
                     if position > 0 { line += "  " }
                     let text = index < cells[position].count ? cells[position][index] : ""
-                    let padding = String(repeating: " ", count: max(0, widths[column]! - displayWidth(text)))
+                    let padding = String(repeating: " ", count: max(0, widths[column] - displayWidth(text)))
                     line += rightAligned[position] ? padding + text : text + padding
                 }
                 out += line.trailingSpacesRemoved() + "\n"
             }
         }
-        emit(shown.map { Self.wrap(columns[$0].header, widths[$0]!) }, rightAligned: shown.map { columns[$0].kind.isNumeric })
-        out += shown.map { String(repeating: "-", count: widths[$0]!) }.joined(separator: "  ") + "\n"
+        emit(shown.map { Self.wrap(columns[$0].header, widths[$0]) }, rightAligned: shown.map { columns[$0].kind.isNumeric })
+        out += shown.map { String(repeating: "-", count: widths[$0]) }.joined(separator: "  ") + "\n"
         for row in table.rows {
             emit(shown.map { column in
-                let cell = table.cell(row, column), room = widths[column]!
+                let cell = table.cell(row, column), room = widths[column]
                 if displayWidth(cell) <= room { return [cell] }
                 return columns[column].kind.wraps ? Self.wrap(cell, room) : [Self.truncate(cell, room)]
             }, rightAligned: shown.map { columns[$0].kind.isNumeric })

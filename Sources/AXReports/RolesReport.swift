@@ -22,8 +22,8 @@ public struct RolesReport: Sendable {
     public var table: ReportTable {
         var columns = [ReportColumn("Role", priority: .essential), ReportColumn("Label", priority: .low), ReportColumn("Model", priority: .low),
                        ReportColumn("Entry-point license", .license), ReportColumn("Required SKUs", .list), ReportColumn("Any-of groups", .list),
-                       ReportColumn("License", .license, priority: .essential), ReportColumn("Monthly cost", .money, priority: .essential)]
-        if showsUsers { columns.append(ReportColumn("Users", .number)) }
+                       ReportColumn("License", .list, priority: .essential), ReportColumn("Monthly cost", .money, priority: .essential)]
+        if showsUsers { columns.append(ReportColumn("Users", .number, priority: .essential)) }
         return ReportTable(
             title: "Security roles",
             columns: columns,
