@@ -37,7 +37,7 @@ public struct PermissionsReport: Sendable {
                       ReportColumn("Rights", .list), ReportColumn("Access", priority: .low), ReportColumn("Entry-point license", .license, priority: .essential),
                       ReportColumn("Privilege SKUs", .list), ReportColumn("Granted through", .path)],
             rows: view.entries.map { entry in
-                [entry.objectType, entry.objectName, entry.objectChildName, entry.rights, entry.access.rawValue, entry.license,
+                [entry.objectType, entry.objectName, entry.objectChildName, entry.rights, entry.access.rawValue, entry.entryPointLicense.name,
                  entry.privilegeSkus, GrantPath.describe(entry.path, furtherPaths: entry.furtherPaths)]
             })
     }
@@ -93,7 +93,7 @@ struct PermissionsJSON: Encodable {
         object = Object(view: report.view, requirement: RequirementText(report.view.requirements, catalog: report.catalog))
         entryPoints = report.view.entries.map {
             Entry(objectType: $0.objectType, objectName: $0.objectName, objectChildName: $0.objectChildName, rights: $0.rights,
-                  access: $0.access.rawValue, entryPointLicense: $0.license, privilege: $0.privilege, privilegeSkus: $0.privilegeSkus,
+                  access: $0.access.rawValue, entryPointLicense: $0.entryPointLicense.name, privilege: $0.privilege, privilegeSkus: $0.privilegeSkus,
                   path: $0.path.map(\.name), furtherPaths: $0.furtherPaths)
         }
         diagnostics = report.diagnostics.map(DiagnosticJSON.init)
