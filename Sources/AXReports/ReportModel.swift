@@ -1,4 +1,4 @@
-/// What a column holds. The kind, not the report, decides how a cell is aligned, whether CSV keeps it a number, and
+/// What a column holds (see Docs/reports.md). The kind, not the report, decides how a cell is aligned, whether CSV keeps it a number, and
 /// what happens when a terminal is too narrow for it: numbers never shrink, names are cut with an ellipsis, and
 /// lists, paths and messages wrap onto more lines.
 public enum ColumnKind: Sendable, Hashable {
