@@ -67,7 +67,8 @@ extension CheckReport: ReportConvertible {
                                            [.heading("Notifications", level: 2), .list(notificationLines.map { ReportText($0) })]]
         if let table = reviewTable, let totals = reviewTotals { sections.append([.table(table, headingLevel: 2), .paragraph(ReportText(totals))]) }
         sections.append(reportFooter(diagnostics, isComplete: isComplete))
-        return Report(sections: sections, csvTable: licenseTable, jsonBody: CheckJSON(self))
+        let built = sections
+        return Report(sections: built, csvTable: licenseTable, jsonBody: CheckJSON(self))
     }
 }
 

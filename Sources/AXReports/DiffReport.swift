@@ -176,7 +176,8 @@ public struct DiffReport: Sendable {
         if !impact.newDiagnostics.isEmpty {
             sections.append([.details(summary: "New diagnostics (\(impact.newDiagnostics.count))", [.table(diagnosticsTable, headingLevel: 3)])])
         }
-        return Report(sections: sections, csvTable: rolesTable, jsonBody: DiffJSON(self))
+        let built = sections
+        return Report(sections: built, csvTable: rolesTable, jsonBody: DiffJSON(self))
     }
 
     private func renderGitHub() -> String {

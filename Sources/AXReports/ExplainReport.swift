@@ -85,7 +85,8 @@ extension ExplainReport: ReportConvertible {
             sections += [[.table(chainsTable, headingLevel: 2)], [.table(driversTable, headingLevel: 2)] + (driversNote.isEmpty ? [] : [.lines(driversNote)])]
         }
         sections.append(reportFooter(diagnostics, isComplete: isComplete))
-        return Report(sections: sections, csvTable: chainsTable, jsonBody: ExplainJSON(self))
+        let built = sections
+        return Report(sections: built, csvTable: chainsTable, jsonBody: ExplainJSON(self))
     }
 }
 

@@ -154,19 +154,26 @@ public indirect enum ReportElement: Sendable, Hashable {
 }
 
 /// A report as a value: what every format renders. Sections are separated by a blank line on a terminal; the
-/// `jsonBody` is the stable JSON (documented in the README), and `csvTable` is the one table CSV holds.
+/// `jsonBody` is the stable JSON (documented in the README), and `csvTable` is the one table CSV holds. Each part is
+/// made when a renderer asks for it, so JSON of 100,000 users builds no text table and the table format no JSON body.
 public struct Report: Sendable {
-    public var sections: [[ReportElement]]
-    /// The table `--format csv` writes (CSV holds one table).
-    public var csvTable: ReportTable?
-    /// The value `--format json` encodes.
-    public var jsonBody: any Encodable & Sendable
+    private let makeSections: @Sendable () -> [[ReportElement]]
+    private let makeCSVTable: @Sendable () -> ReportTable?
+    private let makeJSONBody: @Sendable () -> any Encodable & Sendable
 
-    public init(sections: [[ReportElement]], csvTable: ReportTable?, jsonBody: any Encodable & Sendable) {
-        self.sections = sections
-        self.csvTable = csvTable
-        self.jsonBody = jsonBody
+    public init(sections: @escaping @autoclosure @Sendable () -> [[ReportElement]], csvTable: @escaping @autoclosure @Sendable () -> ReportTable?,
+                jsonBody: @escaping @autoclosure @Sendable () -> any Encodable & Sendable) {
+        makeSections = sections
+        makeCSVTable = csvTable
+        makeJSONBody = jsonBody
     }
+
+    /// What the terminal and markdown formats show, in order.
+    public var sections: [[ReportElement]] { makeSections() }
+    /// The table `--format csv` writes (CSV holds one table).
+    public var csvTable: ReportTable? { makeCSVTable() }
+    /// The value `--format json` encodes.
+    public var jsonBody: any Encodable & Sendable { makeJSONBody() }
 
     /// Every table of the report (shown to any audience), in order.
     public var tables: [ReportTable] {
@@ -212,14 +219,14 @@ public struct Report: Sendable {
             default: false
             }
         }
-        var copy = self
         // A section that showed tables and has none left (its totals, its notes) goes with them.
-        copy.sections = sections.compactMap { section in
+        let sections = self.sections.compactMap { section -> [ReportElement]? in
             let selected = section.compactMap(select)
             return section.contains(where: hasTable) && !selected.contains(where: hasTable) ? nil : selected
         }
-        copy.csvTable = csvTable?.selecting(names)
-        return copy
+        let csvTable = self.csvTable?.selecting(names)
+        let body = makeJSONBody
+        return Report(sections: sections, csvTable: csvTable, jsonBody: body())
     }
 }
 

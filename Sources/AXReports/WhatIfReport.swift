@@ -99,7 +99,8 @@ extension WhatIfReport: ReportConvertible {
         sections += ([licensesTable] + (usersTable.map { [$0] } ?? [])).map { [.table($0, headingLevel: 2)] }
         if !notes.isEmpty { sections.append([.notes(notes)]) }
         sections.append(reportFooter(diagnostics, isComplete: isComplete))
-        return Report(sections: sections, csvTable: usersTable ?? licensesTable, jsonBody: WhatIfJSON(self))
+        let built = sections
+        return Report(sections: built, csvTable: usersTable ?? licensesTable, jsonBody: WhatIfJSON(self))
     }
 }
 
