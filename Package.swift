@@ -59,6 +59,10 @@ let package = Package(
         .testTarget(name: "AXWorkloadTests", dependencies: ["AXWorkload", "AXLicensing", "AXMetadata"]),
         .testTarget(name: "AXChangeImpactTests", dependencies: ["AXChangeImpact", "AXLicensing", "AXMetadata"]),
         .testTarget(name: "AXLicenseCLITests", dependencies: ["axlicense", "AXReports"]),
+        .testTarget(
+            name: "AXReportsTests",
+            dependencies: ["AXReports", "AXLicensing", "AXMetadata", "AXCompliance", "AXChangeImpact"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

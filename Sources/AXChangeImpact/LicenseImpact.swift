@@ -265,16 +265,38 @@ public struct LicenseImpact: Sendable {
                                           detail: "no longer granted: entry-point license \(base.privilegeEntryPointTiers[b].name)" + skuText(base, b), location: nil))
             case (let b?, let h?):
                 causes += entryPointCauses(base: base, b, head: head, h, at: at)
-                let before = base.describeSkus(base.privilegeSkuRequirements[b]), after = head.describeSkus(head.privilegeSkuRequirements[h])
+                let before = SkuRows(base, b), after = SkuRows(head, h)
                 if before != after {
                     causes.append(ChangeCause(kind: .skuRowsChanged, privilege: head.graph.privileges[h].name, entryPoint: nil,
-                                              detail: "SKUs: \(before.isEmpty ? "none" : before) → \(after.isEmpty ? "none" : after)", location: nil))
+                                              detail: SkuRows.change(from: before, to: after), location: nil))
                 }
             case (nil, nil):
                 break
             }
         }
         return causes
+    }
+
+    /// A privilege's SKU-map rows as values, by name (each side names SKUs from its own catalog): the SKUs of
+    /// IsUnique 1 rows, and those of IsUnique 0 rows that are not also required (they make the any-of group).
+    struct SkuRows: Equatable {
+        var required: Set<String>
+        var anyOf: Set<String>
+
+        init(_ engine: LicensingEngine, _ privilege: Int) {
+            let requirement = engine.privilegeSkuRequirements[privilege]
+            required = Set(requirement.map { engine.catalog.names($0.required) } ?? [])
+            anyOf = Set(requirement.map { engine.catalog.names($0.anyOf) } ?? []).subtracting(required)
+        }
+
+        /// `IsUnique 1 (required): none → Finance; IsUnique 0 (any of): …`: only the parts that differ.
+        static func change(from before: SkuRows, to after: SkuRows) -> String {
+            func text(_ names: Set<String>) -> String { names.isEmpty ? "none" : names.sorted().joined(separator: ", ") }
+            var parts: [String] = []
+            if before.required != after.required { parts.append("IsUnique 1 (required): \(text(before.required)) → \(text(after.required))") }
+            if before.anyOf != after.anyOf { parts.append("IsUnique 0 (any of): \(text(before.anyOf)) → \(text(after.anyOf))") }
+            return parts.joined(separator: "; ")
+        }
     }
 
     private static func skuText(_ engine: LicensingEngine, _ privilege: Int) -> String {
@@ -288,6 +310,10 @@ public struct LicenseImpact: Sendable {
         }
         func label(_ entryPoint: EntryPointGrant) -> String {
             "\(entryPoint.objectType) \(entryPoint.objectName)" + (entryPoint.objectChildName.isEmpty ? "" : ".\(entryPoint.objectChildName)")
+        }
+        /// What a grant lets a user do, as values: whether Read is denied, and the rights allowed.
+        func effectiveRights(_ grant: AccessGrant) -> [String] {
+            grant[.read] == .deny ? ["deny"] : grant.allowedRights.map(\.rawValue)
         }
         func rights(_ grant: AccessGrant) -> String {
             grant[.read] == .deny ? "Read denied" : (grant.allowedRights.isEmpty ? "none" : grant.allowedRights.map(\.rawValue).joined(separator: ", "))
@@ -314,7 +340,9 @@ public struct LicenseImpact: Sendable {
             case (let bi?, let hi?):
                 let old = base.graph.privileges[b].entryPoints[bi], new = head.graph.privileges[h].entryPoints[hi]
                 let oldLicense = base.entryPointLicense(privilege: b, entryPoint: bi), newLicense = head.entryPointLicense(privilege: h, entryPoint: hi)
-                if rights(old.grant) != rights(new.grant) {
+                // An entry point whose license is the same on both sides explains no license change, whatever its grant.
+                guard oldLicense != newLicense else { continue }
+                if effectiveRights(old.grant) != effectiveRights(new.grant) {
                     causes.append(ChangeCause(kind: .grantChanged, privilege: privilegeName, entryPoint: label(new),
                                               detail: "\(rights(old.grant)) → \(rights(new.grant)): \(oldLicense.name) → \(newLicense.name)", location: at(new.location)))
                 } else if oldLicense != newLicense {

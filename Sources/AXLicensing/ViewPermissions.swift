@@ -6,11 +6,10 @@ public struct PermissionEntry: Sendable, Hashable {
     public var objectType: String
     public var objectName: String
     public var objectChildName: String
-    /// Allowed rights (`Read, Update`), `Read denied`, or `None`.
-    public var rights: String
-    public var access: AccessLevel
-    /// The license this grant needs: a tier name, or `Unknown` when the menu item is not in the tree.
-    public var license: String
+    /// The grant on the entry point: each right allowed, denied or not set.
+    public var grant: AccessGrant
+    /// What the grant gives and needs: the access level and the tier (unknown when the menu item is not in the tree).
+    public var entryPointLicense: EntryPointLicense
     /// The granting privilege.
     public var privilege: String
     /// The granting privilege's SKU-map requirement, in words (`Finance (required)`, `any of Finance, Commerce`).
@@ -19,6 +18,11 @@ public struct PermissionEntry: Sendable, Hashable {
     public var path: [GrantPathStep]
     /// How many other paths grant the privilege; `GrantPath.furtherPathLimit` means that many or more.
     public var furtherPaths: Int
+
+    /// The grant in words: allowed rights (`Read, Update`), `Read denied`, or `None`.
+    public var rights: String { LicensingEngine.describeRights(grant) }
+    /// View, maintain or no access.
+    public var access: AccessLevel { entryPointLicense.access }
 }
 
 /// View Permissions for one role, duty or privilege: a header and every reachable entry point, each once.
@@ -49,14 +53,14 @@ extension LicensingEngine {
                 let license = entryPointLicense(privilege: privilege, entryPoint: index)
                 entries.append(PermissionEntry(
                     objectType: entryPoint.objectType.description, objectName: entryPoint.objectName,
-                    objectChildName: entryPoint.objectChildName, rights: Self.describeRights(entryPoint.grant),
-                    access: license.access, license: license.name, privilege: definition.name, privilegeSkus: skus, path: path, furtherPaths: furtherPaths))
+                    objectChildName: entryPoint.objectChildName, grant: entryPoint.grant,
+                    entryPointLicense: license, privilege: definition.name, privilegeSkus: skus, path: path, furtherPaths: furtherPaths))
             }
             for permission in definition.dataEntityPermissions {
                 entries.append(PermissionEntry(
                     objectType: "DataEntity", objectName: permission.name, objectChildName: "",
-                    rights: Self.describeRights(permission.grant), access: permission.grant.accessLevel,
-                    license: LicenseTier.none.name, privilege: definition.name, privilegeSkus: skus, path: path, furtherPaths: furtherPaths))
+                    grant: permission.grant,
+                    entryPointLicense: EntryPointLicense(access: permission.grant.accessLevel, tier: .none, isKnown: true), privilege: definition.name, privilegeSkus: skus, path: path, furtherPaths: furtherPaths))
             }
         }
         return PermissionsView(

@@ -22,28 +22,30 @@ public struct CheckReport: Sendable {
     }
 
     /// The License View grid, columns as in the License Management form.
-    public var licenseTable: TextTable {
-        TextTable(
+    public var licenseTable: ReportTable {
+        ReportTable(
             title: "License View (today: \(view.today))",
-            header: ["Status", "Model", "License Qty", "Used licenses", "Expiration date", "Current version", "Latest version", "License holder"],
+            columns: [ReportColumn("Status", priority: .essential), ReportColumn("Model", priority: .essential), ReportColumn("License Qty", .number),
+                      ReportColumn("Used licenses", .number), ReportColumn("Expiration date"), ReportColumn("Current version", priority: .low),
+                      ReportColumn("Latest version", priority: .low), ReportColumn("License holder", priority: .low)],
             rows: view.rows.map { row in
                 [row.status.marker(emoji: emoji), row.product.model, "\(row.product.licenseQuantity)", "\(row.used)",
                  row.product.expirationDate?.description ?? "", row.product.currentVersion, row.product.latestVersion, row.product.licenseHolder]
-            },
-            numericColumns: [2, 3])
+            })
     }
 
     /// Over- and under-licensed users (only users whose status is not compliant).
-    public var reviewTable: TextTable? {
+    public var reviewTable: ReportTable? {
         guard let review else { return nil }
-        return TextTable(
+        return ReportTable(
             title: "Over- and under-licensed users",
-            header: ["User", "Status", "Needs", "Assigned", "Missing", "Unneeded", "Monthly saving", "Monthly extra cost"],
+            columns: [ReportColumn("User", priority: .essential), ReportColumn("Status", priority: .essential), ReportColumn("Needs", .license),
+                      ReportColumn("Assigned", .list, priority: .low), ReportColumn("Missing", .list), ReportColumn("Unneeded", .list),
+                      ReportColumn("Monthly saving", .money), ReportColumn("Monthly extra cost", .money)],
             rows: review.rows.filter { $0.status != .compliant }.map { row in
                 [row.userId, row.status.rawValue, row.needed.summary, row.assigned.joined(separator: ", "), row.missing.joined(separator: ", "),
                  row.unneeded.joined(separator: ", "), row.monthlySaving.description, row.monthlyAdditionalCost.description]
-            },
-            numericColumns: [6, 7])
+            })
     }
 
     private var notificationLines: [String] {
@@ -56,24 +58,17 @@ public struct CheckReport: Sendable {
             + "monthly saving: \(review.totalSaving); monthly extra cost: \(review.totalAdditionalCost)"
     }
 
-    /// Renders the report.
-    public func render(_ format: OutputFormat) -> String {
-        switch format {
-        case .table:
-            var parts = [licenseTable.renderText(), "Notifications\n" + notificationLines.joined(separator: "\n") + "\n"]
-            if let table = reviewTable, let totals = reviewTotals { parts.append(table.renderText() + totals + "\n") }
-            parts.append(reportFooter(diagnostics, isComplete: isComplete, markdown: false))
-            return parts.joined(separator: "\n")
-        case .markdown:
-            var parts = [licenseTable.renderMarkdown(), "## Notifications\n\n" + notificationLines.map { "- " + Markdown.text($0) }.joined(separator: "\n") + "\n"]
-            if let table = reviewTable, let totals = reviewTotals { parts.append(table.renderMarkdown() + "\n" + totals + "\n") }
-            parts.append(reportFooter(diagnostics, isComplete: isComplete, markdown: true))
-            return parts.joined(separator: "\n")
-        case .csv:
-            return licenseTable.renderCSV()
-        case .json:
-            return encodeJSON(CheckJSON(self))
-        }
+}
+
+extension CheckReport: ReportConvertible {
+    /// The License View, the notifications, the over/under review with its totals; CSV holds the License View.
+    public var report: Report {
+        var sections: [[ReportElement]] = [[.table(licenseTable, headingLevel: 2)],
+                                           [.heading("Notifications", level: 2), .list(notificationLines.map { ReportText($0) })]]
+        if let table = reviewTable, let totals = reviewTotals { sections.append([.table(table, headingLevel: 2), .paragraph(ReportText(totals))]) }
+        sections.append(reportFooter(diagnostics, isComplete: isComplete))
+        let built = sections
+        return Report(sections: built, csvTable: licenseTable, jsonBody: CheckJSON(self))
     }
 }
 
@@ -84,32 +79,13 @@ struct CheckJSON: Encodable {
         var matchedAs: String
         var licenseQuantity: Int
         var used: Int
-        var expirationDate: String?
+        @ExplicitNull var expirationDate: String?
         var currentVersion: String
         var latestVersion: String
         var licenseHolder: String
         var expired: Bool
         var overQuantity: Bool
         var newerVersion: Bool
-
-        enum CodingKeys: String, CodingKey {
-            case status, model, matchedAs, licenseQuantity, used, expirationDate, currentVersion, latestVersion, licenseHolder, expired, overQuantity, newerVersion
-        }
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(status, forKey: .status)
-            try c.encode(model, forKey: .model)
-            try c.encode(matchedAs, forKey: .matchedAs)
-            try c.encode(licenseQuantity, forKey: .licenseQuantity)
-            try c.encode(used, forKey: .used)
-            try c.encode(expirationDate, forKey: .expirationDate)
-            try c.encode(currentVersion, forKey: .currentVersion)
-            try c.encode(latestVersion, forKey: .latestVersion)
-            try c.encode(licenseHolder, forKey: .licenseHolder)
-            try c.encode(expired, forKey: .expired)
-            try c.encode(overQuantity, forKey: .overQuantity)
-            try c.encode(newerVersion, forKey: .newerVersion)
-        }
     }
     struct Notification: Encodable {
         var id: String
@@ -135,7 +111,7 @@ struct CheckJSON: Encodable {
     var today: String
     var products: [Product]
     var notifications: [Notification]
-    var assignments: Review?
+    @ExplicitNull var assignments: Review?
     var diagnostics: [DiagnosticJSON]
     var complete: Bool
 

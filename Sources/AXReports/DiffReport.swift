@@ -58,10 +58,12 @@ public struct DiffReport: Sendable {
         return parts.joined(separator: "; ")
     }
 
-    public var rolesTable: TextTable {
-        TextTable(
+    /// Before → after for each role whose license changes.
+    public var rolesTable: ReportTable {
+        ReportTable(
             title: "Roles whose license changes",
-            header: ["Role", "Change", "Entry-point license", "Required SKUs", "License", "Monthly cost"],
+            columns: [ReportColumn("Role", priority: .essential), ReportColumn("Change", priority: .essential), ReportColumn("Entry-point license", .license),
+                      ReportColumn("Required SKUs", .list), ReportColumn("License", .list, priority: .essential), ReportColumn("Monthly cost", .list, priority: .essential)],
             rows: impact.roleChanges.map { change in
                 [change.role, change.classification.rawValue,
                  arrow(change.before.entryPointLicense.name, change.after.entryPointLicense.name),
@@ -71,25 +73,30 @@ public struct DiffReport: Sendable {
             })
     }
 
-    public var causesTable: TextTable {
-        TextTable(
+    /// What changed in each role's privileges, one row per cause.
+    public var causesTable: ReportTable {
+        ReportTable(
             title: "Why",
-            header: ["Role", "Cause", "Privilege", "Entry point", "Detail", "Where"],
+            columns: [ReportColumn("Role", priority: .essential), ReportColumn("Cause", .message, priority: .essential), ReportColumn("Privilege", priority: .essential),
+                      ReportColumn("Entry point", .path), ReportColumn("Detail", .message), ReportColumn("Where", .path, priority: .low)],
             rows: impact.roleChanges.flatMap { change in
                 change.causes.map { [change.role, $0.kind.rawValue, $0.privilege, $0.entryPoint ?? "", $0.detail, $0.location?.description ?? ""] }
             })
     }
 
-    public var usersTable: TextTable? {
+    /// Users whose license changes (with a users file).
+    public var usersTable: ReportTable? {
         guard let users = impact.userChanges else { return nil }
-        return TextTable(
+        return ReportTable(
             title: "Users whose license changes",
-            header: ["User", "Change", "License", "Monthly cost"],
+            columns: [ReportColumn("User", priority: .essential), ReportColumn("Change", priority: .essential), ReportColumn("License", .list, priority: .essential),
+                      ReportColumn("Monthly cost", .list, priority: .essential)],
             rows: users.map { [$0.userId, $0.classification.rawValue, arrow($0.before.summary, $0.after.summary),
                                arrow($0.before.monthlyCost.description, $0.after.monthlyCost.description)] })
     }
 
-    public var objectsTable: TextTable {
+    /// Roles, duties and privileges only one side has.
+    public var objectsTable: ReportTable {
         var rows: [[String]] = []
         for (kind, changes) in [("Role", impact.roles), ("Duty", impact.duties), ("Privilege", impact.privileges)] {
             rows += changes.added.map { name in
@@ -97,76 +104,80 @@ public struct DiffReport: Sendable {
             }
             rows += changes.removed.map { [kind, "removed", $0, ""] }
         }
-        return TextTable(title: "Objects added or removed", header: ["Type", "Change", "Name", "License (roles)"], rows: rows)
+        return ReportTable(title: "Objects added or removed",
+                           columns: [ReportColumn("Type", priority: .essential), ReportColumn("Change", priority: .essential), ReportColumn("Name", priority: .essential),
+                                     ReportColumn("License (roles)", .license)],
+                           rows: rows)
     }
 
-    public var diagnosticsTable: TextTable {
-        TextTable(title: "New diagnostics", header: ["Severity", "Code", "Where", "Message"],
-                  rows: impact.newDiagnostics.map { [$0.severity.rawValue, $0.code.rawValue, $0.location?.description ?? "", $0.message] })
+    /// Diagnostics the head has and the base had not.
+    public var diagnosticsTable: ReportTable {
+        ReportTable(title: "New diagnostics",
+                    columns: [ReportColumn("Severity", priority: .essential), ReportColumn("Code", priority: .essential), ReportColumn("Where", .path),
+                              ReportColumn("Message", .message, priority: .essential)],
+                    rows: impact.newDiagnostics.map { [$0.severity.rawValue, $0.code.rawValue, $0.location?.description ?? "", $0.message] })
     }
 
     /// The files either side could not read, so the result is incomplete.
-    public var unreadFilesTable: TextTable {
-        TextTable(title: "Files not read (the result is incomplete)", header: ["Side", "Where", "Code", "Message"],
-                  rows: impact.unreadFiles.map { [$0.side.rawValue, $0.diagnostic.location?.description ?? "", $0.diagnostic.code.rawValue, $0.diagnostic.message] })
+    public var unreadFilesTable: ReportTable {
+        ReportTable(title: "Files not read (the result is incomplete)",
+                    columns: [ReportColumn("Side", priority: .essential), ReportColumn("Where", .path, priority: .essential), ReportColumn("Code"),
+                              ReportColumn("Message", .message)],
+                    rows: impact.unreadFiles.map { [$0.side.rawValue, $0.diagnostic.location?.description ?? "", $0.diagnostic.code.rawValue, $0.diagnostic.message] })
     }
 
-    /// Renders the report.
-    public func render(_ format: DiffFormat) -> String {
+    /// Renders the report: the four formats through the report model, `github` and `junit` here.
+    public func render(_ format: DiffFormat, options: RenderOptions = RenderOptions()) throws(ColumnSelectionError) -> String {
         switch format {
-        case .table:
-            var parts = ["License impact of \(headName) against \(baseName): \(summary)\n"]
-            if !impact.isComplete { parts.append(unreadFilesTable.renderText()) }
-            if !impact.roleChanges.isEmpty { parts += [rolesTable.renderText(), causesTable.renderText()] }
-            if let users = usersTable, !(impact.userChanges ?? []).isEmpty { parts.append(users.renderText()) }
-            if !objectsTable.rows.isEmpty { parts.append(objectsTable.renderText()) }
-            if !impact.newDiagnostics.isEmpty { parts.append(diagnosticsTable.renderText()) }
-            return parts.joined(separator: "\n")
-        case .csv:
-            return rolesTable.renderCSV()
-        case .markdown:
-            return renderMarkdown()
-        case .json:
-            return encodeJSON(DiffJSON(self))
-        case .github:
-            return renderGitHub()
-        case .junit:
-            return renderJUnit()
+        case .table: try report.render(.table, options: options)
+        case .csv: try report.render(.csv, options: options)
+        case .markdown: try report.render(.markdown, options: options)
+        case .json: try report.render(.json, options: options)
+        case .github: renderGitHub()
+        case .junit: renderJUnit()
         }
     }
 
-    private func renderMarkdown() -> String {
-        var lines = ["## axlicense: license impact", "", "**\(Markdown.text(summary))**", "", "\(Markdown.code(headName)) compared with \(Markdown.code(baseName)).", ""]
-        if !impact.isComplete { lines.append(unreadFilesTable.renderMarkdown(headingLevel: 3)) }
+    /// The report in `format` with every column and full values.
+    public func render(_ format: DiffFormat) -> String {
+        // Without a column selection rendering cannot fail.
+        (try? render(format, options: RenderOptions())) ?? ""
+    }
+
+    /// The report as a value: on a terminal the summary and one table per kind of change; in a pull request the
+    /// causes are lists per role and the long parts fold away.
+    public var report: Report {
+        var sections: [[ReportElement]] = [
+            [.only(.terminal, .paragraph(ReportText("License impact of \(headName) against \(baseName): \(summary)")))],
+            [.only(.markdown, .heading("axlicense: license impact", level: 2)), .only(.markdown, .paragraph(ReportText([.strong(summary)]))),
+             .only(.markdown, .paragraph(ReportText([.code(headName), .plain(" compared with "), .code(baseName), .plain(".")])))],
+        ]
+        if !impact.isComplete { sections.append([.table(unreadFilesTable, headingLevel: 3)]) }
         if !impact.roleChanges.isEmpty {
-            lines.append(rolesTable.renderMarkdown(headingLevel: 3))
-            lines.append("<details><summary>Why each role changes</summary>\n")
-            for change in impact.roleChanges {
-                lines.append("#### \(Markdown.text(change.role)) (\(change.classification.rawValue))\n")
-                lines.append(contentsOf: change.causes.map { cause in
-                    "- \(cause.kind.rawValue): \(Markdown.code(cause.privilege))" + (cause.entryPoint.map { " → " + Markdown.code($0) } ?? "")
-                        + ": \(Markdown.text(cause.detail))" + (cause.location.map { " (\(Markdown.text($0.description)))" } ?? "")
-                })
-                lines.append("")
-            }
-            lines.append("</details>\n")
+            sections.append([.table(rolesTable, headingLevel: 3)])
+            sections.append([.only(.terminal, .table(causesTable, headingLevel: 3))])
+            sections.append([.only(.markdown, .details(summary: "Why each role changes", impact.roleChanges.flatMap { change -> [ReportElement] in
+                [.heading(ReportText("\(change.role) (\(change.classification.rawValue))"), level: 4),
+                 .list(change.causes.map { cause in
+                     var spans: [ReportText.Span] = [.plain("\(cause.kind.rawValue): "), .code(cause.privilege)]
+                     if let entryPoint = cause.entryPoint { spans += [.plain(" → "), .code(entryPoint)] }
+                     spans.append(.plain(": \(cause.detail)" + (cause.location.map { " (\($0.description))" } ?? "")))
+                     return ReportText(spans)
+                 })]
+            }))])
         }
-        if let users = usersTable, !(impact.userChanges ?? []).isEmpty {
-            lines.append("<details><summary>Users whose license changes (\(users.rows.count))</summary>\n")
-            lines.append(users.renderMarkdown(headingLevel: 3))
-            lines.append("</details>\n")
+        if let users = usersTable, !users.rows.isEmpty {
+            sections.append([.details(summary: "Users whose license changes (\(users.rows.count))", [.table(users, headingLevel: 3)])])
         }
-        if !objectsTable.rows.isEmpty {
-            lines.append("<details><summary>Objects added or removed (\(objectsTable.rows.count))</summary>\n")
-            lines.append(objectsTable.renderMarkdown(headingLevel: 3))
-            lines.append("</details>\n")
+        let objects = objectsTable
+        if !objects.rows.isEmpty {
+            sections.append([.details(summary: "Objects added or removed (\(objects.rows.count))", [.table(objects, headingLevel: 3)])])
         }
         if !impact.newDiagnostics.isEmpty {
-            lines.append("<details><summary>New diagnostics (\(impact.newDiagnostics.count))</summary>\n")
-            lines.append(diagnosticsTable.renderMarkdown(headingLevel: 3))
-            lines.append("</details>\n")
+            sections.append([.details(summary: "New diagnostics (\(impact.newDiagnostics.count))", [.table(diagnosticsTable, headingLevel: 3)])])
         }
-        return lines.joined(separator: "\n")
+        let built = sections
+        return Report(sections: built, csvTable: rolesTable, jsonBody: DiffJSON(self))
     }
 
     private func renderGitHub() -> String {
@@ -276,10 +287,10 @@ struct DiffJSON: Encodable {
     struct Cause: Encodable {
         var kind: String
         var privilege: String
-        var entryPoint: String?
+        @ExplicitNull var entryPoint: String?
         var detail: String
-        var file: String?
-        var line: Int?
+        @ExplicitNull var file: String?
+        @ExplicitNull var line: Int?
     }
     struct Role: Encodable {
         var role: String
@@ -305,8 +316,8 @@ struct DiffJSON: Encodable {
     var roles: [Role]
     var addedRoles: [String: Outcome]
     var objects: [String: Objects]
-    var users: [User]?
-    var monthlyCostDelta: Money?
+    @ExplicitNull var users: [User]?
+    @ExplicitNull var monthlyCostDelta: Money?
     var newSkus: [String]
     var newDiagnostics: [DiagnosticJSON]
     /// False when a file of either tree could not be read (`--keep-going`).

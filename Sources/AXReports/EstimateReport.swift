@@ -14,47 +14,40 @@ public struct EstimateReport: Sendable {
     }
 
     /// The per-user table.
-    public var usersTable: TextTable {
-        TextTable(
+    public var usersTable: ReportTable {
+        ReportTable(
             title: "User License Estimator",
-            header: ["User", "Enabled", "Roles", "Entry-point license", "License tier", "Base", "Attach", "Monthly cost"],
+            columns: [ReportColumn("User", priority: .essential), ReportColumn("Enabled", priority: .low), ReportColumn("Roles", .list),
+                      ReportColumn("Entry-point license", .license, priority: .low), ReportColumn("License tier", .license, priority: .essential),
+                      ReportColumn("Base", priority: .essential), ReportColumn("Attach", .list), ReportColumn("Monthly cost", .money, priority: .essential)],
             rows: estimate.users.map { row in
                 [row.user.userId, row.user.isEnabled ? "Yes" : "No", row.roles.joined(separator: ", "),
                  row.entryPointLicense.name, row.license.tier.name, row.license.base ?? "", row.license.attach.joined(separator: ", "),
                  row.license.monthlyCost.description]
-            },
-            numericColumns: [7])
+            })
     }
 
     /// Users per tier.
-    public var tiersTable: TextTable {
-        TextTable(title: "Users per license tier", header: ["License tier", "Users"],
-                  rows: LicenseTier.allCases.map { [$0.name, "\(estimate.summary.tiers[$0] ?? 0)"] }, numericColumns: [1])
+    public var tiersTable: ReportTable {
+        ReportTable(title: "Users per license tier", columns: [ReportColumn("License tier", .license), ReportColumn("Users", .number)],
+                    rows: LicenseTier.allCases.map { [$0.name, "\(estimate.summary.tiers[$0] ?? 0)"] })
     }
 
     /// Licenses per SKU (rows with no license left out).
-    public var skusTable: TextTable {
-        TextTable(title: "Licenses per SKU", header: ["SKU", "Base", "Attach"],
-                  rows: estimate.summary.skus.filter { $0.count.base + $0.count.attach > 0 }.map { [$0.name, "\($0.count.base)", "\($0.count.attach)"] },
-                  numericColumns: [1, 2])
+    public var skusTable: ReportTable {
+        ReportTable(title: "Licenses per SKU", columns: [ReportColumn("SKU"), ReportColumn("Base", .number), ReportColumn("Attach", .number)],
+                    rows: estimate.summary.skus.filter { $0.count.base + $0.count.attach > 0 }.map { [$0.name, "\($0.count.base)", "\($0.count.attach)"] })
     }
+}
 
-    /// Renders the report.
-    public func render(_ format: OutputFormat) -> String {
-        switch format {
-        case .table:
-            var parts = [usersTable.renderText(), tiersTable.renderText(), skusTable.renderText()]
-            parts.append("Total monthly cost: \(estimate.summary.monthlyCost)\n" + reportFooter(estimate.diagnostics, isComplete: isComplete, markdown: false))
-            return parts.joined(separator: "\n")
-        case .markdown:
-            var parts = [usersTable.renderMarkdown(), tiersTable.renderMarkdown(), skusTable.renderMarkdown()]
-            parts.append("**Total monthly cost:** \(estimate.summary.monthlyCost)\n\n" + reportFooter(estimate.diagnostics, isComplete: isComplete, markdown: true))
-            return parts.joined(separator: "\n")
-        case .csv:
-            return usersTable.renderCSV()
-        case .json:
-            return encodeJSON(EstimateJSON(self))
-        }
+extension EstimateReport: ReportConvertible {
+    /// The users, tiers and SKU tables, then the total cost; CSV holds the users.
+    public var report: Report {
+        Report(
+            sections: [[.table(usersTable, headingLevel: 2)], [.table(tiersTable, headingLevel: 2)], [.table(skusTable, headingLevel: 2)],
+                       [.total("Total monthly cost", estimate.summary.monthlyCost.description)] + reportFooter(estimate.diagnostics, isComplete: isComplete)],
+            csvTable: usersTable,
+            jsonBody: EstimateJSON(self))
     }
 }
 

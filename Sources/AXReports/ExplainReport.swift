@@ -18,24 +18,24 @@ public struct ExplainReport: Sendable {
     }
 
     /// Header facts as label/value pairs.
-    public var headerLines: [(String, String)] {
+    public var facts: [ReportFact] {
         let e = explanation
-        var lines: [(String, String)] = [
-            (e.subjectType.capitalized, e.subject),
-            ("Roles", e.roles.isEmpty ? "-" : e.roles.joined(separator: ", ")),
-            ("License", "\(e.license.summary) (\(e.license.monthlyCost) per month)"),
+        var lines = [
+            ReportFact(e.subjectType.capitalized, e.subject),
+            ReportFact("Roles", e.roles.isEmpty ? "-" : e.roles.joined(separator: ", ")),
+            ReportFact("License", "\(e.license.summary) (\(e.license.monthlyCost) per month)"),
         ]
         switch e.basis {
-        case .roles: lines.insert(("Entry-point license", e.entryPointLicense.name), at: 2)
-        case .disabledUser: lines.append(("Why", "the user is disabled: no license is needed"))
-        case .systemAdministrator: lines.append(("Why", "the user holds System administrator: no license is needed (10.0.44 rule; --sysadmin-counts counts them)"))
-        case .noEnabledRoles: lines.append(("Why", "the user has no enabled assignment to a role the metadata defines"))
+        case .roles: lines.insert(ReportFact("Entry-point license", e.entryPointLicense.name), at: 2)
+        case .disabledUser: lines.append(ReportFact("Why", "the user is disabled: no license is needed"))
+        case .systemAdministrator: lines.append(ReportFact("Why", "the user holds System administrator: no license is needed (10.0.44 rule; --sysadmin-counts counts them)"))
+        case .noEnabledRoles: lines.append(ReportFact("Why", "the user has no enabled assignment to a role the metadata defines"))
         }
         return lines
     }
 
     /// One row per chain: which need it explains, the grant path, and what in the privilege demands it.
-    public var chainsTable: TextTable {
+    public var chainsTable: ReportTable {
         var rows: [[String]] = []
         for demand in explanation.demands {
             for chain in demand.chains {
@@ -51,53 +51,43 @@ public struct ExplainReport: Sendable {
                 rows.append([demand.need.description, "… \(demand.totalChains - demand.chains.count) more chain(s) not listed", "", "", "", ""])
             }
         }
-        return TextTable(title: "Why: the chains that demand each part of the license",
-                         header: ["Need", "Granted through", "Demanded by", "Grant / row", "Access", "License"], rows: rows)
+        return ReportTable(title: "Why: the chains that demand each part of the license",
+                           columns: [ReportColumn("Need", .license, priority: .essential), ReportColumn("Granted through", .path),
+                                     ReportColumn("Demanded by", .message, priority: .essential), ReportColumn("Grant / row", .message),
+                                     ReportColumn("Access", priority: .low), ReportColumn("License", .license)],
+                           rows: rows)
     }
 
     /// One row per driver.
-    public var driversTable: TextTable {
-        TextTable(title: "Drivers: remove all of these privileges to lower the license",
-                  header: ["Remove privileges", "License after", "Monthly saving"],
-                  rows: explanation.drivers.map { [$0.privileges.joined(separator: ", "), $0.licenseAfter.summary, $0.monthlySaving.description] },
-                  numericColumns: [2])
+    public var driversTable: ReportTable {
+        ReportTable(title: "Drivers: remove all of these privileges to lower the license",
+                    columns: [ReportColumn("Remove privileges", .list, priority: .essential), ReportColumn("License after", .license, priority: .essential),
+                              ReportColumn("Monthly saving", .money, priority: .essential)],
+                    rows: explanation.drivers.map { [$0.privileges.joined(separator: ", "), $0.licenseAfter.summary, $0.monthlySaving.description] })
     }
 
-    private var driversNote: String {
-        if explanation.basis != .roles { return "" }
-        var note = explanation.drivers.isEmpty ? "No privilege set's removal lowers the license (it is already the cheapest a licensed user can hold).\n" : ""
+    private var driversNote: [String] {
+        if explanation.basis != .roles { return [] }
+        var note = explanation.drivers.isEmpty ? ["No privilege set's removal lowers the license (it is already the cheapest a licensed user can hold)."] : []
         if !explanation.driversAreExhaustive {
-            note += "Drivers are bounded (more than \(LicenseExplanation.exhaustiveGroupLimit) privilege groups): combinations of up to \(LicenseExplanation.boundedDriverSize) groups, and the groups demanding the tier and each SKU shrunk to a smallest set; other larger sets may be missing.\n"
+            note.append("Drivers are bounded (more than \(LicenseExplanation.exhaustiveGroupLimit) privilege groups): combinations of up to \(LicenseExplanation.boundedDriverSize) groups, and the groups demanding the tier and each SKU shrunk to a smallest set; other larger sets may be missing.")
         }
         return note
     }
 
-    /// Renders the report.
-    public func render(_ format: OutputFormat) -> String {
-        switch format {
-        case .table:
-            var parts = ["Explain\n" + renderHeaderLines(headerLines, markdown: false)]
-            if explanation.basis == .roles { parts += [chainsTable.renderText(), driversTable.renderText() + driversNote] }
-            parts.append(reportFooter(diagnostics, isComplete: isComplete, markdown: false))
-            return parts.joined(separator: "\n")
-        case .markdown:
-            var parts = ["# Explain: \(explanation.subjectType) \(Markdown.text(explanation.subject))\n\n" + renderHeaderLines(headerLines, markdown: true)]
-            if explanation.basis == .roles { parts += [chainsTable.renderMarkdown(), driversTable.renderMarkdown() + (driversNote.isEmpty ? "" : "\n" + driversNote)] }
-            parts.append(reportFooter(diagnostics, isComplete: isComplete, markdown: true))
-            return parts.joined(separator: "\n")
-        case .csv:
-            return chainsTable.renderCSV()
-        case .json:
-            return encodeJSON(ExplainJSON(self))
-        }
-    }
 }
 
-/// Label/value lines above a report: aligned in text, a bullet list in markdown.
-func renderHeaderLines(_ lines: [(String, String)], markdown: Bool) -> String {
-    if markdown { return lines.map { "- **\(Markdown.text($0.0)):** \(Markdown.text($0.1))" }.joined(separator: "\n") + "\n" }
-    let width = lines.map(\.0.count).max() ?? 0
-    return lines.map { $0.0 + ":" + String(repeating: " ", count: width - $0.0.count + 1) + $0.1 }.joined(separator: "\n") + "\n"
+extension ExplainReport: ReportConvertible {
+    /// The facts, then (for a licensed subject) the chains and the drivers; CSV holds the chains.
+    public var report: Report {
+        var sections: [[ReportElement]] = [[.title("Explain", markdown: "Explain: \(explanation.subjectType) \(explanation.subject)"), .facts(facts)]]
+        if explanation.basis == .roles {
+            sections += [[.table(chainsTable, headingLevel: 2)], [.table(driversTable, headingLevel: 2)] + (driversNote.isEmpty ? [] : [.lines(driversNote)])]
+        }
+        sections.append(reportFooter(diagnostics, isComplete: isComplete))
+        let built = sections
+        return Report(sections: built, csvTable: chainsTable, jsonBody: ExplainJSON(self))
+    }
 }
 
 /// A license as a nested JSON object (`explain`, `what-if`): the same fields as the flat ones of `estimate`.
@@ -118,14 +108,14 @@ struct ExplainJSON: Encodable {
         var path: [String]
         var furtherPaths: Int
         var kind: String
-        var objectType: String?
-        var objectName: String?
-        var rights: String?
-        var access: String?
-        var menuItemLicense: String?
-        var sku: String?
-        var isUnique: Bool?
-        var alternatives: [String]?
+        @ExplicitNull var objectType: String? = nil
+        @ExplicitNull var objectName: String? = nil
+        @ExplicitNull var rights: String? = nil
+        @ExplicitNull var access: String? = nil
+        @ExplicitNull var entryPointLicense: String? = nil
+        @ExplicitNull var sku: String? = nil
+        @ExplicitNull var isUnique: Bool? = nil
+        @ExplicitNull var alternatives: [String]? = nil
     }
     struct Demand: Encodable {
         var need: String
@@ -167,7 +157,7 @@ struct ExplainJSON: Encodable {
                 let path = chain.path.map(\.name)
                 switch chain.source {
                 case .entryPoint(let type, let name, let rights, let access, let license):
-                    return Chain(path: path, furtherPaths: chain.furtherPaths, kind: "entryPoint", objectType: type, objectName: name, rights: rights, access: access.rawValue, menuItemLicense: license.name)
+                    return Chain(path: path, furtherPaths: chain.furtherPaths, kind: "entryPoint", objectType: type, objectName: name, rights: rights, access: access.rawValue, entryPointLicense: license.name)
                 case .skuMapRow(let sku, let isUnique, let alternatives):
                     return Chain(path: path, furtherPaths: chain.furtherPaths, kind: "skuMapRow", sku: sku, isUnique: isUnique, alternatives: alternatives)
                 }

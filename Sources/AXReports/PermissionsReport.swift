@@ -16,42 +16,41 @@ public struct PermissionsReport: Sendable {
         self.isComplete = isComplete
     }
 
-    /// Header facts about the object, as label/value pairs.
-    public var headerLines: [(String, String)] {
+    /// Header facts about the object.
+    public var facts: [ReportFact] {
         let requirement = RequirementText(view.requirements, catalog: catalog)
         return [
-            ("Object", "\(view.type.rawValue.capitalized) \(view.name)" + (view.label.isEmpty ? "" : " (\(view.label))")),
-            ("Model", view.origin.description),
-            ("Entry-point license", view.entryPointLicense.name),
-            ("Required SKUs", requirement.required.isEmpty ? "-" : requirement.requiredText),
-            ("Any-of groups", requirement.anyOfGroups.isEmpty ? "-" : requirement.groupsText),
-            ("License", "\(view.license.summary) (\(view.license.monthlyCost) per month)"),
+            ReportFact("Object", "\(view.type.rawValue.capitalized) \(view.name)" + (view.label.isEmpty ? "" : " (\(view.label))")),
+            ReportFact("Model", view.origin.description),
+            ReportFact("Entry-point license", view.entryPointLicense.name),
+            ReportFact("Required SKUs", requirement.required.isEmpty ? "-" : requirement.requiredText),
+            ReportFact("Any-of groups", requirement.anyOfGroups.isEmpty ? "-" : requirement.groupsText),
+            ReportFact("License", "\(view.license.summary) (\(view.license.monthlyCost) per month)"),
         ]
     }
 
     /// One row per entry point of each reachable privilege, with a shortest grant path and how many others there are.
-    public var table: TextTable {
-        TextTable(
+    public var table: ReportTable {
+        ReportTable(
             title: "Entry points",
-            header: ["Object type", "Object", "Child", "Rights", "Access", "License", "Privilege SKUs", "Granted through"],
+            columns: [ReportColumn("Object type", priority: .low), ReportColumn("Object", priority: .essential), ReportColumn("Child", priority: .low),
+                      ReportColumn("Rights", .list), ReportColumn("Access", priority: .low), ReportColumn("Entry-point license", .license, priority: .essential),
+                      ReportColumn("Privilege SKUs", .list), ReportColumn("Granted through", .path)],
             rows: view.entries.map { entry in
-                [entry.objectType, entry.objectName, entry.objectChildName, entry.rights, entry.access.rawValue, entry.license,
+                [entry.objectType, entry.objectName, entry.objectChildName, entry.rights, entry.access.rawValue, entry.entryPointLicense.name,
                  entry.privilegeSkus, GrantPath.describe(entry.path, furtherPaths: entry.furtherPaths)]
             })
     }
+}
 
-    /// Renders the report.
-    public func render(_ format: OutputFormat) -> String {
-        switch format {
-        case .table:
-            return "View Permissions\n" + renderHeaderLines(headerLines, markdown: false) + "\n" + table.renderText() + "\n" + reportFooter(diagnostics, isComplete: isComplete, markdown: false)
-        case .markdown:
-            return "# View Permissions: \(Markdown.text(view.name))\n\n" + renderHeaderLines(headerLines, markdown: true) + "\n" + table.renderMarkdown() + "\n" + reportFooter(diagnostics, isComplete: isComplete, markdown: true)
-        case .csv:
-            return table.renderCSV()
-        case .json:
-            return encodeJSON(PermissionsJSON(self))
-        }
+extension PermissionsReport: ReportConvertible {
+    /// The object's facts, then its entry points; CSV holds the entry points.
+    public var report: Report {
+        Report(
+            sections: [[.title("View Permissions", markdown: "View Permissions: \(view.name)"), .facts(facts)], [.table(table, headingLevel: 2)],
+                       reportFooter(diagnostics, isComplete: isComplete)],
+            csvTable: table,
+            jsonBody: PermissionsJSON(self))
     }
 }
 
@@ -79,7 +78,7 @@ struct PermissionsJSON: Encodable {
         var objectChildName: String
         var rights: String
         var access: String
-        var license: String
+        var entryPointLicense: String
         var privilege: String
         var privilegeSkus: String
         var path: [String]
@@ -94,7 +93,7 @@ struct PermissionsJSON: Encodable {
         object = Object(view: report.view, requirement: RequirementText(report.view.requirements, catalog: report.catalog))
         entryPoints = report.view.entries.map {
             Entry(objectType: $0.objectType, objectName: $0.objectName, objectChildName: $0.objectChildName, rights: $0.rights,
-                  access: $0.access.rawValue, license: $0.license, privilege: $0.privilege, privilegeSkus: $0.privilegeSkus,
+                  access: $0.access.rawValue, entryPointLicense: $0.entryPointLicense.name, privilege: $0.privilege, privilegeSkus: $0.privilegeSkus,
                   path: $0.path.map(\.name), furtherPaths: $0.furtherPaths)
         }
         diagnostics = report.diagnostics.map(DiagnosticJSON.init)

@@ -1,16 +1,33 @@
 import AXLicensing
 import AXMetadata
 
+/// The one rule for absent values in JSON output: an optional without a value is written as an explicit `null`, never
+/// left out, so every object of a kind has the same keys (the README documents each shape with its nulls). Every
+/// optional property of a JSON body is declared with this wrapper.
+@propertyWrapper
+public struct ExplicitNull<Value: Encodable & Sendable>: Encodable, Sendable {
+    public var wrappedValue: Value?
+
+    public init(wrappedValue: Value?) { self.wrappedValue = wrappedValue }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        if let wrappedValue { try container.encode(wrappedValue) } else { try container.encodeNil() }
+    }
+}
+
+extension ExplicitNull: Equatable where Value: Equatable {}
+extension ExplicitNull: Hashable where Value: Hashable {}
+
 /// A diagnostic as it appears in JSON output.
 public struct DiagnosticJSON: Encodable, Sendable, Hashable {
     public var severity: String
     public var code: String
     public var message: String
-    public var file: String?
-    public var line: Int?
-    public var column: Int?
+    @ExplicitNull public var file: String?
+    @ExplicitNull public var line: Int?
+    @ExplicitNull public var column: Int?
 
-    /// Creates the JSON form of a diagnostic.
     public init(_ diagnostic: Diagnostic) {
         severity = diagnostic.severity.rawValue
         code = diagnostic.code.rawValue
@@ -18,18 +35,6 @@ public struct DiagnosticJSON: Encodable, Sendable, Hashable {
         file = diagnostic.location?.file
         line = diagnostic.location?.line
         column = diagnostic.location?.column
-    }
-
-    private enum CodingKeys: String, CodingKey { case severity, code, message, file, line, column }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(severity, forKey: .severity)
-        try container.encode(code, forKey: .code)
-        try container.encode(message, forKey: .message)
-        try container.encode(file, forKey: .file)
-        try container.encode(line, forKey: .line)
-        try container.encode(column, forKey: .column)
     }
 }
 
@@ -66,19 +71,16 @@ struct RequirementText {
     var groupsText: String { anyOfGroups.map { $0.joined(separator: " | ") }.joined(separator: "; ") }
 }
 
-/// Text for diagnostics counts under a report: `2 errors, 5 warnings`.
+/// Diagnostic counts under a report: `(errors, warnings)`.
 func diagnosticCounts(_ diagnostics: [Diagnostic]) -> (errors: Int, warnings: Int) {
     diagnostics.severityCounts
 }
 
-func countsLine(_ diagnostics: [Diagnostic]) -> String {
+/// The section every report on the analysed inputs ends with: diagnostic counts, and the incomplete warning after
+/// a run that skipped unreadable metadata.
+func reportFooter(_ diagnostics: [Diagnostic], isComplete: Bool) -> [ReportElement] {
     let counts = diagnosticCounts(diagnostics)
-    return "Diagnostics: \(counts.errors) error(s), \(counts.warnings) warning(s)"
-}
-
-/// The lines every text report ends with: diagnostic counts, and the incomplete warning after `--keep-going`.
-func reportFooter(_ diagnostics: [Diagnostic], isComplete: Bool, markdown: Bool) -> String {
-    countsLine(diagnostics) + "\n" + (isComplete ? "" : (markdown ? "\n> " : "") + incompleteNote + "\n")
+    return [.lines(["Diagnostics: \(counts.errors) error(s), \(counts.warnings) warning(s)"])] + (isComplete ? [] : [.alert(incompleteNote)])
 }
 
 let incompleteNote = "INCOMPLETE: some metadata files could not be read (--keep-going); results may be missing objects."

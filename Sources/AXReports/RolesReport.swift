@@ -19,34 +19,28 @@ public struct RolesReport: Sendable {
     private var showsUsers: Bool { roles.contains { $0.usersAssigned != nil } }
 
     /// The roles table.
-    public var table: TextTable {
-        var header = ["Role", "Label", "Model", "Entry-point license", "Required SKUs", "Any-of groups", "License", "Monthly cost"]
-        if showsUsers { header.append("Users") }
-        return TextTable(
+    public var table: ReportTable {
+        var columns = [ReportColumn("Role", priority: .essential), ReportColumn("Label", priority: .low), ReportColumn("Model", priority: .low),
+                       ReportColumn("Entry-point license", .license), ReportColumn("Required SKUs", .list), ReportColumn("Any-of groups", .list),
+                       ReportColumn("License", .list, priority: .essential), ReportColumn("Monthly cost", .money, priority: .essential)]
+        if showsUsers { columns.append(ReportColumn("Users", .number, priority: .essential)) }
+        return ReportTable(
             title: "Security roles",
-            header: header,
+            columns: columns,
             rows: roles.map { role in
                 let requirement = RequirementText(role.requirements, catalog: catalog)
                 var row = [role.role.name, role.role.label, role.role.origin.description, role.entryPointLicense.name,
                            requirement.requiredText, requirement.groupsText, role.license.summary, role.license.monthlyCost.description]
                 if let users = role.usersAssigned { row.append("\(users)") }
                 return row
-            },
-            numericColumns: showsUsers ? [7, 8] : [7])
+            })
     }
+}
 
-    /// Renders the report.
-    public func render(_ format: OutputFormat) -> String {
-        switch format {
-        case .table:
-            return table.renderText() + "\n" + reportFooter(diagnostics, isComplete: isComplete, markdown: false)
-        case .markdown:
-            return table.renderMarkdown() + "\n" + reportFooter(diagnostics, isComplete: isComplete, markdown: true)
-        case .csv:
-            return table.renderCSV()
-        case .json:
-            return encodeJSON(RolesJSON(self))
-        }
+extension RolesReport: ReportConvertible {
+    /// The roles table; CSV holds it too.
+    public var report: Report {
+        Report(sections: [[.table(table, headingLevel: 2)], reportFooter(diagnostics, isComplete: isComplete)], csvTable: table, jsonBody: RolesJSON(self))
     }
 }
 

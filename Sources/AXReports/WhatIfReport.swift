@@ -43,41 +43,44 @@ public struct WhatIfReport: Sendable {
     }
 
     /// Header facts as label/value pairs.
-    public var headerLines: [(String, String)] {
+    public var facts: [ReportFact] {
         switch answer {
         case .user(let u):
-            return [("User", u.before.user.userId), ("Change", changeText), ("Monthly cost delta", signed(monthlyCostDelta))]
+            return [ReportFact("User", u.before.user.userId), ReportFact("Change", changeText), ReportFact("Monthly cost delta", signed(monthlyCostDelta))]
         case .role(let r):
-            return [("Role", r.role), ("Change", changeText), ("Users assigned", "\(r.usersAssigned)"),
-                    ("Users changed", "\(r.usersChanged.count)"), ("Monthly cost delta", signed(monthlyCostDelta))]
+            return [ReportFact("Role", r.role), ReportFact("Change", changeText), ReportFact("Users assigned", "\(r.usersAssigned)"),
+                    ReportFact("Users changed", "\(r.usersChanged.count)"), ReportFact("Monthly cost delta", signed(monthlyCostDelta))]
         }
     }
 
     /// Before and after, for the user or for each affected role.
-    public var licensesTable: TextTable {
+    public var licensesTable: ReportTable {
         switch answer {
         case .user(let u):
             let rows = [("Before", u.before), ("After", u.after)].map { label, row in
                 [label, row.roles.joined(separator: ", "), row.entryPointLicense.name, row.license.summary, row.license.monthlyCost.description]
             }
-            return TextTable(title: "License", header: ["", "Roles", "Entry-point license", "License", "Monthly cost"], rows: rows, numericColumns: [4])
+            return ReportTable(title: "License",
+                               columns: [ReportColumn("", priority: .essential), ReportColumn("Roles", .list), ReportColumn("Entry-point license", .license, priority: .low),
+                                         ReportColumn("License", .license, priority: .essential), ReportColumn("Monthly cost", .money, priority: .essential)],
+                               rows: rows)
         case .role(let r):
-            return TextTable(
+            return ReportTable(
                 title: "Roles (the edited role, then roles holding it as a sub-role)",
-                header: ["Role", "License before", "License after", "Cost before", "Cost after"],
-                rows: r.roles.map { [$0.role, $0.before.summary, $0.after.summary, $0.before.monthlyCost.description, $0.after.monthlyCost.description] },
-                numericColumns: [3, 4])
+                columns: [ReportColumn("Role", priority: .essential), ReportColumn("License before", .license, priority: .essential),
+                          ReportColumn("License after", .license, priority: .essential), ReportColumn("Cost before", .money), ReportColumn("Cost after", .money)],
+                rows: r.roles.map { [$0.role, $0.before.summary, $0.after.summary, $0.before.monthlyCost.description, $0.after.monthlyCost.description] })
         }
     }
 
     /// Users whose license changes (role questions only).
-    public var usersTable: TextTable? {
+    public var usersTable: ReportTable? {
         guard case .role(let r) = answer else { return nil }
-        return TextTable(
+        return ReportTable(
             title: "Users whose license changes",
-            header: ["User", "License before", "License after", "Monthly cost delta"],
-            rows: r.usersChanged.map { [$0.userId, $0.before.summary, $0.after.summary, signed($0.monthlyCostDelta)] },
-            numericColumns: [3])
+            columns: [ReportColumn("User", priority: .essential), ReportColumn("License before", .license, priority: .essential),
+                      ReportColumn("License after", .license, priority: .essential), ReportColumn("Monthly cost delta", .money, priority: .essential)],
+            rows: r.usersChanged.map { [$0.userId, $0.before.summary, $0.after.summary, signed($0.monthlyCostDelta)] })
     }
 
     private var notes: [String] {
@@ -85,33 +88,26 @@ public struct WhatIfReport: Sendable {
         return r.notes
     }
 
-    /// Renders the report.
-    public func render(_ format: OutputFormat) -> String {
-        let tables = [licensesTable] + (usersTable.map { [$0] } ?? [])
-        switch format {
-        case .table:
-            var parts = ["What if\n" + renderHeaderLines(headerLines, markdown: false)] + tables.map { $0.renderText() }
-            if !notes.isEmpty { parts.append(notes.map { "Note: " + $0 }.joined(separator: "\n") + "\n") }
-            parts.append(reportFooter(diagnostics, isComplete: isComplete, markdown: false))
-            return parts.joined(separator: "\n")
-        case .markdown:
-            let subject = headerLines[0]
-            var parts = ["# What if: \(subject.0.lowercased()) \(Markdown.text(subject.1))\n\n" + renderHeaderLines(headerLines, markdown: true)] + tables.map { $0.renderMarkdown() }
-            if !notes.isEmpty { parts.append(notes.map { "> Note: " + Markdown.text($0) }.joined(separator: "\n") + "\n") }
-            parts.append(reportFooter(diagnostics, isComplete: isComplete, markdown: true))
-            return parts.joined(separator: "\n")
-        case .csv:
-            return (usersTable ?? licensesTable).renderCSV()
-        case .json:
-            return encodeJSON(WhatIfJSON(self))
-        }
+}
+
+extension WhatIfReport: ReportConvertible {
+    /// The facts, the licenses before and after, the users whose license changes, and notes; CSV holds the users (or
+    /// the licenses for a user question).
+    public var report: Report {
+        let subject = facts[0]
+        var sections: [[ReportElement]] = [[.title("What if", markdown: "What if: \(subject.label.lowercased()) \(subject.value)"), .facts(facts)]]
+        sections += ([licensesTable] + (usersTable.map { [$0] } ?? [])).map { [.table($0, headingLevel: 2)] }
+        if !notes.isEmpty { sections.append([.notes(notes)]) }
+        sections.append(reportFooter(diagnostics, isComplete: isComplete))
+        let built = sections
+        return Report(sections: built, csvTable: usersTable ?? licensesTable, jsonBody: WhatIfJSON(self))
     }
 }
 
 struct WhatIfJSON: Encodable {
     struct Side: Encodable {
-        var roles: [String]?
-        var entryPointLicense: String?
+        @ExplicitNull var roles: [String]?
+        @ExplicitNull var entryPointLicense: String?
         var license: LicenseJSON
     }
     struct RoleChange: Encodable {
@@ -128,11 +124,11 @@ struct WhatIfJSON: Encodable {
     var kind: String
     var subject: String
     var change: [String: [String]]
-    var before: Side?
-    var after: Side?
-    var roles: [RoleChange]?
-    var usersAssigned: Int?
-    var usersChanged: [UserChange]?
+    @ExplicitNull var before: Side? = nil
+    @ExplicitNull var after: Side? = nil
+    @ExplicitNull var roles: [RoleChange]? = nil
+    @ExplicitNull var usersAssigned: Int? = nil
+    @ExplicitNull var usersChanged: [UserChange]? = nil
     var notes: [String]
     var monthlyCostDelta: Money
     var diagnostics: [DiagnosticJSON]

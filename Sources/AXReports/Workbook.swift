@@ -12,10 +12,10 @@ public struct Workbook: Sendable {
         /// The sheet tab's name.
         public var name: String
         /// The rows; numeric columns become number cells.
-        public var table: TextTable
+        public var table: ReportTable
 
         /// Creates a sheet; the name is cleaned to what Excel accepts.
-        public init(name: String, table: TextTable) {
+        public init(name: String, table: ReportTable) {
             let cleaned = String(name.map { "[]:*?/\\".contains($0) ? "-" : $0 }.prefix(31))
             self.name = cleaned.isEmpty ? "Sheet" : cleaned
             self.table = table
@@ -127,7 +127,7 @@ public struct Workbook: Sendable {
         return name
     }
 
-    static func worksheet(_ table: TextTable) -> String {
+    static func worksheet(_ table: ReportTable) -> String {
         let lastColumn = columnName(max(table.header.count - 1, 0))
         let lastRow = table.rows.count + 1
         var xml = header + #"<worksheet xmlns="\#(mainNamespace)" xmlns:r="\#(relationshipNamespace)">"#
@@ -144,7 +144,7 @@ public struct Workbook: Sendable {
             xml += #"<row r="\#(number)">"#
             for (column, cell) in cells.enumerated() where !cell.isEmpty {
                 let reference = columnName(column) + "\(number)"
-                if !isHeader, table.numericColumns.contains(column), let value = Double(cell), value.isFinite {
+                if !isHeader, column < table.columns.count, table.columns[column].kind.isNumeric, let value = Double(cell), value.isFinite {
                     xml += #"<c r="\#(reference)" s="\#(cell.contains(".") ? 2 : 3)"><v>\#(cell.hasPrefix("+") ? String(cell.dropFirst()) : cell)</v></c>"#
                 } else {
                     xml += #"<c r="\#(reference)" t="inlineStr"\#(isHeader ? #" s="1""# : "")><is><t xml:space="preserve">\#(xmlEscaped(cell))</t></is></c>"#

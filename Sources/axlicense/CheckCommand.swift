@@ -75,7 +75,7 @@ struct CheckCommand: ParsableCommand {
             let usage = view.rows.map { ProductUsage(product: $0.product.model, licenseQuantity: $0.product.licenseQuantity, used: $0.used) }
             // Written inside `recording`: a run whose output fails is logged as failed.
             CommandRunner.printDiagnostics(report.diagnostics, quiet: analysis.quiet)
-            try CommandRunner.write(report.render(output.format), output: output,
+            try CommandRunner.write(output.render(report), output: output,
                                     protecting: inputs.protectedInputs + purchased.protectedInputs(inputs) + state.protectedInputs(workspace: inputs.workspace))
             return (report, usage)
         }
@@ -108,7 +108,7 @@ struct AuditCommand: ParsableCommand {
         func run() throws {
             guard let store = try state.openStore(workspace: workspace) else { throw ValidationError("--no-db leaves no audit log to list") }
             let entries = try CommandRunner.state { () throws(StateStoreError) in try store.auditEntries(since: since.flatMap(CalendarDate.init)?.startOfDay) }
-            try CommandRunner.write(AuditReport(entries: entries).render(output.format), output: output, protecting: state.protectedInputs(workspace: workspace))
+            try CommandRunner.write(output.render(AuditReport(entries: entries)), output: output, protecting: state.protectedInputs(workspace: workspace))
         }
     }
 
@@ -141,6 +141,6 @@ struct HistoryCommand: ParsableCommand {
     func run() throws {
         guard let store = try state.openStore(workspace: workspace) else { throw ValidationError("--no-db leaves no history to show") }
         let points = try CommandRunner.state { () throws(StateStoreError) in try store.history(product: product) }
-        try CommandRunner.write(HistoryReport(points: points).render(output.format), output: output, protecting: state.protectedInputs(workspace: workspace))
+        try CommandRunner.write(output.render(HistoryReport(points: points)), output: output, protecting: state.protectedInputs(workspace: workspace))
     }
 }

@@ -120,7 +120,7 @@ enum CommandRunner {
     static func printDiagnostics(_ diagnostics: [Diagnostic], quiet: Bool) {
         let shown = quiet ? diagnostics.filter { $0.severity == .error } : diagnostics
         guard !shown.isEmpty else { return }
-        Console.error(shown.map(\.description).joined(separator: "\n"))
+        Console.error(TerminalDiagnostics.lines(shown, fullListHint: "--format json for all").joined(separator: "\n"))
     }
 
     static func printError(_ message: String) {

@@ -76,6 +76,9 @@ struct DiffCommand: ParsableCommand {
     @Option(name: [.short, .long], help: ArgumentHelp("Write the report to this file (atomically) instead of standard output.", valueName: "file"))
     var output: String?
 
+    @Option(name: .long, help: ArgumentHelp("Show only these columns, named by their headings (case-insensitive), in this order: table, CSV and markdown.", valueName: "a,b,c"))
+    var columns: String?
+
     @Option(name: .long, help: ArgumentHelp("Workspace folder for the SKU map and users.", valueName: "dir"))
     var workspace: String = "."
 
@@ -122,7 +125,9 @@ struct DiffCommand: ParsableCommand {
             Diagnostic(file.diagnostic.severity, file.diagnostic.code, "\(file.side.rawValue) tree: \(file.diagnostic.message)", at: file.diagnostic.location)
         }, quiet: analysis.quiet)
         let report = DiffReport(impact: impact, baseName: base, headName: head)
-        try CommandRunner.write(report.render(format), output: OutputOptions.with(output), protecting: protectedInputs(basePaths, headPaths))
+        let options = OutputOptions.renderOptions(output: output, columns: columns)
+        let text = try OutputOptions.rendered { () throws(ColumnSelectionError) in try report.render(format, options: options) }
+        try CommandRunner.write(text, output: OutputOptions.with(output), protecting: protectedInputs(basePaths, headPaths))
         if !impact.isComplete {
             let count = { (side: TreeSide) in impact.unreadFiles.filter { $0.side == side }.count }
             CommandRunner.printError("axlicense: warning: --keep-going: the result is incomplete: \(count(.base)) file(s) of the base tree and \(count(.head)) of the head tree could not be read; their license impact is unknown")

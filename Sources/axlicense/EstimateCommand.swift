@@ -24,7 +24,7 @@ struct EstimateCommand: ParsableCommand {
             // `.required` guarantees users are present.
             let estimate = workspace.engine.estimate(workspace.users!, options: rules.estimateOptions)
             PhaseTimer.mark("users evaluated (\(estimate.users.count) users)")
-            let text = EstimateReport(estimate: estimate, isComplete: workspace.isComplete).render(output.format)
+            let text = try output.render(EstimateReport(estimate: estimate, isComplete: workspace.isComplete))
             PhaseTimer.mark("report rendered")
             CommandRunner.printDiagnostics(estimate.diagnostics, quiet: analysis.quiet)
             try CommandRunner.write(text, output: output, protecting: inputs.protectedInputs + state.protectedInputs(workspace: inputs.workspace))
@@ -51,7 +51,7 @@ struct RolesCommand: ParsableCommand {
         let workspace = try CommandRunner.loadWorkspace(inputs, analysis, users: .optional)
         let report = RolesReport(roles: workspace.engine.roleLicenses(users: workspace.users), catalog: workspace.engine.catalog,
                                  diagnostics: workspace.diagnostics, isComplete: workspace.isComplete)
-        try CommandRunner.finish(text: report.render(output.format), diagnostics: workspace.diagnostics, analysis: analysis, output: output,
+        try CommandRunner.finish(text: output.render(report), diagnostics: workspace.diagnostics, analysis: analysis, output: output,
                                  protecting: inputs.protectedInputs)
     }
 }
@@ -84,7 +84,7 @@ struct PermissionsCommand: ParsableCommand {
         }
         let report = PermissionsReport(view: workspace.engine.permissions(of: object), catalog: workspace.engine.catalog,
                                        diagnostics: workspace.diagnostics, isComplete: workspace.isComplete)
-        try CommandRunner.finish(text: report.render(output.format), diagnostics: workspace.diagnostics, analysis: analysis, output: output,
+        try CommandRunner.finish(text: output.render(report), diagnostics: workspace.diagnostics, analysis: analysis, output: output,
                                  protecting: inputs.protectedInputs)
     }
 }

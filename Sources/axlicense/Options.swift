@@ -67,6 +67,33 @@ struct OutputOptions: ParsableArguments {
 
     @Option(name: [.short, .long], help: ArgumentHelp("Write the report to this file (atomically) instead of standard output.", valueName: "file"))
     var output: String?
+
+    @Option(name: .long, help: ArgumentHelp("Show only these columns, named by their headings (case-insensitive), in this order: table, CSV and markdown.", valueName: "a,b,c"))
+    var columns: String?
+
+    /// How to fit the report: the terminal's width when the report goes to a terminal, and the columns picked.
+    var renderOptions: RenderOptions { Self.renderOptions(output: output, columns: columns) }
+
+    /// Render options for a report written to `output` (nil: standard output) with `--columns` `columns`.
+    static func renderOptions(output: String?, columns: String?) -> RenderOptions {
+        RenderOptions(width: output == nil ? TerminalWidth.ofStandardOutput() : nil,
+                      columns: columns.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } })
+    }
+
+    /// The report in the chosen format, fitted to the terminal; an unknown `--columns` name ends the run with status 1.
+    func render(_ report: some ReportConvertible) throws -> String {
+        try Self.rendered { () throws(ColumnSelectionError) in try report.render(format, options: renderOptions) }
+    }
+
+    /// The text `body` renders; a column selection error is printed and ends the run with status 1.
+    static func rendered(_ body: () throws(ColumnSelectionError) -> String) throws -> String {
+        do {
+            return try body()
+        } catch {
+            CommandRunner.printError("axlicense: error: --columns: \(error)")
+            throw ExitStatus.inputError
+        }
+    }
 }
 
 /// Licensing rules a run can switch.

@@ -71,7 +71,7 @@ struct WhatIfCommand: ParsableCommand {
             throw ExitStatus.inputError
         }
         let report = WhatIfReport(answer: answer, diagnostics: workspace.diagnostics, isComplete: workspace.isComplete)
-        try CommandRunner.finish(text: report.render(output.format), diagnostics: workspace.diagnostics, analysis: analysis, output: output,
+        try CommandRunner.finish(text: output.render(report), diagnostics: workspace.diagnostics, analysis: analysis, output: output,
                                  protecting: inputs.protectedInputs)
     }
 }

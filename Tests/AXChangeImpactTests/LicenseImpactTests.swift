@@ -69,12 +69,22 @@ func impact(_ folder: String, reversed: Bool = false) throws -> LicenseImpact {
         #expect(cause.location?.file.hasSuffix("AxMenuItemDisplay/OrderForm.xml") == true)
     }
 
+    /// A grant that changes on an entry point whose license stays the same explains nothing: the role changes for the
+    /// entry point added beside it, and that is the only cause (no "Activity → Activity").
+    @Test func grantChangeThatKeepsTheEntryPointLicenseIsNotACause() throws {
+        let change = try #require(try impact("grant-change-same-license").roleChanges.only)
+        #expect(change.role == "Clerk" && change.classification == .escalation)
+        #expect(change.causes.map(\.kind) == [.entryPointAdded])
+        #expect(change.causes.map(\.entryPoint) == ["MenuItemDisplay JournalForm"])
+        #expect(change.causes.allSatisfy { cause in !cause.detail.contains("Activity → Activity") })
+    }
+
     @Test func newIsUniqueRowRequiresANewSku() throws {
         let result = try impact("new-isunique-row")
         let change = try #require(result.roleChanges.only)
         #expect(change.before.requiredSkus.isEmpty && change.after.requiredSkus == ["Finance"])
         #expect(change.causes.map(\.kind) == [.skuRowsChanged])
-        #expect(change.causes[0].detail == "SKUs: none → Finance (required)")
+        #expect(change.causes[0].detail == "IsUnique 1 (required): none → Finance")
         #expect(result.newSkus == ["Finance"])
         #expect(result.userCostDelta == Money(cents: 30200))
     }

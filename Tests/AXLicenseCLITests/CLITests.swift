@@ -197,7 +197,7 @@ import Testing
         #expect(object["base"] as? String == "Finance")
         let entries = try #require(root["entryPoints"] as? [[String: Any]])
         #expect(entries.count == 1)
-        #expect(entries[0]["license"] as? String == "TeamMembers")
+        #expect(entries[0]["entryPointLicense"] as? String == "TeamMembers")
         #expect(entries[0]["privilegeSkus"] as? String == "Finance (required)")
         #expect(entries[0]["path"] as? [String] == ["CustAgingReportView"])
     }

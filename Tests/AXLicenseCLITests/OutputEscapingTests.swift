@@ -224,13 +224,13 @@ private func markdownBreakouts(_ markdown: String) -> [String] {
     }
 
     @Test func csvNeutralisesFormulaTextButNotNumbersOfNumericColumns() {
-        let table = TextTable(header: ["Name", "Delta"], rows: [["-x", "-1.50"], ["=1+1", "+2"], ["@a", "=3"], ["\tb", "-"]], numericColumns: [1])
-        let lines = table.renderCSV().components(separatedBy: .newlines).filter { !$0.isEmpty }
+        let table = ReportTable(columns: [ReportColumn("Name"), ReportColumn("Delta", .money)], rows: [["-x", "-1.50"], ["=1+1", "+2"], ["@a", "=3"], ["\tb", "-"]])
+        let lines = CSVRenderer().render(table).components(separatedBy: .newlines).filter { !$0.isEmpty }
         #expect(lines == ["Name,Delta", "'-x,-1.50", "'=1+1,+2", "'@a,'=3", "'\tb,'-"])
     }
 
     @Test func workbookCellsAreTextOrNumbersNeverFormulas() {
-        let sheet = Workbook.worksheet(TextTable(header: ["Name", "Cost"], rows: [["=HYPERLINK(\"http://evil\")", "=1+1"], ["-x", "-130.00"]], numericColumns: [1]))
+        let sheet = Workbook.worksheet(ReportTable(columns: [ReportColumn("Name"), ReportColumn("Cost", .money)], rows: [["=HYPERLINK(\"http://evil\")", "=1+1"], ["-x", "-130.00"]]))
         #expect(!sheet.contains("<f>") && !sheet.contains("<f "))
         #expect(sheet.contains(#"t="inlineStr"><is><t xml:space="preserve">=HYPERLINK(&quot;http://evil&quot;)</t>"#))
         #expect(sheet.contains(#"t="inlineStr"><is><t xml:space="preserve">=1+1</t>"#), "a formula in a numeric column is text")

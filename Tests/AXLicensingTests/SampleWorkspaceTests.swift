@@ -109,11 +109,11 @@ import Testing
         let view = engine.permissions(of: .role(engine.graph.role(named: "accountspayableclerk")!))
         #expect(view.name == "AccountsPayableClerk")
         let denied = view.entries.first { $0.objectName == "VendPaymJournal" }
-        #expect(denied?.rights == "Read denied" && denied?.license == "None")
+        #expect(denied?.rights == "Read denied" && denied?.entryPointLicense.name == "None")
         let unknown = view.entries.first { $0.objectName == "VendPortalVendorInfo" }
-        #expect(unknown?.license == "Unknown")
+        #expect(unknown?.entryPointLicense.name == "Unknown")
         let invoice = view.entries.first { $0.objectName == "VendInvoiceJournal" }
-        #expect(invoice?.access == .maintain && invoice?.license == "Activity")
+        #expect(invoice?.access == .maintain && invoice?.entryPointLicense.name == "Activity")
         #expect(invoice?.path.map(\.name) == ["AccountsPayableClerk", "VendInvoicesProcess", "VendInvoiceJournalMaintain"])
         // ContosoVendPortalView is granted through two duties: its three entry points are listed once each.
         let portal = view.entries.filter { $0.privilege == "ContosoVendPortalView" }

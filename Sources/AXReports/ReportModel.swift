@@ -1,0 +1,296 @@
+/// What a column holds (see Docs/reports.md). The kind, not the report, decides how a cell is aligned, whether CSV keeps it a number, and
+/// what happens when a terminal is too narrow for it: numbers never shrink, names are cut with an ellipsis, and
+/// lists, paths and messages wrap onto more lines.
+public enum ColumnKind: Sendable, Hashable {
+    /// A name or short label (role, user, SKU, object): cut with "…" when too wide.
+    case text
+    /// A count: right-aligned, a number in CSV, never shortened.
+    case number
+    /// An amount of money: right-aligned, a number in CSV, never shortened.
+    case money
+    /// A license tier or a license summary: cut with "…" when too wide.
+    case license
+    /// A comma-separated list of names (roles, SKUs, privileges): wraps.
+    case list
+    /// A grant path or a file location: wraps.
+    case path
+    /// Prose (a cause, a diagnostic message, details): wraps.
+    case message
+
+    /// Right-aligned columns (numbers and money) keep their values unshortened and stay numbers in CSV.
+    public var isNumeric: Bool { self == .number || self == .money }
+
+    /// Whether a cell too wide for its column continues on the next line (else it is cut with an ellipsis).
+    var wraps: Bool { self == .list || self == .path || self == .message }
+}
+
+/// How much a column is worth when a terminal is too narrow for all of them: the lowest goes first.
+public enum ColumnPriority: Int, Sendable, Hashable, Comparable {
+    /// Detail a reader can look up elsewhere (model, label, versions): dropped first.
+    case low = 0
+    /// Useful, but the row still reads without it.
+    case normal = 1
+    /// What the row is about and its answer (name, license, cost): never dropped.
+    case essential = 2
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// One column of a report table: its heading, what it holds, and how much it matters on a narrow terminal.
+public struct ReportColumn: Sendable, Hashable {
+    /// The heading, also the name `--columns` picks it by (case-insensitively).
+    public var header: String
+    public var kind: ColumnKind
+    public var priority: ColumnPriority
+
+    public init(_ header: String, _ kind: ColumnKind = .text, priority: ColumnPriority = .normal) {
+        self.header = header
+        self.kind = kind
+        self.priority = priority
+    }
+}
+
+/// A titled grid: the one table model behind the terminal table, CSV, markdown, the HTML report and workbook sheets.
+/// Cells are text as shown; the columns say how to lay them out.
+public struct ReportTable: Sendable, Hashable {
+    /// Shown above the table in table, markdown and HTML output (not in CSV).
+    public var title: String?
+    public var columns: [ReportColumn]
+    public var rows: [[String]]
+
+    public init(title: String? = nil, columns: [ReportColumn], rows: [[String]]) {
+        self.title = title
+        self.columns = columns
+        self.rows = rows
+    }
+
+    /// The headings, in order.
+    public var header: [String] { columns.map(\.header) }
+
+    /// The cell of `row` in `column` (empty where a row is short).
+    func cell(_ row: [String], _ column: Int) -> String { column < row.count ? row[column] : "" }
+
+    /// The table with only the named columns, in the order named (names match headings case-insensitively); nil when
+    /// it has none of them.
+    func selecting(_ names: [String]) -> ReportTable? {
+        let picked = names.compactMap { name in columns.firstIndex { $0.header.lowercased() == name.lowercased() } }
+        guard !picked.isEmpty else { return nil }
+        return ReportTable(title: title, columns: picked.map { columns[$0] }, rows: rows.map { row in picked.map { cell(row, $0) } })
+    }
+}
+
+/// Inline text of a report: plain words, code (names shown literally) and emphasis. Terminal output shows the words;
+/// markdown marks them up, escaping what the inputs supplied.
+public struct ReportText: Sendable, Hashable, ExpressibleByStringLiteral {
+    /// One run of inline text.
+    public enum Span: Sendable, Hashable {
+        case plain(String)
+        case code(String)
+        case strong(String)
+    }
+
+    public var spans: [Span]
+
+    public init(_ spans: [Span]) { self.spans = spans }
+    public init(_ text: String) { spans = [.plain(text)] }
+    public init(stringLiteral value: String) { spans = [.plain(value)] }
+
+    /// The words without markup.
+    public var plain: String {
+        spans.map { span in
+            switch span {
+            case .plain(let text), .code(let text), .strong(let text): text
+            }
+        }.joined()
+    }
+}
+
+/// One label and its value in the facts above a report (`License: Operations + Finance (210.00 per month)`).
+public struct ReportFact: Sendable, Hashable {
+    public var label: String
+    public var value: String
+
+    public init(_ label: String, _ value: String) {
+        self.label = label
+        self.value = value
+    }
+}
+
+/// The formats a report element can be limited to, when terminal and markdown readers need different views of the same
+/// facts (the diff's causes: a table on a terminal, collapsible lists in a pull request).
+public enum ReportAudience: Sendable, Hashable {
+    /// The terminal table format.
+    case terminal
+    /// Markdown.
+    case markdown
+}
+
+/// One piece of a report: what it says, never how a format draws it.
+public indirect enum ReportElement: Sendable, Hashable {
+    /// The report's title: `terminal` on a terminal, `markdown` as the page's first-level heading.
+    case title(String, markdown: String)
+    /// A section heading (markdown level `level`; a plain line on a terminal).
+    case heading(ReportText, level: Int)
+    /// Label/value lines: aligned on a terminal, a bullet list in markdown.
+    case facts([ReportFact])
+    /// A table (its title a markdown heading of `headingLevel`).
+    case table(ReportTable, headingLevel: Int)
+    /// A paragraph.
+    case paragraph(ReportText)
+    /// A total under a table: `Label: value` (the label in bold in markdown).
+    case total(String, String)
+    /// Lines of one paragraph, each on its own line.
+    case lines([String])
+    /// A bullet list in markdown; one line per item on a terminal.
+    case list([ReportText])
+    /// Notes about the result: `Note: …` on a terminal, quoted in markdown.
+    case notes([String])
+    /// A warning that the result is incomplete: quoted in markdown.
+    case alert(String)
+    /// Content a pull-request reader opens on demand (markdown `<details>`); shown in full on a terminal.
+    case details(summary: String, [ReportElement])
+    /// An element shown only to one audience.
+    case only(ReportAudience, ReportElement)
+}
+
+/// A report as a value: what every format renders. Sections are separated by a blank line on a terminal; the
+/// `jsonBody` is the stable JSON (documented in the README), and `csvTable` is the one table CSV holds. Each part is
+/// made when a renderer asks for it, so JSON of 100,000 users builds no text table and the table format no JSON body.
+public struct Report: Sendable {
+    private let makeSections: @Sendable () -> [[ReportElement]]
+    private let makeCSVTable: @Sendable () -> ReportTable?
+    private let makeJSONBody: @Sendable () -> any Encodable & Sendable
+
+    public init(sections: @escaping @autoclosure @Sendable () -> [[ReportElement]], csvTable: @escaping @autoclosure @Sendable () -> ReportTable?,
+                jsonBody: @escaping @autoclosure @Sendable () -> any Encodable & Sendable) {
+        makeSections = sections
+        makeCSVTable = csvTable
+        makeJSONBody = jsonBody
+    }
+
+    /// What the terminal and markdown formats show, in order.
+    public var sections: [[ReportElement]] { makeSections() }
+    /// The table `--format csv` writes (CSV holds one table).
+    public var csvTable: ReportTable? { makeCSVTable() }
+    /// The value `--format json` encodes.
+    public var jsonBody: any Encodable & Sendable { makeJSONBody() }
+
+    /// Every table of the report (shown to any audience), in order.
+    public var tables: [ReportTable] {
+        func collect(_ element: ReportElement) -> [ReportTable] {
+            switch element {
+            case .table(let table, _): [table]
+            case .details(_, let children): children.flatMap(collect)
+            case .only(_, let child): collect(child)
+            default: []
+            }
+        }
+        return sections.flatMap { $0.flatMap(collect) } + (csvTable.map { [$0] } ?? [])
+    }
+
+    /// The column headings `--columns` may name, each once, in order of first appearance.
+    public var columnNames: [String] {
+        var seen = Set<String>(), names: [String] = []
+        for header in tables.flatMap(\.header) where seen.insert(header.lowercased()).inserted { names.append(header) }
+        return names
+    }
+
+    /// The report with only the named columns in every table; a table with none of them is left out.
+    public func selectingColumns(_ names: [String]) throws(ColumnSelectionError) -> Report {
+        let valid = columnNames
+        let known = Set(valid.map { $0.lowercased() })
+        let unknown = names.filter { !known.contains($0.lowercased()) }
+        guard unknown.isEmpty, !names.isEmpty else { throw ColumnSelectionError(unknown: unknown, valid: valid) }
+        func select(_ element: ReportElement) -> ReportElement? {
+            switch element {
+            case .table(let table, let level): table.selecting(names).map { .table($0, headingLevel: level) }
+            case .details(let summary, let children):
+                children.compactMap(select).contains { if case .table = $0 { true } else { false } }
+                    ? .details(summary: summary, children.compactMap(select)) : nil
+            case .only(let audience, let child): select(child).map { .only(audience, $0) }
+            default: element
+            }
+        }
+        func hasTable(_ element: ReportElement) -> Bool {
+            switch element {
+            case .table: true
+            case .details(_, let children): children.contains(where: hasTable)
+            case .only(_, let child): hasTable(child)
+            default: false
+            }
+        }
+        // A section that showed tables and has none left (its totals, its notes) goes with them.
+        let sections = self.sections.compactMap { section -> [ReportElement]? in
+            let selected = section.compactMap(select)
+            return section.contains(where: hasTable) && !selected.contains(where: hasTable) ? nil : selected
+        }
+        let csvTable = self.csvTable?.selecting(names)
+        let body = makeJSONBody
+        return Report(sections: sections, csvTable: csvTable, jsonBody: body())
+    }
+}
+
+/// `--columns` named a column no table of the report has.
+public struct ColumnSelectionError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The names that match no heading (empty when no name was given).
+    public var unknown: [String]
+    /// The headings the report has.
+    public var valid: [String]
+
+    public var description: String {
+        let valid = "; the columns are: " + self.valid.joined(separator: ", ")
+        if unknown.isEmpty { return "no column named" + valid }
+        return (unknown.count == 1 ? "no column named '\(unknown[0])'" : "no columns named " + unknown.map { "'\($0)'" }.joined(separator: ", ")) + valid
+    }
+}
+
+/// How a report is rendered beyond its format: the terminal width and the columns picked.
+public struct RenderOptions: Sendable, Hashable {
+    /// The terminal's width in characters; nil writes full values whatever their length (files, pipes).
+    public var width: Int?
+    /// The columns to show (`--columns`), nil for all.
+    public var columns: [String]?
+
+    public init(width: Int? = nil, columns: [String]? = nil) {
+        self.width = width
+        self.columns = columns
+    }
+}
+
+/// A report type that can say what it shows as a `Report` value.
+public protocol ReportConvertible: Sendable {
+    /// The report as a value.
+    var report: Report { get }
+}
+
+extension ReportConvertible {
+    /// The report in `format`, fitted to `options`.
+    public func render(_ format: OutputFormat, options: RenderOptions = RenderOptions()) throws(ColumnSelectionError) -> String {
+        try report.render(format, options: options)
+    }
+
+    /// The report in `format` with every column and full values (files, pipes, tests).
+    public func render(_ format: OutputFormat) -> String {
+        report.render(format)
+    }
+}
+
+extension Report {
+    /// The report in `format`, fitted to `options`.
+    public func render(_ format: OutputFormat, options: RenderOptions) throws(ColumnSelectionError) -> String {
+        let report = try options.columns.map { names throws(ColumnSelectionError) in try selectingColumns(names) } ?? self
+        return report.render(format, width: options.width)
+    }
+
+    /// The report in `format` with every column and full values.
+    public func render(_ format: OutputFormat) -> String { render(format, width: nil) }
+
+    func render(_ format: OutputFormat, width: Int?) -> String {
+        switch format {
+        case .table: TerminalRenderer(width: width).render(self)
+        case .markdown: MarkdownRenderer().render(self)
+        case .csv: csvTable.map { CSVRenderer().render($0) } ?? ""
+        case .json: encodeJSON(jsonBody)
+        }
+    }
+}

@@ -1,0 +1,368 @@
+import CSV
+import Foundation
+
+/// The formats every command writes.
+public enum OutputFormat: String, Sendable, CaseIterable {
+    /// Aligned columns for a terminal (the default).
+    case table
+    /// RFC 4180 CSV of the command's main rows, for spreadsheets.
+    case csv
+    /// The full result with diagnostics; stable and documented in the README.
+    case json
+    /// GitHub-flavoured markdown tables, for pull requests and wikis.
+    case markdown
+}
+
+/// Width in terminal characters: ASCII text (nearly all) is measured by bytes, without grapheme breaking.
+func displayWidth(_ text: String) -> Int { text.utf8.allSatisfy { $0 < 0x80 } ? text.utf8.count : text.count }
+
+/// The terminal format: sections separated by a blank line, tables in aligned columns. With a `width` (a terminal),
+/// every line fits it: long cells wrap or are cut with "…", low-priority columns are left out (a note says which), and
+/// long lines of text wrap; without one (files, pipes), every value is written in full.
+struct TerminalRenderer {
+    var width: Int?
+
+    func render(_ report: Report) -> String {
+        report.sections.map { $0.compactMap(visible) }.filter { !$0.isEmpty }
+            .map { $0.map(render).joined() }.joined(separator: "\n")
+    }
+
+    private func visible(_ element: ReportElement) -> ReportElement? {
+        switch element {
+        case .only(.terminal, let child): visible(child)
+        case .only(.markdown, _): nil
+        default: element
+        }
+    }
+
+    private func render(_ element: ReportElement) -> String {
+        switch element {
+        case .title(let text, _): return lines([text])
+        case .heading(let text, _): return lines([text.plain])
+        case .facts(let facts): return renderFacts(facts)
+        case .table(let table, _): return renderTable(table)
+        case .paragraph(let text): return lines([text.plain])
+        case .total(let label, let value): return lines(["\(label): \(value)"])
+        case .lines(let texts): return lines(texts)
+        case .list(let items): return lines(items.map(\.plain))
+        case .notes(let notes): return lines(notes.map { "Note: " + $0 })
+        case .alert(let text): return lines([text])
+        case .details(_, let children): return children.compactMap(visible).map(render).joined()
+        case .only(_, let child): return render(child)
+        }
+    }
+
+    /// Each text on its own line, wrapped to the width.
+    private func lines(_ texts: [String], indent: Int = 0) -> String {
+        texts.map { text in wrapped(text, indent: indent).joined(separator: "\n") + "\n" }.joined()
+    }
+
+    /// `text` as lines of at most `width` characters, continuation lines indented by `indent` spaces.
+    private func wrapped(_ text: String, indent: Int) -> [String] {
+        guard let width, displayWidth(text) > width else { return [text] }
+        let first = Self.wrap(text, width)
+        guard first.count > 1, indent > 0, indent < width / 2 else { return first }
+        let head = Self.wrap(text, width)[0]
+        let rest = String(text.dropFirst(head.count)).drop { $0 == " " }
+        return [head] + Self.wrap(String(rest), width - indent).map { String(repeating: " ", count: indent) + $0 }
+    }
+
+    /// Label/value lines with the values aligned.
+    private func renderFacts(_ facts: [ReportFact]) -> String {
+        let labelWidth = facts.map(\.label.count).max() ?? 0
+        return facts.map { fact in
+            let line = fact.label + ":" + String(repeating: " ", count: labelWidth - fact.label.count + 1) + fact.value
+            return wrapped(line, indent: labelWidth + 2).joined(separator: "\n") + "\n"
+        }.joined()
+    }
+
+    // MARK: Tables
+
+    private func renderTable(_ table: ReportTable) -> String {
+        guard let width else { return Self.fullTable(table) }
+        let natural = Self.naturalWidths(table)
+        guard natural.reduce(0, +) + 2 * max(0, natural.count - 1) > width else { return Self.fullTable(table) }
+        return fittedTable(table, natural: natural, width: width)
+    }
+
+    private static func naturalWidths(_ table: ReportTable) -> [Int] {
+        table.columns.indices.map { column in
+            table.rows.reduce(displayWidth(table.columns[column].header)) { max($0, displayWidth(table.cell($1, column))) }
+        }
+    }
+
+    /// Columns padded to their widest cell, a rule under the header: every value in full.
+    static func fullTable(_ table: ReportTable) -> String {
+        let header = table.header
+        let cellWidths = ([header] + table.rows).map { row in header.indices.map { displayWidth(table.cell(row, $0)) } }
+        let widths = header.indices.map { column in cellWidths.map { $0[column] }.max() ?? 0 }
+        let rightAligned = table.columns.map(\.kind.isNumeric)
+        // One byte buffer for the whole table: tens of thousands of rows render without a String per padded cell.
+        var out: [UInt8] = []
+        out.reserveCapacity((widths.reduce(0, +) + 2 * widths.count + 1) * (table.rows.count + 3))
+        func pad(_ count: Int) { if count > 0 { out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: count)) } }
+        func line(_ cells: [String], _ measured: [Int]) {
+            let start = out.count
+            for column in header.indices {
+                if column > 0 { pad(2) }
+                let cell = column < cells.count ? cells[column] : ""
+                let padding = widths[column] - measured[column]
+                if rightAligned[column] { pad(padding); out.append(contentsOf: cell.utf8) } else { out.append(contentsOf: cell.utf8); pad(padding) }
+            }
+            while out.count > start, out.last == UInt8(ascii: " ") { out.removeLast() }
+            out.append(UInt8(ascii: "\n"))
+        }
+        if let title = table.title { out.append(contentsOf: title.utf8); out.append(UInt8(ascii: "\n")) }
+        line(header, cellWidths[0])
+        out.append(contentsOf: widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ").utf8)
+        out.append(UInt8(ascii: "\n"))
+        for (index, row) in table.rows.enumerated() { line(row, cellWidths[index + 1]) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The table within `width`: low-priority columns are left out first (rightmost first) until the rest fit in
+    /// full, or none is left; then, while even the narrowest the rest can be does not fit, the other non-essential
+    /// columns; then the widest columns shrink, one character at a time, to a minimum (numbers never shrink).
+    private func fittedTable(_ table: ReportTable, natural: [Int], width: Int) -> String {
+        let columns = table.columns
+        func longestWord(_ text: String) -> Int { text.split(separator: " ").map { displayWidth(String($0)) }.max() ?? 0 }
+        // Narrowest without losing anything: headings wrap between words, lists and paths between words, numbers and
+        // names stay whole.
+        let lossless = columns.indices.map { column -> Int in
+            let kind = columns[column].kind
+            let cells = table.rows.map { kind.wraps ? longestWord(table.cell($0, column)) : displayWidth(table.cell($0, column)) }.max() ?? 0
+            return min(natural[column], max(cells, longestWord(columns[column].header)))
+        }
+        // Narrowest at all: numbers stay whole, names keep 16 characters (10 for the less important) before the "…",
+        // lists and paths break inside words below 12.
+        let minimum = columns.indices.map { column -> Int in
+            let kind = columns[column].kind
+            if kind.isNumeric { return lossless[column] }
+            return min(lossless[column], kind.wraps ? 12 : columns[column].priority == .essential ? 16 : 10)
+        }
+        var shown = Array(columns.indices)
+        func total(_ widths: [Int]) -> Int { shown.map { widths[$0] }.reduce(0, +) + 2 * max(0, shown.count - 1) }
+        var dropped: [Int] = []
+        func drop(while tooWide: () -> Bool, priority: ColumnPriority) {
+            while tooWide(), let victim = shown.last(where: { columns[$0].priority == priority }) {
+                shown.removeAll { $0 == victim }
+                dropped.append(victim)
+            }
+        }
+        drop(while: { total(natural) > width }, priority: .low)
+        drop(while: { total(minimum) > width }, priority: .normal)
+        var widths = natural
+        // First without loss, then with: the widest column that can still shrink gives up a character; among equals,
+        // the least valuable, rightmost.
+        for floor in [lossless, minimum] {
+            while total(widths) > width {
+                guard let widest = shown.filter({ widths[$0] > floor[$0] })
+                    .max(by: { (widths[$0], -columns[$0].priority.rawValue, $0) < (widths[$1], -columns[$1].priority.rawValue, $1) }) else { break }
+                widths[widest] -= 1
+            }
+        }
+        var out = ""
+        if let title = table.title { out += lines([title]) }
+        func emit(_ cells: [[String]], rightAligned: [Bool]) {
+            let height = cells.map(\.count).max() ?? 1
+            for index in 0..<height {
+                var line = ""
+                for (position, column) in shown.enumerated() {
+                    if position > 0 { line += "  " }
+                    let text = index < cells[position].count ? cells[position][index] : ""
+                    let padding = String(repeating: " ", count: max(0, widths[column] - displayWidth(text)))
+                    line += rightAligned[position] ? padding + text : text + padding
+                }
+                out += line.trailingSpacesRemoved() + "\n"
+            }
+        }
+        emit(shown.map { Self.wrap(columns[$0].header, widths[$0]) }, rightAligned: shown.map { columns[$0].kind.isNumeric })
+        out += shown.map { String(repeating: "-", count: widths[$0]) }.joined(separator: "  ") + "\n"
+        for row in table.rows {
+            emit(shown.map { column in
+                let cell = table.cell(row, column), room = widths[column]
+                if displayWidth(cell) <= room { return [cell] }
+                return columns[column].kind.wraps ? Self.wrap(cell, room) : [Self.truncate(cell, room)]
+            }, rightAligned: shown.map { columns[$0].kind.isNumeric })
+        }
+        if !dropped.isEmpty {
+            out += lines(["Not shown to fit \(width) columns: " + dropped.sorted().map { columns[$0].header }.joined(separator: ", ") + "."])
+        }
+        return out
+    }
+
+    /// `text` cut to `width` characters, the last one an ellipsis.
+    static func truncate(_ text: String, _ width: Int) -> String {
+        guard displayWidth(text) > width else { return text }
+        guard width > 1 else { return "…" }
+        return String(text.prefix(width - 1)).trailingSpacesRemoved() + "…"
+    }
+
+    /// `text` broken into lines of at most `width` characters, between words where it can, inside a word longer than
+    /// a line.
+    static func wrap(_ text: String, _ width: Int) -> [String] {
+        guard width > 0, displayWidth(text) > width else { return [text] }
+        var lines: [String] = []
+        var current = ""
+        for piece in text.split(separator: " ", omittingEmptySubsequences: true) {
+            var word = String(piece)
+            let candidate = current.isEmpty ? word : current + " " + word
+            if displayWidth(candidate) <= width {
+                current = candidate
+                continue
+            }
+            if !current.isEmpty { lines.append(current); current = "" }
+            while displayWidth(word) > width {
+                lines.append(String(word.prefix(width)))
+                word = String(word.dropFirst(width))
+            }
+            current = word
+        }
+        if !current.isEmpty || lines.isEmpty { lines.append(current) }
+        return lines
+    }
+}
+
+/// GitHub-flavoured markdown: every piece of text the inputs supplied is escaped here (`Markdown.text`, `Markdown.code`),
+/// so no report can forget it.
+struct MarkdownRenderer {
+    func render(_ report: Report) -> String {
+        report.sections.flatMap { $0 }.compactMap(visible).map(render).joined(separator: "\n")
+    }
+
+    private func visible(_ element: ReportElement) -> ReportElement? {
+        switch element {
+        case .only(.markdown, let child): visible(child)
+        case .only(.terminal, _): nil
+        default: element
+        }
+    }
+
+    private func render(_ element: ReportElement) -> String {
+        switch element {
+        case .title(_, let markdown): return "# " + Markdown.text(markdown) + "\n"
+        case .heading(let text, let level): return String(repeating: "#", count: level) + " " + inline(text) + "\n"
+        case .facts(let facts): return facts.map { "- **\(Markdown.text($0.label)):** \(Markdown.text($0.value))\n" }.joined()
+        case .table(let table, let level): return Self.table(table, headingLevel: level)
+        case .paragraph(let text): return inline(text) + "\n"
+        case .total(let label, let value): return "**\(Markdown.text(label)):** \(Markdown.text(value))\n"
+        case .lines(let texts): return texts.map { Markdown.text($0) + "\n" }.joined()
+        case .list(let items): return items.map { "- " + inline($0) + "\n" }.joined()
+        case .notes(let notes): return notes.map { "> Note: " + Markdown.text($0) + "\n" }.joined()
+        case .alert(let text): return "> " + Markdown.text(text) + "\n"
+        case .details(let summary, let children):
+            return (["<details><summary>\(xmlEscaped(summary))</summary>\n"] + children.compactMap(visible).map(render) + ["</details>\n"])
+                .joined(separator: "\n")
+        case .only(_, let child): return render(child)
+        }
+    }
+
+    private func inline(_ text: ReportText) -> String {
+        text.spans.map { span in
+            switch span {
+            case .plain(let text): Markdown.text(text)
+            case .code(let text): Markdown.code(text)
+            case .strong(let text): "**" + Markdown.text(text) + "**"
+            }
+        }.joined()
+    }
+
+    /// A markdown table; every cell and the title are escaped text (one row per row, whatever a name holds).
+    static func table(_ table: ReportTable, headingLevel: Int = 2) -> String {
+        var lines: [String] = []
+        if let title = table.title { lines.append(String(repeating: "#", count: headingLevel) + " " + Markdown.text(title)); lines.append("") }
+        lines.append("| " + table.header.map(Markdown.text).joined(separator: " | ") + " |")
+        lines.append("|" + table.columns.map { $0.kind.isNumeric ? " ---: |" : " --- |" }.joined())
+        for row in table.rows {
+            lines.append("| " + table.columns.indices.map { Markdown.text(table.cell(row, $0)) }.joined(separator: " | ") + " |")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// RFC 4180 CSV of one table (the title is not part of CSV). A text cell a spreadsheet would run as a formula
+/// (starting with `=`, `+`, `-`, `@`, tab or carriage return) gets a leading `'`, as OWASP recommends; numbers in
+/// numeric columns (`-130.00`) stay numbers.
+struct CSVRenderer {
+    func render(_ table: ReportTable) -> String {
+        let stream = OutputStream.toMemory()
+        // CSVWriter on a memory stream cannot fail to open; writes only fail on closed streams.
+        let writer = try! CSVWriter(stream: stream)
+        try! writer.write(row: table.header.map(Self.spreadsheetText))
+        for row in table.rows {
+            try! writer.write(row: row.indices.map { column in
+                column < table.columns.count && table.columns[column].kind.isNumeric && Double(row[column]) != nil
+                    ? row[column] : Self.spreadsheetText(row[column])
+            })
+        }
+        writer.stream.close()
+        let data = stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data ?? Data()
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    /// A CSV text cell that no spreadsheet evaluates.
+    static func spreadsheetText(_ cell: String) -> String {
+        guard let first = cell.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) else { return cell }
+        return "'" + cell
+    }
+}
+
+/// An HTML `<table>` of the HTML report; every heading and cell is escaped here (`xmlEscaped`).
+struct HTMLTableRenderer {
+    /// The table in a section with a heading (its title, else `id`) and an optional note; numeric columns are marked
+    /// for sorting and right alignment.
+    func render(_ table: ReportTable, id: String, note: String? = nil) -> String {
+        var html = #"<section class="table" id="\#(id)"><h2>\#(xmlEscaped(table.title ?? id))</h2>"#
+        if let note { html += #"<p class="note">\#(xmlEscaped(note))</p>"# }
+        html += #"<div class="scroll"><table class="data" data-table="\#(id)"><thead><tr>"#
+        for column in table.columns {
+            html += column.kind.isNumeric ? #"<th scope="col" data-type="number">\#(xmlEscaped(column.header))</th>"# : #"<th scope="col">\#(xmlEscaped(column.header))</th>"#
+        }
+        html += "</tr></thead><tbody>\n"
+        for row in table.rows {
+            html += "<tr>"
+            for (index, column) in table.columns.enumerated() {
+                let cell = table.cell(row, index)
+                html += column.kind.isNumeric ? #"<td class="num">\#(xmlEscaped(cell))</td>"# : "<td>\(xmlEscaped(cell))</td>"
+            }
+            html += "</tr>\n"
+        }
+        if table.rows.isEmpty { html += #"<tr><td colspan="\#(table.columns.count)">None.</td></tr>"# + "\n" }
+        return html + "</tbody></table></div></section>\n"
+    }
+}
+
+extension String {
+    func trailingSpacesRemoved() -> String {
+        var result = self
+        while result.last == " " { result.removeLast() }
+        return result
+    }
+}
+
+/// Encodes report values as pretty, key-sorted JSON so output is stable across runs and platforms.
+public func encodeJSON<Value: Encodable>(_ value: Value) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    // Report values are plain structs of strings and numbers: encoding cannot fail.
+    let data = try! encoder.encode(value)
+    return String(decoding: data, as: UTF8.self) + "\n"
+}
+
+/// The width of the terminal a report is shown on.
+public enum TerminalWidth {
+    /// The narrowest width tables are fitted to (a narrower terminal wraps the lines itself).
+    public static let minimum = 40
+
+    /// The width of the terminal standard output shows, or nil when standard output is not a terminal (a file, a pipe,
+    /// which keep every value in full): `COLUMNS` when set to a number, else the terminal's own size.
+    public static func ofStandardOutput(environment: [String: String] = ProcessInfo.processInfo.environment) -> Int? {
+        guard isatty(STDOUT_FILENO) == 1 else { return nil }
+        if let columns = environment["COLUMNS"].flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }), columns > 0 {
+            return max(columns, minimum)
+        }
+        var size = winsize()
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return max(Int(size.ws_col), minimum)
+    }
+}
