@@ -1,36 +1,25 @@
+import AXTestSupport
 import Foundation
 import Testing
 
-/// One case of `Tests/Fixtures/bad-input` (see its README).
-struct BadInputCase: Sendable, CustomTestStringConvertible {
-    var name: String
-    var testDescription: String { name }
-
-    struct Expected: Decodable {
-        var arguments: [String]
-        var exit: Int32
-        var stderr: String
-    }
-
-    static let folder = packageRoot.appendingPathComponent("Tests/Fixtures/bad-input")
-    static var all: [BadInputCase] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { !$0.hasSuffix(".md") }.sorted().map(BadInputCase.init)
-    }
+/// What a case of the bad-input corpus expects (see Tests/Fixtures/bad-input/README.md).
+struct BadInputExpectation: Decodable {
+    var arguments: [String]
+    var exit: Int32
+    var stderr: String
 }
 
 @Suite struct BadInputCorpusTests {
     @Test func corpusHasAtLeastFiftyCases() {
-        #expect(BadInputCase.all.count >= 50)
+        #expect(BadInputFixture.all.count >= 50)
     }
 
-    @Test(arguments: BadInputCase.all)
-    func caseFailsWithItsExactErrorAndStatus(_ badInput: BadInputCase) throws {
-        let source = BadInputCase.folder.appendingPathComponent(badInput.name)
-        let expected = try JSONDecoder().decode(BadInputCase.Expected.self, from: Data(contentsOf: source.appendingPathComponent("expected.json")))
-        // Work on a copy: some cases create files (the state database) and none may change the corpus.
+    @Test(arguments: BadInputFixture.all)
+    func caseFailsWithItsExactErrorAndStatus(_ badInput: BadInputFixture) throws {
+        let expected = try JSONDecoder().decode(BadInputExpectation.self, from: Data(contentsOf: badInput.stored.appendingPathComponent("expected.json")))
+        // Assembled in a temporary folder: some cases create files (the state database) and none may change the corpus.
         let folder = TemporaryFolder()
-        let workspace = folder.url.appendingPathComponent("workspace").path
-        try FileManager.default.copyItem(atPath: source.appendingPathComponent("workspace").path, toPath: workspace)
+        let workspace = try badInput.workspace(in: folder)
         var arguments = expected.arguments.map { $0.replacingOccurrences(of: "$WS", with: workspace) } + ["--workspace", workspace]
         if ["estimate", "check"].contains(arguments[0]) && !arguments.contains("--no-db") && !badInput.name.hasPrefix("state-db") {
             arguments.append("--no-db")
