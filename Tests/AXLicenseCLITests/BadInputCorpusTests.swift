@@ -61,3 +61,38 @@ struct BadInputExpectation: Decodable {
         #expect(result.stdout.isEmpty)
     }
 }
+
+/// Fixtures stay stored as a base plus what each case changes: an overlay file equal to the base file it replaces is
+/// a copy that would drift from the base unnoticed.
+@Suite struct FixtureOverlayHygieneTests {
+    /// Every regular file under `folder`, by path relative to it (the overlay's deletion list left out).
+    func files(under folder: URL) -> [String: Data] {
+        var result: [String: Data] = [:]
+        guard let walker = FileManager.default.enumerator(atPath: folder.path) else { return result }
+        while let relative = walker.nextObject() as? String {
+            let path = folder.appendingPathComponent(relative).path
+            let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType
+            if type == .typeRegular && relative != FixtureOverlay.deletionList { result[relative] = FileManager.default.contents(atPath: path) }
+        }
+        return result
+    }
+
+    @Test func noOverlayFileRepeatsTheBaseFileItReplaces() {
+        var overlays: [(overlay: URL, base: URL)] = BadInputFixture.all.map { ($0.stored.appendingPathComponent("workspace"), BadInputFixture.baseWorkspace) }
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: DiffFixture.folder.path)) ?? [] {
+            for side in DiffFixture.Side.allCases {
+                overlays.append((DiffFixture.folder.appendingPathComponent("\(name)/\(side.rawValue)"), DiffFixture.folder.appendingPathComponent("base-tree")))
+            }
+        }
+        let bases = [BadInputFixture.baseWorkspace, DiffFixture.folder.appendingPathComponent("base-tree")].map { ($0, files(under: $0)) }
+        var compared = 0
+        for (overlay, base) in overlays {
+            let baseFiles = bases.first { $0.0 == base }!.1
+            for (relative, data) in files(under: overlay) where baseFiles[relative] != nil {
+                compared += 1
+                #expect(baseFiles[relative] != data, "\(overlay.path)/\(relative) repeats the base: delete it from the overlay")
+            }
+        }
+        #expect(compared > 50, "the overlays replace base files")
+    }
+}
