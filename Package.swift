@@ -52,16 +52,23 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "AXMetadataTests", dependencies: ["AXMetadata"]),
-        .testTarget(name: "AXLicensingTests", dependencies: ["AXLicensing"]),
-        .testTarget(name: "AXComplianceTests", dependencies: ["AXCompliance", "AXLicensing", "AXMetadata"]),
-        .testTarget(name: "AXStateTests", dependencies: ["AXState", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "AXWorkloadTests", dependencies: ["AXWorkload", "AXLicensing", "AXMetadata"]),
-        .testTarget(name: "AXChangeImpactTests", dependencies: ["AXChangeImpact", "AXLicensing", "AXMetadata"]),
-        .testTarget(name: "AXLicenseCLITests", dependencies: ["axlicense", "AXReports"]),
+        // Test support shared by the test targets: package paths, temporary folders, child processes, seeded random
+        // numbers and fixture assembly (base + overlay); and, above the licensing modules, the in-memory tree builder.
+        .target(name: "AXTestSupport", path: "Tests/AXTestSupport"),
+        .target(name: "AXLicensingTestSupport", dependencies: ["AXLicensing", "AXMetadata"], path: "Tests/AXLicensingTestSupport"),
+        .testTarget(name: "AXMetadataTests", dependencies: ["AXMetadata", "AXTestSupport"]),
+        .testTarget(name: "AXLicensingTests", dependencies: ["AXLicensing", "AXMetadata", "AXTestSupport", "AXLicensingTestSupport"]),
+        .testTarget(name: "AXComplianceTests", dependencies: ["AXCompliance", "AXLicensing", "AXMetadata", "AXTestSupport"]),
+        .testTarget(name: "AXStateTests", dependencies: ["AXState", "AXTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "AXWorkloadTests", dependencies: ["AXWorkload", "AXLicensing", "AXMetadata", "AXTestSupport"]),
+        .testTarget(
+            name: "AXChangeImpactTests",
+            dependencies: ["AXChangeImpact", "AXLicensing", "AXMetadata", "AXTestSupport", "AXLicensingTestSupport"]
+        ),
+        .testTarget(name: "AXLicenseCLITests", dependencies: ["axlicense", "AXReports", "AXTestSupport"]),
         .testTarget(
             name: "AXReportsTests",
-            dependencies: ["AXReports", "AXLicensing", "AXMetadata", "AXCompliance", "AXChangeImpact"]
+            dependencies: ["AXReports", "AXLicensing", "AXMetadata", "AXCompliance", "AXChangeImpact", "AXTestSupport", "AXLicensingTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

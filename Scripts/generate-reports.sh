@@ -34,7 +34,18 @@ check=(check "${ws[@]}" --no-db --today 2026-11-23 --fail-on none --assigned Dat
 for object in AccountsPayableClerk ContosoFinanceController SalesClerk; do
   "$bin" permissions "$object" "${ws[@]}" --format markdown --output "$out/permissions-$object.md"
 done
-# A pull-request comment of `diff`, from the fixture where a privilege gains Update on an Enterprise menu item.
-fx=Tests/Fixtures/diff/grant-gains-update
-"$bin" diff --base "$fx/base" --head "$fx/head" --sku-map "$fx/head-sku-map.json" --base-sku-map "$fx/base-sku-map.json" \
-  --users Tests/Fixtures/diff/users.csv --fail-on never --format markdown --output "$out/diff-example.md"
+# A pull-request comment of `diff`, from the fixture where a privilege gains Update on an Enterprise menu item. The
+# case is stored as an overlay on the shared base tree (Tests/Fixtures/diff/README.md): both sides are assembled in a
+# temporary folder and `diff` runs from there, so the report's paths read `grant-gains-update/...` on every machine.
+fixtures="$PWD/Tests/Fixtures/diff"
+case_folder="$(mktemp -d)"
+trap 'rm -rf "$case_folder"' EXIT
+mkdir -p "$case_folder/grant-gains-update"
+cp -R "$fixtures/base-tree" "$case_folder/grant-gains-update/base"
+cp -R "$fixtures/base-tree" "$case_folder/grant-gains-update/head"
+cp -R "$fixtures/grant-gains-update/head/." "$case_folder/grant-gains-update/head/"
+case "$out" in /*) out_path="$out" ;; *) out_path="$PWD/$out" ;; esac
+case "$bin" in /*) bin_path="$bin" ;; *) bin_path="$PWD/$bin" ;; esac
+(cd "$case_folder" && "$bin_path" diff --base grant-gains-update/base --head grant-gains-update/head \
+  --sku-map "$fixtures/sku-map.json" --users "$fixtures/users.csv" --fail-on never --format markdown \
+  --output "$out_path/diff-example.md")

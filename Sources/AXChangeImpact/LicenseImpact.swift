@@ -23,7 +23,6 @@ public struct LicenseOutcome: Sendable, Hashable {
     public var anyOfGroups: [[String]]
     public var license: LicenseChoice
 
-    /// Creates an outcome.
     public init(entryPointLicense: LicenseTier, requiredSkus: [String], anyOfGroups: [[String]], license: LicenseChoice) {
         self.entryPointLicense = entryPointLicense
         self.requiredSkus = requiredSkus
@@ -115,7 +114,6 @@ public struct UnreadFile: Sendable, Hashable {
     /// The error that kept it out, its location shown as users see it (repository-relative for `git:` trees).
     public var diagnostic: Diagnostic
 
-    /// Creates an unread file.
     public init(side: TreeSide, diagnostic: Diagnostic) {
         self.side = side
         self.diagnostic = diagnostic

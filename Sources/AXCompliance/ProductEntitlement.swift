@@ -8,7 +8,7 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
     public var month: Int
     public var day: Int
 
-    /// Creates a date; nil when the day does not exist.
+    /// Nil when the day does not exist (31 April, 29 February of a common year).
     public init?(year: Int, month: Int, day: Int) {
         var components = DateComponents()
         (components.year, components.month, components.day) = (year, month, day)
@@ -69,7 +69,6 @@ public struct ProductVersion: Sendable, Hashable, Comparable, CustomStringConver
     /// The version as written.
     public var text: String
 
-    /// Creates a version from its text.
     public init(_ text: String) { self.text = text.trimmingBlanks() }
 
     private var components: [String] { text.split(whereSeparator: { $0 == "." || $0 == "-" }).map(String.init) }
@@ -105,7 +104,6 @@ public struct ProductEntitlement: Sendable, Hashable {
     public var latestVersion: String
     public var licenseHolder: String
 
-    /// Creates an entitlement.
     public init(model: String, licenseQuantity: Int, expirationDate: CalendarDate? = nil, currentVersion: String = "", latestVersion: String = "", licenseHolder: String = "") {
         self.model = model
         self.licenseQuantity = licenseQuantity

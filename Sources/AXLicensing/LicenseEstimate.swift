@@ -5,7 +5,6 @@ public struct EstimateOptions: Sendable, Hashable {
     /// Count System administrator users like any other (the rule before 10.0.44); by default they need no license.
     public var sysadminCounts: Bool
 
-    /// Creates options.
     public init(sysadminCounts: Bool = false) { self.sysadminCounts = sysadminCounts }
 
     /// The System administrator role's AOT name.
@@ -29,9 +28,9 @@ public struct UserLicense: Sendable, Hashable {
     public var user: SecurityUser
     /// Enabled role assignments, with the defining file's spelling for roles the metadata defines.
     public var roles: [String]
-    /// The entry-point license (DOMAIN §2), None when the user needs none.
+    /// The entry-point license (Docs/licensing-rules.md §2), None when the user needs none.
     public var entryPointLicense: LicenseTier
-    /// The cheapest valid license (DOMAIN §3).
+    /// The cheapest valid license (Docs/licensing-rules.md §3).
     public var license: LicenseChoice
     public var basis: UserLicenseBasis
     /// Positions in `SecurityGraph.roles` of the enabled roles the metadata defines.
@@ -45,7 +44,6 @@ public struct SkuCount: Sendable, Hashable, Codable {
     public var base: Int
     public var attach: Int
 
-    /// Creates counts.
     public init(base: Int = 0, attach: Int = 0) {
         self.base = base
         self.attach = attach
@@ -88,7 +86,7 @@ public struct RoleLicense: Sendable {
 }
 
 extension LicensingEngine {
-    /// Licenses every user (DOMAIN §2–4), optimising once per distinct requirement signature.
+    /// Licenses every user (Docs/licensing-rules.md §2–§4), optimising once per distinct requirement signature.
     public func estimate(_ directory: UserDirectory, options: EstimateOptions = EstimateOptions()) -> LicenseEstimate {
         var diagnostics = DiagnosticLog(graph.diagnostics + catalog.diagnostics + skuMap.diagnostics + directory.diagnostics)
         var cache: [LicenseRequirements: LicenseChoice] = [:]

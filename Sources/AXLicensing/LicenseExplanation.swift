@@ -2,7 +2,7 @@ import AXMetadata
 
 /// What in a privilege demands part of a license.
 public enum LicenseDemandSource: Sendable, Hashable {
-    /// An entry point whose grant needs a license tier (DOMAIN §2).
+    /// An entry point whose grant needs a license tier (Docs/licensing-rules.md §2).
     case entryPoint(objectType: String, objectName: String, rights: String, access: AccessLevel, license: LicenseTier)
     /// A `LicensingServicePlansPrivilege` row naming the SKU; `isUnique` rows must be held, the others are one of
     /// `alternatives` (every SKU the privilege's rows name).
@@ -54,7 +54,6 @@ public struct LicenseDriver: Sendable, Hashable {
     /// Monthly saving for this user (or for each user holding only this role).
     public var monthlySaving: Money
 
-    /// Creates a driver.
     public init(privileges: [String], licenseAfter: LicenseChoice, monthlySaving: Money) {
         self.privileges = privileges
         self.licenseAfter = licenseAfter

@@ -4,7 +4,7 @@ import AXMetadata
 ///
 /// Users with the same signature need the same license, so the optimiser runs once per signature.
 public struct LicenseRequirements: Sendable, Hashable {
-    /// The highest entry-point license over the privileges (DOMAIN §2).
+    /// The highest entry-point license over the privileges (Docs/licensing-rules.md §2).
     public var entryPointTier: LicenseTier
     /// SKUs that must be held (IsUnique = 1 rows).
     public private(set) var required: SkuSet
@@ -14,7 +14,7 @@ public struct LicenseRequirements: Sendable, Hashable {
     /// Requirements of no privilege at all.
     public static let empty = LicenseRequirements(entryPointTier: .none, required: .empty, anyOfGroups: [])
 
-    /// Creates requirements, normalising the groups so equal requirements compare equal.
+    /// Normalises the groups, so that equal requirements compare equal and share one optimisation.
     public init(entryPointTier: LicenseTier, required: SkuSet, anyOfGroups: some Sequence<SkuSet>) {
         self.entryPointTier = entryPointTier
         self.required = required
@@ -48,7 +48,6 @@ public struct LicenseChoice: Sendable, Hashable {
     /// required); such SKUs are then priced at their base price, an upper bound, and a warning is reported.
     public var exceedsCatalog: Bool = false
 
-    /// Creates a choice.
     public init(tier: LicenseTier, base: String?, attach: [String], monthlyCost: Money, exceedsCatalog: Bool = false) {
         self.tier = tier
         self.base = base
@@ -60,7 +59,7 @@ public struct LicenseChoice: Sendable, Hashable {
     /// No license at all.
     public static let none = LicenseChoice(tier: .none, base: nil, attach: [], monthlyCost: .zero)
 
-    /// The name used for the "any base SKU" license (DOMAIN §3 rule 2).
+    /// The name used for the "any base SKU" license (Docs/licensing-rules.md §3, "Operations (any base SKU)").
     public static let anyBaseName = "Operations"
 
     /// `Finance + SupplyChainManagement`, `Operations`, `TeamMembers` or `None`.
@@ -70,12 +69,11 @@ public struct LicenseChoice: Sendable, Hashable {
     }
 }
 
-/// Finds the cheapest valid license for a set of requirements, exactly (DOMAIN §3 "one exact optimisation").
+/// Finds the cheapest valid license for a set of requirements, exactly (Docs/licensing-rules.md §3, "One exact optimisation").
 public struct LicenseOptimizer: Sendable {
     /// The catalog whose SKUs and prices are considered.
     public let catalog: SkuCatalog
 
-    /// Creates an optimiser over a catalog.
     public init(catalog: SkuCatalog) { self.catalog = catalog }
 
     /// A candidate license: a tier license (one SKU) or a full set with its base.
@@ -109,7 +107,7 @@ public struct LicenseOptimizer: Sendable {
         if baseSku.tier != .operations {
             return LicenseChoice(tier: baseSku.tier.licenseTier, base: baseSku.name, attach: [], monthlyCost: best.cost)
         }
-        // DOMAIN §3 rule 2: a full set none of whose SKUs a requirement names was asked for by the Operations floor only.
+        // Docs/licensing-rules.md §3, "Operations (any base SKU)": a full set none of whose SKUs a requirement names was asked for by the Operations floor only.
         if !best.skus.intersects(requirements.namedSkus) {
             return LicenseChoice(tier: .operations, base: LicenseChoice.anyBaseName, attach: [], monthlyCost: best.cost)
         }
@@ -188,7 +186,7 @@ public struct LicenseOptimizer: Sendable {
         return total
     }
 
-    /// Whether a license made of `skus` meets `requirements` (DOMAIN §3 validity rules).
+    /// Whether a license made of `skus` meets `requirements` (the validity rules of Docs/licensing-rules.md §3).
     public func isValid(_ skus: SkuSet, for requirements: LicenseRequirements) -> Bool {
         let isFullSet = skus.isSubset(of: catalog.fullSkus) && !skus.isEmpty
         let level: LicenseTier = isFullSet ? .operations : skus.positions.map { catalog[$0].tier.licenseTier }.max() ?? .none

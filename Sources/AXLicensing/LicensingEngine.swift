@@ -13,7 +13,7 @@ public struct EntryPointLicense: Sendable, Hashable {
     public var name: String { isKnown ? tier.name : "Unknown" }
 }
 
-/// Applies the licensing rules of DOMAIN §2–3 to a resolved security graph.
+/// Applies the licensing rules of Docs/licensing-rules.md §2–§3 to a resolved security graph.
 public struct LicensingEngine: Sendable {
     public let graph: SecurityGraph
     public let catalog: SkuCatalog
@@ -89,7 +89,7 @@ public struct LicensingEngine: Sendable {
         return requirements(ofPrivileges: graph.effectivePrivileges(of: object))
     }
 
-    /// What a user holding only `object` would need (DOMAIN §3): at least Team Members.
+    /// What a user holding only `object` would need (Docs/licensing-rules.md §3): at least Team Members.
     public func license(of object: SecurableObject) -> LicenseChoice {
         optimizer.cheapestLicense(for: requirements(of: object))
     }

@@ -5,10 +5,9 @@ public struct Money: Sendable, Hashable, Comparable, Codable, CustomStringConver
     /// The amount in hundredths of the currency unit.
     public var cents: Int
 
-    /// Creates an amount from cents.
     public init(cents: Int) { self.cents = cents }
 
-    /// Creates an amount from a decimal number of currency units, rounded to the cent; nil when not finite or negative.
+    /// Rounds a decimal number of currency units to the cent; nil when it is not finite or negative.
     public init?(units: Double) {
         guard units.isFinite, units >= 0, units < 1e12 else { return nil }
         cents = Int((units * 100).rounded())

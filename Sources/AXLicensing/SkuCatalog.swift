@@ -36,7 +36,6 @@ public struct Sku: Sendable, Hashable, Codable {
     /// Other spellings accepted in the SKU map and purchased-license files (`Retail` for Commerce).
     public var aliases: [String]
 
-    /// Creates an SKU.
     public init(name: String, displayName: String, tier: SkuTier, basePrice: Money, attachPrice: Money?, priority: Int, aliases: [String] = []) {
         self.name = name
         self.displayName = displayName
@@ -68,9 +67,7 @@ public struct SkuSet: Sendable, Hashable, Comparable {
     /// Bit `i` set: the catalog's SKU `i` is in the set.
     public var bits: UInt64
 
-    /// Creates a set from bits.
     public init(bits: UInt64 = 0) { self.bits = bits }
-    /// Creates a set of catalog positions.
     public init<S: Sequence<Int>>(_ positions: S) { bits = positions.reduce(0) { $0 | (1 << UInt64($1)) } }
 
     public static let empty = SkuSet()
@@ -87,7 +84,7 @@ public struct SkuSet: Sendable, Hashable, Comparable {
     public static func < (lhs: SkuSet, rhs: SkuSet) -> Bool { lhs.bits < rhs.bits }
 }
 
-/// The license SKUs axlicense can recommend, with prices and priorities (DOMAIN §3).
+/// The license SKUs axlicense can recommend, with prices and priorities (Docs/licensing-rules.md §3).
 public struct SkuCatalog: Sendable {
     /// Currency of every price (informational).
     public let currency: String

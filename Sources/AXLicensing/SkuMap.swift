@@ -10,7 +10,6 @@ public struct ServicePlanPrivilegeRow: Sendable, Hashable {
     /// `IsUnique`: true means a holder must have exactly this SKU.
     public var isUnique: Bool
 
-    /// Creates a row.
     public init(privilegeIdentifier: String, skuName: String, isUnique: Bool) {
         self.privilegeIdentifier = privilegeIdentifier
         self.skuName = skuName
@@ -18,14 +17,13 @@ public struct ServicePlanPrivilegeRow: Sendable, Hashable {
     }
 }
 
-/// What the SKU map asks of a holder of one privilege (DOMAIN §3).
+/// What the SKU map asks of a holder of one privilege (Docs/licensing-rules.md §3).
 public struct SkuRequirement: Sendable, Hashable {
     /// SKUs of rows with IsUnique = 1: each must be held.
     public var required: SkuSet
     /// All SKUs of the privilege's rows: holding any one meets the group.
     public var anyOf: SkuSet
 
-    /// Creates a requirement.
     public init(required: SkuSet = .empty, anyOf: SkuSet = .empty) {
         self.required = required
         self.anyOf = anyOf

@@ -13,7 +13,6 @@ public struct RoleAssignment: Sendable, Hashable {
     /// The CSV line it came from.
     public var location: SourceLocation
 
-    /// Creates an assignment.
     public init(roleIdentifier: String, roleName: String = "", isEnabled: Bool = true, location: SourceLocation) {
         self.roleIdentifier = roleIdentifier
         self.roleName = roleName
@@ -35,7 +34,6 @@ public struct SecurityUser: Sendable, Hashable {
     /// The user's first line.
     public var location: SourceLocation
 
-    /// Creates a user.
     public init(userId: String, userName: String = "", isEnabled: Bool = true, assignments: [RoleAssignment], location: SourceLocation) {
         self.userId = userId
         self.userName = userName
@@ -45,14 +43,13 @@ public struct SecurityUser: Sendable, Hashable {
     }
 }
 
-/// The users of an environment, read from a role-assignment CSV (DOMAIN §4).
+/// The users of an environment, read from a role-assignment CSV (Docs/licensing-rules.md §4).
 public struct UserDirectory: Sendable {
     /// Users sorted by user id (case-insensitive).
     public var users: [SecurityUser]
     /// Warnings about the file's content.
     public var diagnostics: [Diagnostic]
 
-    /// Creates a directory.
     public init(users: [SecurityUser], diagnostics: [Diagnostic] = []) {
         self.users = users
         self.diagnostics = diagnostics

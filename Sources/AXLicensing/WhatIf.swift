@@ -25,7 +25,6 @@ public struct RoleEdit: Sendable, Hashable {
     /// Duties to remove from the role.
     public var removeDuties: [String]
 
-    /// Creates an edit.
     public init(addPrivileges: [String] = [], removePrivileges: [String] = [], addDuties: [String] = [], removeDuties: [String] = []) {
         self.addPrivileges = addPrivileges
         self.removePrivileges = removePrivileges

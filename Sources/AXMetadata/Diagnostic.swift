@@ -7,7 +7,7 @@ public struct SourceLocation: Sendable, Hashable, Codable, CustomStringConvertib
     /// 1-based column, when known.
     public var column: Int?
 
-    /// Creates a location; line and column are optional because some inputs (a whole file, a JSON row) have none.
+    /// Line and column are optional because some inputs (a whole file, a JSON row) have none.
     public init(file: String, line: Int? = nil, column: Int? = nil) {
         self.file = file
         self.line = line
@@ -49,7 +49,7 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case subRoleCycle = "sub-role-cycle"
     /// The same object name defined more than once.
     case duplicateDefinition = "duplicate-definition"
-    /// An AX 2012 license value (SelfServe, Task, Functional, Server) mapped per DOMAIN §2.
+    /// An AX 2012 license value (SelfServe, Task, Functional, Server) mapped per Docs/licensing-rules.md §2.
     case legacyLicenseValue = "legacy-license-value"
     /// A license value that is not a `UserLicenseType` member.
     case unknownLicenseValue = "unknown-license-value"
@@ -100,7 +100,6 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Set on a summary that stands for diagnostics left out (`... and N more`): how many. Nil on every other one.
     public var omitted: Int?
 
-    /// Creates a diagnostic.
     public init(_ severity: DiagnosticSeverity, _ code: DiagnosticCode, _ message: String, at location: SourceLocation? = nil) {
         self.severity = severity
         self.code = code

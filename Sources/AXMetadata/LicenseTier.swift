@@ -53,7 +53,7 @@ extension String {
 public struct UserLicenseValue: Sendable, Hashable, Codable {
     /// The value exactly as it appears in the file (empty when the property is absent).
     public var raw: String
-    /// The license it needs, per DOMAIN §2 (legacy values mapped, unknown values counted as none).
+    /// The license it needs, per Docs/licensing-rules.md §2 (legacy values mapped, unknown values counted as none).
     public var tier: LicenseTier
     /// How the value was interpreted.
     public var kind: Kind

@@ -5,7 +5,6 @@ public struct LoadedObject: Sendable {
     public var object: AOTObject
     public var file: String
 
-    /// Creates a loaded object.
     public init(object: AOTObject, file: String) {
         self.object = object
         self.file = file
@@ -24,12 +23,12 @@ public struct MetadataSnapshot: Sendable {
     /// Problems found while reading, as `DiagnosticLog` shows them.
     public var diagnostics: [Diagnostic] { log.diagnostics }
 
-    /// Creates a snapshot (objects must be in sorted file-path order).
+    /// The objects must be in sorted file-path order: it decides which of two definitions of one object wins.
     public init(objects: [LoadedObject], diagnostics: [Diagnostic], fileCount: Int) {
         self.init(objects: objects, log: DiagnosticLog(diagnostics), fileCount: fileCount)
     }
 
-    /// Creates a snapshot (objects must be in sorted file-path order).
+    /// The objects must be in sorted file-path order: it decides which of two definitions of one object wins.
     public init(objects: [LoadedObject], log: DiagnosticLog, fileCount: Int) {
         self.objects = objects
         self.log = log
@@ -49,7 +48,6 @@ public struct MetadataLoader: Sendable {
     /// Called now and then from worker threads with (files parsed, files in all), for a progress indicator.
     public var progress: (@Sendable (Int, Int) -> Void)?
 
-    /// Creates a loader.
     public init(concurrency: Int = ProcessInfo.processInfo.activeProcessorCount, progress: (@Sendable (Int, Int) -> Void)? = nil) {
         self.concurrency = max(1, concurrency)
         self.progress = progress

@@ -256,7 +256,6 @@ public struct GrantPath: Sendable, Hashable {
     /// How many other paths reach the privilege; `furtherPathLimit` means that many or more.
     public var furtherPaths: Int
 
-    /// Creates a grant path.
     public init(privilege: Int, path: [GrantPathStep], furtherPaths: Int = 0) {
         self.privilege = privilege
         self.path = path

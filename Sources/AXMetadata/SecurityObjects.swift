@@ -5,7 +5,6 @@ public struct ModelOrigin: Sendable, Hashable, Codable, CustomStringConvertible 
     /// The model folder name (the parent of the `Ax*` folder).
     public var model: String
 
-    /// Creates an origin.
     public init(package: String, model: String) {
         self.package = package
         self.model = model
@@ -22,7 +21,6 @@ public struct ObjectReference: Sendable, Hashable, Codable {
     /// Where the reference's `<Name>` element is.
     public var location: SourceLocation
 
-    /// Creates a reference.
     public init(name: String, location: SourceLocation) {
         self.name = name
         self.location = location
@@ -56,7 +54,6 @@ public struct RoleContents: Sendable, Hashable, Codable {
     /// `SubRoles/AxSecurityRoleReference/Name`.
     public var subRoles: [ObjectReference] = []
 
-    /// Creates contents.
     public init(duties: [ObjectReference] = [], privileges: [ObjectReference] = [], subRoles: [ObjectReference] = []) {
         self.duties = duties
         self.privileges = privileges
@@ -81,7 +78,6 @@ public struct SecurityRole: Sendable, Hashable, Codable {
     public var origin: ModelOrigin
     public var location: SourceLocation
 
-    /// Creates a role.
     public init(name: String, label: String = "", description: String = "", contents: RoleContents = RoleContents(), origin: ModelOrigin, location: SourceLocation) {
         self.name = name
         self.label = label
@@ -101,7 +97,6 @@ public struct SecurityDuty: Sendable, Hashable, Codable {
     public var origin: ModelOrigin
     public var location: SourceLocation
 
-    /// Creates a duty.
     public init(name: String, label: String = "", privileges: [ObjectReference] = [], origin: ModelOrigin, location: SourceLocation) {
         self.name = name
         self.label = label
@@ -134,7 +129,6 @@ public enum GrantValue: String, Sendable, Hashable, Codable {
 public struct AccessGrant: Sendable, Hashable, Codable {
     private var packed: UInt16 = 0
 
-    /// Creates a grant.
     public init(_ values: [AccessRight: GrantValue] = [:]) {
         for (right, value) in values { self[right] = value }
     }
@@ -173,7 +167,7 @@ public struct AccessGrant: Sendable, Hashable, Codable {
     /// Rights set to Allow, in AOT order.
     public var allowedRights: [AccessRight] { AccessRight.allCases.filter { self[$0] == .allow } }
 
-    /// The access this grant gives, per DOMAIN §2: Read = Deny means none; any allowed right beyond Read means maintain.
+    /// The access this grant gives, per Docs/licensing-rules.md §2: Read = Deny means none; any allowed right beyond Read means maintain.
     public var accessLevel: AccessLevel {
         if self[.read] == .deny { return .none }
         let allowed = allowedRights
@@ -194,7 +188,7 @@ public enum AccessLevel: String, Sendable, Hashable, Codable, Comparable {
     }
 }
 
-/// The kind of object an entry point opens; only menu items carry a license (DOMAIN §2).
+/// The kind of object an entry point opens; only menu items carry a license (Docs/licensing-rules.md §2).
 public enum EntryPointObjectType: Sendable, Hashable, Codable, CustomStringConvertible {
     case menuItemDisplay
     case menuItemAction
@@ -258,7 +252,6 @@ public struct EntryPointGrant: Sendable, Hashable, Codable {
     public var grant: AccessGrant
     public var location: SourceLocation
 
-    /// Creates an entry-point grant.
     public init(name: String, objectName: String, objectType: EntryPointObjectType, objectChildName: String = "", grant: AccessGrant, location: SourceLocation) {
         self.name = name
         self.objectName = objectName
@@ -275,7 +268,6 @@ public struct DataEntityPermission: Sendable, Hashable, Codable {
     public var grant: AccessGrant
     public var location: SourceLocation
 
-    /// Creates a data entity permission.
     public init(name: String, grant: AccessGrant, location: SourceLocation) {
         self.name = name
         self.grant = grant
@@ -292,7 +284,6 @@ public struct SecurityPrivilege: Sendable, Hashable, Codable {
     public var origin: ModelOrigin
     public var location: SourceLocation
 
-    /// Creates a privilege.
     public init(name: String, label: String = "", entryPoints: [EntryPointGrant] = [], dataEntityPermissions: [DataEntityPermission] = [], origin: ModelOrigin, location: SourceLocation) {
         self.name = name
         self.label = label
@@ -322,7 +313,6 @@ public struct MenuItem: Sendable, Hashable, Codable {
     public var origin: ModelOrigin
     public var location: SourceLocation
 
-    /// Creates a menu item.
     public init(name: String, label: String = "", kind: MenuItemKind, viewLicense: UserLicenseValue = .absent, maintainLicense: UserLicenseValue = .absent, origin: ModelOrigin, location: SourceLocation) {
         self.name = name
         self.label = label
@@ -333,7 +323,7 @@ public struct MenuItem: Sendable, Hashable, Codable {
         self.location = location
     }
 
-    /// The license an access level needs: view needs ViewUserLicense; maintain needs the higher of both (DOMAIN §2 decision).
+    /// The license an access level needs: view needs ViewUserLicense; maintain needs the higher of both (Docs/licensing-rules.md §2: the decision that write access includes read).
     public func license(for access: AccessLevel) -> LicenseTier {
         switch access {
         case .none: .none
@@ -353,7 +343,6 @@ public struct RoleExtension: Sendable, Hashable, Codable {
     public var origin: ModelOrigin
     public var location: SourceLocation
 
-    /// Creates a role extension.
     public init(name: String, contents: RoleContents = RoleContents(), origin: ModelOrigin, location: SourceLocation) {
         self.name = name
         self.baseName = extendedObjectName(name)
@@ -373,7 +362,6 @@ public struct DutyExtension: Sendable, Hashable, Codable {
     public var origin: ModelOrigin
     public var location: SourceLocation
 
-    /// Creates a duty extension.
     public init(name: String, privileges: [ObjectReference] = [], origin: ModelOrigin, location: SourceLocation) {
         self.name = name
         self.baseName = extendedObjectName(name)

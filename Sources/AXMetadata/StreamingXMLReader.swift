@@ -51,7 +51,7 @@ enum StreamingXMLReader {
     /// Largest file accepted, so a stray huge file cannot exhaust memory.
     static let maximumDocumentSize = 64 * 1024 * 1024
 
-    /// Initialises libxml2 once per process, before any worker thread parses (LIBXML2-NOTES: Threads).
+    /// Initialises libxml2 once per process, before any worker thread parses (Docs/libxml2.md, "Threads").
     static let initializeLibrary: Void = { xmlInitParser() }()
 
 }
@@ -86,7 +86,7 @@ final class ReusableXMLReader {
             throw XMLSyntaxError(message: "file is larger than \(StreamingXMLReader.maximumDocumentSize / 1024 / 1024) MiB; not an AOT metadata file", line: nil, column: nil)
         }
         var bytes = document
-        // libxml2 2.9.14 fails on a UTF-8 BOM when a reader is reused (LIBXML2-NOTES): drop it; the content is UTF-8.
+        // libxml2 2.9.14 fails on a UTF-8 BOM when a reader is reused (Docs/libxml2.md, "Bugs and traps"): drop it; the content is UTF-8.
         let hasUTF8BOM = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
         if hasUTF8BOM { bytes = UnsafeRawBufferPointer(rebasing: bytes[3...]) }
         guard let base = bytes.baseAddress, bytes.count > 0 else {

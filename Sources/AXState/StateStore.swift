@@ -16,7 +16,6 @@ public struct AuditEntry: Sendable, Hashable {
     /// The environment name (`--environment`, default the host name).
     public var environment: String
 
-    /// Creates an entry.
     public init(id: Int64? = nil, operation: String, userId: String, occurredAt: Date, details: String, environment: String) {
         self.id = id
         self.operation = operation
@@ -33,7 +32,6 @@ public struct ProductUsage: Sendable, Hashable {
     public var licenseQuantity: Int
     public var used: Int
 
-    /// Creates a usage record.
     public init(product: String, licenseQuantity: Int, used: Int) {
         self.product = product
         self.licenseQuantity = licenseQuantity

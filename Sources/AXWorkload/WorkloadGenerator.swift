@@ -58,7 +58,6 @@ public struct WorkloadGenerator: Sendable {
     public var scale: WorkloadScale
     public var seed: UInt64
 
-    /// Creates a generator.
     public init(scale: WorkloadScale, seed: UInt64) {
         self.scale = scale
         self.seed = seed

@@ -1,25 +1,24 @@
 import AXChangeImpact
 import AXLicensing
+import AXLicensingTestSupport
 import AXMetadata
+import AXTestSupport
 import Foundation
 import Testing
 
-let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/diff")
-
-/// Loads one side of a fixture pair.
-func side(_ folder: String, _ name: String) throws -> LoadedWorkspace {
-    let directory = fixtures.appendingPathComponent(folder)
-    let paths = WorkspacePaths(workspace: directory.path, metadata: directory.appendingPathComponent(name).path,
-                               skuMap: directory.appendingPathComponent("\(name)-sku-map.json").path,
-                               users: fixtures.appendingPathComponent("users.csv").path)
+/// Loads one side of an assembled diff case.
+func side(_ fixture: DiffFixture, _ side: DiffFixture.Side) throws -> LoadedWorkspace {
+    let paths = WorkspacePaths(workspace: fixture.root.path, metadata: fixture.tree(side).path, skuMap: fixture.skuMap(side).path, users: fixture.users.path)
     return try LoadedWorkspace.load(paths, users: .required, keepGoing: false)
 }
 
-func impact(_ folder: String, reversed: Bool = false) throws -> LicenseImpact {
-    let base = try side(folder, reversed ? "head" : "base"), head = try side(folder, reversed ? "base" : "head")
-    return LicenseImpact(base: base.engine, head: head.engine, users: head.users,
-                         baseRoot: fixtures.appendingPathComponent("\(folder)/\(reversed ? "head" : "base")").path,
-                         headRoot: fixtures.appendingPathComponent("\(folder)/\(reversed ? "base" : "head")").path)
+/// The impact of diff case `name` (head against base, or base against head when `reversed`).
+func impact(_ name: String, reversed: Bool = false) throws -> LicenseImpact {
+    let folder = TemporaryFolder()
+    let fixture = try DiffFixture(name, in: folder)
+    let (from, to): (DiffFixture.Side, DiffFixture.Side) = reversed ? (.head, .base) : (.base, .head)
+    let base = try side(fixture, from), head = try side(fixture, to)
+    return LicenseImpact(base: base.engine, head: head.engine, users: head.users, baseRoot: fixture.tree(from).path, headRoot: fixture.tree(to).path)
 }
 
 @Suite struct LicenseImpactTests {
@@ -115,11 +114,6 @@ func impact(_ folder: String, reversed: Bool = false) throws -> LicenseImpact {
     }
 }
 
-extension Array {
-    /// The single element, or nil when there are none or several.
-    var only: Element? { count == 1 ? first : nil }
-}
-
 @Suite struct TreeSourceTests {
     @Test func parsesFoldersAndGitRevisions() {
         #expect(TreeSource("Metadata") == .folder("Metadata"))
@@ -132,23 +126,14 @@ extension Array {
 /// keep the test quick (GraphShapeTests resolves 100,000; `diff` over 100,000 role files took 14 s in a debug build).
 @Suite struct DeepChainImpactTests {
     static func engine(chain count: Int, bottomHolds privileges: [String]) -> LicensingEngine {
-        let origin = ModelOrigin(package: "P", model: "M")
-        let at = SourceLocation(file: "M/x.xml", line: 1)
-        func refs(_ names: [String]) -> [ObjectReference] { names.map { ObjectReference(name: $0, location: at) } }
-        var objects = [
-            LoadedObject(object: .menuItem(MenuItem(name: "MI", kind: .display, viewLicense: UserLicenseValue(aotValue: "Universal"),
-                                                    maintainLicense: UserLicenseValue(aotValue: "Enterprise"), origin: origin, location: at)), file: "M/MI.xml"),
-            LoadedObject(object: .privilege(SecurityPrivilege(name: "P", entryPoints: [EntryPointGrant(name: "MI", objectName: "MI", objectType: .menuItemDisplay,
-                                                                                                       grant: AccessGrant([.update: .allow]), location: at)],
-                                                              origin: origin, location: at)), file: "M/P.xml"),
-        ]
+        var tree = TreeBuilder()
+        tree.menuItem("MI", view: "Universal", maintain: "Enterprise")
+        tree.privilege("P", [.allow("MI", .update)])
         for index in 0..<count {
-            let contents = RoleContents(privileges: refs(index + 1 == count ? privileges : []), subRoles: refs(index + 1 == count ? [] : ["C\(index + 1)"]))
-            objects.append(LoadedObject(object: .role(SecurityRole(name: "C\(index)", contents: contents, origin: origin, location: at)), file: "M/C\(index).xml"))
+            let bottom = index + 1 == count
+            tree.role("C\(index)", privileges: bottom ? privileges : [], subRoles: bottom ? [] : ["C\(index + 1)"])
         }
-        let graph = SecurityGraph(MetadataSnapshot(objects: objects, diagnostics: [], fileCount: objects.count))
-        let catalog = SkuCatalog.builtIn()
-        return LicensingEngine(graph: graph, catalog: catalog, skuMap: SkuMap(rows: [], catalog: catalog, source: "map.json"))
+        return tree.engine()
     }
 
     @Test func removingThePrivilegeAtTheBottomOfADeepChainDeEscalatesEveryRole() {

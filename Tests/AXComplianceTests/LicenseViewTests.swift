@@ -1,11 +1,11 @@
 import AXCompliance
 import AXLicensing
 import AXMetadata
+import AXTestSupport
 import Foundation
 import Testing
 
-let sampleRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Data/sample")
-let sampleWorkspace = try! LoadedWorkspace.load(WorkspacePaths(workspace: sampleRoot.path), users: .required, keepGoing: false)
+let sampleWorkspace = try! LoadedWorkspace.load(WorkspacePaths(workspace: sampleWorkspaceFolder.path), users: .required, keepGoing: false)
 let sampleEstimate = sampleWorkspace.engine.estimate(sampleWorkspace.users!)
 let today = CalendarDate(year: 2026, month: 11, day: 23)!
 
@@ -91,14 +91,12 @@ func view(_ products: [ProductEntitlement]) -> LicenseView {
 
 @Suite struct EntitlementsFileTests {
     func load(_ json: String) throws -> [ProductEntitlement] {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ent-\(UUID().uuidString).json").path
-        try json.write(toFile: path, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        return try ProductEntitlement.load(path: path).products
+        let folder = TemporaryFolder()
+        return try ProductEntitlement.load(path: folder.write("entitlements.json", json)).products
     }
 
     @Test func readsTheSampleFile() throws {
-        let products = try ProductEntitlement.load(path: sampleRoot.appendingPathComponent("entitlements.json").path).products
+        let products = try ProductEntitlement.load(path: sampleWorkspaceFolder.appendingPathComponent("entitlements.json").path).products
         #expect(products.count == 8)
         #expect(products[4].expirationDate == nil)
         #expect(products[2].expirationDate == CalendarDate(year: 2026, month: 1, day: 31))
@@ -128,7 +126,7 @@ func view(_ products: [ProductEntitlement]) -> LicenseView {
 
 @Suite struct LicenseAssignmentReviewTests {
     func review() throws -> LicenseAssignmentReview {
-        let held = try AssignedLicensesReader.load(path: sampleRoot.appendingPathComponent("assigned-licenses.csv").path, catalog: sampleWorkspace.engine.catalog)
+        let held = try AssignedLicensesReader.load(path: sampleWorkspaceFolder.appendingPathComponent("assigned-licenses.csv").path, catalog: sampleWorkspace.engine.catalog)
         return LicenseAssignmentReview(estimate: sampleEstimate, assigned: held.users, optimizer: sampleWorkspace.engine.optimizer)
     }
 
@@ -202,10 +200,8 @@ func view(_ products: [ProductEntitlement]) -> LicenseView {
 
 @Suite struct EntitlementsKeyCaseTests {
     @Test func keysIgnoreCaseAndTheFirstOfARepeatWins() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ent-\(UUID().uuidString).json").path
-        try #"{"Products": [{"MODEL": "Finance", "LicenseQuantity": 3, "licensequantity": 9}]}"#.write(toFile: path, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let read = try ProductEntitlement.load(path: path)
+        let folder = TemporaryFolder()
+        let read = try ProductEntitlement.load(path: folder.write("entitlements.json", #"{"Products": [{"MODEL": "Finance", "LicenseQuantity": 3, "licensequantity": 9}]}"#))
         #expect(read.products.map(\.model) == ["Finance"])
         #expect(read.products.map(\.licenseQuantity) == [3])
         #expect(read.diagnostics.map(\.code) == [.duplicateKey])

@@ -1,36 +1,25 @@
+import AXTestSupport
 import Foundation
 import Testing
 
-/// One case of `Tests/Fixtures/bad-input` (see its README).
-struct BadInputCase: Sendable, CustomTestStringConvertible {
-    var name: String
-    var testDescription: String { name }
-
-    struct Expected: Decodable {
-        var arguments: [String]
-        var exit: Int32
-        var stderr: String
-    }
-
-    static let folder = packageRoot.appendingPathComponent("Tests/Fixtures/bad-input")
-    static var all: [BadInputCase] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { !$0.hasSuffix(".md") }.sorted().map(BadInputCase.init)
-    }
+/// What a case of the bad-input corpus expects (see Tests/Fixtures/bad-input/README.md).
+struct BadInputExpectation: Decodable {
+    var arguments: [String]
+    var exit: Int32
+    var stderr: String
 }
 
 @Suite struct BadInputCorpusTests {
     @Test func corpusHasAtLeastFiftyCases() {
-        #expect(BadInputCase.all.count >= 50)
+        #expect(BadInputFixture.all.count >= 50)
     }
 
-    @Test(arguments: BadInputCase.all)
-    func caseFailsWithItsExactErrorAndStatus(_ badInput: BadInputCase) throws {
-        let source = BadInputCase.folder.appendingPathComponent(badInput.name)
-        let expected = try JSONDecoder().decode(BadInputCase.Expected.self, from: Data(contentsOf: source.appendingPathComponent("expected.json")))
-        // Work on a copy: some cases create files (the state database) and none may change the corpus.
+    @Test(arguments: BadInputFixture.all)
+    func caseFailsWithItsExactErrorAndStatus(_ badInput: BadInputFixture) throws {
+        let expected = try JSONDecoder().decode(BadInputExpectation.self, from: Data(contentsOf: badInput.stored.appendingPathComponent("expected.json")))
+        // Assembled in a temporary folder: some cases create files (the state database) and none may change the corpus.
         let folder = TemporaryFolder()
-        let workspace = folder.url.appendingPathComponent("workspace").path
-        try FileManager.default.copyItem(atPath: source.appendingPathComponent("workspace").path, toPath: workspace)
+        let workspace = try badInput.workspace(in: folder)
         var arguments = expected.arguments.map { $0.replacingOccurrences(of: "$WS", with: workspace) } + ["--workspace", workspace]
         if ["estimate", "check"].contains(arguments[0]) && !arguments.contains("--no-db") && !badInput.name.hasPrefix("state-db") {
             arguments.append("--no-db")
@@ -70,5 +59,40 @@ struct BadInputCase: Sendable, CustomTestStringConvertible {
         #expect(result.status == 1)
         #expect(result.stderr == "\(path): error: cannot read file: file is \(mebibytes).0 MiB, over the \(limit) MiB limit for this input\n")
         #expect(result.stdout.isEmpty)
+    }
+}
+
+/// Fixtures stay stored as a base plus what each case changes: an overlay file equal to the base file it replaces is
+/// a copy that would drift from the base unnoticed.
+@Suite struct FixtureOverlayHygieneTests {
+    /// Every regular file under `folder`, by path relative to it (the overlay's deletion list left out).
+    func files(under folder: URL) -> [String: Data] {
+        var result: [String: Data] = [:]
+        guard let walker = FileManager.default.enumerator(atPath: folder.path) else { return result }
+        while let relative = walker.nextObject() as? String {
+            let path = folder.appendingPathComponent(relative).path
+            let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType
+            if type == .typeRegular && relative != FixtureOverlay.deletionList { result[relative] = FileManager.default.contents(atPath: path) }
+        }
+        return result
+    }
+
+    @Test func noOverlayFileRepeatsTheBaseFileItReplaces() {
+        var overlays: [(overlay: URL, base: URL)] = BadInputFixture.all.map { ($0.stored.appendingPathComponent("workspace"), BadInputFixture.baseWorkspace) }
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: DiffFixture.folder.path)) ?? [] {
+            for side in DiffFixture.Side.allCases {
+                overlays.append((DiffFixture.folder.appendingPathComponent("\(name)/\(side.rawValue)"), DiffFixture.folder.appendingPathComponent("base-tree")))
+            }
+        }
+        let bases = [BadInputFixture.baseWorkspace, DiffFixture.folder.appendingPathComponent("base-tree")].map { ($0, files(under: $0)) }
+        var compared = 0
+        for (overlay, base) in overlays {
+            let baseFiles = bases.first { $0.0 == base }!.1
+            for (relative, data) in files(under: overlay) where baseFiles[relative] != nil {
+                compared += 1
+                #expect(baseFiles[relative] != data, "\(overlay.path)/\(relative) repeats the base: delete it from the overlay")
+            }
+        }
+        #expect(compared > 50, "the overlays replace base files")
     }
 }

@@ -1,32 +1,35 @@
+import AXTestSupport
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
 import Testing
 
-let diffFixtures = packageRoot.appendingPathComponent("Tests/Fixtures/diff")
-
-func diffArguments(_ folder: String, _ extra: [String] = []) -> [String] {
-    let directory = "Tests/Fixtures/diff/\(folder)"
-    return ["diff", "--base", "\(directory)/base", "--head", "\(directory)/head", "--sku-map", "\(directory)/head-sku-map.json",
-            "--base-sku-map", "\(directory)/base-sku-map.json", "--users", "Tests/Fixtures/diff/users.csv"] + extra
+/// Runs `diff` on case `name` (see Tests/Fixtures/diff/README.md), assembled in a temporary folder and run from
+/// there, so the paths it prints read `<name>/head/...`.
+func diff(_ name: String, _ extra: [String] = []) throws -> RunResult {
+    let folder = TemporaryFolder()
+    let fixture = try DiffFixture(name, in: folder)
+    let arguments = ["diff", "--base", fixture.path(.base), "--head", fixture.path(.head), "--sku-map", fixture.skuMapPath(.head),
+                     "--base-sku-map", fixture.skuMapPath(.base), "--users", fixture.usersPath]
+    return try run(axlicenseBinary, arguments + extra, in: fixture.root)
 }
 
 @Suite struct DiffCommandTests {
     @Test func markdownPutsTheSummaryFirstAndDetailsInCollapsibleBlocks() throws {
-        let result = try run(axlicenseBinary, diffArguments("grant-gains-update", ["--format", "markdown"]))
+        let result = try diff("grant-gains-update", ["--format", "markdown"])
         #expect(result.status == 3)
         let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines[0] == "## axlicense: license impact")
         #expect(lines[2] == "**1 role(s) change license: 1 escalation; 2 user(s) change license; monthly cost 108.00 → 290.00 (+182.00).**")
         #expect(result.stdout.contains("| Viewer | escalation | TeamMembers → Operations | - | TeamMembers → Operations | 8.00 → 120.00 |"))
         #expect(result.stdout.contains("<details><summary>Why each role changes</summary>"))
-        #expect(result.stdout.contains("- grant changed: `JournalView` → `MenuItemDisplay JournalForm`: Read → Read, Update: TeamMembers → Operations (Tests/Fixtures/diff/grant-gains-update/head/Core/Core/AxSecurityPrivilege/JournalView.xml:"))
+        #expect(result.stdout.contains("- grant changed: `JournalView` → `MenuItemDisplay JournalForm`: Read → Read, Update: TeamMembers → Operations (grant-gains-update/head/Core/Core/AxSecurityPrivilege/JournalView.xml:"))
         #expect(result.stderr.contains("the change escalates licenses"))
     }
 
     @Test func jsonHasRolesUsersAndTheCostDelta() throws {
-        let result = try run(axlicenseBinary, diffArguments("new-isunique-row", ["--format", "json"]))
+        let result = try diff("new-isunique-row", ["--format", "json"])
         let root = try json(result.stdout)
         #expect(root["hasLicenseImpact"] as? Bool == true)
         #expect(root["monthlyCostDelta"] as? Double == 302)
@@ -39,35 +42,35 @@ func diffArguments(_ folder: String, _ extra: [String] = []) -> [String] {
     }
 
     @Test func githubFormatAnnotatesTheChangedFile() throws {
-        let result = try run(axlicenseBinary, diffArguments("menu-item-maintain-license", ["--format", "github"]))
+        let result = try diff("menu-item-maintain-license", ["--format", "github"])
         let lines = result.stdout.split(separator: "\n")
-        #expect(lines.first?.hasPrefix("::error file=Tests/Fixtures/diff/menu-item-maintain-license/head/Core/Core/AxMenuItemDisplay/OrderForm.xml,line=2,title=axlicense%3A escalation of Clerk::Role Clerk: Activity (50.00) → Operations (120.00)") == true)
+        #expect(lines.first?.hasPrefix("::error file=menu-item-maintain-license/head/Core/Core/AxMenuItemDisplay/OrderForm.xml,line=2,title=axlicense%3A escalation of Clerk::Role Clerk: Activity (50.00) → Operations (120.00)") == true)
         #expect(lines.last?.hasPrefix("::notice title=axlicense::1 role(s) change license") == true)
     }
 
     @Test func junitIsValidXmlWithOneFailingCasePerEscalatedRole() throws {
-        let result = try run(axlicenseBinary, diffArguments("duty-added-to-role", ["--format", "junit"]))
+        let result = try diff("duty-added-to-role", ["--format", "junit"])
         #expect(result.stdout.contains("<testsuites name=\"axlicense diff\" tests=\"1\" failures=\"1\">"))
         #expect(result.stdout.contains("<testcase classname=\"axlicense.roles\" name=\"Viewer\""))
         #expect(result.stdout.contains("<failure type=\"escalation\""))
         let parser = XMLParser(data: Data(result.stdout.utf8))
         #expect(parser.parse(), "JUnit output is not well-formed XML")
-        let clean = try run(axlicenseBinary, diffArguments("no-change", ["--format", "junit"]))
+        let clean = try diff("no-change", ["--format", "junit"])
         #expect(clean.stdout.contains("<testcase classname=\"axlicense.roles\" name=\"no license impact\"/>"))
         #expect(XMLParser(data: Data(clean.stdout.utf8)).parse())
     }
 
     @Test func tableAndCsvRender() throws {
-        let table = try run(axlicenseBinary, diffArguments("pure-rename"))
+        let table = try diff("pure-rename")
         #expect(table.status == 0)
         #expect(table.stdout.contains("No license impact."))
         #expect(table.stdout.contains("Privilege  added    ExpenseReportMaintain"))
-        let csv = try run(axlicenseBinary, diffArguments("grant-gains-update", ["--format", "csv", "--fail-on", "never"]))
+        let csv = try diff("grant-gains-update", ["--format", "csv", "--fail-on", "never"])
         #expect(csv.stdout.hasPrefix("Role,Change,Entry-point license,Required SKUs,License,Monthly cost\nViewer,escalation,"))
     }
 
     @Test func noChangeSaysSoAndExitsZero() throws {
-        let result = try run(axlicenseBinary, diffArguments("no-change"))
+        let result = try diff("no-change")
         #expect(result.status == 0)
         #expect(result.stdout.contains("No license impact."))
     }
@@ -76,8 +79,8 @@ func diffArguments(_ folder: String, _ extra: [String] = []) -> [String] {
     /// side), every format says the result is incomplete and never "No license impact", and --strict fails.
     @Test func keepGoingWithMalformedFilesOnBothSidesIsMarkedIncompleteEverywhere() throws {
         let broken = "Core/Core/AxSecurityRole/Broken.xml"
-        let folder = "Tests/Fixtures/diff/malformed-both-sides"
-        let table = try run(axlicenseBinary, diffArguments("malformed-both-sides", ["--keep-going"]))
+        let folder = "malformed-both-sides"
+        let table = try diff("malformed-both-sides", ["--keep-going"])
         #expect(table.status == 0, "\(table.stderr)")
         #expect(!table.stdout.contains("No license impact"))
         #expect(table.stdout.contains("INCOMPLETE"))
@@ -87,11 +90,11 @@ func diffArguments(_ folder: String, _ extra: [String] = []) -> [String] {
         #expect(table.stderr.contains("\(folder)/head/\(broken):5:"), "\(table.stderr)")
         #expect(table.stderr.contains("axlicense: warning: --keep-going: the result is incomplete: 1 file(s) of the base tree and 1 of the head tree could not be read"))
 
-        let strict = try run(axlicenseBinary, diffArguments("malformed-both-sides", ["--keep-going", "--strict"]))
+        let strict = try diff("malformed-both-sides", ["--keep-going", "--strict"])
         #expect(strict.status == 2, "\(strict.stderr)")
         #expect(strict.stderr.contains("--strict: the result is incomplete"))
 
-        let json = try json(try run(axlicenseBinary, diffArguments("malformed-both-sides", ["--keep-going", "--format", "json"])).stdout)
+        let json = try json(try diff("malformed-both-sides", ["--keep-going", "--format", "json"]).stdout)
         #expect(json["complete"] as? Bool == false)
         #expect(json["hasLicenseImpact"] as? Bool == false)
         #expect(!(json["summary"] as? String ?? "No license impact").contains("No license impact"))
@@ -99,17 +102,17 @@ func diffArguments(_ folder: String, _ extra: [String] = []) -> [String] {
         #expect(errors.map { $0["side"] as? String } == ["base", "head"])
         #expect(errors.map { $0["file"] as? String } == ["\(folder)/base/\(broken)", "\(folder)/head/\(broken)"])
 
-        let markdown = try run(axlicenseBinary, diffArguments("malformed-both-sides", ["--keep-going", "--format", "markdown"])).stdout
+        let markdown = try diff("malformed-both-sides", ["--keep-going", "--format", "markdown"]).stdout
         #expect(!markdown.contains("No license impact"))
         #expect(markdown.contains("INCOMPLETE"))
         #expect(markdown.contains("| base | \(folder)/base/\(broken)"))
 
-        let github = try run(axlicenseBinary, diffArguments("malformed-both-sides", ["--keep-going", "--format", "github"])).stdout
+        let github = try diff("malformed-both-sides", ["--keep-going", "--format", "github"]).stdout
         #expect(github.contains("::error file=\(folder)/base/\(broken),line=5,title=axlicense%3A base tree file not read::"))
         #expect(github.contains("::error file=\(folder)/head/\(broken),line=5,title=axlicense%3A head tree file not read::"))
         #expect(!github.contains("No license impact"))
 
-        let junit = try run(axlicenseBinary, diffArguments("malformed-both-sides", ["--keep-going", "--format", "junit"])).stdout
+        let junit = try diff("malformed-both-sides", ["--keep-going", "--format", "junit"]).stdout
         #expect(XMLParser(data: Data(junit.utf8)).parse())
         #expect(!junit.contains("no license impact"))
         #expect(junit.contains("errors=\"2\""))
@@ -118,47 +121,44 @@ func diffArguments(_ folder: String, _ extra: [String] = []) -> [String] {
     }
 
     @Test func failOnPolicies() throws {
-        #expect(try run(axlicenseBinary, diffArguments("grant-gains-update", ["--fail-on", "never"])).status == 0)
-        #expect(try run(axlicenseBinary, diffArguments("grant-gains-update", ["--fail-on", "new-sku"])).status == 0)
-        #expect(try run(axlicenseBinary, diffArguments("new-isunique-row", ["--fail-on", "new-sku"])).status == 3)
-        #expect(try run(axlicenseBinary, diffArguments("grant-gains-update", ["--fail-on", "cost-increase:200"])).status == 0)
-        #expect(try run(axlicenseBinary, diffArguments("grant-gains-update", ["--fail-on", "cost-increase:100"])).status == 3)
-        #expect(try run(axlicenseBinary, diffArguments("grant-gains-update", ["--fail-on", "cost-increase:lots"])).status == 64)
+        #expect(try diff("grant-gains-update", ["--fail-on", "never"]).status == 0)
+        #expect(try diff("grant-gains-update", ["--fail-on", "new-sku"]).status == 0)
+        #expect(try diff("new-isunique-row", ["--fail-on", "new-sku"]).status == 3)
+        #expect(try diff("grant-gains-update", ["--fail-on", "cost-increase:200"]).status == 0)
+        #expect(try diff("grant-gains-update", ["--fail-on", "cost-increase:100"]).status == 3)
+        #expect(try diff("grant-gains-update", ["--fail-on", "cost-increase:lots"]).status == 64)
         // A de-escalation passes the default policy.
-        let reversed = ["diff", "--base", "Tests/Fixtures/diff/grant-gains-update/head", "--head", "Tests/Fixtures/diff/grant-gains-update/base",
-                        "--sku-map", "Tests/Fixtures/diff/grant-gains-update/base-sku-map.json"]
-        #expect(try run(axlicenseBinary, reversed).status == 0)
+        let folder = TemporaryFolder()
+        let fixture = try DiffFixture("grant-gains-update", in: folder)
+        let reversed = ["diff", "--base", fixture.path(.head), "--head", fixture.path(.base), "--sku-map", fixture.skuMapPath(.base)]
+        #expect(try run(axlicenseBinary, reversed, in: fixture.root).status == 0)
     }
 }
 
 @Suite struct DiffGitTests {
-    func git(_ arguments: [String], in folder: URL) throws {
-        let result = try run("/usr/bin/env", ["git", "-c", "user.name=axlicense", "-c", "user.email=axlicense@example.invalid", "-c", "commit.gpgsign=false"] + arguments, in: folder)
-        #expect(result.status == 0, "git \(arguments): \(result.stderr)")
-    }
-
     /// A repository with two commits: the grant-gains-update base tree, then its head tree.
-    func repository() throws -> (TemporaryFolder, URL) {
+    func repository() throws -> (folder: TemporaryFolder, repo: URL, fixture: DiffFixture) {
         let folder = TemporaryFolder()
+        let fixture = try DiffFixture("grant-gains-update", in: folder)
         let repo = folder.url.appendingPathComponent("repo")
         let metadata = repo.appendingPathComponent("Metadata")
         try FileManager.default.createDirectory(at: repo, withIntermediateDirectories: true)
         try git(["init", "-q"], in: repo)
-        try FileManager.default.copyItem(at: diffFixtures.appendingPathComponent("grant-gains-update/base"), to: metadata)
+        try FileManager.default.copyItem(at: fixture.tree(.base), to: metadata)
         try git(["add", "-A"], in: repo)
         try git(["commit", "-q", "-m", "base"], in: repo)
         try FileManager.default.removeItem(at: metadata)
-        try FileManager.default.copyItem(at: diffFixtures.appendingPathComponent("grant-gains-update/head"), to: metadata)
+        try FileManager.default.copyItem(at: fixture.tree(.head), to: metadata)
         try git(["add", "-A"], in: repo)
         try git(["commit", "-q", "-m", "JournalView grants Update"], in: repo)
-        return (folder, repo)
+        return (folder, repo, fixture)
     }
 
     @Test func gitRevisionAgainstTheWorkingFolderGivesTheMarkdownReportAndExitCode() throws {
-        let (folder, repo) = try repository()
+        let (folder, repo, fixture) = try repository()
         _ = folder
-        let skuMap = diffFixtures.appendingPathComponent("grant-gains-update/head-sku-map.json").path
-        let users = diffFixtures.appendingPathComponent("users.csv").path
+        let skuMap = fixture.skuMap(.head).path
+        let users = fixture.users.path
         let result = try run(axlicenseBinary, ["diff", "--base", "git:HEAD~1", "--head", ".", "--sku-map", skuMap, "--users", users, "--format", "markdown"], in: repo)
         #expect(result.status == 3, "\(result.stderr)")
         #expect(result.stdout.contains("**1 role(s) change license: 1 escalation; 2 user(s) change license; monthly cost 108.00 → 290.00 (+182.00).**"))
@@ -170,9 +170,9 @@ func diffArguments(_ folder: String, _ extra: [String] = []) -> [String] {
     }
 
     @Test func gitRevisionWithAPathAndFromASubfolder() throws {
-        let (folder, repo) = try repository()
+        let (folder, repo, fixture) = try repository()
         _ = folder
-        let skuMap = diffFixtures.appendingPathComponent("grant-gains-update/head-sku-map.json").path
+        let skuMap = fixture.skuMap(.head).path
         let withPath = try run(axlicenseBinary, ["diff", "--base", "git:HEAD~1:Metadata", "--head", "Metadata", "--sku-map", skuMap, "--format", "json"], in: repo)
         #expect(try json(withPath.stdout)["hasLicenseImpact"] as? Bool == true)
         let sameCommit = try run(axlicenseBinary, ["diff", "--base", "git:HEAD", "--head", ".", "--sku-map", skuMap], in: repo.appendingPathComponent("Metadata"))
@@ -181,9 +181,9 @@ func diffArguments(_ folder: String, _ extra: [String] = []) -> [String] {
     }
 
     @Test func unknownRevisionIsAClearError() throws {
-        let (folder, repo) = try repository()
+        let (folder, repo, fixture) = try repository()
         _ = folder
-        let skuMap = diffFixtures.appendingPathComponent("grant-gains-update/head-sku-map.json").path
+        let skuMap = fixture.skuMap(.head).path
         let result = try run(axlicenseBinary, ["diff", "--base", "git:nosuchbranch", "--head", ".", "--sku-map", skuMap], in: repo)
         #expect(result.status == 1)
         #expect(result.stderr.hasPrefix("git:nosuchbranch: error: 'nosuchbranch' is not a commit in the repository at"))
@@ -192,7 +192,9 @@ func diffArguments(_ folder: String, _ extra: [String] = []) -> [String] {
 
 @Suite struct DiffInputErrorTests {
     @Test func missingBaseFolderNamesTheBaseFlag() throws {
-        let result = try run(axlicenseBinary, ["diff", "--base", "/nonexistent/base", "--head", "Tests/Fixtures/diff/no-change/head", "--sku-map", "Tests/Fixtures/diff/no-change/head-sku-map.json"])
+        let folder = TemporaryFolder()
+        let fixture = try DiffFixture("no-change", in: folder)
+        let result = try run(axlicenseBinary, ["diff", "--base", "/nonexistent/base", "--head", fixture.path(.head), "--sku-map", fixture.skuMapPath(.head)], in: fixture.root)
         #expect(result.status == 1)
         #expect(result.stderr == "axlicense: error: metadata folder '/nonexistent/base' does not exist; pass the metadata folder with --base\n")
     }

@@ -1,3 +1,4 @@
+import AXTestSupport
 import Foundation
 import Testing
 
@@ -5,7 +6,7 @@ import Testing
 /// to break or scale in one place.
 private func smallWorkspace(_ folder: TemporaryFolder) throws -> String {
     let workspace = folder.url.appendingPathComponent("ws").path
-    try FileManager.default.copyItem(atPath: packageRoot.appendingPathComponent("Tests/Fixtures/bad-input/skumap-unknown-sku-warning/workspace").path, toPath: workspace)
+    try FileManager.default.copyItem(atPath: BadInputFixture.baseWorkspace.path, toPath: workspace)
     try #"[{"PrivilegeIdentifier": "P", "SkuName": "Finance", "IsUnique": 1}]"#.write(toFile: workspace + "/LicensingServicePlansPrivilege.json", atomically: true, encoding: .utf8)
     return workspace
 }
@@ -60,7 +61,8 @@ private func users(_ count: Int) -> String {
     /// `"SkuName": "Finance", "skuname": "Commerce"` in one row: every run (each with its own hash seed) prices the
     /// user with Finance, the first in the file, and warns at the repeated key's line.
     @Test func caseVariantDuplicateKeyGivesTheSameAnswerEveryRun() throws {
-        let workspace = packageRoot.appendingPathComponent("Tests/Fixtures/bad-input/skumap-duplicate-key-warning/workspace").path
+        let folder = TemporaryFolder()
+        let workspace = try BadInputFixture("skumap-duplicate-key-warning").workspace(in: folder)
         for _ in 0..<8 {
             let result = try axlicense("estimate", "--workspace", workspace, "--no-db", "--format", "csv")
             #expect(result.status == 0)

@@ -1,8 +1,9 @@
 import AXLicensing
+import AXLicensingTestSupport
 import AXMetadata
 import Testing
 
-/// DOMAIN §2: entry-point licensing.
+/// Docs/licensing-rules.md §2: entry-point licensing.
 @Suite struct EntryPointLicensingTests {
     @Test func aotLicenseValuesMapToTiers() {
         #expect(UserLicenseValue(aotValue: "None").tier == .none)

@@ -1,5 +1,7 @@
 import AXLicensing
+import AXLicensingTestSupport
 import AXMetadata
+import AXTestSupport
 import Testing
 
 /// Hostile but legal graph shapes: deep sub-role chains and diamond lattices must be resolved and explained in time
@@ -137,9 +139,4 @@ import Testing
         #expect(grants.map(\.furtherPaths) == [0, 0])
         #expect(graph.roleEffectivePrivileges.allSatisfy { $0.count == 2 })
     }
-}
-
-extension Collection {
-    /// The single element, or nil when there are none or several.
-    var only: Element? { count == 1 ? first : nil }
 }

@@ -1,4 +1,5 @@
 import AXLicensing
+import AXLicensingTestSupport
 import AXMetadata
 import Testing
 

@@ -1,22 +1,11 @@
 import AXLicensing
 import AXMetadata
+import AXTestSupport
 import Testing
 
 /// The optimiser against an independent brute force over every base + attach combination.
 @Suite struct OptimizerBruteForceTests {
-    /// A small deterministic generator, so failures reproduce.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
-    /// Every license DOMAIN §3 allows, written out directly: a tier license, or a full base plus full attaches.
+    /// Every license Docs/licensing-rules.md §3 allows, written out directly: a tier license, or a full base plus full attaches.
     func allLicenses(_ catalog: SkuCatalog) -> [(skus: Set<Int>, base: Int, cost: Int)] {
         var result: [(Set<Int>, Int, Int)] = []
         for position in catalog.skus.indices where catalog[position].tier != .operations {
@@ -34,7 +23,7 @@ import Testing
         return result
     }
 
-    /// DOMAIN §3 validity, restated independently of the optimiser's code.
+    /// The validity rules of Docs/licensing-rules.md §3, restated independently of the optimiser's code.
     func meets(_ skus: Set<Int>, _ requirements: LicenseRequirements, _ catalog: SkuCatalog) -> Bool {
         let tiers = skus.map { catalog[$0].tier }
         let isFull = tiers.allSatisfy { $0 == .operations }
@@ -56,7 +45,7 @@ import Testing
         return true
     }
 
-    func randomRequirements(_ rng: inout SplitMix64, _ catalog: SkuCatalog) -> LicenseRequirements {
+    func randomRequirements(_ rng: inout SeededGenerator, _ catalog: SkuCatalog) -> LicenseRequirements {
         let count = catalog.skus.count
         func randomSet(_ probability: Double) -> SkuSet {
             SkuSet((0..<count).filter { _ in Double.random(in: 0..<1, using: &rng) < probability })
@@ -71,7 +60,7 @@ import Testing
         let catalog = SkuCatalog.builtIn()
         let optimizer = LicenseOptimizer(catalog: catalog)
         let licenses = allLicenses(catalog)
-        var rng = SplitMix64(state: 20261123)
+        var rng = SeededGenerator(seed: 20261123)
         var checked = 0
         for _ in 0..<500 {
             let requirements = randomRequirements(&rng, catalog)

@@ -1,12 +1,12 @@
 import AXLicensing
 import AXMetadata
+import AXTestSupport
 import Foundation
 import Testing
 
 /// The hand-checked results of `Data/sample`, worked out in `Data/sample/EXPECTED.md` before the tool ran.
 @Suite struct SampleWorkspaceTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let workspace = try! LoadedWorkspace.load(WorkspacePaths(workspace: root.appendingPathComponent("Data/sample").path), users: .required, keepGoing: false)
+    static let workspace = try! LoadedWorkspace.load(WorkspacePaths(workspace: sampleWorkspaceFolder.path), users: .required, keepGoing: false)
 
     /// user → (entry-point license, tier, base, attach, monthly cost in cents)
     static let expected: [String: (LicenseTier, LicenseTier, String?, [String], Int)] = [

@@ -1,9 +1,11 @@
 import AXLicensing
+import AXLicensingTestSupport
 import AXMetadata
+import AXTestSupport
 import Foundation
 import Testing
 
-/// DOMAIN §3: privilege-based SKUs, base vs attach, the single optimisation.
+/// Docs/licensing-rules.md §3: privilege-based SKUs, base vs attach, the single optimisation.
 @Suite struct SkuLicensingTests {
     /// One Team Members privilege and one Operations privilege, to hang SKU rows on.
     func tree() -> TreeBuilder {
@@ -139,13 +141,11 @@ import Testing
     }
 }
 
-/// DOMAIN §3: the SKU map file.
+/// Docs/licensing-rules.md §3: the SKU map file.
 @Suite struct SkuMapFileTests {
     func load(_ json: String) throws -> SkuMap {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("skumap-\(UUID().uuidString).json").path
-        try json.write(toFile: path, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        return try SkuMap.load(path: path, catalog: .builtIn())
+        let folder = TemporaryFolder()
+        return try SkuMap.load(path: folder.write("map.json", json), catalog: .builtIn())
     }
 
     @Test func readsAPlainArray() throws {
@@ -195,8 +195,7 @@ import Testing
 /// The catalog file shipped in Data/ is the one compiled in.
 @Suite struct SkuCatalogTests {
     @Test func builtInCatalogIsDataSkusJson() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let file = try String(contentsOf: root.appendingPathComponent("Data/skus.json"), encoding: .utf8)
+        let file = try String(contentsOf: packageRoot.appendingPathComponent("Data/skus.json"), encoding: .utf8)
         #expect(file.trimmingCharacters(in: .newlines) == defaultSkuCatalogJSON.trimmingCharacters(in: .newlines), "run Scripts/embed-catalog.sh")
     }
 
@@ -256,9 +255,8 @@ import Testing
 
 @Suite struct JSONSyntaxErrorTests {
     @Test func syntaxErrorNamesTheLineAndColumn() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("syntax-\(UUID().uuidString).json").path
-        try "[\n {\"PrivilegeIdentifier\": \"A\", \"SkuName\": \"Finance\", \"IsUnique\": 1},\n {\"PrivilegeIdentifier\": }\n]\n".write(toFile: path, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let folder = TemporaryFolder()
+        let path = folder.write("syntax.json", "[\n {\"PrivilegeIdentifier\": \"A\", \"SkuName\": \"Finance\", \"IsUnique\": 1},\n {\"PrivilegeIdentifier\": }\n]\n")
         #expect {
             try SkuMap.load(path: path, catalog: .builtIn())
         } throws: { error in
@@ -267,9 +265,8 @@ import Testing
     }
 
     @Test func truncatedFileIsPlacedAtItsEnd() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("truncated-\(UUID().uuidString).json").path
-        try "[\n {\"PrivilegeIdentifier\": \"A\",".write(toFile: path, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let folder = TemporaryFolder()
+        let path = folder.write("truncated.json", "[\n {\"PrivilegeIdentifier\": \"A\",")
         #expect {
             try SkuMap.load(path: path, catalog: .builtIn())
         } throws: { error in

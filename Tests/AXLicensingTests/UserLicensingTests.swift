@@ -1,9 +1,11 @@
 import AXLicensing
+import AXLicensingTestSupport
 import AXMetadata
+import AXTestSupport
 import Foundation
 import Testing
 
-/// DOMAIN §2 (user level) and §4: users, assignments, SysAdmin.
+/// Docs/licensing-rules.md §2 (user level) and §4: users, assignments, SysAdmin.
 @Suite struct UserLicensingTests {
     func engine() -> LicensingEngine {
         var tree = TreeBuilder()
@@ -99,7 +101,7 @@ import Testing
     }
 }
 
-/// DOMAIN §4: the role-assignment CSV.
+/// Docs/licensing-rules.md §4: the role-assignment CSV.
 @Suite struct UserDirectoryTests {
     @Test func readsTheEntityExportShapeWithCaseInsensitiveHeaders() throws {
         let csv = "\u{FEFF}userid,SECURITYROLEIDENTIFIER,SecurityRoleName,AssignmentStatus,AssignmentMode,Enabled,Extra\r\nbob,Clerk,\"Clerk, AP\",Enabled,Manual,true,x\r\nbob,Viewer,Viewer,2,Manual,true,x\r\n\r\nAnn,Viewer,Viewer,,Manual,false,x\r\n"
@@ -142,12 +144,11 @@ import Testing
     }
 
     @Test func invalidUTF8IsAnErrorNamingTheLine() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).csv").path
+        let folder = TemporaryFolder()
         var bytes = Array("UserId,SecurityRoleIdentifier\nbob,Cl".utf8)
         bytes += [0xFF, 0xFE]
         bytes += Array("erk\n".utf8)
-        #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let path = folder.write("bad.csv", Data(bytes))
         #expect {
             try UserDirectory.load(path: path)
         } throws: { error in
@@ -185,7 +186,7 @@ import Testing
     /// empty fields, padded fields, a last line with or without its break, sometimes a lone CR (then not cut at all).
     @Test(arguments: 0..<6)
     func randomExportsReadTheSameInPiecesAsWhole(seed: UInt64) throws {
-        var random = OptimizerBruteForceTests.SplitMix64(state: seed)
+        var random = SeededGenerator(seed: seed)
         func lineBreak() -> String { Bool.random(using: &random) ? "\n" : "\r\n" }
         // Sometimes the header alone ends with a lone CR (an old Mac line break), so its end is not a line feed.
         var text = "UserId,SecurityRoleIdentifier,AssignmentStatus,Enabled,UserName" + (seed % 3 == 1 ? "\r" : lineBreak())

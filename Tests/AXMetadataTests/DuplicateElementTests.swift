@@ -1,4 +1,5 @@
 import AXMetadata
+import AXTestSupport
 import Testing
 
 /// A property written twice in one object (issue 12, item 12): a warning, and the first value is used.
@@ -38,9 +39,4 @@ import Testing
         #expect(privilege.entryPoints[1].grant[.update] == .allow)  // a new entry point starts afresh
         #expect(output.diagnostics.map(\.code) == [.duplicateElement, .duplicateElement])
     }
-}
-
-extension Collection {
-    /// The single element, or nil when there are none or several.
-    var only: Element? { count == 1 ? first : nil }
 }

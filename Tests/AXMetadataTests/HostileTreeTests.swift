@@ -1,4 +1,5 @@
 import AXMetadata
+import AXTestSupport
 import Foundation
 import Testing
 
@@ -17,22 +18,22 @@ private func roleXML(_ name: String, duties: [String]) -> String {
 /// Item 3 of issue 12: one file repeating a problem a hundred thousand times gives a few diagnostics and a count.
 @Suite struct DiagnosticVolumeTests {
     @Test func manyMissingReferencesInOneFileCollapseToTheFirstFiveAndACount() throws {
-        let tree = TemporaryTree()
+        let tree = TemporaryFolder()
         tree.write("P/M/AxSecurityRole/Big.xml", roleXML("Big", duties: (0..<100_000).map { "Missing\($0)" }))
-        let graph = SecurityGraph(try MetadataLoader().load(root: tree.root))
+        let graph = SecurityGraph(try MetadataLoader().load(root: tree.path))
         let dangling = graph.diagnostics.filter { $0.code == .danglingReference }
         #expect(dangling.count == 6)
         #expect(dangling.prefix(5).map(\.location?.line) == [2, 3, 4, 5, 6])
         let summary = try #require(dangling.last)
         #expect(summary.omitted == 99_995)
-        #expect(summary.location == SourceLocation(file: tree.root + "/P/M/AxSecurityRole/Big.xml", line: 7))
+        #expect(summary.location == SourceLocation(file: tree.path + "/P/M/AxSecurityRole/Big.xml", line: 7))
         #expect(summary.message == "... and 99995 more dangling-reference in this file")
     }
 
     @Test func aRepeatedReferenceIsKeptOnceInItsObjectAndReportedOnce() throws {
-        let tree = TemporaryTree()
+        let tree = TemporaryFolder()
         tree.write("P/M/AxSecurityRole/Big.xml", roleXML("Big", duties: Array(repeating: "Missing", count: 100_000)))
-        let snapshot = try MetadataLoader().load(root: tree.root)
+        let snapshot = try MetadataLoader().load(root: tree.path)
         guard case .role(let role) = snapshot.objects.first?.object else { Issue.record("no role"); return }
         #expect(role.contents.duties.map(\.name) == ["Missing"])
         #expect(SecurityGraph(snapshot).diagnostics.filter { $0.code == .danglingReference }.count == 1)
@@ -132,13 +133,13 @@ private func roleXML(_ name: String, duties: [String]) -> String {
 
     /// What each kind gave: the object's name, or the diagnostic's code and message.
     func outcomes(order: [Int], concurrency: Int) throws -> [String: String] {
-        let tree = TemporaryTree()
+        let tree = TemporaryFolder()
         for (position, index) in order.enumerated() {
-            let path = tree.root + "/P/M/AxSecurityDuty/" + String(format: "%02d-", position) + Self.files[index].kind + ".xml"
+            let path = tree.path + "/P/M/AxSecurityDuty/" + String(format: "%02d-", position) + Self.files[index].kind + ".xml"
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             #expect(FileManager.default.createFile(atPath: path, contents: Data(Self.files[index].bytes)))
         }
-        let snapshot = try MetadataLoader(concurrency: concurrency).load(root: tree.root)
+        let snapshot = try MetadataLoader(concurrency: concurrency).load(root: tree.path)
         var result: [String: String] = [:]
         func kind(_ file: String) -> String { String((file as NSString).lastPathComponent.dropFirst(3).dropLast(4)) }
         for loaded in snapshot.objects {
@@ -211,10 +212,10 @@ private func roleXML(_ name: String, duties: [String]) -> String {
 
     @Test(arguments: [2_000, 5_000])
     func aDeepTreeIsListedWithItsFullPaths(depth: Int) throws {
-        let tree = TemporaryTree()
-        let bottom = try makeDeepTree(root: tree.root, depth: depth, name: "dd")
+        let tree = TemporaryFolder()
+        let bottom = try makeDeepTree(root: tree.path, depth: depth, name: "dd")
         #expect(bottom.utf8.count > Int(PATH_MAX))
-        let snapshot = try MetadataLoader(concurrency: 2).load(root: tree.root)
+        let snapshot = try MetadataLoader(concurrency: 2).load(root: tree.path)
         #expect(snapshot.fileCount == 2)
         #expect(snapshot.objects.map(\.file) == [bottom + "/Good.xml"])
         #expect(snapshot.diagnostics.map(\.code) == [.malformedFile])
@@ -223,15 +224,15 @@ private func roleXML(_ name: String, duties: [String]) -> String {
 
     @Test func aDeepTreeIsListedWithFewOpenFiles() throws {
         // An open-file limit far below the depth: folders are not all held open at once.
-        let tree = TemporaryTree()
-        let bottom = try makeDeepTree(root: tree.root, depth: 1_500, name: "d")
+        let tree = TemporaryFolder()
+        let bottom = try makeDeepTree(root: tree.path, depth: 1_500, name: "d")
         var limit = rlimit()
         getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
         let saved = limit
         defer { var restore = saved; setrlimit(Int32(RLIMIT_NOFILE.rawValue), &restore) }
         limit.rlim_cur = 1_000
         setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
-        let snapshot = try MetadataLoader(concurrency: 1).load(root: tree.root)
+        let snapshot = try MetadataLoader(concurrency: 1).load(root: tree.path)
         #expect(snapshot.objects.map(\.file) == [bottom + "/Good.xml"])
     }
 }
@@ -240,54 +241,54 @@ private func roleXML(_ name: String, duties: [String]) -> String {
 @Suite struct LinkAndSpecialFileTests {
     let duty = "<AxSecurityDuty><Name>Inside</Name></AxSecurityDuty>"
 
-    func link(_ tree: TemporaryTree, _ relativePath: String, to target: String) throws {
-        let path = tree.root + "/" + relativePath
+    func link(_ tree: TemporaryFolder, _ relativePath: String, to target: String) throws {
+        let path = tree.path + "/" + relativePath
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: target)
     }
 
     @Test func aLinkToTheHostRootIsAWarningAndNotFollowed() throws {
-        let tree = TemporaryTree()
+        let tree = TemporaryFolder()
         tree.write("Metadata/P/M/AxSecurityDuty/Inside.xml", duty)
         try link(tree, "Metadata/root", to: "/")
         try link(tree, "Metadata/up", to: "../../../../../../..")
-        let snapshot = try MetadataLoader().load(root: tree.root + "/Metadata")
+        let snapshot = try MetadataLoader().load(root: tree.path + "/Metadata")
         #expect(snapshot.fileCount == 1)
         #expect(snapshot.diagnostics.map(\.code) == [.linkOutsideTree, .linkOutsideTree])
         #expect(snapshot.diagnostics.map(\.severity) == [.warning, .warning])
-        #expect(Set(snapshot.diagnostics.map { $0.location?.file }) == [tree.root + "/Metadata/root", tree.root + "/Metadata/up"])
+        #expect(Set(snapshot.diagnostics.map { $0.location?.file }) == [tree.path + "/Metadata/root", tree.path + "/Metadata/up"])
     }
 
     @Test func linksInsideTheTreeAreFollowedOnce() throws {
-        let tree = TemporaryTree()
+        let tree = TemporaryFolder()
         tree.write("Metadata/P/M/AxSecurityDuty/Inside.xml", duty)
         try link(tree, "Metadata/P/N", to: "M")
         try link(tree, "Metadata/Q/M/AxSecurityDuty/Linked.xml", to: "../../../P/M/AxSecurityDuty/Inside.xml")
         // The metadata folder itself given through a link: links are judged against where it leads.
         try link(tree, "Alias", to: "Metadata")
-        let snapshot = try MetadataLoader().load(root: tree.root + "/Alias")
+        let snapshot = try MetadataLoader().load(root: tree.path + "/Alias")
         #expect(snapshot.diagnostics.isEmpty)
         // The first path in sorted order to each folder lists it.
-        #expect(snapshot.objects.map(\.file) == [tree.root + "/Alias/P/M/AxSecurityDuty/Inside.xml", tree.root + "/Alias/Q/M/AxSecurityDuty/Linked.xml"])
+        #expect(snapshot.objects.map(\.file) == [tree.path + "/Alias/P/M/AxSecurityDuty/Inside.xml", tree.path + "/Alias/Q/M/AxSecurityDuty/Linked.xml"])
     }
 
     @Test func aFileLinkOutOfTheTreeIsAWarningAndNotRead() throws {
-        let tree = TemporaryTree()
+        let tree = TemporaryFolder()
         tree.write("Outside/Secret.xml", duty.replacingOccurrences(of: "Inside", with: "Secret"))
         try link(tree, "Metadata/P/M/AxSecurityDuty/Zero.xml", to: "/dev/zero")
         try link(tree, "Metadata/P/M/AxSecurityDuty/Secret.xml", to: "../../../../Outside/Secret.xml")
-        let snapshot = try MetadataLoader().load(root: tree.root + "/Metadata")
+        let snapshot = try MetadataLoader().load(root: tree.path + "/Metadata")
         #expect(snapshot.objects.isEmpty)
         #expect(snapshot.diagnostics.map(\.code) == [.linkOutsideTree, .linkOutsideTree])
         #expect(snapshot.diagnostics.allSatisfy { $0.message.contains("outside the metadata folder") })
     }
 
     @Test func aFifoIsAnUnreadableFileAndNeverBlocks() throws {
-        let tree = TemporaryTree()
+        let tree = TemporaryFolder()
         tree.write("Metadata/P/M/AxSecurityDuty/Inside.xml", duty)
-        try #require(mkfifo(tree.root + "/Metadata/P/M/AxSecurityDuty/Fifo.xml", 0o644) == 0)
+        try #require(mkfifo(tree.path + "/Metadata/P/M/AxSecurityDuty/Fifo.xml", 0o644) == 0)
         try link(tree, "Metadata/P/M/AxSecurityDuty/LinkToFifo.xml", to: "Fifo.xml")
-        let snapshot = try MetadataLoader().load(root: tree.root + "/Metadata")
+        let snapshot = try MetadataLoader().load(root: tree.path + "/Metadata")
         #expect(snapshot.objects.count == 1)
         #expect(snapshot.diagnostics.map(\.code) == [.unreadableFile, .unreadableFile])
         #expect(snapshot.diagnostics.allSatisfy { $0.message == "file cannot be read: not a regular file (a FIFO)" })

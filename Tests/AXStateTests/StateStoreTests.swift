@@ -1,12 +1,13 @@
 import AXState
+import AXTestSupport
 import Foundation
 import GRDB
 import Testing
 
-final class TemporaryDatabase {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("axl-state-\(UUID().uuidString)")
-    var path: String { folder.appendingPathComponent(".axlicense/state.sqlite").path }
-    deinit { try? FileManager.default.removeItem(at: folder) }
+/// A state database path inside a fresh temporary folder, where the store makes `.axlicense/` as it does in a workspace.
+struct TemporaryDatabase {
+    let folder = TemporaryFolder()
+    var path: String { folder.url.appendingPathComponent(".axlicense/state.sqlite").path }
 }
 
 func entry(_ operation: String, at date: Date) -> AuditEntry {
@@ -84,13 +85,10 @@ func entry(_ operation: String, at date: Date) -> AuditEntry {
         }
         // Header intact, pages scrambled.
         var bytes = try Data(contentsOf: URL(fileURLWithPath: db.path))
-        guard bytes.count > 8192 else { return }
+        try #require(bytes.count > 8192, "the database must span several pages for the scrambled pages to be behind an intact header")
         for index in 100..<bytes.count where index % 7 == 0 { bytes[index] = 0xFF }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("axl-corrupt-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let path = folder.appendingPathComponent("state.sqlite").path
-        try bytes.write(to: URL(fileURLWithPath: path))
+        let folder = TemporaryFolder()
+        let path = folder.write("state.sqlite", bytes)
         #expect(throws: StateStoreError.self) {
             let reopened = try StateStore(path: path)
             _ = try reopened.history()

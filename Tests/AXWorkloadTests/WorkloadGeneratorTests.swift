@@ -1,5 +1,6 @@
 import AXLicensing
 import AXMetadata
+import AXTestSupport
 import AXWorkload
 import Foundation
 import Testing
@@ -27,9 +28,8 @@ func snapshotOfFiles(_ folder: String) throws -> [String: Data] {
 
 @Suite struct WorkloadGeneratorTests {
     @Test func sameSeedWritesTheSameBytesAndAnotherSeedDoesNot() throws {
-        let again = FileManager.default.temporaryDirectory.appendingPathComponent("axl-workload-\(UUID().uuidString)").path
-        let other = FileManager.default.temporaryDirectory.appendingPathComponent("axl-workload-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: again); try? FileManager.default.removeItem(atPath: other) }
+        let folder = TemporaryFolder()
+        let again = folder.path + "/again", other = folder.path + "/other"
         try WorkloadGenerator(scale: .small, seed: 7).write(to: again)
         try WorkloadGenerator(scale: .small, seed: 8).write(to: other)
         let first = try snapshotOfFiles(generatedSmall), second = try snapshotOfFiles(again), third = try snapshotOfFiles(other)
