@@ -20,9 +20,10 @@ import Testing
     }
 
     @Test func diffTakesColumnsToo() throws {
-        let fixture = "Tests/Fixtures/diff/grant-gains-update"
-        let result = try axlicense("diff", "--base", fixture + "/base", "--head", fixture + "/head", "--sku-map", fixture + "/head-sku-map.json",
-                                   "--fail-on", "never", "--format", "csv", "--columns", "role,change")
+        let folder = TemporaryFolder()
+        let fixture = try DiffFixture("grant-gains-update", in: folder)
+        let result = try axlicense("diff", "--base", fixture.path(.base), "--head", fixture.path(.head), "--sku-map", fixture.skuMapPath(.head),
+                                   "--fail-on", "never", "--format", "csv", "--columns", "role,change", in: fixture.root)
         #expect(result.status == 0)
         #expect(result.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } == ["Role,Change", "Viewer,escalation"])
     }

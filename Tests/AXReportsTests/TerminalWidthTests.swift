@@ -2,6 +2,7 @@ import AXChangeImpact
 import AXCompliance
 import AXLicensing
 import AXMetadata
+import AXTestSupport
 import Foundation
 import Testing
 
@@ -35,12 +36,13 @@ func sampleReports() throws -> [(name: String, report: Report)] {
         let found = try engine.findObject(named: object, type: nil)
         reports.append(("permissions \(object)", PermissionsReport(view: engine.permissions(of: found), catalog: engine.catalog, diagnostics: [], isComplete: true).report))
     }
-    let fixture = root + "/Tests/Fixtures/diff/grant-gains-update"
-    let base = try LoadedWorkspace.load(WorkspacePaths(workspace: root, metadata: fixture + "/base", skuMap: fixture + "/base-sku-map.json"), users: .unused, keepGoing: false)
-    let head = try LoadedWorkspace.load(WorkspacePaths(workspace: root, metadata: fixture + "/head", skuMap: fixture + "/head-sku-map.json",
-                                                       users: root + "/Tests/Fixtures/diff/users.csv"), users: .optional, keepGoing: false)
+    let folder = TemporaryFolder()
+    let fixture = try DiffFixture("grant-gains-update", in: folder)
+    let base = try LoadedWorkspace.load(WorkspacePaths(workspace: root, metadata: fixture.tree(.base).path, skuMap: fixture.skuMap(.base).path), users: .unused, keepGoing: false)
+    let head = try LoadedWorkspace.load(WorkspacePaths(workspace: root, metadata: fixture.tree(.head).path, skuMap: fixture.skuMap(.head).path,
+                                                       users: fixture.users.path), users: .optional, keepGoing: false)
     let impact = LicenseImpact(base: base.engine, head: head.engine, users: head.users)
-    reports.append(("diff", DiffReport(impact: impact, baseName: fixture + "/base", headName: fixture + "/head").report))
+    reports.append(("diff", DiffReport(impact: impact, baseName: fixture.path(.base), headName: fixture.path(.head)).report))
     return reports
 }
 
