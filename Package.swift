@@ -6,7 +6,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "axlicense", targets: ["axlicense"]),
-        .library(name: "AXMetadata", targets: ["AXMetadata"]),
+        .library(name: "AXReading", targets: ["AXReading"]),
+        .library(name: "AXModel", targets: ["AXModel"]),
         .library(name: "AXLicensing", targets: ["AXLicensing"]),
         .library(name: "AXCompliance", targets: ["AXCompliance"]),
         .library(name: "AXState", targets: ["AXState"]),
@@ -21,43 +22,44 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
+        // The module graph (Docs/architecture.md): each target depends only on targets listed before it.
         .systemLibrary(
             name: "CLibXML2",
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
-        .target(name: "AXMetadata", dependencies: ["CLibXML2"]),
-        .target(
-            name: "AXLicensing",
-            dependencies: ["AXMetadata", .product(name: "CSV", package: "CSV.swift")]
-        ),
+        .target(name: "AXReading", dependencies: ["CLibXML2", .product(name: "CSV", package: "CSV.swift")]),
+        .target(name: "AXModel", dependencies: ["AXReading", .product(name: "CSV", package: "CSV.swift")]),
+        .target(name: "AXLicensing", dependencies: ["AXReading", "AXModel"]),
         .target(
             name: "AXCompliance",
-            dependencies: ["AXLicensing", .product(name: "CSV", package: "CSV.swift")]
+            dependencies: ["AXReading", "AXModel", "AXLicensing", .product(name: "CSV", package: "CSV.swift")]
         ),
+        .target(name: "AXChangeImpact", dependencies: ["AXReading", "AXModel", "AXLicensing"]),
         .target(name: "AXState", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "AXChangeImpact", dependencies: ["AXLicensing"]),
-        .target(name: "AXWorkload"),
         .target(
             name: "AXReports",
             dependencies: [
-                "AXLicensing", "AXCompliance", "AXState", "AXChangeImpact",
+                "AXReading", "AXModel", "AXLicensing", "AXCompliance", "AXState", "AXChangeImpact",
                 .product(name: "CSV", package: "CSV.swift"), .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
-        .executableTarget(
-            name: "axlicense",
+        .target(
+            name: "AXCommands",
             dependencies: [
-                "AXReports", "AXLicensing", "AXMetadata", "AXCompliance", "AXState", "AXChangeImpact", "AXWorkload",
+                "AXReading", "AXModel", "AXLicensing", "AXCompliance", "AXChangeImpact", "AXState", "AXReports", "AXWorkload",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "AXMetadataTests", dependencies: ["AXMetadata"]),
-        .testTarget(name: "AXLicensingTests", dependencies: ["AXLicensing"]),
-        .testTarget(name: "AXComplianceTests", dependencies: ["AXCompliance", "AXLicensing", "AXMetadata"]),
+        .executableTarget(name: "axlicense", dependencies: ["AXCommands"]),
+        .target(name: "AXWorkload"),
+        .testTarget(name: "AXModelTests", dependencies: ["AXModel", "AXReading"]),
+        .testTarget(name: "AXLicensingTests", dependencies: ["AXLicensing", "AXModel", "AXReading"]),
+        .testTarget(name: "AXComplianceTests", dependencies: ["AXCompliance", "AXLicensing", "AXModel", "AXReading"]),
         .testTarget(name: "AXStateTests", dependencies: ["AXState", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "AXWorkloadTests", dependencies: ["AXWorkload", "AXLicensing", "AXMetadata"]),
-        .testTarget(name: "AXChangeImpactTests", dependencies: ["AXChangeImpact", "AXLicensing", "AXMetadata"]),
+        .testTarget(name: "AXWorkloadTests", dependencies: ["AXWorkload", "AXLicensing", "AXModel", "AXReading"]),
+        .testTarget(name: "AXChangeImpactTests", dependencies: ["AXChangeImpact", "AXLicensing", "AXModel", "AXReading"]),
+        .testTarget(name: "AXCommandsTests", dependencies: ["AXCommands", "AXReports", "AXReading"]),
         .testTarget(name: "AXLicenseCLITests", dependencies: ["axlicense", "AXReports"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,6 @@
 import AXLicensing
-import AXMetadata
+import AXModel
+import AXReading
 
 /// How a change moves a license.
 public enum ChangeClass: String, Sendable, Hashable, Codable, Comparable {

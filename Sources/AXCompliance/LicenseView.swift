@@ -1,5 +1,6 @@
 import AXLicensing
-import AXMetadata
+import AXModel
+import AXReading
 
 /// The two dashboard notifications of the License Management form, with the seed's exact text.
 public enum DashboardNotification: String, Sendable, Hashable, CaseIterable, Codable {

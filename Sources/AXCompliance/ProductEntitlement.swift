@@ -1,5 +1,6 @@
 import AXLicensing
-import AXMetadata
+import AXModel
+import AXReading
 import Foundation
 
 /// A calendar date (UTC), as license expiry dates are written: `YYYY-MM-DD`.

@@ -1,4 +1,5 @@
-import AXMetadata
+import AXModel
+import AXReading
 
 /// Options of the User License Estimator.
 public struct EstimateOptions: Sendable, Hashable {

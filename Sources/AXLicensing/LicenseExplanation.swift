@@ -1,4 +1,5 @@
-import AXMetadata
+import AXModel
+import AXReading
 
 /// What in a privilege demands part of a license.
 public enum LicenseDemandSource: Sendable, Hashable {

@@ -1,4 +1,5 @@
-import AXMetadata
+import AXModel
+import AXReading
 
 /// Everything that decides the license of a holder of some privileges: the requirement signature.
 ///

@@ -1,4 +1,5 @@
-import AXMetadata
+import AXModel
+import AXReading
 
 /// The license one entry-point grant needs.
 public struct EntryPointLicense: Sendable, Hashable {

@@ -1,4 +1,5 @@
-import AXMetadata
+import AXModel
+import AXReading
 import Foundation
 
 /// One `LicensingServicePlansPrivilege` row: a privilege, an SKU, and whether that SKU is required.
@@ -92,14 +93,6 @@ public struct SkuMap: Sendable {
         let map = SkuMap(rows: try input.decode(RowsFile.self, keys: ServicePlanPrivilegeRow.keys).rows, catalog: catalog, source: path)
         return SkuMap(requirements: map.requirements, diagnostics: input.diagnostics + map.diagnostics)
     }
-}
-
-/// Any JSON object key.
-struct AnyCodingKey: CodingKey {
-    var stringValue: String
-    var intValue: Int?
-    init(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { self.stringValue = "\(intValue)"; self.intValue = intValue }
 }
 
 /// The file: `[rows]` or `{"anything": [rows]}`.

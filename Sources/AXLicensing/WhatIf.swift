@@ -1,4 +1,5 @@
-import AXMetadata
+import AXModel
+import AXReading
 
 /// A user's license before and after a change of their role assignments (`what-if --user`).
 public struct UserWhatIf: Sendable {

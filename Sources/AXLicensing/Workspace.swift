@@ -1,4 +1,5 @@
-import AXMetadata
+import AXModel
+import AXReading
 import Foundation
 
 /// Where a run's inputs are: by workspace convention, each overridable on its own.

@@ -1,6 +1,7 @@
 import AXCompliance
 import AXLicensing
-import AXMetadata
+import AXModel
+import AXReading
 
 /// `axlicense check`: the License View grid, the dashboard notifications, and (with `--assigned`) over- and
 /// under-licensed users.

@@ -1,6 +1,7 @@
 import AXChangeImpact
 import AXLicensing
-import AXMetadata
+import AXModel
+import AXReading
 import Foundation
 
 /// The formats of `axlicense diff`: the four every command has, plus CI annotations and JUnit XML.

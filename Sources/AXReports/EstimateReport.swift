@@ -1,5 +1,6 @@
 import AXLicensing
-import AXMetadata
+import AXModel
+import AXReading
 
 /// The User License Estimator report: one row per user, then totals.
 public struct EstimateReport: Sendable {

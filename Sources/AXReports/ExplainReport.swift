@@ -1,5 +1,6 @@
 import AXLicensing
-import AXMetadata
+import AXModel
+import AXReading
 
 /// `axlicense explain`: the chains behind each part of a user's or role's license, and the drivers.
 public struct ExplainReport: Sendable {

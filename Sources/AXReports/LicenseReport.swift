@@ -1,6 +1,7 @@
 import AXCompliance
 import AXLicensing
-import AXMetadata
+import AXModel
+import AXReading
 import Foundation
 
 /// `axlicense report`: everything an admin or licensing manager looks at, in one self-contained HTML page or one

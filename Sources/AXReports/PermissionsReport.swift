@@ -1,5 +1,6 @@
 import AXLicensing
-import AXMetadata
+import AXModel
+import AXReading
 
 /// `axlicense permissions`: View Permissions for one role, duty or privilege.
 public struct PermissionsReport: Sendable {

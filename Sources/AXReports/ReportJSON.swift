@@ -1,5 +1,6 @@
 import AXLicensing
-import AXMetadata
+import AXModel
+import AXReading
 
 /// A diagnostic as it appears in JSON output.
 public struct DiagnosticJSON: Encodable, Sendable, Hashable {

@@ -1,5 +1,6 @@
 import AXLicensing
-import AXMetadata
+import AXModel
+import AXReading
 
 /// `axlicense roles`: one row per role with its entry-point license, SKU requirements and cheapest license.
 public struct RolesReport: Sendable {

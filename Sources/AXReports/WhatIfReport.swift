@@ -1,5 +1,6 @@
 import AXLicensing
-import AXMetadata
+import AXModel
+import AXReading
 
 /// `axlicense what-if`: a license before and after a change of role assignments or of a role's contents.
 public struct WhatIfReport: Sendable {

@@ -1,5 +1,6 @@
 import AXLicensing
-import AXMetadata
+import AXModel
+import AXReading
 import Testing
 
 /// DOMAIN §2: entry-point licensing.

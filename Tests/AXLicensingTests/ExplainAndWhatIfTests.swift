@@ -1,5 +1,6 @@
 import AXLicensing
-import AXMetadata
+import AXModel
+import AXReading
 import Testing
 
 /// `explain` and `what-if` on the sample workspace, answers worked by hand from `Data/sample/EXPECTED.md`.

@@ -1,5 +1,6 @@
 import AXLicensing
-import AXMetadata
+import AXModel
+import AXReading
 import Testing
 
 /// Hostile but legal graph shapes: deep sub-role chains and diamond lattices must be resolved and explained in time

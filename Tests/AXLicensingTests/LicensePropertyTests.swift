@@ -1,5 +1,6 @@
 import AXLicensing
-import AXMetadata
+import AXModel
+import AXReading
 import Testing
 
 /// A random security tree as plain data, so a test can change one thing and build both versions.

@@ -1,5 +1,6 @@
 import AXLicensing
-import AXMetadata
+import AXModel
+import AXReading
 import Testing
 
 /// Names compared after NFC normalisation and case folding, in every lookup (issue 12, item 9).

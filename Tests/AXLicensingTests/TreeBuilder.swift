@@ -1,5 +1,6 @@
 import AXLicensing
-import AXMetadata
+import AXModel
+import AXReading
 
 /// Builds a security tree in memory, as the loader would produce it, so rule tests can state their tree in a few lines.
 struct TreeBuilder {

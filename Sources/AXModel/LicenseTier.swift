@@ -1,0 +1,95 @@
+import AXReading
+
+/// The entry-point license ladder of D365FO: what a menu item's view or maintain access needs.
+///
+/// Ordered so that `max` gives the license that covers both; `none` needs no license at all.
+public enum LicenseTier: Int, Sendable, Hashable, Comparable, CaseIterable, Codable, CustomStringConvertible {
+    case none = 0
+    case teamMembers = 1
+    case activity = 2
+    case operations = 3
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// The name used in every output format: `None`, `TeamMembers`, `Activity`, `Operations`.
+    public var name: String {
+        switch self {
+        case .none: "None"
+        case .teamMembers: "TeamMembers"
+        case .activity: "Activity"
+        case .operations: "Operations"
+        }
+    }
+
+    public var description: String { name }
+
+    /// Parses an output name (`TeamMembers`) back, case-insensitively.
+    public init?(name: String) {
+        guard let tier = Self.allCases.first(where: { $0.name.caseInsensitiveCompare(name) }) else { return nil }
+        self = tier
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(name)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let tier = LicenseTier(name: text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not a license tier")
+        }
+        self = tier
+    }
+}
+
+extension String {
+    /// Case-insensitive equality for ASCII AOT names.
+    func caseInsensitiveCompare(_ other: String) -> Bool {
+        self.count == other.count && self.lowercased() == other.lowercased()
+    }
+}
+
+/// A `UserLicenseType` value as written in a menu item's `ViewUserLicense` or `MaintainUserLicense`.
+public struct UserLicenseValue: Sendable, Hashable, Codable {
+    /// The value exactly as it appears in the file (empty when the property is absent).
+    public var raw: String
+    /// The license it needs, per DOMAIN §2 (legacy values mapped, unknown values counted as none).
+    public var tier: LicenseTier
+    /// How the value was interpreted.
+    public var kind: Kind
+
+    /// Whether a value is current, an AX 2012 leftover, or not a `UserLicenseType` member at all.
+    public enum Kind: String, Sendable, Hashable, Codable {
+        case current
+        case legacy
+        case unknown
+    }
+
+    /// The absent property: no license.
+    public static let absent = UserLicenseValue(raw: "", tier: .none, kind: .current)
+
+    /// Interprets an AOT value (case-insensitive, surrounding blanks ignored).
+    public init(aotValue: String) {
+        let value = aotValue.trimmingBlanks()
+        raw = value
+        switch value.lowercased() {
+        case "", "none": (tier, kind) = (.none, .current)
+        case "universal": (tier, kind) = (.teamMembers, .current)
+        case "activity": (tier, kind) = (.activity, .current)
+        case "enterprise": (tier, kind) = (.operations, .current)
+        case "selfserve": (tier, kind) = (.teamMembers, .legacy)
+        case "task": (tier, kind) = (.activity, .legacy)
+        case "functional": (tier, kind) = (.operations, .legacy)
+        case "server": (tier, kind) = (.none, .legacy)
+        default: (tier, kind) = (.none, .unknown)
+        }
+    }
+
+    private init(raw: String, tier: LicenseTier, kind: Kind) {
+        self.raw = raw
+        self.tier = tier
+        self.kind = kind
+    }
+}
