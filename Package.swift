@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "AXStateTests", dependencies: ["AXState", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AXWorkloadTests", dependencies: ["AXWorkload", "AXLicensing", "AXModel", "AXReading"]),
         .testTarget(name: "AXChangeImpactTests", dependencies: ["AXChangeImpact", "AXLicensing", "AXModel", "AXReading"]),
-        .testTarget(name: "AXCommandsTests", dependencies: ["AXCommands", "AXReports", "AXReading"]),
+        .testTarget(name: "AXCommandsTests", dependencies: ["AXCommands", "AXLicensing", "AXModel", "AXReading", "AXState"]),
         .testTarget(name: "AXLicenseCLITests", dependencies: ["axlicense", "AXReports"]),
     ],
     swiftLanguageModes: [.v6]

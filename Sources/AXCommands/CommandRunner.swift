@@ -29,7 +29,7 @@ enum CommandRunner {
             return try LoadedWorkspace.load(inputs.paths, users: users, keepGoing: analysis.keepGoing, progress: progress)
         } catch {
             if case .metadataErrors(let errors) = error { printDiagnostics(errors, quiet: analysis.quiet) }
-            printError(error.description)
+            printError(error)
             throw ExitStatus.inputError
         }
     }
@@ -73,7 +73,7 @@ enum CommandRunner {
                 try OutputWriter.write(output.data, to: path, protecting: inputs)
             }
         } catch let error as OutputWriteError {
-            printError(error.description)
+            printError(error)
             throw ExitStatus.inputError
         }
     }
@@ -103,7 +103,7 @@ enum CommandRunner {
             }
             return (view, review, diagnostics)
         } catch {
-            printError("\(error)")
+            printError(error)
             throw ExitStatus.inputError
         }
     }
@@ -113,7 +113,7 @@ enum CommandRunner {
         do {
             return try body()
         } catch {
-            printError(error.description)
+            printError(error)
             throw ExitStatus.inputError
         }
     }
@@ -122,6 +122,11 @@ enum CommandRunner {
         let shown = quiet ? diagnostics.filter { $0.severity == .error } : diagnostics
         guard !shown.isEmpty else { return }
         Console.error(shown.map(\.description).joined(separator: "\n"))
+    }
+
+    /// Prints an error of a library in the command line's words (naming the flag that supplies the input at fault).
+    static func printError(_ error: any Error) {
+        printError(CommandLineMessages.message(for: error))
     }
 
     static func printError(_ message: String) {

@@ -153,19 +153,19 @@ struct DiffCommand: ParsableCommand {
         do {
             return try MaterializedTree.materialize(source)
         } catch {
-            CommandRunner.printError(error.description)
+            CommandRunner.printError(error)
             throw ExitStatus.inputError
         }
     }
 
     private func load(_ paths: WorkspacePaths, users: UsersRequirement, tree: MaterializedTree, flag: String) throws -> LoadedWorkspace {
         do {
-            return try LoadedWorkspace.load(paths, users: users, keepGoing: analysis.keepGoing, metadataFlag: flag)
+            return try LoadedWorkspace.load(paths, users: users, keepGoing: analysis.keepGoing)
         } catch {
             if case .metadataErrors(let errors) = error {
                 CommandRunner.printDiagnostics(errors.map { Diagnostic($0.severity, $0.code, $0.message, at: $0.location.map { SourceLocation(file: tree.displayPath($0.file), line: $0.line, column: $0.column) }) }, quiet: false)
             }
-            CommandRunner.printError(error.description.replacingOccurrences(of: tree.displayPrefix ?? "\u{0}", with: ""))
+            CommandRunner.printError(CommandLineMessages.message(for: error, metadataFlag: flag).replacingOccurrences(of: tree.displayPrefix ?? "\u{0}", with: ""))
             throw ExitStatus.inputError
         }
     }

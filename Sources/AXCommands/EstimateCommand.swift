@@ -80,7 +80,7 @@ struct PermissionsCommand: ParsableCommand {
         do {
             object = try workspace.engine.findObject(named: name, type: type)
         } catch {
-            CommandRunner.printError(error.description)
+            CommandRunner.printError(error)
             throw ExitStatus.inputError
         }
         let report = PermissionsReport(view: workspace.engine.permissions(of: object), catalog: workspace.engine.catalog,

@@ -43,7 +43,7 @@ struct ExplainCommand: ParsableCommand {
                 explanation = try workspace.engine.explain(role: role!)
             }
         } catch {
-            CommandRunner.printError(error.description)
+            CommandRunner.printError(error)
             throw ExitStatus.inputError
         }
         let report = ExplainReport(explanation: explanation, diagnostics: workspace.diagnostics, isComplete: workspace.isComplete)

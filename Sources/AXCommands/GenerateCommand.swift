@@ -21,7 +21,7 @@ struct GenerateCommand: ParsableCommand {
         do {
             count = try WorkloadGenerator(scale: WorkloadScale.named(scale)!, seed: seed).write(to: output)
         } catch {
-            CommandRunner.printError(error.description)
+            CommandRunner.printError(error)
             throw ExitStatus.inputError
         }
         try Console.output(Data("Wrote \(count) files to \(output)\n".utf8))

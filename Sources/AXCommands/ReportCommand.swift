@@ -87,7 +87,7 @@ struct ReportCommand: ParsableCommand {
                 do {
                     outputs.append((try report.workbook(), path))
                 } catch {
-                    CommandRunner.printError(error.description)
+                    CommandRunner.printError(error)
                     throw ExitStatus.inputError
                 }
             }

@@ -34,7 +34,7 @@ struct StateOptions: ParsableArguments {
         do {
             return try StateStore(path: databasePath(workspace: workspace))
         } catch {
-            CommandRunner.printError(error.description)
+            CommandRunner.printError(error)
             throw ExitStatus.inputError
         }
     }
@@ -59,7 +59,7 @@ struct AuditRecorder {
         do {
             try store.append(AuditEntry(operation: operation, userId: Self.operatingSystemUser, occurredAt: Date(), details: details, environment: environment), usage: usage)
         } catch {
-            CommandRunner.printError(error.description)
+            CommandRunner.printError(error)
             throw ExitStatus.inputError
         }
     }

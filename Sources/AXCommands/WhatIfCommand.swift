@@ -69,7 +69,7 @@ struct WhatIfCommand: ParsableCommand {
                 answer = .role(try workspace.engine.whatIf(role: role!, edit: edit, users: workspace.users, options: options))
             }
         } catch {
-            CommandRunner.printError(error.description)
+            CommandRunner.printError(error)
             throw ExitStatus.inputError
         }
         let report = WhatIfReport(answer: answer, diagnostics: workspace.diagnostics, isComplete: workspace.isComplete)

@@ -17,7 +17,7 @@ public struct AssignedLicenses: Sendable, Hashable {
 public enum AssignedLicensesReader {
     /// Reads the file; license names are resolved through the catalog, unknown ones warned about once each.
     public static func load(path: String, catalog: SkuCatalog, delimiter: UnicodeScalar? = nil) throws(InputError) -> (users: [AssignedLicenses], diagnostics: [Diagnostic]) {
-        let data = try readInputFile(path, what: "assigned licenses file (Power Platform admin center report)", flag: "--assigned", maximumSize: InputSizeLimit.csv)
+        let data = try readInputFile(path, input: .assignedLicenses, maximumSize: InputSizeLimit.csv)
         return try parse(decodeUTF8(data, path: path), path: path, catalog: catalog, delimiter: delimiter)
     }
 

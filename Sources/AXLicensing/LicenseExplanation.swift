@@ -94,32 +94,17 @@ public struct LicenseExplanation: Sendable {
     public static let boundedDriverSize = 2
 }
 
-/// Why an explanation could not be made.
-public enum ExplainError: Error, Sendable, Equatable, CustomStringConvertible {
-    case unknownUser(String)
-    case unknownRole(String)
-
-    /// What went wrong, naming the user or role.
-    public var description: String {
-        switch self {
-        case .unknownUser(let id): "no user '\(id)' in the users file"
-        case .unknownRole(let name): "no role named '\(name)' in the metadata"
-        }
-    }
-}
-
 extension LicensingEngine {
     /// Explains the license of a user of `directory`, with the same rules as the estimator.
-    public func explain(user userId: String, in directory: UserDirectory, options: EstimateOptions = EstimateOptions()) throws(ExplainError) -> LicenseExplanation {
-        let key = NameKey(userId)
-        guard let user = directory.users.first(where: { NameKey($0.userId) == key }) else { throw .unknownUser(userId) }
+    public func explain(user userId: String, in directory: UserDirectory, options: EstimateOptions = EstimateOptions()) throws(LookupError) -> LicenseExplanation {
+        let user = try directory.user(withID: userId)
         let row = estimate(UserDirectory(users: [user]), options: options).users[0]
         return explain(subjectType: "user", subject: user.userId, roles: row.roleIndices, basis: row.basis, license: row.license)
     }
 
     /// Explains what a user holding only `roleName` needs.
-    public func explain(role roleName: String) throws(ExplainError) -> LicenseExplanation {
-        guard let role = graph.role(named: roleName) else { throw .unknownRole(roleName) }
+    public func explain(role roleName: String) throws(LookupError) -> LicenseExplanation {
+        let role = try graph.index(of: .role, named: roleName)
         let license = optimizer.cheapestLicense(for: roleRequirements[role])
         return explain(subjectType: "role", subject: graph.roles[role].name, roles: [role], basis: .roles, license: license)
     }

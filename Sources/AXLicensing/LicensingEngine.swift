@@ -97,13 +97,7 @@ public struct LicensingEngine: Sendable {
 
     /// The role, duty or privilege with this name; `type` narrows the search when names collide.
     public func findObject(named name: String, type: SecurableObjectType?) throws(LookupError) -> SecurableObject {
-        var found: [SecurableObject] = []
-        if type == nil || type == .role, let role = graph.role(named: name) { found.append(.role(role)) }
-        if type == nil || type == .duty, let duty = graph.duty(named: name) { found.append(.duty(duty)) }
-        if type == nil || type == .privilege, let privilege = graph.privilege(named: name) { found.append(.privilege(privilege)) }
-        guard let first = found.first else { throw .notFound(name: name, type: type) }
-        guard found.count == 1 else { throw .ambiguous(name: name) }
-        return first
+        try graph.object(named: name, type: type)
     }
 
     /// Name, label, kind and origin of an object, for headers and rows.
@@ -112,26 +106,6 @@ public struct LicensingEngine: Sendable {
         case .role(let i): (.role, graph.roles[i].name, graph.roles[i].label, graph.roles[i].origin)
         case .duty(let i): (.duty, graph.duties[i].name, graph.duties[i].label, graph.duties[i].origin)
         case .privilege(let i): (.privilege, graph.privileges[i].name, graph.privileges[i].label, graph.privileges[i].origin)
-        }
-    }
-}
-
-/// The three kinds of securable object View Permissions can show.
-public enum SecurableObjectType: String, Sendable, Hashable, CaseIterable, Codable {
-    case role, duty, privilege
-}
-
-/// Why a named object could not be found.
-public enum LookupError: Error, Sendable, Equatable, CustomStringConvertible {
-    case notFound(name: String, type: SecurableObjectType?)
-    case ambiguous(name: String)
-
-    public var description: String {
-        switch self {
-        case .notFound(let name, let type):
-            "no \(type?.rawValue ?? "role, duty or privilege") named '\(name)' in the metadata"
-        case .ambiguous(let name):
-            "'\(name)' names more than one of role, duty and privilege; choose one with --type role|duty|privilege"
         }
     }
 }

@@ -142,7 +142,7 @@ public struct SkuCatalog: Sendable {
 
     /// Loads a catalog file: `{"currency": "USD", "skus": [ … ]}`.
     public static func load(path: String) throws(InputError) -> SkuCatalog {
-        try decode(readInputFile(path, what: "SKU catalog", flag: "--skus", maximumSize: InputSizeLimit.json), source: path)
+        try decode(readInputFile(path, input: .skuCatalog, maximumSize: InputSizeLimit.json), source: path)
     }
 
     /// The catalog shipped with axlicense (`Data/skus.json`).

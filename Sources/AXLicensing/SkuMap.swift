@@ -84,7 +84,7 @@ public struct SkuMap: Sendable {
 
     /// Loads a `LicensingServicePlansPrivilege` JSON file: an array of rows, or an object whose single array member holds them.
     public static func load(path: String, catalog: SkuCatalog) throws(InputError) -> SkuMap {
-        try decode(readInputFile(path, what: "SKU map (LicensingServicePlansPrivilege JSON)", flag: "--sku-map", maximumSize: InputSizeLimit.json), catalog: catalog, source: path)
+        try decode(readInputFile(path, input: .skuMap, maximumSize: InputSizeLimit.json), catalog: catalog, source: path)
     }
 
     /// Decodes SKU-map JSON; `source` names it in errors.

@@ -43,7 +43,7 @@ public struct WorkspacePaths: Sendable, Hashable {
     }
 }
 
-/// Whether a command needs the users file.
+/// Whether a run needs the users file.
 public enum UsersRequirement: Sendable {
     /// The command fails without it.
     case required
@@ -56,18 +56,18 @@ public enum UsersRequirement: Sendable {
 /// Why a workspace could not be loaded.
 public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
     case input(InputError)
-    /// The metadata folder is missing or not a folder; `flag` is the option that names it.
-    case metadataFolder(MetadataLoadError, flag: String)
-    /// The metadata has errors (malformed or unreadable files) and `--keep-going` was not given.
+    /// The metadata folder is missing or not a folder.
+    case metadataFolder(MetadataLoadError)
+    /// The metadata has errors (malformed or unreadable files) and the caller did not ask to go on without them.
     case metadataErrors([Diagnostic])
 
     public var description: String {
         switch self {
         case .input(let error): error.description
-        case .metadataFolder(let error, let flag):
-            "\(error); pass the metadata folder with \(flag)" + (flag == "--metadata" ? " (or put it at Metadata/ in the --workspace folder)" : "")
+        case .metadataFolder(let error):
+            "\(error)"
         case .metadataErrors(let errors):
-            "\(errors.severityCounts.errors) metadata file(s) could not be read (listed above); fix them, or pass --keep-going to analyse the rest and mark the result incomplete"
+            "\(errors.severityCounts.errors) metadata file(s) could not be read (listed above)"
         }
     }
 }
@@ -113,7 +113,7 @@ private final class Background<Value: Sendable>: @unchecked Sendable {
 public struct LoadedWorkspace: Sendable {
     public var engine: LicensingEngine
     public var users: UserDirectory?
-    /// False when metadata errors were skipped with `--keep-going`.
+    /// False when metadata errors were skipped (`keepGoing`).
     public var isComplete: Bool
     /// Every diagnostic of the metadata, SKU catalog, SKU map and users, sorted.
     public var diagnostics: [Diagnostic]
@@ -122,7 +122,7 @@ public struct LoadedWorkspace: Sendable {
 
     /// Loads and evaluates the inputs at `paths`.
     public static func load(_ paths: WorkspacePaths, users requirement: UsersRequirement, keepGoing: Bool, concurrency: Int? = nil,
-                            progress: (@Sendable (Int, Int) -> Void)? = nil, metadataFlag: String = "--metadata") throws(WorkspaceError) -> LoadedWorkspace {
+                            progress: (@Sendable (Int, Int) -> Void)? = nil) throws(WorkspaceError) -> LoadedWorkspace {
         PhaseTimer.mark("start")
         // The inputs are read on other threads where a core would otherwise idle: the catalog and SKU map while the
         // metadata folders are listed, the users while the security graph is resolved; the parse has both cores.
@@ -146,7 +146,7 @@ public struct LoadedWorkspace: Sendable {
             do {
                 snapshot = try loaded.get()
             } catch {
-                throw WorkspaceError.metadataFolder(error, flag: metadataFlag)
+                throw WorkspaceError.metadataFolder(error)
             }
             // Present whenever the snapshot is.
             let graph = resolved!

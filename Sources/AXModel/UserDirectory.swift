@@ -71,7 +71,7 @@ public struct UserDirectory: Sendable {
 
     /// Reads a users CSV file; `delimiter` nil means detected from the header.
     public static func load(path: String, delimiter: UnicodeScalar? = nil) throws(InputError) -> UserDirectory {
-        let data = try readInputFile(path, what: "users file (role assignments CSV)", flag: "--users", maximumSize: InputSizeLimit.csv)
+        let data = try readInputFile(path, input: .users, maximumSize: InputSizeLimit.csv)
         return try parse(decodeUTF8(data, path: path), path: path, delimiter: delimiter)
     }
 

@@ -1,8 +1,39 @@
 
+/// The input files a run reads, named so that an error can say which one is at fault and the command line can say
+/// how to supply it (libraries name no command-line flag).
+public enum InputKind: String, Sendable, Hashable, CaseIterable {
+    case metadata
+    case skuMap
+    case skuCatalog
+    case users
+    case entitlements
+    case assignedLicenses
+
+    /// What the file is, for messages: `users file (role assignments CSV)`.
+    public var what: String {
+        switch self {
+        case .metadata: "metadata folder"
+        case .skuMap: "SKU map (LicensingServicePlansPrivilege JSON)"
+        case .skuCatalog: "SKU catalog"
+        case .users: "users file (role assignments CSV)"
+        case .entitlements: "entitlements file (purchased licenses)"
+        case .assignedLicenses: "assigned licenses file (Power Platform admin center report)"
+        }
+    }
+
+    /// True when the input has a conventional place in the workspace folder (`WorkspacePaths.Convention`).
+    public var hasWorkspaceConvention: Bool {
+        switch self {
+        case .metadata, .skuMap, .users, .entitlements: true
+        case .skuCatalog, .assignedLicenses: false
+        }
+    }
+}
+
 /// A problem with an input file that stops the run: what the file is, where in it, and what to do.
 public enum InputError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// A required input was not found; names what was looked for and the flag that supplies it.
-    case missing(path: String, what: String, flag: String)
+    /// A required input was not found; `input` says which one, so the caller can say how to supply it.
+    case missing(path: String, input: InputKind)
     /// The file exists but cannot be read.
     case unreadable(path: String, reason: String)
     /// The file has no content.
@@ -10,22 +41,18 @@ public enum InputError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The content is wrong at a known place (line or row, when there is one).
     case invalid(path: String, line: Int?, column: Int?, message: String)
 
-    /// Flags whose file has a conventional place in the workspace folder.
-    package static let workspaceFlags: Set<String> = ["--metadata", "--sku-map", "--users", "--entitlements"]
-
     /// The file the error is about.
     public var path: String {
         switch self {
-        case .missing(let path, _, _), .unreadable(let path, _), .empty(let path), .invalid(let path, _, _, _): path
+        case .missing(let path, _), .unreadable(let path, _), .empty(let path), .invalid(let path, _, _, _): path
         }
     }
 
     /// `path[:line[:col]]: error: message`, one line a user can act on.
     public var description: String {
         switch self {
-        case .missing(let path, let what, let flag):
-            "\(path): error: \(what) not found; pass it with \(flag)"
-                + (Self.workspaceFlags.contains(flag) ? " (or put it at this path in the --workspace folder)" : "")
+        case .missing(let path, let input):
+            "\(path): error: \(input.what) not found"
         case .unreadable(let path, let reason):
             "\(path): error: cannot read file: \(reason)"
         case .empty(let path):
@@ -48,12 +75,12 @@ public enum InputSizeLimit {
     public static let csv = 256 * 1024 * 1024
 }
 
-/// Reads a whole input file, mapping a missing file to `InputError.missing` with the flag that supplies it and
+/// Reads a whole input file, mapping a missing file to `InputError.missing` naming the input, and
 /// refusing files over `maximumSize` (one of `InputSizeLimit`) before reading them.
-public func readInputFile(_ path: String, what: String, flag: String, maximumSize: Int) throws(InputError) -> Data {
+public func readInputFile(_ path: String, input: InputKind, maximumSize: Int) throws(InputError) -> Data {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-        throw .missing(path: path, what: what, flag: flag)
+        throw .missing(path: path, input: input)
     }
     if isDirectory.boolValue { throw .unreadable(path: path, reason: "it is a folder, not a file") }
     if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > maximumSize {

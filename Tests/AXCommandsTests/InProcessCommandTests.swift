@@ -1,4 +1,8 @@
-import AXCommands
+@testable import AXCommands
+import AXLicensing
+import AXModel
+import AXReading
+import AXState
 import Foundation
 import Testing
 
@@ -47,5 +51,17 @@ private let sample = packageRoot.appendingPathComponent("Data/sample").path
         let root = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(root["complete"] as? Bool == true)
         #expect(result.stdout.contains("\"SalesClerk\""))
+    }
+
+    @Test func libraryErrorsGetTheFlagThatSuppliesTheInputAtFault() {
+        #expect(CommandLineMessages.message(for: InputError.missing(path: "a.csv", input: .assignedLicenses))
+            == "a.csv: error: assigned licenses file (Power Platform admin center report) not found; pass it with --assigned")
+        #expect(CommandLineMessages.message(for: InputError.missing(path: "u.csv", input: .users))
+            == "u.csv: error: users file (role assignments CSV) not found; pass it with --users (or put it at this path in the --workspace folder)")
+        #expect(CommandLineMessages.message(for: LookupError.ambiguous(name: "X"))
+            == "'X' names more than one of role, duty and privilege; choose one with --type role|duty|privilege")
+        #expect(CommandLineMessages.message(for: WhatIfError.lookup(.noUser("nobody"))) == "no user 'nobody' in the users file")
+        #expect(CommandLineMessages.message(for: StateStoreError.newerVersion(path: "s.db", migration: "v2"))
+            == "s.db: error: state database was made by a newer axlicense: migration 'v2' unknown; it was left untouched. Upgrade axlicense, or choose another file with --db (or run with --no-db)")
     }
 }

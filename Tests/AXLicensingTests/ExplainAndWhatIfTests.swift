@@ -63,8 +63,8 @@ import Testing
     }
 
     @Test func unknownUserAndRoleAreErrors() {
-        #expect(throws: ExplainError.unknownUser("nobody")) { try engine.explain(user: "nobody", in: users) }
-        #expect(throws: ExplainError.unknownRole("NoSuchRole")) { try engine.explain(role: "NoSuchRole") }
+        #expect(throws: LookupError.noUser("nobody")) { try engine.explain(user: "nobody", in: users) }
+        #expect(throws: LookupError.notFound(name: "NoSuchRole", type: .role)) { try engine.explain(role: "NoSuchRole") }
     }
 
     @Test func chainsAreCutAtTheLimitButCounted() {
@@ -122,7 +122,7 @@ import Testing
         #expect(throws: WhatIfError.userLacksRole(user: "arnie", role: "SalesClerk")) {
             try engine.whatIf(user: "arnie", addRoles: [], removeRoles: ["SalesClerk"], in: users)
         }
-        #expect(throws: WhatIfError.unknownObject(type: .duty, name: "NoSuchDuty")) {
+        #expect(throws: WhatIfError.lookup(.notFound(name: "NoSuchDuty", type: .duty))) {
             try engine.whatIf(role: "Employee", edit: RoleEdit(addDuties: ["NoSuchDuty"]), users: users)
         }
     }

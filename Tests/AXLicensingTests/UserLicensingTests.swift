@@ -251,7 +251,7 @@ import Testing
     }
 
     @Test func missingFileNamesTheFlag() {
-        #expect(throws: InputError.missing(path: "/nonexistent/users.csv", what: "users file (role assignments CSV)", flag: "--users")) {
+        #expect(throws: InputError.missing(path: "/nonexistent/users.csv", input: .users)) {
             try UserDirectory.load(path: "/nonexistent/users.csv")
         }
     }
