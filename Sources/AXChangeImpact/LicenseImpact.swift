@@ -216,8 +216,8 @@ public struct LicenseImpact: Sendable {
             let message = root.isEmpty ? diagnostic.message : diagnostic.message.replacingOccurrences(of: prefix, with: "")
             return diagnostic.code.rawValue + "|" + (diagnostic.location.map { relative($0.file) } ?? "") + "|" + message
         }
-        let baseKeys = Set((base.graph.diagnostics + base.skuMap.diagnostics).map { key($0, root: baseRoot) })
-        newDiagnostics = (head.graph.diagnostics + head.skuMap.diagnostics).filter { $0.severity != .error && !baseKeys.contains(key($0, root: headRoot)) }.map {
+        let baseKeys = Set((base.graph.diagnostics + base.method.diagnostics).map { key($0, root: baseRoot) })
+        newDiagnostics = (head.graph.diagnostics + head.method.diagnostics).filter { $0.severity != .error && !baseKeys.contains(key($0, root: headRoot)) }.map {
             Diagnostic($0.severity, $0.code, $0.message, at: relocate($0.location, headDisplayPath))
         }
         func unread(_ engine: LicensingEngine, _ side: TreeSide, _ display: (String) -> String) -> [UnreadFile] {

@@ -91,7 +91,7 @@ public struct RoleLicense: Sendable {
 extension LicensingEngine {
     /// Licenses every user (DOMAIN §2–4), optimising once per distinct requirement signature.
     public func estimate(_ directory: UserDirectory, options: EstimateOptions = EstimateOptions()) -> LicenseEstimate {
-        var diagnostics = DiagnosticLog(graph.diagnostics + catalog.diagnostics + skuMap.diagnostics + directory.diagnostics)
+        var diagnostics = DiagnosticLog(graph.diagnostics + catalog.diagnostics + method.diagnostics + directory.diagnostics)
         var cache: [LicenseRequirements: LicenseChoice] = [:]
         var reportedUnknown: Set<[NameKey]> = []
         let systemAdministrator = NameKey(EstimateOptions.systemAdministratorRole)

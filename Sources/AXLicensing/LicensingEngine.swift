@@ -14,50 +14,38 @@ public struct EntryPointLicense: Sendable, Hashable {
     public var name: String { isKnown ? tier.name : "Unknown" }
 }
 
-/// Applies the licensing rules of DOMAIN §2–3 to a resolved security graph.
+/// Every licensing answer over a resolved security graph: requirements and cheapest license of privileges, duties,
+/// roles and users, under one `LicensingMethod` (DOMAIN §3 for how privileges combine).
 public struct LicensingEngine: Sendable {
     public let graph: SecurityGraph
     public let catalog: SkuCatalog
-    public let skuMap: SkuMap
+    /// The method that says what each privilege and grant demands.
+    public let method: any LicensingMethod
     public let optimizer: LicenseOptimizer
-    /// Entry-point license per privilege (the highest over its entry points).
+    /// The tier each privilege demands under `method` (for the entry-point method, the highest over its entry points).
     public let privilegeEntryPointTiers: [LicenseTier]
-    /// SKU-map requirement per privilege, nil when the map does not name it.
+    /// The SKUs each privilege demands under `method`, nil when it names none.
     public let privilegeSkuRequirements: [SkuRequirement?]
     /// Requirements per role, over its effective privileges (replaced only by `whatIf(role:…)` on a copy).
     public internal(set) var roleRequirements: [LicenseRequirements]
 
-    /// Evaluates every privilege and role of `graph` once.
+    /// Evaluates every privilege and role of `graph` once, with the entry-point + SKU-map method.
     public init(graph: SecurityGraph, catalog: SkuCatalog, skuMap: SkuMap) {
-        self.graph = graph
-        self.catalog = catalog
-        self.skuMap = skuMap
-        self.optimizer = LicenseOptimizer(catalog: catalog)
-        var tiers: [LicenseTier] = []
-        tiers.reserveCapacity(graph.privileges.count)
-        for privilege in graph.privileges.indices {
-            var tier = LicenseTier.none
-            for entryPoint in graph.privileges[privilege].entryPoints.indices {
-                tier = max(tier, Self.entryPointLicense(graph, privilege, entryPoint).tier)
-            }
-            tiers.append(tier)
-        }
-        self.privilegeEntryPointTiers = tiers
-        let skus = graph.privileges.map { skuMap.requirement(forPrivilege: $0.name) }
-        self.privilegeSkuRequirements = skus
-        self.roleRequirements = graph.roleEffectivePrivileges.map { Self.requirements(ofPrivileges: $0, tiers: tiers, skus: skus) }
+        self.init(graph: graph, catalog: catalog, method: EntryPointSkuMapMethod(graph: graph, skuMap: skuMap))
     }
 
-    private static func entryPointLicense(_ graph: SecurityGraph, _ privilege: Int, _ entryPoint: Int) -> EntryPointLicense {
-        let grant = graph.privileges[privilege].entryPoints[entryPoint]
-        let access = grant.grant.accessLevel
-        guard access != .none, grant.objectType.menuItemKind != nil else {
-            return EntryPointLicense(access: access, tier: .none, isKnown: true)
-        }
-        guard let item = graph.entryPointMenuItems[privilege][entryPoint] else {
-            return EntryPointLicense(access: access, tier: .none, isKnown: false)
-        }
-        return EntryPointLicense(access: access, tier: graph.menuItems[item].license(for: access), isKnown: true)
+    /// Evaluates every privilege and role of `graph` once, with `method`.
+    public init(graph: SecurityGraph, catalog: SkuCatalog, method: any LicensingMethod) {
+        self.graph = graph
+        self.catalog = catalog
+        self.method = method
+        self.optimizer = LicenseOptimizer(catalog: catalog)
+        let demands = graph.privileges.indices.map { method.demand(ofPrivilege: $0) }
+        let tiers = demands.map(\.tier)
+        let skus = demands.map(\.skus)
+        self.privilegeEntryPointTiers = tiers
+        self.privilegeSkuRequirements = skus
+        self.roleRequirements = graph.roleEffectivePrivileges.map { Self.requirements(ofPrivileges: $0, tiers: tiers, skus: skus) }
     }
 
     private static func requirements(ofPrivileges privileges: [Int], tiers: [LicenseTier], skus: [SkuRequirement?]) -> LicenseRequirements {
@@ -74,9 +62,9 @@ public struct LicensingEngine: Sendable {
         return LicenseRequirements(entryPointTier: tier, required: required, anyOfGroups: groups)
     }
 
-    /// The license one entry point of one privilege needs.
+    /// The license one entry point (grant) of one privilege needs, as the method says.
     public func entryPointLicense(privilege: Int, entryPoint: Int) -> EntryPointLicense {
-        Self.entryPointLicense(graph, privilege, entryPoint)
+        method.license(ofGrant: entryPoint, inPrivilege: privilege)
     }
 
     /// The requirements of holding these privileges.

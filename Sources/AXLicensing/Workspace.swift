@@ -2,47 +2,6 @@ import AXModel
 import AXReading
 import Foundation
 
-/// Where a run's inputs are: by workspace convention, each overridable on its own.
-///
-/// `--workspace DIR` means `DIR/Metadata/`, `DIR/LicensingServicePlansPrivilege.json` and `DIR/users.csv`.
-public struct WorkspacePaths: Sendable, Hashable {
-    public var metadata: String
-    public var skuMap: String
-    public var users: String
-    /// True when the users file was named explicitly (then it must exist).
-    public var usersGivenExplicitly: Bool
-    /// The catalog file, or nil for the built-in `Data/skus.json`.
-    public var skuCatalog: String?
-    /// The users CSV separator, or nil to detect it from the header.
-    public var csvDelimiter: UnicodeScalar?
-
-    /// The conventional file names inside a workspace folder.
-    public enum Convention {
-        public static let metadata = "Metadata"
-        public static let skuMap = "LicensingServicePlansPrivilege.json"
-        public static let users = "users.csv"
-        public static let entitlements = "entitlements.json"
-    }
-
-    /// The workspace folder itself.
-    public var workspace: String
-
-    /// A file or folder inside the workspace.
-    public func inside(_ name: String) -> String { workspace.hasSuffix("/") ? workspace + name : workspace + "/" + name }
-
-    /// Resolves paths: explicit ones win, the rest come from `workspace`.
-    public init(workspace: String = ".", metadata: String? = nil, skuMap: String? = nil, users: String? = nil, skuCatalog: String? = nil, csvDelimiter: UnicodeScalar? = nil) {
-        self.csvDelimiter = csvDelimiter
-        func inside(_ name: String) -> String { workspace.hasSuffix("/") ? workspace + name : workspace + "/" + name }
-        self.workspace = workspace
-        self.metadata = metadata ?? inside(Convention.metadata)
-        self.skuMap = skuMap ?? inside(Convention.skuMap)
-        self.users = users ?? inside(Convention.users)
-        self.usersGivenExplicitly = users != nil
-        self.skuCatalog = skuCatalog
-    }
-}
-
 /// Whether a run needs the users file.
 public enum UsersRequirement: Sendable {
     /// The command fails without it.
@@ -156,7 +115,7 @@ public struct LoadedWorkspace: Sendable {
             }
             // Present whenever the graph is complete, or incomplete with --keep-going.
             let engine = evaluated!
-            let diagnostics = (graph.diagnostics + catalog.diagnostics + skuMap.diagnostics + (users?.diagnostics ?? [])).sortedForOutput()
+            let diagnostics = (graph.diagnostics + catalog.diagnostics + engine.method.diagnostics + (users?.diagnostics ?? [])).sortedForOutput()
             return LoadedWorkspace(engine: engine, users: users, isComplete: !graph.isIncomplete, diagnostics: diagnostics, metadataFileCount: snapshot.fileCount)
         } catch let error as InputError {
             throw .input(error)
