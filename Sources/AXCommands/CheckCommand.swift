@@ -7,13 +7,6 @@ import AXState
 import ArgumentParser
 import Foundation
 
-/// Which notifications make `check` exit with status 3.
-enum FailOnPolicy: String, CaseIterable {
-    case expired
-    case overQuantity = "over-quantity"
-    case none
-}
-
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
@@ -47,19 +40,12 @@ struct CheckCommand: ParsableCommand {
         _ = try failOnPolicies()
     }
 
-    func failOnPolicies() throws -> Set<DashboardNotification> {
-        var result: Set<DashboardNotification> = []
-        for item in failOn.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
-            guard let policy = FailOnPolicy(rawValue: item) else {
-                throw ValidationError("--fail-on '\(item)' is not one of expired, over-quantity, none")
-            }
-            switch policy {
-            case .expired: result.insert(.expired)
-            case .overQuantity: result.insert(.overQuantity)
-            case .none: break
-            }
+    func failOnPolicies() throws -> NotificationPolicy {
+        do {
+            return try NotificationPolicy(names: failOn.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        } catch {
+            throw ValidationError("--fail-on '\(error.name)' is not one of expired, over-quantity, none")
         }
-        return result
     }
 
     func run() throws {
@@ -84,8 +70,7 @@ struct CheckCommand: ParsableCommand {
         let counts = "\(rows.count) product(s): \(rows.filter { $0.status == .warning }.count) warning, \(rows.filter { $0.status == .newerVersion }.count) newer version, \(rows.filter { $0.status == .healthy }.count) healthy"
         let fired: [DashboardNotification] = report.view.notifications
         try recorder.record(counts + (fired.isEmpty ? "; no notifications" : "; notifications: " + fired.map { $0.rawValue }.joined(separator: ", ")), usage: usage)
-        let selected = try failOnPolicies()  // valid: checked in validate()
-        let failing = fired.filter { selected.contains($0) }
+        let failing = try failOnPolicies().failures(in: report.view)  // valid: checked in validate()
         try CommandRunner.endStatus(diagnostics: report.diagnostics, analysis: analysis,
                                     policyFailure: failing.isEmpty ? nil : "license notification: " + failing.map { $0.message }.joined(separator: " "))
     }

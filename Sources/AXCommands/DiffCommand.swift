@@ -8,41 +8,23 @@ import Foundation
 
 extension DiffFormat: ExpressibleByArgument {}
 
-/// A `--fail-on` rule of `diff`.
-enum DiffPolicy: Equatable {
-    case escalation
-    case newSku
-    case costIncrease(Money)
-    case never
-
-    init(_ text: String) throws {
-        switch text {
-        case "escalation": self = .escalation
-        case "new-sku": self = .newSku
-        case "never": self = .never
-        default:
-            guard text.hasPrefix("cost-increase:"), let amount = Double(text.dropFirst("cost-increase:".count)), let money = Money(units: amount) else {
-                throw ValidationError("--fail-on '\(text)' is not escalation, new-sku, cost-increase:AMOUNT or never")
-            }
-            self = .costIncrease(money)
+extension ChangePolicy {
+    /// Parses one item of `--fail-on`.
+    init(argument text: String) throws {
+        guard let policy = ChangePolicy(name: text) else {
+            throw ValidationError("--fail-on '\(text)' is not escalation, new-sku, cost-increase:AMOUNT or never")
         }
+        self = policy
     }
+}
 
-    /// Why the policy fails for `impact`, or nil when it passes.
-    func failure(for impact: LicenseImpact) -> String? {
+extension ChangePolicyFailure {
+    /// The failure as `diff` reports it, naming the `--fail-on` rule that failed.
+    var commandLineMessage: String {
         switch self {
-        case .never:
-            return nil
-        case .escalation:
-            return impact.classes.contains(.escalation) ? "the change escalates licenses (--fail-on escalation)" : nil
-        case .newSku:
-            return impact.newSkus.isEmpty ? nil : "the change needs new SKUs: \(impact.newSkus.joined(separator: ", ")) (--fail-on new-sku)"
-        case .costIncrease(let limit):
-            if let delta = impact.userCostDelta {
-                return delta > limit ? "monthly cost rises by \(delta), more than \(limit) (--fail-on cost-increase)" : nil
-            }
-            let worst = impact.roleChanges.map { $0.after.license.monthlyCost - $0.before.license.monthlyCost }.max() ?? .zero
-            return worst > limit ? "a role's monthly cost rises by \(worst), more than \(limit) (--fail-on cost-increase)" : nil
+        case .escalation: "\(description) (--fail-on escalation)"
+        case .newSkus: "\(description) (--fail-on new-sku)"
+        case .costIncrease: "\(description) (--fail-on cost-increase)"
         }
     }
 }
@@ -95,8 +77,8 @@ struct DiffCommand: ParsableCommand {
 
     func validate() throws { _ = try policies() }
 
-    func policies() throws -> [DiffPolicy] {
-        try failOn.split(separator: ",").map { try DiffPolicy($0.trimmingCharacters(in: .whitespaces)) }
+    func policies() throws -> [ChangePolicy] {
+        try failOn.split(separator: ",").map { try ChangePolicy(argument: $0.trimmingCharacters(in: .whitespaces)) }
     }
 
     func run() throws {
@@ -128,7 +110,7 @@ struct DiffCommand: ParsableCommand {
             let count = { (side: TreeSide) in impact.unreadFiles.filter { $0.side == side }.count }
             CommandRunner.printError("axlicense: warning: --keep-going: the result is incomplete: \(count(.base)) file(s) of the base tree and \(count(.head)) of the head tree could not be read; their license impact is unknown")
         }
-        let failures = try policies().compactMap { $0.failure(for: impact) }
+        let failures = try policies().compactMap { $0.failure(for: impact)?.commandLineMessage }
         if !failures.isEmpty {
             CommandRunner.printError("axlicense: " + failures.joined(separator: "; "))
             throw ExitStatus.licenseNotification
