@@ -29,11 +29,11 @@ let package = Package(
             providers: [.apt(["libxml2-dev"])]
         ),
         .target(name: "AXReading", dependencies: ["CLibXML2", .product(name: "CSV", package: "CSV.swift")]),
-        .target(name: "AXModel", dependencies: ["AXReading", .product(name: "CSV", package: "CSV.swift")]),
+        .target(name: "AXModel", dependencies: ["AXReading"]),
         .target(name: "AXLicensing", dependencies: ["AXReading", "AXModel"]),
         .target(
             name: "AXCompliance",
-            dependencies: ["AXReading", "AXModel", "AXLicensing", .product(name: "CSV", package: "CSV.swift")]
+            dependencies: ["AXReading", "AXModel", "AXLicensing"]
         ),
         .target(name: "AXChangeImpact", dependencies: ["AXReading", "AXModel", "AXLicensing"]),
         .target(name: "AXState", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),

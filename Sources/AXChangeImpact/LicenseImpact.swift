@@ -37,7 +37,7 @@ public struct LicenseOutcome: Sendable, Hashable {
 
     static func namedSkus(_ license: LicenseChoice) -> Set<String> {
         guard license.tier == .operations else { return [] }
-        return Set([license.base].compactMap { $0 } + license.attach).subtracting([LicenseChoice.anyBaseName])
+        return Set([license.base?.sku?.name].compactMap { $0 } + license.attach)
     }
 
     /// Classifies the move from `self` to `after`.

@@ -198,7 +198,7 @@ extension LicensingEngine {
         var usersChanged: [UserLicenseChange] = []
         if let directory {
             let holders = directory.users.filter { user in
-                user.isEnabled && user.assignments.contains { $0.isEnabled && graph.role(named: $0.roleIdentifier).map { isAffected[$0] } == true }
+                user.isEnabled && graph.roles(of: user).roles.contains { isAffected[$0] }
             }
             usersAssigned = holders.count
             let holdersDirectory = UserDirectory(users: holders)

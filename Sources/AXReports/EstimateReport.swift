@@ -21,7 +21,7 @@ public struct EstimateReport: Sendable {
             header: ["User", "Enabled", "Roles", "Entry-point license", "License tier", "Base", "Attach", "Monthly cost"],
             rows: estimate.users.map { row in
                 [row.user.userId, row.user.isEnabled ? "Yes" : "No", row.roles.joined(separator: ", "),
-                 row.entryPointLicense.name, row.license.tier.name, row.license.base ?? "", row.license.attach.joined(separator: ", "),
+                 row.entryPointLicense.name, row.license.tier.name, row.license.base?.name ?? "", row.license.attach.joined(separator: ", "),
                  row.license.monthlyCost.description]
             },
             numericColumns: [7])

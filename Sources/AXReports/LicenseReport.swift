@@ -47,7 +47,7 @@ public struct LicenseReport: Sendable {
     public var skuCosts: [SkuCost] {
         var costs: [String: Money] = [:]
         for user in estimate.estimate.users {
-            guard let base = user.license.base else { continue }
+            guard let base = user.license.base?.name else { continue }
             var attachTotal = Money.zero
             for attach in user.license.attach {
                 let price = catalog.position(of: attach).map { catalog[$0].attachPrice ?? catalog[$0].basePrice } ?? .zero

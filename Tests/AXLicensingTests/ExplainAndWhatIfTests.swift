@@ -25,9 +25,9 @@ import Testing
         // Without the aging report: Activity (the invoice journal). Without the journal too: Team Members.
         #expect(explanation.drivers == [
             LicenseDriver(privileges: ["CustAgingReportView", "VendInvoiceJournalMaintain"],
-                          licenseAfter: LicenseChoice(tier: .teamMembers, base: "TeamMembers", attach: [], monthlyCost: Money(cents: 800)), monthlySaving: Money(cents: 17200)),
+                          licenseAfter: LicenseChoice(tier: .teamMembers, base: .tier(.teamMembers, SkuID(position: engine.catalog.teamMembers, name: "TeamMembers")), attach: [], monthlyCost: Money(cents: 800)), monthlySaving: Money(cents: 17200)),
             LicenseDriver(privileges: ["CustAgingReportView"],
-                          licenseAfter: LicenseChoice(tier: .activity, base: "Activity", attach: [], monthlyCost: Money(cents: 5000)), monthlySaving: Money(cents: 13000)),
+                          licenseAfter: LicenseChoice(tier: .activity, base: .tier(.activity, SkuID(position: engine.catalog.activity, name: "Activity")), attach: [], monthlyCost: Money(cents: 5000)), monthlySaving: Money(cents: 13000)),
         ])
         #expect(explanation.driversAreExhaustive)
     }
