@@ -321,7 +321,7 @@ public struct LicenseImpact: Sendable {
                 } else if oldLicense != newLicense {
                     let oldItem = menuItem(base, b, bi), newItem = menuItem(head, h, hi)
                     func values(_ item: MenuItem?) -> String {
-                        item.map { "View \($0.viewLicense.raw.isEmpty ? "None" : $0.viewLicense.raw), Maintain \($0.maintainLicense.raw.isEmpty ? "None" : $0.maintainLicense.raw)" } ?? "not in the tree"
+                        item.map { "View \($0.viewLicense.isEmpty ? "None" : $0.viewLicense), Maintain \($0.maintainLicense.isEmpty ? "None" : $0.maintainLicense)" } ?? "not in the tree"
                     }
                     causes.append(ChangeCause(kind: .menuItemLicenseChanged, privilege: privilegeName, entryPoint: label(new),
                                               detail: "\(values(oldItem)) → \(values(newItem)): \(oldLicense.name) → \(newLicense.name)",

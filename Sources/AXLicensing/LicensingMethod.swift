@@ -43,14 +43,18 @@ public struct PrivilegeDemand: Sendable, Hashable {
 public typealias GrantLicense = EntryPointLicense
 
 /// The legacy method (DOMAIN §2–3): a privilege needs the highest license of the menu items it grants (view or
-/// maintain, as the menu item's `ViewUserLicense` / `MaintainUserLicense` say), plus the SKUs the SKU map lists
-/// for it.
+/// maintain, as the menu item's `ViewUserLicense` / `MaintainUserLicense` say, AX 2012 values mapped and reported),
+/// plus the SKUs the SKU map lists for it.
 public struct EntryPointSkuMapMethod: LicensingMethod {
     /// The resolved security model.
     public let graph: SecurityGraph
     /// The `LicensingServicePlansPrivilege` map.
     public let skuMap: SkuMap
     private let demands: [PrivilegeDemand]
+    /// Each menu item's interpreted `ViewUserLicense` and `MaintainUserLicense`.
+    private let menuItemLicenses: [(view: UserLicenseValue, maintain: UserLicenseValue)]
+    /// Legacy and unknown license values, then the SKU map's problems.
+    public let diagnostics: [Diagnostic]
 
     public var name: String { "entry-point-sku-map" }
 
@@ -58,12 +62,21 @@ public struct EntryPointSkuMapMethod: LicensingMethod {
     public init(graph: SecurityGraph, skuMap: SkuMap) {
         self.graph = graph
         self.skuMap = skuMap
+        let licenses = graph.menuItems.map { (view: UserLicenseValue(aotValue: $0.viewLicense), maintain: UserLicenseValue(aotValue: $0.maintainLicense)) }
+        self.menuItemLicenses = licenses
+        var diagnostics: [Diagnostic] = []
+        for (item, license) in zip(graph.menuItems, licenses) {
+            for (property, value) in [("ViewUserLicense", license.view), ("MaintainUserLicense", license.maintain)] {
+                if let diagnostic = UserLicenseValue.diagnostic(value, property: property, of: item) { diagnostics.append(diagnostic) }
+            }
+        }
+        self.diagnostics = diagnostics + skuMap.diagnostics
         var demands: [PrivilegeDemand] = []
         demands.reserveCapacity(graph.privileges.count)
         for privilege in graph.privileges.indices {
             var tier = LicenseTier.none
             for entryPoint in graph.privileges[privilege].entryPoints.indices {
-                tier = max(tier, Self.license(graph, privilege, entryPoint).tier)
+                tier = max(tier, Self.license(graph, licenses, privilege, entryPoint).tier)
             }
             demands.append(PrivilegeDemand(tier: tier, skus: skuMap.requirement(forPrivilege: graph.privileges[privilege].name)))
         }
@@ -72,11 +85,10 @@ public struct EntryPointSkuMapMethod: LicensingMethod {
 
     public func demand(ofPrivilege privilege: Int) -> PrivilegeDemand { demands[privilege] }
 
-    public func license(ofGrant grant: Int, inPrivilege privilege: Int) -> GrantLicense { Self.license(graph, privilege, grant) }
+    public func license(ofGrant grant: Int, inPrivilege privilege: Int) -> GrantLicense { Self.license(graph, menuItemLicenses, privilege, grant) }
 
-    public var diagnostics: [Diagnostic] { skuMap.diagnostics }
-
-    private static func license(_ graph: SecurityGraph, _ privilege: Int, _ entryPoint: Int) -> EntryPointLicense {
+    private static func license(_ graph: SecurityGraph, _ licenses: [(view: UserLicenseValue, maintain: UserLicenseValue)], _ privilege: Int,
+                                _ entryPoint: Int) -> EntryPointLicense {
         let grant = graph.privileges[privilege].entryPoints[entryPoint]
         let access = grant.grant.accessLevel
         guard access != .none, grant.objectType.menuItemKind != nil else {
@@ -85,6 +97,6 @@ public struct EntryPointSkuMapMethod: LicensingMethod {
         guard let item = graph.entryPointMenuItems[privilege][entryPoint] else {
             return EntryPointLicense(access: access, tier: .none, isKnown: false)
         }
-        return EntryPointLicense(access: access, tier: graph.menuItems[item].license(for: access), isKnown: true)
+        return EntryPointLicense(access: access, tier: UserLicenseValue.license(for: access, view: licenses[item].view, maintain: licenses[item].maintain), isKnown: true)
     }
 }

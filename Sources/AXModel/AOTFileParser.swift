@@ -222,8 +222,8 @@ private struct AOTRecord: XMLElementHandler {
             let kind: MenuItemKind = type == .menuItemDisplay ? .display : type == .menuItemAction ? .action : .output
             object = .menuItem(MenuItem(
                 name: name, label: label, kind: kind,
-                viewLicense: UserLicenseValue(aotValue: viewUserLicense),
-                maintainLicense: UserLicenseValue(aotValue: maintainUserLicense),
+                viewLicense: viewUserLicense.trimmingBlanks(),
+                maintainLicense: maintainUserLicense.trimmingBlanks(),
                 origin: origin, location: at))
         }
         return .init(object: object, diagnostics: diagnostics.isEmpty ? [] : diagnostics.diagnostics)

@@ -144,19 +144,6 @@ public struct SecurityGraph: Sendable {
         }
 
         PhaseTimer.mark("  graph: entry points resolved")
-        for item in menuItems {
-            for (property, value) in [("ViewUserLicense", item.viewLicense), ("MaintainUserLicense", item.maintainLicense)] {
-                switch value.kind {
-                case .current: break
-                case .legacy:
-                    diagnostics.append(Diagnostic(.warning, .legacyLicenseValue, "menu item '\(item.name)' has legacy \(property) '\(value.raw)'; counted as \(value.tier.name)", at: item.location))
-                case .unknown:
-                    diagnostics.append(Diagnostic(.warning, .unknownLicenseValue, "menu item '\(item.name)' has \(property) '\(value.raw)', which is not a UserLicenseType value; counted as None", at: item.location))
-                }
-            }
-        }
-
-        PhaseTimer.mark("  graph: license values")
         // Report each sub-role cycle once (depth-first, one report per link that closes a cycle). Links are kept:
         // a role in a cycle grants everything reachable from it, so results do not depend on traversal order.
         // The walk keeps its own stack: a chain of sub-roles is as deep as the input makes it.

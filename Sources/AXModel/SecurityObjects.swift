@@ -312,20 +312,21 @@ public enum MenuItemKind: String, Sendable, Hashable, Codable, CaseIterable {
     case output = "Output"
 }
 
-/// An `AxMenuItemDisplay`, `AxMenuItemAction` or `AxMenuItemOutput`: carries the licenses its access needs.
+/// An `AxMenuItemDisplay`, `AxMenuItemAction` or `AxMenuItemOutput`, with its license properties as written (the
+/// licensing rules interpret them).
 public struct MenuItem: Sendable, Hashable, Codable {
     public var name: String
     public var label: String
     public var kind: MenuItemKind
-    /// `ViewUserLicense`: needed for read-only access.
-    public var viewLicense: UserLicenseValue
-    /// `MaintainUserLicense`: needed for any access beyond read.
-    public var maintainLicense: UserLicenseValue
+    /// `ViewUserLicense` as written, blanks trimmed; empty when absent.
+    public var viewLicense: String
+    /// `MaintainUserLicense` as written, blanks trimmed; empty when absent.
+    public var maintainLicense: String
     public var origin: ModelOrigin
     public var location: SourceLocation
 
     /// Creates a menu item.
-    public init(name: String, label: String = "", kind: MenuItemKind, viewLicense: UserLicenseValue = .absent, maintainLicense: UserLicenseValue = .absent, origin: ModelOrigin, location: SourceLocation) {
+    public init(name: String, label: String = "", kind: MenuItemKind, viewLicense: String = "", maintainLicense: String = "", origin: ModelOrigin, location: SourceLocation) {
         self.name = name
         self.label = label
         self.kind = kind
@@ -333,15 +334,6 @@ public struct MenuItem: Sendable, Hashable, Codable {
         self.maintainLicense = maintainLicense
         self.origin = origin
         self.location = location
-    }
-
-    /// The license an access level needs: view needs ViewUserLicense; maintain needs the higher of both (DOMAIN §2 decision).
-    public func license(for access: AccessLevel) -> LicenseTier {
-        switch access {
-        case .none: .none
-        case .view: viewLicense.tier
-        case .maintain: max(viewLicense.tier, maintainLicense.tier)
-        }
     }
 }
 
@@ -401,4 +393,11 @@ public enum AOTObject: Sendable, Hashable {
     case roleExtension(RoleExtension)
     case dutyExtension(DutyExtension)
     case menuItem(MenuItem)
+}
+
+extension String {
+    /// Case-insensitive equality for ASCII AOT names.
+    func caseInsensitiveCompare(_ other: String) -> Bool {
+        self.count == other.count && self.lowercased() == other.lowercased()
+    }
 }

@@ -132,8 +132,8 @@ extension Array {
         let at = SourceLocation(file: "M/x.xml", line: 1)
         func refs(_ names: [String]) -> [ObjectReference] { names.map { ObjectReference(name: $0, location: at) } }
         var objects = [
-            LoadedObject(object: .menuItem(MenuItem(name: "MI", kind: .display, viewLicense: UserLicenseValue(aotValue: "Universal"),
-                                                    maintainLicense: UserLicenseValue(aotValue: "Enterprise"), origin: origin, location: at)), file: "M/MI.xml"),
+            LoadedObject(object: .menuItem(MenuItem(name: "MI", kind: .display, viewLicense: "Universal",
+                                                    maintainLicense: "Enterprise", origin: origin, location: at)), file: "M/MI.xml"),
             LoadedObject(object: .privilege(SecurityPrivilege(name: "P", entryPoints: [EntryPointGrant(name: "MI", objectName: "MI", objectType: .menuItemDisplay,
                                                                                                        grant: AccessGrant([.update: .allow]), location: at)],
                                                               origin: origin, location: at)), file: "M/P.xml"),

@@ -1,3 +1,4 @@
+import AXModel
 import AXReading
 
 /// The entry-point license ladder of D365FO: what a menu item's view or maintain access needs.
@@ -25,7 +26,7 @@ public enum LicenseTier: Int, Sendable, Hashable, Comparable, CaseIterable, Coda
 
     /// Parses an output name (`TeamMembers`) back, case-insensitively.
     public init?(name: String) {
-        guard let tier = Self.allCases.first(where: { $0.name.caseInsensitiveCompare(name) }) else { return nil }
+        guard let tier = Self.allCases.first(where: { $0.name.lowercased() == name.lowercased() }) else { return nil }
         self = tier
     }
 
@@ -44,14 +45,9 @@ public enum LicenseTier: Int, Sendable, Hashable, Comparable, CaseIterable, Coda
     }
 }
 
-extension String {
-    /// Case-insensitive equality for ASCII AOT names.
-    func caseInsensitiveCompare(_ other: String) -> Bool {
-        self.count == other.count && self.lowercased() == other.lowercased()
-    }
-}
 
-/// A `UserLicenseType` value as written in a menu item's `ViewUserLicense` or `MaintainUserLicense`.
+/// A `UserLicenseType` value of a menu item's `ViewUserLicense` or `MaintainUserLicense`, interpreted: the model
+/// keeps the value as written, the licensing rules decide what it means.
 public struct UserLicenseValue: Sendable, Hashable, Codable {
     /// The value exactly as it appears in the file (empty when the property is absent).
     public var raw: String
@@ -91,5 +87,35 @@ public struct UserLicenseValue: Sendable, Hashable, Codable {
         self.raw = raw
         self.tier = tier
         self.kind = kind
+    }
+}
+
+extension MenuItem {
+    /// The license an access level needs: view needs ViewUserLicense; maintain needs the higher of both (DOMAIN §2 decision).
+    public func license(for access: AccessLevel) -> LicenseTier {
+        UserLicenseValue.license(for: access, view: UserLicenseValue(aotValue: viewLicense), maintain: UserLicenseValue(aotValue: maintainLicense))
+    }
+}
+
+extension UserLicenseValue {
+    /// The license an access level needs, given the menu item's two values.
+    static func license(for access: AccessLevel, view: UserLicenseValue, maintain: UserLicenseValue) -> LicenseTier {
+        switch access {
+        case .none: .none
+        case .view: view.tier
+        case .maintain: max(view.tier, maintain.tier)
+        }
+    }
+
+    /// The warning for a legacy or unknown value of `property` on `item`; nil for a current value.
+    static func diagnostic(_ value: UserLicenseValue, property: String, of item: MenuItem) -> Diagnostic? {
+        switch value.kind {
+        case .current:
+            nil
+        case .legacy:
+            Diagnostic(.warning, .legacyLicenseValue, "menu item '\(item.name)' has legacy \(property) '\(value.raw)'; counted as \(value.tier.name)", at: item.location)
+        case .unknown:
+            Diagnostic(.warning, .unknownLicenseValue, "menu item '\(item.name)' has \(property) '\(value.raw)', which is not a UserLicenseType value; counted as None", at: item.location)
+        }
     }
 }
