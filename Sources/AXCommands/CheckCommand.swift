@@ -49,7 +49,7 @@ struct CheckCommand: ParsableCommand {
     }
 
     func run() throws {
-        let recorder = AuditRecorder(store: try state.openStore(workspace: inputs.workspace), environment: state.environmentName, operation: "License check")
+        let recorder = AuditRecorder(store: try state.openStore(workspace: inputs.workspace), environment: state.environmentName, operation: AuditOperation.licenseCheck.rawValue)
         let (report, usage) = try recorder.recording { () throws -> (CheckReport, [ProductUsage]) in
             let workspace = try CommandRunner.loadWorkspace(inputs, analysis, users: .required)
             let estimate = workspace.engine.estimate(workspace.users!, options: rules.estimateOptions)
@@ -67,9 +67,9 @@ struct CheckCommand: ParsableCommand {
             return (report, usage)
         }
         let rows = report.view.rows
-        let counts = "\(rows.count) product(s): \(rows.filter { $0.status == .warning }.count) warning, \(rows.filter { $0.status == .newerVersion }.count) newer version, \(rows.filter { $0.status == .healthy }.count) healthy"
-        let fired: [DashboardNotification] = report.view.notifications
-        try recorder.record(counts + (fired.isEmpty ? "; no notifications" : "; notifications: " + fired.map { $0.rawValue }.joined(separator: ", ")), usage: usage)
+        try recorder.record(AuditDetails.licenseCheck(products: rows.count, warning: rows.filter { $0.status == .warning }.count,
+                                                      newerVersion: rows.filter { $0.status == .newerVersion }.count, healthy: rows.filter { $0.status == .healthy }.count,
+                                                      notifications: report.view.notifications.map(\.rawValue)), usage: usage)
         let failing = try failOnPolicies().failures(in: report.view)  // valid: checked in validate()
         try CommandRunner.endStatus(diagnostics: report.diagnostics, analysis: analysis,
                                     policyFailure: failing.isEmpty ? nil : "license notification: " + failing.map { $0.message }.joined(separator: " "))

@@ -1,7 +1,8 @@
+import AXLicensing
 import AXModel
 import AXReading
-import AXLicensing
 import AXReports
+import AXState
 import ArgumentParser
 
 struct EstimateCommand: ParsableCommand {
@@ -18,7 +19,7 @@ struct EstimateCommand: ParsableCommand {
     @OptionGroup(title: "Rules") var rules: RuleOptions
 
     func run() throws {
-        let recorder = AuditRecorder(store: try state.openStore(workspace: inputs.workspace), environment: state.environmentName, operation: "Estimate")
+        let recorder = AuditRecorder(store: try state.openStore(workspace: inputs.workspace), environment: state.environmentName, operation: AuditOperation.estimate.rawValue)
         // The report is written inside `recording`: a run whose output fails is logged as failed.
         let (estimate, isComplete) = try recorder.recording {
             let workspace = try CommandRunner.loadWorkspace(inputs, analysis, users: .required)
@@ -33,8 +34,8 @@ struct EstimateCommand: ParsableCommand {
             return (estimate, workspace.isComplete)
         }
         let summary = estimate.summary
-        let tiers = LicenseTier.allCases.map { "\($0.name) \(summary.tiers[$0] ?? 0)" }.joined(separator: ", ")
-        try recorder.record("\(estimate.users.count) users: \(tiers); monthly cost \(summary.monthlyCost)" + (isComplete ? "" : "; INCOMPLETE"))
+        let tiers = LicenseTier.allCases.map { (name: $0.name, count: summary.tiers[$0] ?? 0) }
+        try recorder.record(AuditDetails.estimate(users: estimate.users.count, tiers: tiers, monthlyCost: "\(summary.monthlyCost)", isComplete: isComplete))
         try CommandRunner.endStatus(diagnostics: estimate.diagnostics, analysis: analysis)
     }
 }

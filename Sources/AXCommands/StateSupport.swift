@@ -69,7 +69,7 @@ struct AuditRecorder {
         do {
             return try body()
         } catch let exit as ExitCode {
-            try? record("Failed (exit status \(exit.rawValue)); see the error output of the run")
+            try? record(AuditDetails.failed(exitStatus: exit.rawValue))
             throw exit
         }
     }
