@@ -125,10 +125,10 @@ struct CSVPieces {
 
 /// Quote checks CSV.swift does not make.
 /// The header of a CSV input: which field holds each column the reader understands.
-public enum CSVHeader {
+package enum CSVHeader {
     /// The field of each column `key` recognises (nil: a column the reader ignores). A column named twice is read from
     /// its first field; each later one is a `duplicate-column` warning naming the file, header line and column.
-    public static func columns<Column: Hashable>(_ header: [String], path: String, key: (String) -> Column?) -> (columns: [Column: Int], diagnostics: [Diagnostic]) {
+    package static func columns<Column: Hashable>(_ header: [String], path: String, key: (String) -> Column?) -> (columns: [Column: Int], diagnostics: [Diagnostic]) {
         var columns: [Column: Int] = [:]
         var diagnostics: [Diagnostic] = []
         for (index, name) in header.enumerated() {
@@ -145,15 +145,15 @@ public enum CSVHeader {
     }
 
     /// The warning for a file with a header and no data rows: a run over it has no users, which is rarely meant.
-    public static func noRows(path: String) -> Diagnostic {
+    package static func noRows(path: String) -> Diagnostic {
         Diagnostic(.warning, .noRows, "the file has a header and no rows: no users", at: SourceLocation(file: path, line: 1))
     }
 }
 
-public enum CSVQuotes {
+package enum CSVQuotes {
     /// Throws when a quoted field never closes, naming where it opens: CSV.swift would silently read the rest of the
     /// file as that one field, and every user or license after it would be lost.
-    public static func requireClosed(in text: String, delimiter: UnicodeScalar, path: String) throws(InputError) {
+    package static func requireClosed(in text: String, delimiter: UnicodeScalar, path: String) throws(InputError) {
         if let open = unterminatedQuote(in: text, delimiter: delimiter) {
             throw .invalid(path: path, line: open.line, column: open.column, message: "this quoted field is never closed (a \" is missing): the rest of the file would be read as one field")
         }
@@ -208,9 +208,9 @@ public enum CSVQuotes {
 }
 
 /// The field separator of a CSV file: `,`, or `;` as Excel writes in many locales, or tab.
-public enum CSVDelimiter {
+package enum CSVDelimiter {
     /// The separator the header line uses: `;` or tab when the header has it and no comma, else `,`.
-    public static func detect(in text: String) -> UnicodeScalar {
+    package static func detect(in text: String) -> UnicodeScalar {
         let header = text.prefix { $0 != "\n" && $0 != "\r\n" }
         if header.contains(",") { return "," }
         if header.contains(";") { return ";" }
@@ -219,7 +219,7 @@ public enum CSVDelimiter {
     }
 
     /// Parses a `--delimiter` value: one character, or `tab`.
-    public static func parse(_ text: String) -> UnicodeScalar? {
+    package static func parse(_ text: String) -> UnicodeScalar? {
         if text.lowercased() == "tab" || text == "\\t" { return "\t" }
         let scalars = Array(text.unicodeScalars)
         guard scalars.count == 1, scalars[0] != "\"", scalars[0] != "\n", scalars[0] != "\r" else { return nil }

@@ -77,7 +77,7 @@ public enum InputSizeLimit {
 
 /// Reads a whole input file, mapping a missing file to `InputError.missing` naming the input, and
 /// refusing files over `maximumSize` (one of `InputSizeLimit`) before reading them.
-public func readInputFile(_ path: String, input: InputKind, maximumSize: Int) throws(InputError) -> Data {
+package func readInputFile(_ path: String, input: InputKind, maximumSize: Int) throws(InputError) -> Data {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
         throw .missing(path: path, input: input)
@@ -95,7 +95,7 @@ public func readInputFile(_ path: String, input: InputKind, maximumSize: Int) th
 }
 
 /// Decodes UTF-8 text, dropping a leading BOM; invalid bytes are an error naming the line.
-public func decodeUTF8(_ data: Data, path: String) throws(InputError) -> String {
+package func decodeUTF8(_ data: Data, path: String) throws(InputError) -> String {
     var bytes = [UInt8](data)
     if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
     if let text = String(validating: bytes, as: UTF8.self) { return text }

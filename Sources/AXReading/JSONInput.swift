@@ -302,7 +302,7 @@ package struct AnyCodingKey: CodingKey {
 
 /// The input error for JSON that failed to decode: a syntax error with its line and column (found with
 /// `JSONSerialization`, since `JSONDecoder` on Linux does not say where), or a content error with its row and key.
-public func invalidJSON(_ error: any Error, data: Data, path: String) -> InputError {
+package func invalidJSON(_ error: any Error, data: Data, path: String) -> InputError {
     if case DecodingError.dataCorrupted(let context) = error, context.codingPath.isEmpty {
         do {
             _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
@@ -326,7 +326,7 @@ public func invalidJSON(_ error: any Error, data: Data, path: String) -> InputEr
 }
 
 /// A short, actionable description of a JSON decoding failure: where (row, key) and what.
-public func describeDecodingError(_ error: any Error) -> String {
+package func describeDecodingError(_ error: any Error) -> String {
     func path(_ codingPath: [any CodingKey]) -> String {
         let text = codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
         return text.isEmpty ? "top level" : String(text.drop { $0 == "." })
