@@ -31,10 +31,7 @@ let package = Package(
         .target(name: "AXReading", dependencies: ["CLibXML2", .product(name: "CSV", package: "CSV.swift")]),
         .target(name: "AXModel", dependencies: ["AXReading"]),
         .target(name: "AXLicensing", dependencies: ["AXReading", "AXModel"]),
-        .target(
-            name: "AXCompliance",
-            dependencies: ["AXReading", "AXModel", "AXLicensing"]
-        ),
+        .target(name: "AXCompliance", dependencies: ["AXReading", "AXModel", "AXLicensing"]),
         .target(name: "AXChangeImpact", dependencies: ["AXReading", "AXModel", "AXLicensing"]),
         .target(name: "AXState", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(
@@ -44,6 +41,7 @@ let package = Package(
                 .product(name: "CSV", package: "CSV.swift"), .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
+        .target(name: "AXWorkload"),
         .target(
             name: "AXCommands",
             dependencies: [
@@ -52,7 +50,6 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "axlicense", dependencies: ["AXCommands"]),
-        .target(name: "AXWorkload"),
         .testTarget(name: "AXModelTests", dependencies: ["AXModel", "AXReading"]),
         .testTarget(name: "AXLicensingTests", dependencies: ["AXLicensing", "AXModel", "AXReading"]),
         .testTarget(name: "AXComplianceTests", dependencies: ["AXCompliance", "AXLicensing", "AXModel", "AXReading"]),

@@ -81,7 +81,7 @@ enum CommandRunner {
     /// The License View of `estimate` and, with `--assigned`, the over/under review, with their diagnostics.
     /// Nil when the entitlements file is absent and `required` is false; any unreadable input ends the run with status 1.
     static func licenseCheck(_ purchased: PurchasedLicenseOptions, inputs: InputOptions, workspace: LoadedWorkspace, estimate: LicenseEstimate,
-                             required: Bool) throws -> (view: LicenseView, review: LicenseAssignmentReview?, diagnostics: [Diagnostic])? {
+                             required: Bool) throws -> LicenseCheck? {
         let path = purchased.entitlements ?? inputs.paths.inside(WorkspacePaths.Convention.entitlements)
         guard required || FileManager.default.fileExists(atPath: path) else {
             if purchased.assigned != nil {
@@ -91,17 +91,8 @@ enum CommandRunner {
             return nil
         }
         do {
-            let (products, read) = try ProductEntitlement.load(path: path)
-            let view = LicenseView(products: products, estimate: estimate, engine: workspace.engine, today: purchased.day, source: path)
-            var diagnostics = read + view.diagnostics
-            var review: LicenseAssignmentReview?
-            if let assigned = purchased.assigned {
-                let held = try AssignedLicensesReader.load(path: assigned, catalog: workspace.engine.catalog, delimiter: inputs.csvDelimiter)
-                let made = LicenseAssignmentReview(estimate: estimate, assigned: held.users, optimizer: workspace.engine.optimizer)
-                diagnostics += held.diagnostics + made.diagnostics
-                review = made
-            }
-            return (view, review, diagnostics)
+            return try LicenseCheck.run(entitlements: path, assigned: purchased.assigned, engine: workspace.engine, estimate: estimate,
+                                        today: purchased.day, delimiter: inputs.csvDelimiter)
         } catch {
             printError(error)
             throw ExitStatus.inputError
