@@ -6,7 +6,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "axlicense", targets: ["axlicense"]),
-        .library(name: "AXMetadata", targets: ["AXMetadata"]),
+        .library(name: "AXReading", targets: ["AXReading"]),
+        .library(name: "AXModel", targets: ["AXModel"]),
         .library(name: "AXLicensing", targets: ["AXLicensing"]),
         .library(name: "AXCompliance", targets: ["AXCompliance"]),
         .library(name: "AXState", targets: ["AXState"]),
@@ -21,54 +22,52 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
+        // The module graph (Docs/architecture.md): each target depends only on targets listed before it.
         .systemLibrary(
             name: "CLibXML2",
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
-        .target(name: "AXMetadata", dependencies: ["CLibXML2"]),
-        .target(
-            name: "AXLicensing",
-            dependencies: ["AXMetadata", .product(name: "CSV", package: "CSV.swift")]
-        ),
-        .target(
-            name: "AXCompliance",
-            dependencies: ["AXLicensing", .product(name: "CSV", package: "CSV.swift")]
-        ),
+        .target(name: "AXReading", dependencies: ["CLibXML2", .product(name: "CSV", package: "CSV.swift")]),
+        .target(name: "AXModel", dependencies: ["AXReading"]),
+        .target(name: "AXLicensing", dependencies: ["AXReading", "AXModel"]),
+        .target(name: "AXCompliance", dependencies: ["AXReading", "AXModel", "AXLicensing"]),
+        .target(name: "AXChangeImpact", dependencies: ["AXReading", "AXModel", "AXLicensing"]),
         .target(name: "AXState", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "AXChangeImpact", dependencies: ["AXLicensing"]),
-        .target(name: "AXWorkload"),
         .target(
             name: "AXReports",
             dependencies: [
-                "AXLicensing", "AXCompliance", "AXState", "AXChangeImpact",
+                "AXReading", "AXModel", "AXLicensing", "AXCompliance", "AXState", "AXChangeImpact",
                 .product(name: "CSV", package: "CSV.swift"), .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
-        .executableTarget(
-            name: "axlicense",
+        .target(name: "AXWorkload"),
+        .target(
+            name: "AXCommands",
             dependencies: [
-                "AXReports", "AXLicensing", "AXMetadata", "AXCompliance", "AXState", "AXChangeImpact", "AXWorkload",
+                "AXReading", "AXModel", "AXLicensing", "AXCompliance", "AXChangeImpact", "AXState", "AXReports", "AXWorkload",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "axlicense", dependencies: ["AXCommands"]),
         // Test support shared by the test targets: package paths, temporary folders, child processes, seeded random
         // numbers and fixture assembly (base + overlay); and, above the licensing modules, the in-memory tree builder.
         .target(name: "AXTestSupport", path: "Tests/AXTestSupport"),
-        .target(name: "AXLicensingTestSupport", dependencies: ["AXLicensing", "AXMetadata"], path: "Tests/AXLicensingTestSupport"),
-        .testTarget(name: "AXMetadataTests", dependencies: ["AXMetadata", "AXTestSupport"]),
-        .testTarget(name: "AXLicensingTests", dependencies: ["AXLicensing", "AXMetadata", "AXTestSupport", "AXLicensingTestSupport"]),
-        .testTarget(name: "AXComplianceTests", dependencies: ["AXCompliance", "AXLicensing", "AXMetadata", "AXTestSupport"]),
+        .target(name: "AXLicensingTestSupport", dependencies: ["AXLicensing", "AXModel", "AXReading"], path: "Tests/AXLicensingTestSupport"),
+        .testTarget(name: "AXModelTests", dependencies: ["AXModel", "AXReading", "AXTestSupport"]),
+        .testTarget(name: "AXLicensingTests", dependencies: ["AXLicensing", "AXModel", "AXReading", "AXTestSupport", "AXLicensingTestSupport"]),
+        .testTarget(name: "AXComplianceTests", dependencies: ["AXCompliance", "AXLicensing", "AXModel", "AXReading", "AXTestSupport"]),
         .testTarget(name: "AXStateTests", dependencies: ["AXState", "AXTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "AXWorkloadTests", dependencies: ["AXWorkload", "AXLicensing", "AXMetadata", "AXTestSupport"]),
+        .testTarget(name: "AXWorkloadTests", dependencies: ["AXWorkload", "AXLicensing", "AXModel", "AXReading", "AXTestSupport"]),
         .testTarget(
             name: "AXChangeImpactTests",
-            dependencies: ["AXChangeImpact", "AXLicensing", "AXMetadata", "AXTestSupport", "AXLicensingTestSupport"]
+            dependencies: ["AXChangeImpact", "AXLicensing", "AXModel", "AXReading", "AXTestSupport", "AXLicensingTestSupport"]
         ),
+        .testTarget(name: "AXCommandsTests", dependencies: ["AXCommands", "AXLicensing", "AXModel", "AXReading", "AXState", "AXTestSupport"]),
         .testTarget(name: "AXLicenseCLITests", dependencies: ["axlicense", "AXReports", "AXTestSupport"]),
         .testTarget(
             name: "AXReportsTests",
-            dependencies: ["AXReports", "AXLicensing", "AXMetadata", "AXCompliance", "AXChangeImpact", "AXTestSupport", "AXLicensingTestSupport"]
+            dependencies: ["AXReports", "AXLicensing", "AXModel", "AXReading", "AXCompliance", "AXChangeImpact", "AXTestSupport", "AXLicensingTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,6 +1,7 @@
 // libFuzzer target: the LicensingServicePlansPrivilege JSON reader against the built-in SKU catalog.
 // Built by Scripts/fuzz.sh. Any input must give a SKU map or an InputError.
 import AXLicensing
+import AXReading
 import Foundation
 
 private let catalog = SkuCatalog.builtIn()

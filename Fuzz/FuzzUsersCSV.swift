@@ -1,6 +1,7 @@
 // libFuzzer target: the users CSV reader (delimiter detection, quoting, required columns).
 // Built by Scripts/fuzz.sh. Any input must give a user directory or an InputError.
-import AXLicensing
+import AXModel
+import AXReading
 import Foundation
 
 @_cdecl("LLVMFuzzerTestOneInput")

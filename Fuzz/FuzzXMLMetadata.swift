@@ -1,7 +1,8 @@
 // libFuzzer target: the AOT XML metadata reader (libxml2 streaming reader + AOT record state machine).
 // Built by Scripts/fuzz.sh, not by `swift build`. Any input must give an object, diagnostics or an
 // XMLSyntaxError; a crash, hang or sanitizer report is a bug.
-import AXMetadata
+import AXModel
+import AXReading
 
 private let objectTypes = AOTObjectType.allCases
 private let origin = ModelOrigin(package: "Fuzz", model: "Fuzz")

@@ -40,11 +40,12 @@ link() { # name source objects...
     -I "$BUILD/Modules" -I Sources/CLibXML2 -Xcc -I/usr/include/libxml2 \
     "$source" "$@" -lxml2 -o "$SCRATCH/$name"
 }
-AXM=("$BUILD"/AXMetadata.build/*.o)
-AXL=("$BUILD"/AXLicensing.build/*.o "$BUILD"/CSV.build/*.o)
-link fuzz-xml Fuzz/FuzzXMLMetadata.swift "${AXM[@]}"
-link fuzz-skumap Fuzz/FuzzSkuMap.swift "${AXM[@]}" "${AXL[@]}"
-link fuzz-users Fuzz/FuzzUsersCSV.swift "${AXM[@]}" "${AXL[@]}"
+AXR=("$BUILD"/AXReading.build/*.o "$BUILD"/CSV.build/*.o)
+AXM=("$BUILD"/AXModel.build/*.o)
+AXL=("$BUILD"/AXLicensing.build/*.o)
+link fuzz-xml Fuzz/FuzzXMLMetadata.swift "${AXR[@]}" "${AXM[@]}"
+link fuzz-skumap Fuzz/FuzzSkuMap.swift "${AXR[@]}" "${AXM[@]}" "${AXL[@]}"
+link fuzz-users Fuzz/FuzzUsersCSV.swift "${AXR[@]}" "${AXM[@]}"
 
 # Seeds. The XML target reads its first byte as the object type (index into AOTObjectType.allCases).
 rm -rf "$WORK/seeds"

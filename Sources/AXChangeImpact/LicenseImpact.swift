@@ -1,5 +1,6 @@
 import AXLicensing
-import AXMetadata
+import AXModel
+import AXReading
 
 /// How a change moves a license.
 public enum ChangeClass: String, Sendable, Hashable, Codable, Comparable {
@@ -35,7 +36,7 @@ public struct LicenseOutcome: Sendable, Hashable {
 
     static func namedSkus(_ license: LicenseChoice) -> Set<String> {
         guard license.tier == .operations else { return [] }
-        return Set([license.base].compactMap { $0 } + license.attach).subtracting([LicenseChoice.anyBaseName])
+        return Set([license.base?.sku?.name].compactMap { $0 } + license.attach)
     }
 
     /// Classifies the move from `self` to `after`.
@@ -213,8 +214,8 @@ public struct LicenseImpact: Sendable {
             let message = root.isEmpty ? diagnostic.message : diagnostic.message.replacingOccurrences(of: prefix, with: "")
             return diagnostic.code.rawValue + "|" + (diagnostic.location.map { relative($0.file) } ?? "") + "|" + message
         }
-        let baseKeys = Set((base.graph.diagnostics + base.skuMap.diagnostics).map { key($0, root: baseRoot) })
-        newDiagnostics = (head.graph.diagnostics + head.skuMap.diagnostics).filter { $0.severity != .error && !baseKeys.contains(key($0, root: headRoot)) }.map {
+        let baseKeys = Set((base.graph.diagnostics + base.method.diagnostics).map { key($0, root: baseRoot) })
+        newDiagnostics = (head.graph.diagnostics + head.method.diagnostics).filter { $0.severity != .error && !baseKeys.contains(key($0, root: headRoot)) }.map {
             Diagnostic($0.severity, $0.code, $0.message, at: relocate($0.location, headDisplayPath))
         }
         func unread(_ engine: LicensingEngine, _ side: TreeSide, _ display: (String) -> String) -> [UnreadFile] {
@@ -346,7 +347,7 @@ public struct LicenseImpact: Sendable {
                 } else if oldLicense != newLicense {
                     let oldItem = menuItem(base, b, bi), newItem = menuItem(head, h, hi)
                     func values(_ item: MenuItem?) -> String {
-                        item.map { "View \($0.viewLicense.raw.isEmpty ? "None" : $0.viewLicense.raw), Maintain \($0.maintainLicense.raw.isEmpty ? "None" : $0.maintainLicense.raw)" } ?? "not in the tree"
+                        item.map { "View \($0.viewLicense.isEmpty ? "None" : $0.viewLicense), Maintain \($0.maintainLicense.isEmpty ? "None" : $0.maintainLicense)" } ?? "not in the tree"
                     }
                     causes.append(ChangeCause(kind: .menuItemLicenseChanged, privilege: privilegeName, entryPoint: label(new),
                                               detail: "\(values(oldItem)) → \(values(newItem)): \(oldLicense.name) → \(newLicense.name)",

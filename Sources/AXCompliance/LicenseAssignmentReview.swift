@@ -1,6 +1,6 @@
 import AXLicensing
-import AXMetadata
-import CSV
+import AXModel
+import AXReading
 import Foundation
 
 /// The licenses one user actually holds, from the Power Platform admin center report.
@@ -16,17 +16,14 @@ public struct AssignedLicenses: Sendable, Hashable {
 public enum AssignedLicensesReader {
     /// Reads the file; license names are resolved through the catalog, unknown ones warned about once each.
     public static func load(path: String, catalog: SkuCatalog, delimiter: UnicodeScalar? = nil) throws(InputError) -> (users: [AssignedLicenses], diagnostics: [Diagnostic]) {
-        let data = try readInputFile(path, what: "assigned licenses file (Power Platform admin center report)", flag: "--assigned", maximumSize: InputSizeLimit.csv)
+        let data = try readInputFile(path, input: .assignedLicenses, maximumSize: InputSizeLimit.csv)
         return try parse(decodeUTF8(data, path: path), path: path, catalog: catalog, delimiter: delimiter)
     }
 
     /// Parses report text; `delimiter` nil means detected from the header.
     public static func parse(_ text: String, path: String, catalog: SkuCatalog, delimiter: UnicodeScalar? = nil) throws(InputError) -> (users: [AssignedLicenses], diagnostics: [Diagnostic]) {
-        let delimiter = delimiter ?? CSVDelimiter.detect(in: text)
-        try CSVQuotes.requireClosed(in: text, delimiter: delimiter, path: path)
-        guard let reader = try? CSVReader(string: text, hasHeaderRow: true, delimiter: delimiter), let header = reader.headerRow else {
-            throw .invalid(path: path, line: 1, column: nil, message: "cannot read the header row")
-        }
+        let table = try CSVTable(text, path: path, delimiter: delimiter)
+        let header = table.header
         enum Column { case userId, userEmail, assigned }
         let (columns, headerDiagnostics) = CSVHeader.columns(header, path: path) { name -> Column? in
             let normalized = String(name.lowercased().filter { $0.isLetter || $0.isNumber })
@@ -42,10 +39,8 @@ public enum AssignedLicensesReader {
         var result: [AssignedLicenses] = []
         var diagnostics = DiagnosticLog(headerDiagnostics)
         var unknownNames: Set<NameKey> = []
-        var line = 1
-        while let row = reader.next() {
-            line += 1
-            if row.allSatisfy({ $0.trimmingBlanks().isEmpty }) { continue }
+        let read = table.rows { $0 }
+        for (line, row) in read.rows {
             let userId = userColumn < row.count ? row[userColumn].trimmingBlanks() : ""
             guard !userId.isEmpty else { throw .invalid(path: path, line: line, column: nil, message: "UserId is empty") }
             var skus = SkuSet.empty
@@ -60,7 +55,7 @@ public enum AssignedLicensesReader {
             let email = emailColumn.flatMap { $0 < row.count ? row[$0].trimmingBlanks() : nil } ?? ""
             result.append(AssignedLicenses(userId: userId, userEmail: email, skus: skus, location: SourceLocation(file: path, line: line)))
         }
-        if let error = reader.error { throw .invalid(path: path, line: line, column: nil, message: "malformed CSV: \(error)") }
+        if let error = read.error { throw error }
         if result.isEmpty { diagnostics.append(CSVHeader.noRows(path: path)) }
         return (result, diagnostics.diagnostics)
     }
@@ -144,7 +139,7 @@ public struct LicenseAssignmentReview: Sendable {
         } else {
             row.status = .underLicensed
             target = recommended
-            row.missing = user.license.base == LicenseChoice.anyBaseName ? [LicenseChoice.anyBaseName] : catalog.names(recommended.subtracting(held))
+            row.missing = user.license.base == .anyBase ? [LicenseBase.anyBase.name] : catalog.names(recommended.subtracting(held))
         }
         row.unneeded = catalog.names(held.subtracting(target))
         let change = optimizer.price(of: target) - optimizer.price(of: held)
@@ -158,12 +153,12 @@ public struct LicenseAssignmentReview: Sendable {
     static func recommendedSkus(for user: UserLicense, holding held: SkuSet, optimizer: LicenseOptimizer) -> SkuSet {
         let catalog = optimizer.catalog
         guard let base = user.license.base else { return .empty }
-        if base == LicenseChoice.anyBaseName {
+        guard let sku = base.sku else {
             if let cheapestHeld = held.intersection(catalog.fullSkus).positions.min(by: { catalog[$0].basePrice < catalog[$1].basePrice }) {
                 return SkuSet([cheapestHeld])
             }
             return user.requirements.flatMap { optimizer.cheapestCandidate(for: $0)?.skus } ?? .empty
         }
-        return SkuSet(([base] + user.license.attach).compactMap { catalog.position(of: $0) })
+        return SkuSet([sku.position] + user.license.attach.compactMap { catalog.position(of: $0) })
     }
 }

@@ -1,5 +1,6 @@
 import AXLicensing
-import AXMetadata
+import AXModel
+import AXReading
 
 /// The two dashboard notifications of the License Management form, with the seed's exact text.
 public enum DashboardNotification: String, Sendable, Hashable, CaseIterable, Codable {
@@ -106,7 +107,7 @@ public struct LicenseView: Sendable {
             if let position = engine.catalog.position(of: product.model) {
                 let name = engine.catalog[position].name
                 match = .sku(name)
-                used = licensed.filter { $0.license.base == name || $0.license.attach.contains(name) }.count
+                used = licensed.filter { $0.license.base?.name == name || $0.license.attach.contains(name) }.count
             } else if let model = models[NameKey(product.model)] {
                 match = .model(model)
                 let key = NameKey(model)
@@ -127,4 +128,39 @@ public struct LicenseView: Sendable {
         self.rows = rows
         self.diagnostics = diagnostics.diagnostics
     }
+}
+
+/// Which dashboard notifications fail a license check (the check's fail-on policy): judged here, next to the
+/// notifications, so every caller fails the same checks.
+public struct NotificationPolicy: Sendable, Hashable {
+    /// The notifications that fail the check.
+    public var failing: Set<DashboardNotification>
+
+    /// The policy that fails on expired products and on more used than purchased.
+    public static let `default` = NotificationPolicy(failing: [.expired, .overQuantity])
+
+    public init(failing: Set<DashboardNotification>) {
+        self.failing = failing
+    }
+
+    /// Reads a list of notification names (`expired`, `over-quantity`) and `none` (adds nothing); throws the first
+    /// name that is neither.
+    public init(names: some Sequence<String>) throws(UnknownNotificationName) {
+        var failing: Set<DashboardNotification> = []
+        for name in names where name != "none" {
+            guard let notification = DashboardNotification(rawValue: name) else { throw UnknownNotificationName(name: name) }
+            failing.insert(notification)
+        }
+        self.failing = failing
+    }
+
+    /// The notifications of `view` that fail the check, in the view's order.
+    public func failures(in view: LicenseView) -> [DashboardNotification] {
+        view.notifications.filter { failing.contains($0) }
+    }
+}
+
+/// A name in a notification policy that names no notification.
+public struct UnknownNotificationName: Error, Sendable, Equatable {
+    public var name: String
 }

@@ -1,5 +1,6 @@
 import AXLicensing
-import AXMetadata
+import AXModel
+import AXReading
 import Foundation
 
 /// A calendar date (UTC), as license expiry dates are written: `YYYY-MM-DD`.
@@ -138,7 +139,7 @@ extension ProductEntitlement: Decodable {
 
     /// Loads `entitlements.json`: `{"products": [ … ]}` or a plain array; the diagnostics are its warnings (repeated keys).
     public static func load(path: String) throws(InputError) -> (products: [ProductEntitlement], diagnostics: [Diagnostic]) {
-        let data = try readInputFile(path, what: "entitlements file (purchased licenses)", flag: "--entitlements", maximumSize: InputSizeLimit.json)
+        let data = try readInputFile(path, input: .entitlements, maximumSize: InputSizeLimit.json)
         struct Wrapped: Decodable { var products: [ProductEntitlement] }
         let startsWithArray = data.first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) } == UInt8(ascii: "[")
         let input = JSONInput(data, path: path)

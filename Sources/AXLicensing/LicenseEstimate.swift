@@ -1,4 +1,5 @@
-import AXMetadata
+import AXModel
+import AXReading
 
 /// Options of the User License Estimator.
 public struct EstimateOptions: Sendable, Hashable {
@@ -88,26 +89,19 @@ public struct RoleLicense: Sendable {
 extension LicensingEngine {
     /// Licenses every user (Docs/licensing-rules.md §2–§4), optimising once per distinct requirement signature.
     public func estimate(_ directory: UserDirectory, options: EstimateOptions = EstimateOptions()) -> LicenseEstimate {
-        var diagnostics = DiagnosticLog(graph.diagnostics + catalog.diagnostics + skuMap.diagnostics + directory.diagnostics)
+        var diagnostics = DiagnosticLog(graph.diagnostics + catalog.diagnostics + method.diagnostics + directory.diagnostics)
         var cache: [LicenseRequirements: LicenseChoice] = [:]
         var reportedUnknown: Set<[NameKey]> = []
         let systemAdministrator = NameKey(EstimateOptions.systemAdministratorRole)
         var rows: [UserLicense] = []
         rows.reserveCapacity(directory.users.count)
         for user in directory.users {
-            let enabled = user.assignments.filter(\.isEnabled)
-            var roleNames: [String] = []
-            var roles: [Int] = []
-            var isSysAdmin = false
-            for assignment in enabled {
-                if NameKey(assignment.roleIdentifier) == systemAdministrator { isSysAdmin = true }
-                if let role = graph.role(named: assignment.roleIdentifier) {
-                    if !roles.contains(role) { roles.append(role); roleNames.append(graph.roles[role].name) }
-                } else {
-                    if !roleNames.contains(assignment.roleIdentifier) { roleNames.append(assignment.roleIdentifier) }
-                    if user.isEnabled, reportedUnknown.insert([NameKey(user.userId), NameKey(assignment.roleIdentifier)]).inserted {
-                        diagnostics.append(Diagnostic(.warning, .unknownRole, "user '\(user.userId)' is assigned role '\(assignment.roleIdentifier)', which the metadata does not define; it contributes nothing", at: assignment.location))
-                    }
+            let resolved = graph.roles(of: user)
+            let (roles, roleNames) = (resolved.roles, resolved.names)
+            let isSysAdmin = user.assignments.contains { $0.isEnabled && NameKey($0.roleIdentifier) == systemAdministrator }
+            for assignment in resolved.unknown where user.isEnabled {
+                if reportedUnknown.insert([NameKey(user.userId), NameKey(assignment.roleIdentifier)]).inserted {
+                    diagnostics.append(Diagnostic(.warning, .unknownRole, "user '\(user.userId)' is assigned role '\(assignment.roleIdentifier)', which the metadata does not define; it contributes nothing", at: assignment.location))
                 }
             }
             func row(_ tier: LicenseTier, _ license: LicenseChoice, _ basis: UserLicenseBasis, _ requirements: LicenseRequirements? = nil) -> UserLicense {
@@ -144,11 +138,11 @@ extension LicensingEngine {
         for row in rows {
             tiers[row.license.tier, default: 0] += 1
             cost += row.license.monthlyCost
-            if let base = row.license.base { counts[base, default: SkuCount()].base += 1 }
+            if let base = row.license.base { counts[base.name, default: SkuCount()].base += 1 }
             for attach in row.license.attach { counts[attach, default: SkuCount()].attach += 1 }
         }
         var ordered: [(name: String, count: SkuCount)] = []
-        let names = catalog.skus.filter { $0.tier == .operations }.map(\.name) + [LicenseChoice.anyBaseName] + catalog.skus.filter { $0.tier != .operations }.map(\.name)
+        let names = catalog.skus.filter { $0.tier == .operations }.map(\.name) + [LicenseBase.anyBase.name] + catalog.skus.filter { $0.tier != .operations }.map(\.name)
         for name in names { ordered.append((name, counts[name] ?? SkuCount())) }
         return EstimateSummary(tiers: tiers, skus: ordered, monthlyCost: cost)
     }
@@ -158,8 +152,7 @@ extension LicensingEngine {
         var assigned = [Int](repeating: 0, count: graph.roles.count)
         if let directory {
             for user in directory.users where user.isEnabled {
-                let roles = Set(user.assignments.filter(\.isEnabled).compactMap { graph.role(named: $0.roleIdentifier) })
-                for role in roles { assigned[role] += 1 }
+                for role in graph.roles(of: user).roles { assigned[role] += 1 }
             }
         }
         var cache: [LicenseRequirements: LicenseChoice] = [:]

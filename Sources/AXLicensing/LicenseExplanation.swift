@@ -1,4 +1,5 @@
-import AXMetadata
+import AXModel
+import AXReading
 
 /// What in a privilege demands part of a license.
 public enum LicenseDemandSource: Sendable, Hashable {
@@ -92,32 +93,17 @@ public struct LicenseExplanation: Sendable {
     public static let boundedDriverSize = 2
 }
 
-/// Why an explanation could not be made.
-public enum ExplainError: Error, Sendable, Equatable, CustomStringConvertible {
-    case unknownUser(String)
-    case unknownRole(String)
-
-    /// What went wrong, naming the user or role.
-    public var description: String {
-        switch self {
-        case .unknownUser(let id): "no user '\(id)' in the users file"
-        case .unknownRole(let name): "no role named '\(name)' in the metadata"
-        }
-    }
-}
-
 extension LicensingEngine {
     /// Explains the license of a user of `directory`, with the same rules as the estimator.
-    public func explain(user userId: String, in directory: UserDirectory, options: EstimateOptions = EstimateOptions()) throws(ExplainError) -> LicenseExplanation {
-        let key = NameKey(userId)
-        guard let user = directory.users.first(where: { NameKey($0.userId) == key }) else { throw .unknownUser(userId) }
+    public func explain(user userId: String, in directory: UserDirectory, options: EstimateOptions = EstimateOptions()) throws(LookupError) -> LicenseExplanation {
+        let user = try directory.user(withID: userId)
         let row = estimate(UserDirectory(users: [user]), options: options).users[0]
         return explain(subjectType: "user", subject: user.userId, roles: row.roleIndices, basis: row.basis, license: row.license)
     }
 
     /// Explains what a user holding only `roleName` needs.
-    public func explain(role roleName: String) throws(ExplainError) -> LicenseExplanation {
-        guard let role = graph.role(named: roleName) else { throw .unknownRole(roleName) }
+    public func explain(role roleName: String) throws(LookupError) -> LicenseExplanation {
+        let role = try graph.index(of: .role, named: roleName)
         let license = optimizer.cheapestLicense(for: roleRequirements[role])
         return explain(subjectType: "role", subject: graph.roles[role].name, roles: [role], basis: .roles, license: license)
     }
@@ -147,8 +133,8 @@ extension LicensingEngine {
         }
         demands.append(Self.demand(.tier(tier), tierChains))
         // Each SKU of the license: the SKU-map rows that name it.
-        for name in [license.base].compactMap({ $0 }) + license.attach {
-            guard let position = catalog.position(of: name) else { continue }  // `Operations`: any base, no SKU named
+        // Any base SKU names no SKU, so no SKU-map row demands it.
+        for position in [license.base?.sku?.position].compactMap({ $0 }) + license.attach.compactMap(catalog.position(of:)) {
             var chains: [LicenseDemandChain] = []
             for grant in grants {
                 guard let sku = privilegeSkuRequirements[grant.privilege], sku.anyOf.contains(position) else { continue }
@@ -216,8 +202,7 @@ extension LicensingEngine {
         if !exhaustive {
             let top = groups.map(\.contribution.tier).max() ?? .none
             var targets = [groups.indices.filter { groups[$0].contribution.tier == top }]
-            for name in [license.base].compactMap({ $0 }) + license.attach {
-                guard let position = catalog.position(of: name) else { continue }
+            for position in [license.base?.sku?.position].compactMap({ $0 }) + license.attach.compactMap(catalog.position(of:)) {
                 targets.append(groups.indices.filter { groups[$0].contribution.sku?.anyOf.contains(position) == true })
             }
             for target in targets where !target.isEmpty {

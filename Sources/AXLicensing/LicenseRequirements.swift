@@ -1,4 +1,5 @@
-import AXMetadata
+import AXModel
+import AXReading
 
 /// Everything that decides the license of a holder of some privileges: the requirement signature.
 ///
@@ -38,8 +39,8 @@ public struct LicenseRequirements: Sendable, Hashable {
 public struct LicenseChoice: Sendable, Hashable {
     /// What the license tier report shows: None, TeamMembers, Activity or Operations.
     public var tier: LicenseTier
-    /// The base: an SKU name, `Operations` for "any base SKU", `Activity` or `TeamMembers` for tier licenses; nil for None.
-    public var base: String?
+    /// The base license; nil for None.
+    public var base: LicenseBase?
     /// Attach SKU names, in catalog order.
     public var attach: [String]
     /// Monthly cost of base plus attaches.
@@ -48,7 +49,7 @@ public struct LicenseChoice: Sendable, Hashable {
     /// required); such SKUs are then priced at their base price, an upper bound, and a warning is reported.
     public var exceedsCatalog: Bool = false
 
-    public init(tier: LicenseTier, base: String?, attach: [String], monthlyCost: Money, exceedsCatalog: Bool = false) {
+    public init(tier: LicenseTier, base: LicenseBase?, attach: [String], monthlyCost: Money, exceedsCatalog: Bool = false) {
         self.tier = tier
         self.base = base
         self.attach = attach
@@ -59,14 +60,54 @@ public struct LicenseChoice: Sendable, Hashable {
     /// No license at all.
     public static let none = LicenseChoice(tier: .none, base: nil, attach: [], monthlyCost: .zero)
 
-    /// The name used for the "any base SKU" license (Docs/licensing-rules.md §3, "Operations (any base SKU)").
-    public static let anyBaseName = "Operations"
-
     /// `Finance + SupplyChainManagement`, `Operations`, `TeamMembers` or `None`.
     public var summary: String {
         guard let base else { return "None" }
-        return ([base] + attach).joined(separator: " + ")
+        return ([base.name] + attach).joined(separator: " + ")
     }
+}
+
+/// One SKU of the run's catalog: its position (for SKU sets and prices) and its name (for output).
+public struct SkuID: Sendable, Hashable, CustomStringConvertible {
+    /// The position in `SkuCatalog.skus`.
+    public var position: Int
+    /// The SKU's name in the catalog.
+    public var name: String
+
+    public init(position: Int, name: String) {
+        self.position = position
+        self.name = name
+    }
+
+    public var description: String { name }
+}
+
+/// The base of a license: what a user is licensed on before any attach SKU.
+public enum LicenseBase: Sendable, Hashable, CustomStringConvertible {
+    /// A full (Operations) SKU of the catalog, which attach SKUs can join.
+    case sku(SkuID)
+    /// A tier license (Team Members or Activity), sold as the catalog SKU `sku`.
+    case tier(LicenseTier, SkuID)
+    /// Any base SKU: the Operations floor with no SKU named by a requirement (Docs/licensing-rules.md §3).
+    case anyBase
+
+    /// The name in every output: the SKU's name, or `Operations` for any base SKU.
+    public var name: String {
+        switch self {
+        case .sku(let sku), .tier(_, let sku): sku.name
+        case .anyBase: LicenseTier.operations.name
+        }
+    }
+
+    /// The catalog SKU the base is, nil for any base SKU.
+    public var sku: SkuID? {
+        switch self {
+        case .sku(let sku), .tier(_, let sku): sku
+        case .anyBase: nil
+        }
+    }
+
+    public var description: String { name }
 }
 
 /// Finds the cheapest valid license for a set of requirements, exactly (Docs/licensing-rules.md §3, "One exact optimisation").
@@ -105,14 +146,15 @@ public struct LicenseOptimizer: Sendable {
     private func choice(for best: Candidate, requirements: LicenseRequirements) -> LicenseChoice {
         let baseSku = catalog[best.base]
         if baseSku.tier != .operations {
-            return LicenseChoice(tier: baseSku.tier.licenseTier, base: baseSku.name, attach: [], monthlyCost: best.cost)
+            return LicenseChoice(tier: baseSku.tier.licenseTier, base: .tier(baseSku.tier.licenseTier, SkuID(position: best.base, name: baseSku.name)),
+                                 attach: [], monthlyCost: best.cost)
         }
         // Docs/licensing-rules.md §3, "Operations (any base SKU)": a full set none of whose SKUs a requirement names was asked for by the Operations floor only.
         if !best.skus.intersects(requirements.namedSkus) {
-            return LicenseChoice(tier: .operations, base: LicenseChoice.anyBaseName, attach: [], monthlyCost: best.cost)
+            return LicenseChoice(tier: .operations, base: .anyBase, attach: [], monthlyCost: best.cost)
         }
         let attach = best.skus.positions.filter { $0 != best.base }.map { catalog[$0].name }
-        return LicenseChoice(tier: .operations, base: baseSku.name, attach: attach, monthlyCost: best.cost)
+        return LicenseChoice(tier: .operations, base: .sku(SkuID(position: best.base, name: baseSku.name)), attach: attach, monthlyCost: best.cost)
     }
 
     /// The cheapest valid candidate, ties broken by higher base priority, then by name; nil if none is valid.

@@ -1,4 +1,5 @@
-import AXMetadata
+import AXModel
+import AXReading
 
 /// The license one entry-point grant needs.
 public struct EntryPointLicense: Sendable, Hashable {
@@ -13,50 +14,38 @@ public struct EntryPointLicense: Sendable, Hashable {
     public var name: String { isKnown ? tier.name : "Unknown" }
 }
 
-/// Applies the licensing rules of Docs/licensing-rules.md §2–§3 to a resolved security graph.
+/// Every licensing answer over a resolved security graph: requirements and cheapest license of privileges, duties,
+/// roles and users, under one `LicensingMethod` (Docs/licensing-rules.md §2–§3 for how privileges combine).
 public struct LicensingEngine: Sendable {
     public let graph: SecurityGraph
     public let catalog: SkuCatalog
-    public let skuMap: SkuMap
+    /// The method that says what each privilege and grant demands.
+    public let method: any LicensingMethod
     public let optimizer: LicenseOptimizer
-    /// Entry-point license per privilege (the highest over its entry points).
+    /// The tier each privilege demands under `method` (for the entry-point method, the highest over its entry points).
     public let privilegeEntryPointTiers: [LicenseTier]
-    /// SKU-map requirement per privilege, nil when the map does not name it.
+    /// The SKUs each privilege demands under `method`, nil when it names none.
     public let privilegeSkuRequirements: [SkuRequirement?]
     /// Requirements per role, over its effective privileges (replaced only by `whatIf(role:…)` on a copy).
     public internal(set) var roleRequirements: [LicenseRequirements]
 
-    /// Evaluates every privilege and role of `graph` once.
+    /// Evaluates every privilege and role of `graph` once, with the entry-point + SKU-map method.
     public init(graph: SecurityGraph, catalog: SkuCatalog, skuMap: SkuMap) {
-        self.graph = graph
-        self.catalog = catalog
-        self.skuMap = skuMap
-        self.optimizer = LicenseOptimizer(catalog: catalog)
-        var tiers: [LicenseTier] = []
-        tiers.reserveCapacity(graph.privileges.count)
-        for privilege in graph.privileges.indices {
-            var tier = LicenseTier.none
-            for entryPoint in graph.privileges[privilege].entryPoints.indices {
-                tier = max(tier, Self.entryPointLicense(graph, privilege, entryPoint).tier)
-            }
-            tiers.append(tier)
-        }
-        self.privilegeEntryPointTiers = tiers
-        let skus = graph.privileges.map { skuMap.requirement(forPrivilege: $0.name) }
-        self.privilegeSkuRequirements = skus
-        self.roleRequirements = graph.roleEffectivePrivileges.map { Self.requirements(ofPrivileges: $0, tiers: tiers, skus: skus) }
+        self.init(graph: graph, catalog: catalog, method: EntryPointSkuMapMethod(graph: graph, skuMap: skuMap))
     }
 
-    private static func entryPointLicense(_ graph: SecurityGraph, _ privilege: Int, _ entryPoint: Int) -> EntryPointLicense {
-        let grant = graph.privileges[privilege].entryPoints[entryPoint]
-        let access = grant.grant.accessLevel
-        guard access != .none, grant.objectType.menuItemKind != nil else {
-            return EntryPointLicense(access: access, tier: .none, isKnown: true)
-        }
-        guard let item = graph.entryPointMenuItems[privilege][entryPoint] else {
-            return EntryPointLicense(access: access, tier: .none, isKnown: false)
-        }
-        return EntryPointLicense(access: access, tier: graph.menuItems[item].license(for: access), isKnown: true)
+    /// Evaluates every privilege and role of `graph` once, with `method`.
+    public init(graph: SecurityGraph, catalog: SkuCatalog, method: any LicensingMethod) {
+        self.graph = graph
+        self.catalog = catalog
+        self.method = method
+        self.optimizer = LicenseOptimizer(catalog: catalog)
+        let demands = graph.privileges.indices.map { method.demand(ofPrivilege: $0) }
+        let tiers = demands.map(\.tier)
+        let skus = demands.map(\.skus)
+        self.privilegeEntryPointTiers = tiers
+        self.privilegeSkuRequirements = skus
+        self.roleRequirements = graph.roleEffectivePrivileges.map { Self.requirements(ofPrivileges: $0, tiers: tiers, skus: skus) }
     }
 
     private static func requirements(ofPrivileges privileges: [Int], tiers: [LicenseTier], skus: [SkuRequirement?]) -> LicenseRequirements {
@@ -73,9 +62,9 @@ public struct LicensingEngine: Sendable {
         return LicenseRequirements(entryPointTier: tier, required: required, anyOfGroups: groups)
     }
 
-    /// The license one entry point of one privilege needs.
+    /// The license one entry point (grant) of one privilege needs, as the method says.
     public func entryPointLicense(privilege: Int, entryPoint: Int) -> EntryPointLicense {
-        Self.entryPointLicense(graph, privilege, entryPoint)
+        method.license(ofGrant: entryPoint, inPrivilege: privilege)
     }
 
     /// The requirements of holding these privileges.
@@ -96,13 +85,7 @@ public struct LicensingEngine: Sendable {
 
     /// The role, duty or privilege with this name; `type` narrows the search when names collide.
     public func findObject(named name: String, type: SecurableObjectType?) throws(LookupError) -> SecurableObject {
-        var found: [SecurableObject] = []
-        if type == nil || type == .role, let role = graph.role(named: name) { found.append(.role(role)) }
-        if type == nil || type == .duty, let duty = graph.duty(named: name) { found.append(.duty(duty)) }
-        if type == nil || type == .privilege, let privilege = graph.privilege(named: name) { found.append(.privilege(privilege)) }
-        guard let first = found.first else { throw .notFound(name: name, type: type) }
-        guard found.count == 1 else { throw .ambiguous(name: name) }
-        return first
+        try graph.object(named: name, type: type)
     }
 
     /// Name, label, kind and origin of an object, for headers and rows.
@@ -111,26 +94,6 @@ public struct LicensingEngine: Sendable {
         case .role(let i): (.role, graph.roles[i].name, graph.roles[i].label, graph.roles[i].origin)
         case .duty(let i): (.duty, graph.duties[i].name, graph.duties[i].label, graph.duties[i].origin)
         case .privilege(let i): (.privilege, graph.privileges[i].name, graph.privileges[i].label, graph.privileges[i].origin)
-        }
-    }
-}
-
-/// The three kinds of securable object View Permissions can show.
-public enum SecurableObjectType: String, Sendable, Hashable, CaseIterable, Codable {
-    case role, duty, privilege
-}
-
-/// Why a named object could not be found.
-public enum LookupError: Error, Sendable, Equatable, CustomStringConvertible {
-    case notFound(name: String, type: SecurableObjectType?)
-    case ambiguous(name: String)
-
-    public var description: String {
-        switch self {
-        case .notFound(let name, let type):
-            "no \(type?.rawValue ?? "role, duty or privilege") named '\(name)' in the metadata"
-        case .ambiguous(let name):
-            "'\(name)' names more than one of role, duty and privilege; choose one with --type role|duty|privilege"
         }
     }
 }

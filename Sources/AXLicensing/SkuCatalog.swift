@@ -1,4 +1,5 @@
-import AXMetadata
+import AXModel
+import AXReading
 import Foundation
 
 /// Which part of the license ladder an SKU belongs to.
@@ -138,7 +139,7 @@ public struct SkuCatalog: Sendable {
 
     /// Loads a catalog file: `{"currency": "USD", "skus": [ … ]}`.
     public static func load(path: String) throws(InputError) -> SkuCatalog {
-        try decode(readInputFile(path, what: "SKU catalog", flag: "--skus", maximumSize: InputSizeLimit.json), source: path)
+        try decode(readInputFile(path, input: .skuCatalog, maximumSize: InputSizeLimit.json), source: path)
     }
 
     /// The catalog shipped with axlicense (`Data/skus.json`).
@@ -172,62 +173,5 @@ public struct SkuCatalog: Sendable {
 
     static func normalized(_ spelling: String) -> String {
         String(NameKey(spelling).text.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(Character.init))
-    }
-}
-
-/// The input error for JSON that failed to decode: a syntax error with its line and column (found with
-/// `JSONSerialization`, since `JSONDecoder` on Linux does not say where), or a content error with its row and key.
-public func invalidJSON(_ error: any Error, data: Data, path: String) -> InputError {
-    if case DecodingError.dataCorrupted(let context) = error, context.codingPath.isEmpty {
-        do {
-            _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
-        } catch {
-            let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "malformed JSON"
-            // Foundation names the byte offset ("character 91"); a truncated file is reported without one, and its
-            // place is the end of the file.
-            let offset = detail.range(of: #"character (\d+)"#, options: .regularExpression).flatMap { Int(detail[$0].dropFirst("character ".count)) }
-                ?? (detail.lowercased().contains("end of file") ? data.count : nil)
-            if let offset {
-                var line = 1, column = 1
-                for byte in data.prefix(offset) {
-                    if byte == 0x0A { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
-                }
-                return .invalid(path: path, line: line, column: column, message: "not valid JSON: \(detail)")
-            }
-            return .invalid(path: path, line: nil, column: nil, message: "not valid JSON: \(detail)")
-        }
-    }
-    return .invalid(path: path, line: nil, column: nil, message: describeDecodingError(error))
-}
-
-/// A short, actionable description of a JSON decoding failure: where (row, key) and what.
-public func describeDecodingError(_ error: any Error) -> String {
-    func path(_ codingPath: [any CodingKey]) -> String {
-        let text = codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-        return text.isEmpty ? "top level" : String(text.drop { $0 == "." })
-    }
-    switch error {
-    case DecodingError.dataCorrupted(let context):
-        if let underlying = context.underlyingError as NSError?, let detail = underlying.userInfo[NSDebugDescriptionErrorKey] as? String {
-            return "not valid JSON: \(detail)"
-        }
-        return context.codingPath.isEmpty ? "not valid JSON: \(context.debugDescription)" : "\(path(context.codingPath)): \(context.debugDescription)"
-    case DecodingError.keyNotFound(let key, let context):
-        return "\(path(context.codingPath)): missing field '\(key.stringValue)'"
-    case DecodingError.typeMismatch(let type, let context):
-        return "\(path(context.codingPath)): expected \(describe(type: type))"
-    case DecodingError.valueNotFound(let type, let context):
-        return "\(path(context.codingPath)): expected \(describe(type: type)), found null"
-    default:
-        return "\(error)"
-    }
-}
-
-private func describe(type: Any.Type) -> String {
-    switch type {
-    case is String.Type: "a string"
-    case is Int.Type, is Double.Type: "a number"
-    case is Bool.Type: "true or false"
-    default: type == [Any].self ? "an array" : "\(type)"
     }
 }

@@ -1,4 +1,5 @@
-import AXMetadata
+import AXModel
+import AXReading
 import Foundation
 
 /// One `LicensingServicePlansPrivilege` row: a privilege, an SKU, and whether that SKU is required.
@@ -81,7 +82,7 @@ public struct SkuMap: Sendable {
 
     /// Loads a `LicensingServicePlansPrivilege` JSON file: an array of rows, or an object whose single array member holds them.
     public static func load(path: String, catalog: SkuCatalog) throws(InputError) -> SkuMap {
-        try decode(readInputFile(path, what: "SKU map (LicensingServicePlansPrivilege JSON)", flag: "--sku-map", maximumSize: InputSizeLimit.json), catalog: catalog, source: path)
+        try decode(readInputFile(path, input: .skuMap, maximumSize: InputSizeLimit.json), catalog: catalog, source: path)
     }
 
     /// Decodes SKU-map JSON; `source` names it in errors.
@@ -90,14 +91,6 @@ public struct SkuMap: Sendable {
         let map = SkuMap(rows: try input.decode(RowsFile.self, keys: ServicePlanPrivilegeRow.keys).rows, catalog: catalog, source: path)
         return SkuMap(requirements: map.requirements, diagnostics: input.diagnostics + map.diagnostics)
     }
-}
-
-/// Any JSON object key.
-struct AnyCodingKey: CodingKey {
-    var stringValue: String
-    var intValue: Int?
-    init(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { self.stringValue = "\(intValue)"; self.intValue = intValue }
 }
 
 /// The file: `[rows]` or `{"anything": [rows]}`.

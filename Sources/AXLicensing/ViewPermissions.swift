@@ -1,4 +1,5 @@
-import AXMetadata
+import AXModel
+import AXReading
 
 /// One row of View Permissions: an entry point (or data entity) of one reachable privilege, with a shortest grant path.
 public struct PermissionEntry: Sendable, Hashable {

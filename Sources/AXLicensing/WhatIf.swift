@@ -1,4 +1,5 @@
-import AXMetadata
+import AXModel
+import AXReading
 
 /// A user's license before and after a change of their role assignments (`what-if --user`).
 public struct UserWhatIf: Sendable {
@@ -79,8 +80,8 @@ public struct RoleWhatIf: Sendable {
 
 /// Why a what-if question could not be answered.
 public enum WhatIfError: Error, Sendable, Equatable, CustomStringConvertible {
-    case unknownUser(String)
-    case unknownObject(type: SecurableObjectType, name: String)
+    /// The user, role, duty or privilege named is not there.
+    case lookup(LookupError)
     case userLacksRole(user: String, role: String)
     case notDirectlyGranted(role: String, type: SecurableObjectType, name: String, path: String?)
     case noChange
@@ -88,13 +89,12 @@ public enum WhatIfError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What went wrong and how to put it right.
     public var description: String {
         switch self {
-        case .unknownUser(let id): "no user '\(id)' in the users file"
-        case .unknownObject(let type, let name): "no \(type.rawValue) named '\(name)' in the metadata"
+        case .lookup(let error): error.description
         case .userLacksRole(let user, let role): "user '\(user)' has no enabled assignment to role '\(role)' to remove"
         case .notDirectlyGranted(let role, let type, let name, let path):
             "role '\(role)' does not hold \(type.rawValue) '\(name)' directly"
                 + (path.map { "; it is granted through \($0): change that \($0.contains(" > ") ? "link" : "object") instead" } ?? "")
-        case .noChange: "nothing to change: give at least one --add-… or --remove-… option"
+        case .noChange: "nothing to change: give at least one role, duty or privilege to add or remove"
         }
     }
 }
@@ -104,8 +104,8 @@ extension LicensingEngine {
     public func whatIf(user userId: String, addRoles: [String], removeRoles: [String], in directory: UserDirectory,
                        options: EstimateOptions = EstimateOptions()) throws(WhatIfError) -> UserWhatIf {
         guard !addRoles.isEmpty || !removeRoles.isEmpty else { throw .noChange }
-        let key = NameKey(userId)
-        guard let user = directory.users.first(where: { NameKey($0.userId) == key }) else { throw .unknownUser(userId) }
+        let user: SecurityUser
+        do { user = try directory.user(withID: userId) } catch { throw .lookup(error) }
         var changed = user
         for name in removeRoles {
             let before = changed.assignments.count
@@ -115,7 +115,7 @@ extension LicensingEngine {
         }
         var added: [String] = []
         for name in addRoles {
-            guard let role = graph.role(named: name) else { throw .unknownObject(type: .role, name: name) }
+            let role = try lookup(.role, name)
             added.append(graph.roles[role].name)
             changed.assignments.append(RoleAssignment(roleIdentifier: graph.roles[role].name, isEnabled: true, location: user.location))
         }
@@ -126,15 +126,10 @@ extension LicensingEngine {
     /// The role's license with its own privileges and duties edited, and every user whose license that changes.
     public func whatIf(role roleName: String, edit: RoleEdit, users directory: UserDirectory?, options: EstimateOptions = EstimateOptions()) throws(WhatIfError) -> RoleWhatIf {
         guard !edit.isEmpty else { throw .noChange }
-        guard let role = graph.role(named: roleName) else { throw .unknownObject(type: .role, name: roleName) }
+        let role = try lookup(.role, roleName)
         let name = graph.roles[role].name
         var links = graph.roleLinks[role]
         var notes: [String] = []
-        func lookup(_ type: SecurableObjectType, _ spelling: String) throws(WhatIfError) -> Int {
-            let found = type == .duty ? graph.duty(named: spelling) : graph.privilege(named: spelling)
-            guard let found else { throw .unknownObject(type: type, name: spelling) }
-            return found
-        }
         for spelling in edit.removePrivileges {
             let privilege = try lookup(.privilege, spelling)
             guard let index = links.privileges.firstIndex(of: privilege) else {
@@ -202,7 +197,7 @@ extension LicensingEngine {
         var usersChanged: [UserLicenseChange] = []
         if let directory {
             let holders = directory.users.filter { user in
-                user.isEnabled && user.assignments.contains { $0.isEnabled && graph.role(named: $0.roleIdentifier).map { isAffected[$0] } == true }
+                user.isEnabled && graph.roles(of: user).roles.contains { isAffected[$0] }
             }
             usersAssigned = holders.count
             let holdersDirectory = UserDirectory(users: holders)
@@ -213,5 +208,12 @@ extension LicensingEngine {
             }
         }
         return RoleWhatIf(role: name, edit: edit, roles: roleChanges, usersAssigned: usersAssigned, usersChanged: usersChanged, notes: notes)
+    }
+}
+
+extension LicensingEngine {
+    /// The index of the object of `type` named `spelling`, as a what-if error.
+    fileprivate func lookup(_ type: SecurableObjectType, _ spelling: String) throws(WhatIfError) -> Int {
+        do { return try graph.index(of: type, named: spelling) } catch { throw .lookup(error) }
     }
 }

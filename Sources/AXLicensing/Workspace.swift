@@ -1,48 +1,8 @@
-import AXMetadata
+import AXModel
+import AXReading
 import Foundation
 
-/// Where a run's inputs are: by workspace convention, each overridable on its own.
-///
-/// `--workspace DIR` means `DIR/Metadata/`, `DIR/LicensingServicePlansPrivilege.json` and `DIR/users.csv`.
-public struct WorkspacePaths: Sendable, Hashable {
-    public var metadata: String
-    public var skuMap: String
-    public var users: String
-    /// True when the users file was named explicitly (then it must exist).
-    public var usersGivenExplicitly: Bool
-    /// The catalog file, or nil for the built-in `Data/skus.json`.
-    public var skuCatalog: String?
-    /// The users CSV separator, or nil to detect it from the header.
-    public var csvDelimiter: UnicodeScalar?
-
-    /// The conventional file names inside a workspace folder.
-    public enum Convention {
-        public static let metadata = "Metadata"
-        public static let skuMap = "LicensingServicePlansPrivilege.json"
-        public static let users = "users.csv"
-        public static let entitlements = "entitlements.json"
-    }
-
-    /// The workspace folder itself.
-    public var workspace: String
-
-    /// A file or folder inside the workspace.
-    public func inside(_ name: String) -> String { workspace.hasSuffix("/") ? workspace + name : workspace + "/" + name }
-
-    /// Resolves paths: explicit ones win, the rest come from `workspace`.
-    public init(workspace: String = ".", metadata: String? = nil, skuMap: String? = nil, users: String? = nil, skuCatalog: String? = nil, csvDelimiter: UnicodeScalar? = nil) {
-        self.csvDelimiter = csvDelimiter
-        func inside(_ name: String) -> String { workspace.hasSuffix("/") ? workspace + name : workspace + "/" + name }
-        self.workspace = workspace
-        self.metadata = metadata ?? inside(Convention.metadata)
-        self.skuMap = skuMap ?? inside(Convention.skuMap)
-        self.users = users ?? inside(Convention.users)
-        self.usersGivenExplicitly = users != nil
-        self.skuCatalog = skuCatalog
-    }
-}
-
-/// Whether a command needs the users file.
+/// Whether a run needs the users file.
 public enum UsersRequirement: Sendable {
     /// The command fails without it.
     case required
@@ -55,18 +15,18 @@ public enum UsersRequirement: Sendable {
 /// Why a workspace could not be loaded.
 public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
     case input(InputError)
-    /// The metadata folder is missing or not a folder; `flag` is the option that names it.
-    case metadataFolder(MetadataLoadError, flag: String)
-    /// The metadata has errors (malformed or unreadable files) and `--keep-going` was not given.
+    /// The metadata folder is missing or not a folder.
+    case metadataFolder(MetadataLoadError)
+    /// The metadata has errors (malformed or unreadable files) and the caller did not ask to go on without them.
     case metadataErrors([Diagnostic])
 
     public var description: String {
         switch self {
         case .input(let error): error.description
-        case .metadataFolder(let error, let flag):
-            "\(error); pass the metadata folder with \(flag)" + (flag == "--metadata" ? " (or put it at Metadata/ in the --workspace folder)" : "")
+        case .metadataFolder(let error):
+            "\(error)"
         case .metadataErrors(let errors):
-            "\(errors.severityCounts.errors) metadata file(s) could not be read (listed above); fix them, or pass --keep-going to analyse the rest and mark the result incomplete"
+            "\(errors.severityCounts.errors) metadata file(s) could not be read (listed above)"
         }
     }
 }
@@ -112,7 +72,7 @@ private final class Background<Value: Sendable>: @unchecked Sendable {
 public struct LoadedWorkspace: Sendable {
     public var engine: LicensingEngine
     public var users: UserDirectory?
-    /// False when metadata errors were skipped with `--keep-going`.
+    /// False when metadata errors were skipped (`keepGoing`).
     public var isComplete: Bool
     /// Every diagnostic of the metadata, SKU catalog, SKU map and users, sorted.
     public var diagnostics: [Diagnostic]
@@ -121,7 +81,7 @@ public struct LoadedWorkspace: Sendable {
 
     /// Loads and evaluates the inputs at `paths`.
     public static func load(_ paths: WorkspacePaths, users requirement: UsersRequirement, keepGoing: Bool, concurrency: Int? = nil,
-                            progress: (@Sendable (Int, Int) -> Void)? = nil, metadataFlag: String = "--metadata") throws(WorkspaceError) -> LoadedWorkspace {
+                            progress: (@Sendable (Int, Int) -> Void)? = nil) throws(WorkspaceError) -> LoadedWorkspace {
         PhaseTimer.mark("start")
         // The inputs are read on other threads where a core would otherwise idle: the catalog and SKU map while the
         // metadata folders are listed, the users while the security graph is resolved; the parse has both cores.
@@ -145,7 +105,7 @@ public struct LoadedWorkspace: Sendable {
             do {
                 snapshot = try loaded.get()
             } catch {
-                throw WorkspaceError.metadataFolder(error, flag: metadataFlag)
+                throw WorkspaceError.metadataFolder(error)
             }
             // Present whenever the snapshot is.
             let graph = resolved!
@@ -155,7 +115,7 @@ public struct LoadedWorkspace: Sendable {
             }
             // Present whenever the graph is complete, or incomplete with --keep-going.
             let engine = evaluated!
-            let diagnostics = (graph.diagnostics + catalog.diagnostics + skuMap.diagnostics + (users?.diagnostics ?? [])).sortedForOutput()
+            let diagnostics = (graph.diagnostics + catalog.diagnostics + engine.method.diagnostics + (users?.diagnostics ?? [])).sortedForOutput()
             return LoadedWorkspace(engine: engine, users: users, isComplete: !graph.isIncomplete, diagnostics: diagnostics, metadataFileCount: snapshot.fileCount)
         } catch let error as InputError {
             throw .input(error)

@@ -1,6 +1,7 @@
 import AXCompliance
 import AXLicensing
-import AXMetadata
+import AXModel
+import AXReading
 
 /// `axlicense check`: the License View grid, the dashboard notifications, and (with `--assigned`) over- and
 /// under-licensed users.
@@ -12,7 +13,6 @@ public struct CheckReport: Sendable {
     /// Status icons as emoji (a terminal) or plain markers (files, pipes, `--no-emoji`).
     public var emoji: Bool
 
-    /// Creates the report.
     public init(view: LicenseView, review: LicenseAssignmentReview?, diagnostics: [Diagnostic], isComplete: Bool, emoji: Bool) {
         self.view = view
         self.review = review

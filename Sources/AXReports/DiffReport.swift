@@ -1,6 +1,7 @@
 import AXChangeImpact
 import AXLicensing
-import AXMetadata
+import AXModel
+import AXReading
 import Foundation
 
 /// The formats of `axlicense diff`: the four every command has, plus CI annotations and JUnit XML.
@@ -18,7 +19,6 @@ public struct DiffReport: Sendable {
     public var baseName: String
     public var headName: String
 
-    /// Creates the report.
     public init(impact: LicenseImpact, baseName: String, headName: String) {
         self.impact = impact
         self.baseName = baseName

@@ -1,5 +1,6 @@
 import AXLicensing
-import AXMetadata
+import AXModel
+import AXReading
 
 /// The User License Estimator report: one row per user, then totals.
 public struct EstimateReport: Sendable {
@@ -7,7 +8,6 @@ public struct EstimateReport: Sendable {
     /// False when metadata errors were skipped with `--keep-going`.
     public var isComplete: Bool
 
-    /// Creates the report.
     public init(estimate: LicenseEstimate, isComplete: Bool) {
         self.estimate = estimate
         self.isComplete = isComplete
@@ -22,7 +22,7 @@ public struct EstimateReport: Sendable {
                       ReportColumn("Base", priority: .essential), ReportColumn("Attach", .list), ReportColumn("Monthly cost", .money, priority: .essential)],
             rows: estimate.users.map { row in
                 [row.user.userId, row.user.isEnabled ? "Yes" : "No", row.roles.joined(separator: ", "),
-                 row.entryPointLicense.name, row.license.tier.name, row.license.base ?? "", row.license.attach.joined(separator: ", "),
+                 row.entryPointLicense.name, row.license.tier.name, row.license.base?.name ?? "", row.license.attach.joined(separator: ", "),
                  row.license.monthlyCost.description]
             })
     }

@@ -1,5 +1,6 @@
 import AXLicensing
-import AXMetadata
+import AXModel
+import AXReading
 
 /// `axlicense explain`: the chains behind each part of a user's or role's license, and the drivers.
 public struct ExplainReport: Sendable {
@@ -10,7 +11,6 @@ public struct ExplainReport: Sendable {
     /// False when metadata errors were skipped with `--keep-going`.
     public var isComplete: Bool
 
-    /// Creates the report.
     public init(explanation: LicenseExplanation, diagnostics: [Diagnostic], isComplete: Bool) {
         self.explanation = explanation
         self.diagnostics = diagnostics

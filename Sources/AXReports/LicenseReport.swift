@@ -1,6 +1,7 @@
 import AXCompliance
 import AXLicensing
-import AXMetadata
+import AXModel
+import AXReading
 import Foundation
 
 /// `axlicense report`: everything an admin or licensing manager looks at, in one self-contained HTML page or one
@@ -19,7 +20,6 @@ public struct LicenseReport: Sendable {
     /// What the report is about, shown in the heading (the workspace folder).
     public var subject: String
 
-    /// Creates the report.
     public init(estimate: EstimateReport, roles: RolesReport, check: CheckReport?, catalog: SkuCatalog, today: CalendarDate, subject: String) {
         self.estimate = estimate
         self.roles = roles
@@ -46,7 +46,7 @@ public struct LicenseReport: Sendable {
     public var skuCosts: [SkuCost] {
         var costs: [String: Money] = [:]
         for user in estimate.estimate.users {
-            guard let base = user.license.base else { continue }
+            guard let base = user.license.base?.name else { continue }
             var attachTotal = Money.zero
             for attach in user.license.attach {
                 let price = catalog.position(of: attach).map { catalog[$0].attachPrice ?? catalog[$0].basePrice } ?? .zero

@@ -1,4 +1,5 @@
-import AXMetadata
+import AXModel
+import AXReading
 import Foundation
 
 /// Why a report could not be written.

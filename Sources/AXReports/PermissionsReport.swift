@@ -1,5 +1,6 @@
 import AXLicensing
-import AXMetadata
+import AXModel
+import AXReading
 
 /// `axlicense permissions`: View Permissions for one role, duty or privilege.
 public struct PermissionsReport: Sendable {
@@ -8,7 +9,6 @@ public struct PermissionsReport: Sendable {
     public var diagnostics: [Diagnostic]
     public var isComplete: Bool
 
-    /// Creates the report.
     public init(view: PermissionsView, catalog: SkuCatalog, diagnostics: [Diagnostic], isComplete: Bool) {
         self.view = view
         self.catalog = catalog

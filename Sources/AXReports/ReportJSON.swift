@@ -1,5 +1,6 @@
 import AXLicensing
-import AXMetadata
+import AXModel
+import AXReading
 
 /// The one rule for absent values in JSON output: an optional without a value is written as an explicit `null`, never
 /// left out, so every object of a kind has the same keys (the README documents each shape with its nulls). Every
@@ -51,7 +52,7 @@ struct LicenseFieldsJSON: Sendable {
     /// The license alone: tier, base, attaches and cost.
     static func encode<Key: CodingKey>(_ license: LicenseChoice, into container: inout KeyedEncodingContainer<Key>, keys: (tier: Key, base: Key, attach: Key, cost: Key)) throws {
         try container.encode(license.tier.name, forKey: keys.tier)
-        try container.encode(license.base, forKey: keys.base)
+        try container.encode(license.base?.name, forKey: keys.base)
         try container.encode(license.attach, forKey: keys.attach)
         try container.encode(license.monthlyCost, forKey: keys.cost)
     }

@@ -1,5 +1,6 @@
 import AXLicensing
-import AXMetadata
+import AXModel
+import AXReading
 
 /// `axlicense roles`: one row per role with its entry-point license, SKU requirements and cheapest license.
 public struct RolesReport: Sendable {
@@ -8,7 +9,6 @@ public struct RolesReport: Sendable {
     public var diagnostics: [Diagnostic]
     public var isComplete: Bool
 
-    /// Creates the report.
     public init(roles: [RoleLicense], catalog: SkuCatalog, diagnostics: [Diagnostic], isComplete: Bool) {
         self.roles = roles
         self.catalog = catalog

@@ -13,7 +13,6 @@ func utcTimestamp(_ date: Date) -> String {
 public struct AuditReport: Sendable {
     public var entries: [AuditEntry]
 
-    /// Creates the report.
     public init(entries: [AuditEntry]) { self.entries = entries }
 
     /// One row per logged operation.
@@ -39,7 +38,6 @@ extension AuditReport: ReportConvertible {
 public struct HistoryReport: Sendable {
     public var points: [ProductUsagePoint]
 
-    /// Creates the report.
     public init(points: [ProductUsagePoint]) { self.points = points }
 
     /// One row per product per recorded run.

@@ -1,4 +1,5 @@
-import AXMetadata
+import AXModel
+import AXReading
 
 /// Diagnostics as a person reads them on standard error. A few are listed one per line; many would bury the report
 /// and the one that matters, so above `groupingThreshold` a summary line counts them by severity and code, and only

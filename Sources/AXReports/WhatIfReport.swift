@@ -1,5 +1,6 @@
 import AXLicensing
-import AXMetadata
+import AXModel
+import AXReading
 
 /// `axlicense what-if`: a license before and after a change of role assignments or of a role's contents.
 public struct WhatIfReport: Sendable {
@@ -16,7 +17,6 @@ public struct WhatIfReport: Sendable {
     /// False when metadata errors were skipped with `--keep-going`.
     public var isComplete: Bool
 
-    /// Creates the report.
     public init(answer: Answer, diagnostics: [Diagnostic], isComplete: Bool) {
         self.answer = answer
         self.diagnostics = diagnostics

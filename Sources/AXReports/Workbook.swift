@@ -14,7 +14,7 @@ public struct Workbook: Sendable {
         /// The rows; numeric columns become number cells.
         public var table: ReportTable
 
-        /// Creates a sheet; the name is cleaned to what Excel accepts.
+        /// The name is cleaned to what Excel accepts (31 characters, none of `[]:*?/\`).
         public init(name: String, table: ReportTable) {
             let cleaned = String(name.map { "[]:*?/\\".contains($0) ? "-" : $0 }.prefix(31))
             self.name = cleaned.isEmpty ? "Sheet" : cleaned
@@ -27,7 +27,6 @@ public struct Workbook: Sendable {
     /// The modification time stored in the archive: fixed, so the same report gives the same bytes.
     public var date: Date
 
-    /// Creates a workbook.
     public init(sheets: [Sheet], date: Date) {
         self.sheets = sheets
         self.date = date

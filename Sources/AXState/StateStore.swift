@@ -66,17 +66,17 @@ public enum StateStoreError: Error, Sendable, Equatable, CustomStringConvertible
     public var description: String {
         switch self {
         case .notAnAxlicenseDatabase(let path):
-            "\(path): error: not an axlicense state database (it holds other data); it was left untouched. Choose another file with --db, or run with --no-db"
+            "\(path): error: not an axlicense state database (it holds other data); it was left untouched."
         case .corrupt(let path, let detail):
-            "\(path): error: state database is corrupt or not an SQLite file (\(detail)); it was left untouched. Move it aside, choose another file with --db, or run with --no-db"
+            "\(path): error: state database is corrupt or not an SQLite file (\(detail)); it was left untouched."
         case .cannotOpen(let path, let detail):
-            "\(path): error: cannot open the state database: \(detail). Choose another file with --db, or run with --no-db"
+            "\(path): error: cannot open the state database: \(detail)."
         case .failed(let path, let detail):
             "\(path): error: state database operation failed: \(detail)"
         case .unreadable(let path, let detail):
-            "\(path): error: state database has contents this axlicense cannot read: \(detail); it was left untouched. Move it aside, choose another file with --db, or run with --no-db"
+            "\(path): error: state database has contents this axlicense cannot read: \(detail); it was left untouched."
         case .newerVersion(let path, let migration):
-            "\(path): error: state database was made by a newer axlicense: migration '\(migration)' unknown; it was left untouched. Upgrade axlicense, or choose another file with --db (or run with --no-db)"
+            "\(path): error: state database was made by a newer axlicense: migration '\(migration)' unknown; it was left untouched."
         }
     }
 }

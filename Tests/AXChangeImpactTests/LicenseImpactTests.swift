@@ -1,7 +1,8 @@
 import AXChangeImpact
 import AXLicensing
 import AXLicensingTestSupport
-import AXMetadata
+import AXModel
+import AXReading
 import AXTestSupport
 import Foundation
 import Testing
@@ -103,9 +104,14 @@ func impact(_ name: String, reversed: Bool = false) throws -> LicenseImpact {
     }
 
     @Test func classificationRules() {
+        let catalog = SkuCatalog.builtIn()
+        func licenseBase(_ tier: LicenseTier, _ name: String?) -> LicenseBase {
+            guard let name else { return .tier(tier, SkuID(position: tier == .activity ? catalog.activity : catalog.teamMembers, name: tier.name)) }
+            return name == "Operations" ? .anyBase : .sku(SkuID(position: catalog.position(of: name)!, name: name))
+        }
         func outcome(_ tier: LicenseTier, _ cents: Int, required: [String] = [], base: String? = nil) -> LicenseOutcome {
             LicenseOutcome(entryPointLicense: tier, requiredSkus: required, anyOfGroups: [],
-                           license: LicenseChoice(tier: tier, base: base ?? tier.name, attach: [], monthlyCost: Money(cents: cents)))
+                           license: LicenseChoice(tier: tier, base: licenseBase(tier, base), attach: [], monthlyCost: Money(cents: cents)))
         }
         #expect(outcome(.teamMembers, 800).classify(to: outcome(.activity, 5000)) == .escalation)
         #expect(outcome(.operations, 18000, required: ["Finance"], base: "Finance").classify(to: outcome(.operations, 18000, required: ["Commerce"], base: "Commerce")) == .escalation)

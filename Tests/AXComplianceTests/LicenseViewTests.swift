@@ -1,6 +1,7 @@
 import AXCompliance
 import AXLicensing
-import AXMetadata
+import AXModel
+import AXReading
 import AXTestSupport
 import Foundation
 import Testing

@@ -1,5 +1,6 @@
 import AXLicensing
-import AXMetadata
+import AXModel
+import AXReading
 
 /// Builds a security tree in memory, as the loader would produce it, so rule tests can state their tree in a few lines.
 package struct TreeBuilder {
@@ -10,7 +11,7 @@ package struct TreeBuilder {
     private func refs(_ names: [String]) -> [ObjectReference] { names.map { ObjectReference(name: $0, location: at($0)) } }
 
     package mutating func menuItem(_ name: String, _ kind: MenuItemKind = .display, view: String = "", maintain: String = "") {
-        let item = MenuItem(name: name, kind: kind, viewLicense: UserLicenseValue(aotValue: view), maintainLicense: UserLicenseValue(aotValue: maintain), origin: origin, location: at(name))
+        let item = MenuItem(name: name, kind: kind, viewLicense: view, maintainLicense: maintain, origin: origin, location: at(name))
         objects.append(LoadedObject(object: .menuItem(item), file: at(name).file))
     }
 

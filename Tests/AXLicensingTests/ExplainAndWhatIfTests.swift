@@ -1,6 +1,7 @@
 import AXLicensing
 import AXLicensingTestSupport
-import AXMetadata
+import AXModel
+import AXReading
 import Testing
 
 /// `explain` and `what-if` on the sample workspace, answers worked by hand from `Data/sample/EXPECTED.md`.
@@ -25,9 +26,9 @@ import Testing
         // Without the aging report: Activity (the invoice journal). Without the journal too: Team Members.
         #expect(explanation.drivers == [
             LicenseDriver(privileges: ["CustAgingReportView", "VendInvoiceJournalMaintain"],
-                          licenseAfter: LicenseChoice(tier: .teamMembers, base: "TeamMembers", attach: [], monthlyCost: Money(cents: 800)), monthlySaving: Money(cents: 17200)),
+                          licenseAfter: LicenseChoice(tier: .teamMembers, base: .tier(.teamMembers, SkuID(position: engine.catalog.teamMembers, name: "TeamMembers")), attach: [], monthlyCost: Money(cents: 800)), monthlySaving: Money(cents: 17200)),
             LicenseDriver(privileges: ["CustAgingReportView"],
-                          licenseAfter: LicenseChoice(tier: .activity, base: "Activity", attach: [], monthlyCost: Money(cents: 5000)), monthlySaving: Money(cents: 13000)),
+                          licenseAfter: LicenseChoice(tier: .activity, base: .tier(.activity, SkuID(position: engine.catalog.activity, name: "Activity")), attach: [], monthlyCost: Money(cents: 5000)), monthlySaving: Money(cents: 13000)),
         ])
         #expect(explanation.driversAreExhaustive)
     }
@@ -63,8 +64,8 @@ import Testing
     }
 
     @Test func unknownUserAndRoleAreErrors() {
-        #expect(throws: ExplainError.unknownUser("nobody")) { try engine.explain(user: "nobody", in: users) }
-        #expect(throws: ExplainError.unknownRole("NoSuchRole")) { try engine.explain(role: "NoSuchRole") }
+        #expect(throws: LookupError.noUser("nobody")) { try engine.explain(user: "nobody", in: users) }
+        #expect(throws: LookupError.notFound(name: "NoSuchRole", type: .role)) { try engine.explain(role: "NoSuchRole") }
     }
 
     @Test func chainsAreCutAtTheLimitButCounted() {
@@ -122,7 +123,7 @@ import Testing
         #expect(throws: WhatIfError.userLacksRole(user: "arnie", role: "SalesClerk")) {
             try engine.whatIf(user: "arnie", addRoles: [], removeRoles: ["SalesClerk"], in: users)
         }
-        #expect(throws: WhatIfError.unknownObject(type: .duty, name: "NoSuchDuty")) {
+        #expect(throws: WhatIfError.lookup(.notFound(name: "NoSuchDuty", type: .duty))) {
             try engine.whatIf(role: "Employee", edit: RoleEdit(addDuties: ["NoSuchDuty"]), users: users)
         }
     }

@@ -1,6 +1,7 @@
 import AXLicensing
 import AXLicensingTestSupport
-import AXMetadata
+import AXModel
+import AXReading
 import AXTestSupport
 import Testing
 

@@ -1,4 +1,5 @@
 import AXLicensing
+import AXReading
 import Foundation
 import Testing
 

@@ -1,6 +1,7 @@
 import AXLicensing
 import AXLicensingTestSupport
-import AXMetadata
+import AXModel
+import AXReading
 import Testing
 
 /// Names compared after NFC normalisation and case folding, in every lookup (issue 12, item 9).

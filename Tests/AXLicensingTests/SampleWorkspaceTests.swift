@@ -1,5 +1,6 @@
 import AXLicensing
-import AXMetadata
+import AXModel
+import AXReading
 import AXTestSupport
 import Foundation
 import Testing
@@ -47,7 +48,7 @@ import Testing
             let (entryPoint, tier, base, attach, cents) = Self.expected[row.user.userId]!
             #expect(row.entryPointLicense == entryPoint, "\(row.user.userId) entry-point license")
             #expect(row.license.tier == tier, "\(row.user.userId) tier")
-            #expect(row.license.base == base, "\(row.user.userId) base")
+            #expect(row.license.base?.name == base, "\(row.user.userId) base")
             #expect(row.license.attach == attach, "\(row.user.userId) attach")
             #expect(row.license.monthlyCost.cents == cents, "\(row.user.userId) cost")
         }

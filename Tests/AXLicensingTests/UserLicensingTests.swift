@@ -1,6 +1,7 @@
 import AXLicensing
 import AXLicensingTestSupport
-import AXMetadata
+import AXModel
+import AXReading
 import AXTestSupport
 import Foundation
 import Testing
@@ -251,7 +252,7 @@ import Testing
     }
 
     @Test func missingFileNamesTheFlag() {
-        #expect(throws: InputError.missing(path: "/nonexistent/users.csv", what: "users file (role assignments CSV)", flag: "--users")) {
+        #expect(throws: InputError.missing(path: "/nonexistent/users.csv", input: .users)) {
             try UserDirectory.load(path: "/nonexistent/users.csv")
         }
     }

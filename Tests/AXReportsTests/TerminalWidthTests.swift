@@ -1,7 +1,8 @@
 import AXChangeImpact
 import AXCompliance
 import AXLicensing
-import AXMetadata
+import AXModel
+import AXReading
 import AXTestSupport
 import Foundation
 import Testing

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+
+/// The `axlicense` root command; the executable's `main` runs it.
+public struct AXLicenseCommand: ParsableCommand {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(
+        commandName: "axlicense",
+        abstract: "Computes the Dynamics 365 Finance & Operations user licenses a security setup requires.",
+        discussion: """
+            Reads AOT security metadata (roles, duties, privileges, extensions, menu items), the \
+            LicensingServicePlansPrivilege SKU map and user role assignments, and reports entry-point \
+            licenses and the cheapest base + attach SKU set per user, role, duty and privilege.
+
+            Inputs by workspace convention (--workspace DIR, default the current folder):
+              DIR/Metadata/                              AOT metadata tree (--metadata)
+              DIR/LicensingServicePlansPrivilege.json    SKU map (--sku-map)
+              DIR/users.csv                              role assignments (--users)
+              DIR/entitlements.json                      purchased licenses, for check (--entitlements)
+              DIR/.axlicense/state.sqlite                audit log and usage history (--db, --no-db)
+            The SKU catalog is built in (Data/skus.json); replace it with --skus FILE.
+
+            Exit status:
+              0   success
+              1   an input could not be read, or metadata files are malformed (without --keep-going)
+              2   --strict was given and there are warnings (the report is still written)
+              3   check: a license notification selected by --fail-on fired; diff: the --fail-on policy failed
+                  (the report is still written)
+              64  invalid command line
+            """,
+        version: "0.1.0",
+        subcommands: [EstimateCommand.self, RolesCommand.self, PermissionsCommand.self, ExplainCommand.self, WhatIfCommand.self, ReportCommand.self, CheckCommand.self, DiffCommand.self, AuditCommand.self, HistoryCommand.self, GenerateCommand.self]
+    )
+
+    /// Parses and runs a command like ArgumentParser's own `main`, but writes help, errors and reports through
+    /// `Console`: a standard output or error that cannot be written ends the run with status 1, never a crash, and a
+    /// closed pipe is an error to handle rather than a SIGPIPE that kills the process.
+    public static func main() {
+        signal(SIGPIPE, SIG_IGN)
+        // A closed standard descriptor would be reused by the next file opened, and the report written into it: hold
+        // each one with a read-only /dev/null, so writing there fails (EBADF) and the run ends with status 1.
+        for descriptor in [STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO] where fcntl(descriptor, F_GETFD) == -1 && errno == EBADF {
+            _ = open("/dev/null", O_RDONLY)
+        }
+        Foundation.exit(execute(Array(CommandLine.arguments.dropFirst())))
+    }
+
+    /// Parses `arguments` (without the program name) and runs the command in this process, returning the exit status
+    /// `main` would end with: the executable and the in-process tests take the same path.
+    package static func execute(_ arguments: [String]) -> Int32 {
+        var status: Int32
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+            status = 0
+        } catch {
+            status = exitCode(for: error).rawValue
+            let message = fullMessage(for: error)
+            if !message.isEmpty {
+                if status == 0 {
+                    do { try Console.output(Data((message + "\n").utf8)) } catch { status = error.rawValue }
+                } else {
+                    Console.error(message)
+                }
+            }
+        }
+        if status == 0 && Console.standardErrorFailed { status = ExitStatus.inputError.rawValue }
+        return status
+    }
+}

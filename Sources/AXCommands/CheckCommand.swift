@@ -1,0 +1,132 @@
+import AXCompliance
+import AXLicensing
+import AXModel
+import AXReading
+import AXReports
+import AXState
+import ArgumentParser
+import Foundation
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "CSL license check: purchased vs used licenses per product, expiry, versions and dashboard notifications.",
+        discussion: """
+            Used licenses are computed by the estimator: a product naming an SKU counts the users whose license \
+            holds it (base or attach); a product naming a model counts the licensed users with at least one \
+            privilege defined in that model.
+
+            Exit status 3 when a notification selected by --fail-on fires (default: expired,over-quantity); \
+            otherwise as for every command (0, 1, 2, 64).
+            """)
+
+    @OptionGroup(title: "Inputs") var inputs: InputOptions
+
+    @OptionGroup(title: "Licenses") var purchased: PurchasedLicenseOptions
+
+    @Option(name: .customLong("fail-on"), help: ArgumentHelp("Notifications that make the exit status 3: a comma list of expired, over-quantity; or none.", valueName: "list"))
+    var failOn: String = "expired,over-quantity"
+
+    @Flag(name: .customLong("no-emoji"), help: "Plain-text status markers ([!], [i]) even on a terminal.")
+    var noEmoji = false
+
+    @OptionGroup(title: "Rules") var rules: RuleOptions
+
+    @OptionGroup(title: "Analysis") var analysis: AnalysisOptions
+    @OptionGroup(title: "Output") var output: OutputOptions
+    @OptionGroup(title: "State") var state: StateOptions
+
+    func validate() throws {
+        _ = try failOnPolicies()
+    }
+
+    func failOnPolicies() throws -> NotificationPolicy {
+        do {
+            return try NotificationPolicy(names: failOn.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        } catch {
+            throw ValidationError("--fail-on '\(error.name)' is not one of expired, over-quantity, none")
+        }
+    }
+
+    func run() throws {
+        let recorder = AuditRecorder(store: try state.openStore(workspace: inputs.workspace), environment: state.environmentName, operation: AuditOperation.licenseCheck.rawValue)
+        let (report, usage) = try recorder.recording { () throws -> (CheckReport, [ProductUsage]) in
+            let workspace = try CommandRunner.loadWorkspace(inputs, analysis, users: .required)
+            let estimate = workspace.engine.estimate(workspace.users!, options: rules.estimateOptions)
+            // `required: true`: a missing entitlements file is an error here.
+            let check = try CommandRunner.licenseCheck(purchased, inputs: inputs, workspace: workspace, estimate: estimate, required: true)!
+            let view = check.view
+            let emoji = !noEmoji && output.output == nil && isatty(STDOUT_FILENO) == 1
+            let report = CheckReport(view: view, review: check.review, diagnostics: (estimate.diagnostics + check.diagnostics).sortedForOutput(),
+                                     isComplete: workspace.isComplete, emoji: emoji)
+            let usage = view.rows.map { ProductUsage(product: $0.product.model, licenseQuantity: $0.product.licenseQuantity, used: $0.used) }
+            // Written inside `recording`: a run whose output fails is logged as failed.
+            CommandRunner.printDiagnostics(report.diagnostics, quiet: analysis.quiet)
+            try CommandRunner.write(output.render(report), output: output,
+                                    protecting: inputs.protectedInputs + purchased.protectedInputs(inputs) + state.protectedInputs(workspace: inputs.workspace))
+            return (report, usage)
+        }
+        let rows = report.view.rows
+        try recorder.record(AuditDetails.licenseCheck(products: rows.count, warning: rows.filter { $0.status == .warning }.count,
+                                                      newerVersion: rows.filter { $0.status == .newerVersion }.count, healthy: rows.filter { $0.status == .healthy }.count,
+                                                      notifications: report.view.notifications.map(\.rawValue)), usage: usage)
+        let failing = try failOnPolicies().failures(in: report.view)  // valid: checked in validate()
+        try CommandRunner.endStatus(diagnostics: report.diagnostics, analysis: analysis,
+                                    policyFailure: failing.isEmpty ? nil : "license notification: " + failing.map { $0.message }.joined(separator: " "))
+    }
+}
+
+struct AuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit", abstract: "The audit log of check and estimate runs.", subcommands: [List.self, Clear.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List audit entries, oldest first.")
+        @Option(name: .long, help: ArgumentHelp("Workspace folder whose state database is used.", valueName: "dir")) var workspace: String = "."
+        @Option(name: .long, help: ArgumentHelp("Only entries on or after this date (YYYY-MM-DD, UTC).", valueName: "date")) var since: String?
+        @OptionGroup(title: "Output") var output: OutputOptions
+        @OptionGroup(title: "State") var state: StateOptions
+
+        func validate() throws {
+            if let since, CalendarDate(since) == nil { throw ValidationError("--since '\(since)' is not a date (YYYY-MM-DD)") }
+        }
+
+        func run() throws {
+            guard let store = try state.openStore(workspace: workspace) else { throw ValidationError("--no-db leaves no audit log to list") }
+            let entries = try CommandRunner.state { () throws(StateStoreError) in try store.auditEntries(since: since.flatMap(CalendarDate.init)?.startOfDay) }
+            try CommandRunner.write(output.render(AuditReport(entries: entries)), output: output, protecting: state.protectedInputs(workspace: workspace))
+        }
+    }
+
+    struct Clear: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete audit entries older than a number of days.")
+        @Option(name: .long, help: ArgumentHelp("Delete entries older than this many days (default 30).", valueName: "days")) var olderThan: Int = 30
+        @Option(name: .long, help: ArgumentHelp("Workspace folder whose state database is used.", valueName: "dir")) var workspace: String = "."
+        @OptionGroup(title: "State") var state: StateOptions
+
+        func validate() throws {
+            guard olderThan >= 0 else { throw ValidationError("--older-than must be 0 or more days") }
+        }
+
+        func run() throws {
+            guard let store = try state.openStore(workspace: workspace) else { throw ValidationError("--no-db leaves no audit log to clear") }
+            let cutoff = Date().addingTimeInterval(-Double(olderThan) * 86_400)
+            let removed = try CommandRunner.state { () throws(StateStoreError) in try store.clearAudit(olderThan: cutoff) }
+            try Console.output(Data("Removed \(removed) audit entr\(removed == 1 ? "y" : "ies") older than \(olderThan) day(s).\n".utf8))
+        }
+    }
+}
+
+struct HistoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "history", abstract: "Used vs purchased licenses per product, per check run, over time.")
+    @Argument(help: "Only this product (case-insensitive).") var product: String?
+    @Option(name: .long, help: ArgumentHelp("Workspace folder whose state database is used.", valueName: "dir")) var workspace: String = "."
+    @OptionGroup(title: "Output") var output: OutputOptions
+    @OptionGroup(title: "State") var state: StateOptions
+
+    func run() throws {
+        guard let store = try state.openStore(workspace: workspace) else { throw ValidationError("--no-db leaves no history to show") }
+        let points = try CommandRunner.state { () throws(StateStoreError) in try store.history(product: product) }
+        try CommandRunner.write(output.render(HistoryReport(points: points)), output: output, protecting: state.protectedInputs(workspace: workspace))
+    }
+}

@@ -1,0 +1,64 @@
+import AXLicensing
+import AXModel
+import AXReading
+import AXState
+
+/// The command line's wording of the libraries' errors. A library says what went wrong and with which input; only
+/// this layer knows the flag that supplies the input, so only it tells the user which flag to use.
+enum CommandLineMessages {
+    /// The option that names `input`.
+    static func flag(for input: InputKind) -> String {
+        switch input {
+        case .metadata: "--metadata"
+        case .skuMap: "--sku-map"
+        case .skuCatalog: "--skus"
+        case .users: "--users"
+        case .entitlements: "--entitlements"
+        case .assignedLicenses: "--assigned"
+        }
+    }
+
+    /// The one-line message for `error`; `metadataFlag` is the option that named the metadata folder (diff has two).
+    static func message(for error: any Error, metadataFlag: String = "--metadata") -> String {
+        switch error {
+        case let error as InputError:
+            guard case .missing(let path, let input) = error else { return error.description }
+            let flag = flag(for: input)
+            return "\(path): error: \(input.what) not found; pass it with \(flag)"
+                + (input.hasWorkspaceConvention ? " (or put it at this path in the --workspace folder)" : "")
+        case let error as WorkspaceError:
+            switch error {
+            case .input(let input):
+                return message(for: input)
+            case .metadataFolder(let folder):
+                return "\(folder); pass the metadata folder with \(metadataFlag)"
+                    + (metadataFlag == "--metadata" ? " (or put it at Metadata/ in the --workspace folder)" : "")
+            case .metadataErrors:
+                return "\(error.description); fix them, or pass --keep-going to analyse the rest and mark the result incomplete"
+            }
+        case let error as LookupError:
+            guard case .ambiguous = error else { return error.description }
+            return "\(error.description); choose one with --type role|duty|privilege"
+        case let error as WhatIfError:
+            switch error {
+            case .lookup(let lookup): return message(for: lookup)
+            case .noChange: return "nothing to change: give at least one --add-… or --remove-… option"
+            default: return error.description
+            }
+        case let error as StateStoreError:
+            return error.description + stateAdvice(error)
+        default:
+            return "\(error)"
+        }
+    }
+
+    /// What to do about a state database that cannot be used.
+    private static func stateAdvice(_ error: StateStoreError) -> String {
+        switch error {
+        case .notAnAxlicenseDatabase, .cannotOpen: " Choose another file with --db, or run with --no-db"
+        case .corrupt, .unreadable: " Move it aside, choose another file with --db, or run with --no-db"
+        case .newerVersion: " Upgrade axlicense, or choose another file with --db (or run with --no-db)"
+        case .failed: ""
+        }
+    }
+}

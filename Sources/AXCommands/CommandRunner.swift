@@ -1,0 +1,126 @@
+import AXCompliance
+import AXLicensing
+import AXModel
+import AXReading
+import AXReports
+import AXState
+import ArgumentParser
+import Foundation
+
+/// The exit statuses documented in `axlicense --help`.
+enum ExitStatus {
+    static let inputError = ExitCode(1)
+    static let strictWarnings = ExitCode(2)
+    static let licenseNotification = ExitCode(3)
+}
+
+/// The steps every command shares: load inputs, report diagnostics, write output, choose the exit status.
+enum CommandRunner {
+    /// Loads the workspace; on failure prints what went wrong and exits 1.
+    static func loadWorkspace(_ inputs: InputOptions, _ analysis: AnalysisOptions, users: UsersRequirement) throws -> LoadedWorkspace {
+        var progress: (@Sendable (Int, Int) -> Void)?
+        if !analysis.quiet && isatty(STDERR_FILENO) == 1 {
+            progress = { (done: Int, total: Int) in
+                let end = done == total ? "\n" : ""
+                Console.error(raw: "\rReading metadata: \(done) / \(total) files\(end)")
+            }
+        }
+        do {
+            return try LoadedWorkspace.load(inputs.paths, users: users, keepGoing: analysis.keepGoing, progress: progress)
+        } catch {
+            if case .metadataErrors(let errors) = error { printDiagnostics(errors, quiet: analysis.quiet) }
+            printError(error)
+            throw ExitStatus.inputError
+        }
+    }
+
+    /// Prints diagnostics, writes `text`, and ends with the status a policy failure (3) or `--strict` (2) asks for.
+    static func finish(text: String, diagnostics: [Diagnostic], analysis: AnalysisOptions, output: OutputOptions, protecting inputs: [ProtectedInput],
+                       policyFailure: String? = nil) throws {
+        printDiagnostics(diagnostics, quiet: analysis.quiet)
+        try write(text, output: output, protecting: inputs)
+        try endStatus(diagnostics: diagnostics, analysis: analysis, policyFailure: policyFailure)
+    }
+
+    /// Ends with status 3 for a policy failure, 2 for warnings under `--strict`, else returns (status 0).
+    static func endStatus(diagnostics: [Diagnostic], analysis: AnalysisOptions, policyFailure: String? = nil) throws {
+        if let policyFailure {
+            printError("axlicense: \(policyFailure)")
+            throw ExitStatus.licenseNotification
+        }
+        if analysis.strict && diagnostics.contains(where: { $0.severity == .warning }) {
+            printError("axlicense: --strict: \(diagnostics.severityCounts.warnings) warning(s)")
+            throw ExitStatus.strictWarnings
+        }
+    }
+
+    /// Writes a report to `--output` atomically, or to standard output.
+    static func write(_ text: String, output: OutputOptions, protecting inputs: [ProtectedInput]) throws {
+        try write([(OutputText.bytes(text), output.output)], protecting: inputs)
+    }
+
+    /// Writes each output to its path atomically, or to standard output when the path is nil. Every path is checked
+    /// first (not a folder, not one of `inputs`), so a refused one leaves every file as it was; a failure ends the run
+    /// with status 1.
+    static func write(_ outputs: [(data: Data, path: String?)], protecting inputs: [ProtectedInput]) throws {
+        do {
+            for case let (_, path?) in outputs { try OutputWriter.check(path, protecting: inputs) }
+            for output in outputs {
+                guard let path = output.path else {
+                    try Console.output(output.data)
+                    continue
+                }
+                try OutputWriter.write(output.data, to: path, protecting: inputs)
+            }
+        } catch let error as OutputWriteError {
+            printError(error)
+            throw ExitStatus.inputError
+        }
+    }
+
+    /// The License View of `estimate` and, with `--assigned`, the over/under review, with their diagnostics.
+    /// Nil when the entitlements file is absent and `required` is false; any unreadable input ends the run with status 1.
+    static func licenseCheck(_ purchased: PurchasedLicenseOptions, inputs: InputOptions, workspace: LoadedWorkspace, estimate: LicenseEstimate,
+                             required: Bool) throws -> LicenseCheck? {
+        let path = purchased.entitlements ?? inputs.paths.inside(WorkspacePaths.Convention.entitlements)
+        guard required || FileManager.default.fileExists(atPath: path) else {
+            if purchased.assigned != nil {
+                printError("axlicense: error: --assigned needs purchased licenses: \(path) does not exist; pass --entitlements FILE")
+                throw ExitStatus.inputError
+            }
+            return nil
+        }
+        do {
+            return try LicenseCheck.run(entitlements: path, assigned: purchased.assigned, engine: workspace.engine, estimate: estimate,
+                                        today: purchased.day, delimiter: inputs.csvDelimiter)
+        } catch {
+            printError(error)
+            throw ExitStatus.inputError
+        }
+    }
+
+    /// Runs a state-database operation; a failure is printed and ends the run with status 1.
+    static func state<T>(_ body: () throws(StateStoreError) -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            printError(error)
+            throw ExitStatus.inputError
+        }
+    }
+
+    static func printDiagnostics(_ diagnostics: [Diagnostic], quiet: Bool) {
+        let shown = quiet ? diagnostics.filter { $0.severity == .error } : diagnostics
+        guard !shown.isEmpty else { return }
+        Console.error(TerminalDiagnostics.lines(shown, fullListHint: "--format json for all").joined(separator: "\n"))
+    }
+
+    /// Prints an error of a library in the command line's words (naming the flag that supplies the input at fault).
+    static func printError(_ error: any Error) {
+        printError(CommandLineMessages.message(for: error))
+    }
+
+    static func printError(_ message: String) {
+        Console.error(message.hasPrefix("axlicense") || message.contains(": error: ") ? message : "axlicense: error: " + message)
+    }
+}

@@ -1,0 +1,168 @@
+import AXChangeImpact
+import AXLicensing
+import AXModel
+import AXReading
+import AXReports
+import ArgumentParser
+import Foundation
+
+extension DiffFormat: ExpressibleByArgument {}
+
+extension ChangePolicy {
+    /// Parses one item of `--fail-on`.
+    init(argument text: String) throws {
+        guard let policy = ChangePolicy(name: text) else {
+            throw ValidationError("--fail-on '\(text)' is not escalation, new-sku, cost-increase:AMOUNT or never")
+        }
+        self = policy
+    }
+}
+
+extension ChangePolicyFailure {
+    /// The failure as `diff` reports it, naming the `--fail-on` rule that failed.
+    var commandLineMessage: String {
+        switch self {
+        case .escalation: "\(description) (--fail-on escalation)"
+        case .newSkus: "\(description) (--fail-on new-sku)"
+        case .costIncrease: "\(description) (--fail-on cost-increase)"
+        }
+    }
+}
+
+struct DiffCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diff",
+        abstract: "CI gate: the license impact of a security change between two metadata trees.",
+        discussion: """
+            --base and --head are metadata folders, or git:REV[:PATH] read from the repository around the current \
+            folder with `git archive` (the working tree is never touched). Without PATH, git:REV means the current \
+            folder's place in the repository, so `--base git:HEAD~1 --head .` compares like with like.
+
+            Exit status 3 when the --fail-on policy fails (default: escalation); otherwise as for every command.
+            """)
+
+    @Option(name: .long, help: ArgumentHelp("The tree before the change: a folder or git:REV[:PATH].", valueName: "tree"))
+    var base: String
+
+    @Option(name: .long, help: ArgumentHelp("The tree after the change: a folder or git:REV[:PATH] (default: the current folder).", valueName: "tree"))
+    var head: String = "."
+
+    @Option(name: .customLong("base-sku-map"), help: ArgumentHelp("SKU map before the change, a file or git:REV:PATH (default: the same as --sku-map).", valueName: "file"))
+    var baseSkuMap: String?
+
+    @Option(name: .customLong("fail-on"), help: ArgumentHelp("Comma list of escalation, new-sku, cost-increase:AMOUNT; or never.", valueName: "policy"))
+    var failOn: String = "escalation"
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Output format: table, csv, json, markdown, github or junit.", valueName: "format"))
+    var format: DiffFormat = .table
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Write the report to this file (atomically) instead of standard output.", valueName: "file"))
+    var output: String?
+
+    @Option(name: .long, help: ArgumentHelp("Show only these columns, named by their headings (case-insensitive), in this order: table, CSV and markdown.", valueName: "a,b,c"))
+    var columns: String?
+
+    @Option(name: .long, help: ArgumentHelp("Workspace folder for the SKU map and users.", valueName: "dir"))
+    var workspace: String = "."
+
+    @Option(name: .customLong("sku-map"), help: ArgumentHelp("LicensingServicePlansPrivilege JSON (after the change).", valueName: "file"))
+    var skuMap: String?
+
+    @Option(name: .long, help: ArgumentHelp("Role assignments CSV; adds the users whose license changes and the cost delta.", valueName: "file"))
+    var users: String?
+
+    @Option(name: .long, help: ArgumentHelp("SKU catalog JSON (default: the built-in Data/skus.json).", valueName: "file"))
+    var skus: String?
+
+    @OptionGroup(title: "Rules") var rules: RuleOptions
+
+    @OptionGroup(title: "Analysis") var analysis: AnalysisOptions
+
+    func validate() throws { _ = try policies() }
+
+    func policies() throws -> [ChangePolicy] {
+        try failOn.split(separator: ",").map { try ChangePolicy(argument: $0.trimmingCharacters(in: .whitespaces)) }
+    }
+
+    func run() throws {
+        let baseTree = try materialize(TreeSource(base))
+        defer { baseTree.cleanUp() }
+        let headTree = try materialize(TreeSource(head))
+        defer { headTree.cleanUp() }
+        let headPaths = WorkspacePaths(workspace: workspace, metadata: headTree.root, skuMap: skuMap, users: users, skuCatalog: skus)
+        var baseSkuTree: MaterializedTree?
+        defer { baseSkuTree?.cleanUp() }
+        var baseSkuPath = headPaths.skuMap
+        if let baseSkuMap {
+            let tree = try materialize(TreeSource(baseSkuMap))
+            baseSkuTree = tree
+            baseSkuPath = tree.root
+        }
+        let basePaths = WorkspacePaths(workspace: workspace, metadata: baseTree.root, skuMap: baseSkuPath, users: users, skuCatalog: skus)
+        let before = try load(basePaths, users: .unused, tree: baseTree, flag: "--base")
+        let after = try load(headPaths, users: .optional, tree: headTree, flag: "--head")
+        let impact = LicenseImpact(base: before.engine, head: after.engine, users: after.users, options: rules.estimateOptions,
+                                   baseRoot: baseTree.root, headRoot: headTree.root, baseDisplayPath: baseTree.displayPath, headDisplayPath: headTree.displayPath)
+        // Both sides' unread files, each saying its side: with git: trees the two sides show the same paths.
+        CommandRunner.printDiagnostics(impact.unreadFiles.map { file in
+            Diagnostic(file.diagnostic.severity, file.diagnostic.code, "\(file.side.rawValue) tree: \(file.diagnostic.message)", at: file.diagnostic.location)
+        }, quiet: analysis.quiet)
+        let report = DiffReport(impact: impact, baseName: base, headName: head)
+        let options = OutputOptions.renderOptions(output: output, columns: columns)
+        let text = try OutputOptions.rendered { () throws(ColumnSelectionError) in try report.render(format, options: options) }
+        try CommandRunner.write(text, output: OutputOptions.with(output), protecting: protectedInputs(basePaths, headPaths))
+        if !impact.isComplete {
+            let count = { (side: TreeSide) in impact.unreadFiles.filter { $0.side == side }.count }
+            CommandRunner.printError("axlicense: warning: --keep-going: the result is incomplete: \(count(.base)) file(s) of the base tree and \(count(.head)) of the head tree could not be read; their license impact is unknown")
+        }
+        let failures = try policies().compactMap { $0.failure(for: impact)?.commandLineMessage }
+        if !failures.isEmpty {
+            CommandRunner.printError("axlicense: " + failures.joined(separator: "; "))
+            throw ExitStatus.licenseNotification
+        }
+        if analysis.strict && !impact.isComplete {
+            CommandRunner.printError("axlicense: --strict: the result is incomplete (files that could not be read were skipped with --keep-going)")
+            throw ExitStatus.strictWarnings
+        }
+        if analysis.strict && !impact.newDiagnostics.isEmpty {
+            CommandRunner.printError("axlicense: --strict: the change introduces \(impact.newDiagnostics.count) diagnostic(s)")
+            throw ExitStatus.strictWarnings
+        }
+    }
+
+    /// Both trees, the SKU maps, the users file and the catalog: files an output must never replace.
+    private func protectedInputs(_ base: WorkspacePaths, _ head: WorkspacePaths) -> [ProtectedInput] {
+        [.metadataTree(base.metadata), .metadataTree(head.metadata), .file(base.skuMap, "the base SKU map"), .file(head.skuMap, "the SKU map"),
+         .file(head.users, "the users file")] + (skus.map { [.file($0, "the SKU catalog")] } ?? [])
+    }
+
+    private func materialize(_ source: TreeSource) throws -> MaterializedTree {
+        do {
+            return try MaterializedTree.materialize(source)
+        } catch {
+            CommandRunner.printError(error)
+            throw ExitStatus.inputError
+        }
+    }
+
+    private func load(_ paths: WorkspacePaths, users: UsersRequirement, tree: MaterializedTree, flag: String) throws -> LoadedWorkspace {
+        do {
+            return try LoadedWorkspace.load(paths, users: users, keepGoing: analysis.keepGoing)
+        } catch {
+            if case .metadataErrors(let errors) = error {
+                CommandRunner.printDiagnostics(errors.map { Diagnostic($0.severity, $0.code, $0.message, at: $0.location.map { SourceLocation(file: tree.displayPath($0.file), line: $0.line, column: $0.column) }) }, quiet: false)
+            }
+            CommandRunner.printError(CommandLineMessages.message(for: error, metadataFlag: flag).replacingOccurrences(of: tree.displayPrefix ?? "\u{0}", with: ""))
+            throw ExitStatus.inputError
+        }
+    }
+}
+
+extension OutputOptions {
+    /// Output options for commands with a format of their own.
+    static func with(_ path: String?) -> OutputOptions {
+        var options = OutputOptions()
+        options.output = path
+        return options
+    }
+}

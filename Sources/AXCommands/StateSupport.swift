@@ -1,0 +1,76 @@
+import AXReports
+import AXState
+import ArgumentParser
+import Foundation
+
+/// Where run history goes.
+struct StateOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("State database (SQLite) for the audit log and usage history (default: <workspace>/.axlicense/state.sqlite).", valueName: "file"))
+    var db: String?
+
+    @Flag(name: .customLong("no-db"), help: "Run without the state database: no audit entry, no history.")
+    var noDB = false
+
+    @Option(name: .long, help: ArgumentHelp("Environment name recorded in the audit log (default: the host name).", valueName: "name"))
+    var environment: String?
+
+    func databasePath(workspace: String) -> String {
+        db ?? Self.defaultDatabasePath(workspace: workspace)
+    }
+
+    /// `<workspace>/.axlicense/state.sqlite`.
+    static func defaultDatabasePath(workspace: String) -> String {
+        (workspace.hasSuffix("/") ? workspace : workspace + "/") + ".axlicense/state.sqlite"
+    }
+
+    /// The state database: an input an output must never replace.
+    func protectedInputs(workspace: String) -> [ProtectedInput] {
+        [.file(databasePath(workspace: workspace), "the state database")]
+    }
+
+    /// Opens the store, or nil with `--no-db`; a store that cannot be used ends the run with status 1.
+    func openStore(workspace: String) throws -> StateStore? {
+        guard !noDB else { return nil }
+        do {
+            return try StateStore(path: databasePath(workspace: workspace))
+        } catch {
+            CommandRunner.printError(error)
+            throw ExitStatus.inputError
+        }
+    }
+
+    var environmentName: String { environment ?? ProcessInfo.processInfo.hostName }
+}
+
+/// Records one run in the audit log.
+struct AuditRecorder {
+    var store: StateStore?
+    var environment: String
+    var operation: String
+
+    static var operatingSystemUser: String {
+        let environment = ProcessInfo.processInfo.environment
+        return environment["USER"] ?? environment["LOGNAME"] ?? ProcessInfo.processInfo.userName
+    }
+
+    /// Appends the entry; a failure to record is reported and ends the run with status 1 (nothing is silently lost).
+    func record(_ details: String, usage: [ProductUsage] = []) throws {
+        guard let store else { return }
+        do {
+            try store.append(AuditEntry(operation: operation, userId: Self.operatingSystemUser, occurredAt: Date(), details: details, environment: environment), usage: usage)
+        } catch {
+            CommandRunner.printError(error)
+            throw ExitStatus.inputError
+        }
+    }
+
+    /// Runs `body`; when it fails, the failure is recorded before it propagates.
+    func recording<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let exit as ExitCode {
+            try? record(AuditDetails.failed(exitStatus: exit.rawValue))
+            throw exit
+        }
+    }
+}

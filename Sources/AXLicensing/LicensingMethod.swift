@@ -1,0 +1,102 @@
+import AXModel
+import AXReading
+
+/// A way of deciding what license holding a privilege demands: the seam between the security model and every
+/// licensing answer (estimate, roles, View Permissions, explain, what-if, diff). Commands and reports ask the
+/// `LicensingEngine`, which asks its method; nothing outside a method reads menu-item licenses or the SKU map.
+///
+/// Two methods are known (Docs/licensing-rules.md): the entry-point + SKU-map method (`EntryPointSkuMapMethod`,
+/// menu-item licenses and the `LicensingServicePlansPrivilege` map) and the per-object method, where each grant's
+/// access level (Read or Write) on an object maps to the SKUs that license that object. Both answer the same
+/// questions, privilege by privilege and grant by grant, so the combination over roles and users (the highest tier,
+/// every required SKU, one SKU of each any-of group) and the optimiser stay the same whichever method is used.
+public protocol LicensingMethod: Sendable {
+    /// The method's name in documentation and diagnostics (`entry-point-sku-map`).
+    var name: String { get }
+
+    /// What holding `privilege` (an index into `SecurityGraph.privileges`) demands on its own.
+    func demand(ofPrivilege privilege: Int) -> PrivilegeDemand
+
+    /// The access and license that grant `grant` of `privilege` needs: one row of View Permissions, one cause in
+    /// explain.
+    func license(ofGrant grant: Int, inPrivilege privilege: Int) -> GrantLicense
+
+    /// Problems found in the method's own inputs (the SKU map's, say), for the run's diagnostics.
+    var diagnostics: [Diagnostic] { get }
+}
+
+/// What one privilege demands under a licensing method.
+public struct PrivilegeDemand: Sendable, Hashable {
+    /// The lowest license tier a holder needs (`none` when the method demands no tier, only SKUs).
+    public var tier: LicenseTier
+    /// The SKUs demanded, nil when the method names none for this privilege.
+    public var skus: SkuRequirement?
+
+    public init(tier: LicenseTier, skus: SkuRequirement?) {
+        self.tier = tier
+        self.skus = skus
+    }
+}
+
+/// The license one grant needs, and the access it gives. Under the entry-point method a grant is an entry point
+/// (view or maintain access to a menu item); under the per-object method it is an object permission (Read or Write).
+public typealias GrantLicense = EntryPointLicense
+
+/// The legacy method (Docs/licensing-rules.md §2–§3): a privilege needs the highest license of the menu items it grants (view or
+/// maintain, as the menu item's `ViewUserLicense` / `MaintainUserLicense` say, AX 2012 values mapped and reported),
+/// plus the SKUs the SKU map lists for it.
+public struct EntryPointSkuMapMethod: LicensingMethod {
+    /// The resolved security model.
+    public let graph: SecurityGraph
+    /// The `LicensingServicePlansPrivilege` map.
+    public let skuMap: SkuMap
+    private let demands: [PrivilegeDemand]
+    /// Each menu item's interpreted `ViewUserLicense` and `MaintainUserLicense`.
+    private let menuItemLicenses: [(view: UserLicenseValue, maintain: UserLicenseValue)]
+    /// Legacy and unknown license values, then the SKU map's problems.
+    public let diagnostics: [Diagnostic]
+
+    public var name: String { "entry-point-sku-map" }
+
+    /// Evaluates every privilege of `graph` once.
+    public init(graph: SecurityGraph, skuMap: SkuMap) {
+        self.graph = graph
+        self.skuMap = skuMap
+        let licenses = graph.menuItems.map { (view: UserLicenseValue(aotValue: $0.viewLicense), maintain: UserLicenseValue(aotValue: $0.maintainLicense)) }
+        self.menuItemLicenses = licenses
+        var diagnostics: [Diagnostic] = []
+        for (item, license) in zip(graph.menuItems, licenses) {
+            for (property, value) in [("ViewUserLicense", license.view), ("MaintainUserLicense", license.maintain)] {
+                if let diagnostic = UserLicenseValue.diagnostic(value, property: property, of: item) { diagnostics.append(diagnostic) }
+            }
+        }
+        self.diagnostics = diagnostics + skuMap.diagnostics
+        var demands: [PrivilegeDemand] = []
+        demands.reserveCapacity(graph.privileges.count)
+        for privilege in graph.privileges.indices {
+            var tier = LicenseTier.none
+            for entryPoint in graph.privileges[privilege].entryPoints.indices {
+                tier = max(tier, Self.license(graph, licenses, privilege, entryPoint).tier)
+            }
+            demands.append(PrivilegeDemand(tier: tier, skus: skuMap.requirement(forPrivilege: graph.privileges[privilege].name)))
+        }
+        self.demands = demands
+    }
+
+    public func demand(ofPrivilege privilege: Int) -> PrivilegeDemand { demands[privilege] }
+
+    public func license(ofGrant grant: Int, inPrivilege privilege: Int) -> GrantLicense { Self.license(graph, menuItemLicenses, privilege, grant) }
+
+    private static func license(_ graph: SecurityGraph, _ licenses: [(view: UserLicenseValue, maintain: UserLicenseValue)], _ privilege: Int,
+                                _ entryPoint: Int) -> EntryPointLicense {
+        let grant = graph.privileges[privilege].entryPoints[entryPoint]
+        let access = grant.grant.accessLevel
+        guard access != .none, grant.objectType.menuItemKind != nil else {
+            return EntryPointLicense(access: access, tier: .none, isKnown: true)
+        }
+        guard let item = graph.entryPointMenuItems[privilege][entryPoint] else {
+            return EntryPointLicense(access: access, tier: .none, isKnown: false)
+        }
+        return EntryPointLicense(access: access, tier: UserLicenseValue.license(for: access, view: licenses[item].view, maintain: licenses[item].maintain), isKnown: true)
+    }
+}

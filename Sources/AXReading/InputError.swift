@@ -1,0 +1,115 @@
+
+/// The input files a run reads, named so that an error can say which one is at fault and the command line can say
+/// how to supply it (libraries name no command-line flag).
+public enum InputKind: String, Sendable, Hashable, CaseIterable {
+    case metadata
+    case skuMap
+    case skuCatalog
+    case users
+    case entitlements
+    case assignedLicenses
+
+    /// What the file is, for messages: `users file (role assignments CSV)`.
+    public var what: String {
+        switch self {
+        case .metadata: "metadata folder"
+        case .skuMap: "SKU map (LicensingServicePlansPrivilege JSON)"
+        case .skuCatalog: "SKU catalog"
+        case .users: "users file (role assignments CSV)"
+        case .entitlements: "entitlements file (purchased licenses)"
+        case .assignedLicenses: "assigned licenses file (Power Platform admin center report)"
+        }
+    }
+
+    /// True when the input has a conventional place in the workspace folder (`WorkspacePaths.Convention`).
+    public var hasWorkspaceConvention: Bool {
+        switch self {
+        case .metadata, .skuMap, .users, .entitlements: true
+        case .skuCatalog, .assignedLicenses: false
+        }
+    }
+}
+
+/// A problem with an input file that stops the run: what the file is, where in it, and what to do.
+public enum InputError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A required input was not found; `input` says which one, so the caller can say how to supply it.
+    case missing(path: String, input: InputKind)
+    /// The file exists but cannot be read.
+    case unreadable(path: String, reason: String)
+    /// The file has no content.
+    case empty(path: String)
+    /// The content is wrong at a known place (line or row, when there is one).
+    case invalid(path: String, line: Int?, column: Int?, message: String)
+
+    /// The file the error is about.
+    public var path: String {
+        switch self {
+        case .missing(let path, _), .unreadable(let path, _), .empty(let path), .invalid(let path, _, _, _): path
+        }
+    }
+
+    /// `path[:line[:col]]: error: message`, one line a user can act on.
+    public var description: String {
+        switch self {
+        case .missing(let path, let input):
+            "\(path): error: \(input.what) not found"
+        case .unreadable(let path, let reason):
+            "\(path): error: cannot read file: \(reason)"
+        case .empty(let path):
+            "\(path): error: file is empty"
+        case .invalid(let path, let line, let column, let message):
+            "\(SourceLocation(file: path, line: line, column: column)): error: \(message)"
+        }
+    }
+}
+
+import Foundation
+
+/// The largest input files axlicense reads. A bigger file is refused before any of it is read, so a hostile or
+/// mistaken input (a 200 MB JSON, a log file passed as users) costs no memory.
+public enum InputSizeLimit {
+    /// JSON inputs (SKU map, catalog, entitlements). Real SKU maps are under 1 MiB; decoding JSON takes several
+    /// times the file's size in memory, which this keeps to a few hundred MB.
+    public static let json = 32 * 1024 * 1024
+    /// CSV inputs (users, assigned licenses). 100,000 users with several roles each take about 15 MiB.
+    public static let csv = 256 * 1024 * 1024
+}
+
+/// Reads a whole input file, mapping a missing file to `InputError.missing` naming the input, and
+/// refusing files over `maximumSize` (one of `InputSizeLimit`) before reading them.
+package func readInputFile(_ path: String, input: InputKind, maximumSize: Int) throws(InputError) -> Data {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        throw .missing(path: path, input: input)
+    }
+    if isDirectory.boolValue { throw .unreadable(path: path, reason: "it is a folder, not a file") }
+    if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > maximumSize {
+        let mebibytes = (Double(size) / 1_048_576 * 10).rounded() / 10
+        throw .unreadable(path: path, reason: "file is \(mebibytes) MiB, over the \(maximumSize / 1_048_576) MiB limit for this input")
+    }
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw .unreadable(path: path, reason: "permission denied or I/O error")
+    }
+    if data.isEmpty || data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { throw .empty(path: path) }
+    return data
+}
+
+/// Decodes UTF-8 text, dropping a leading BOM; invalid bytes are an error naming the line.
+package func decodeUTF8(_ data: Data, path: String) throws(InputError) -> String {
+    var bytes = [UInt8](data)
+    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+    if let text = String(validating: bytes, as: UTF8.self) { return text }
+    var line = 1
+    var column = 1
+    var iterator = bytes.makeIterator()
+    var decoder = UTF8()
+    loop: while true {
+        switch decoder.decode(&iterator) {
+        case .scalarValue(let scalar):
+            if scalar == "\n" { line += 1; column = 1 } else { column += 1 }
+        case .emptyInput, .error:
+            break loop
+        }
+    }
+    throw .invalid(path: path, line: line, column: column, message: "file is not valid UTF-8 text")
+}

@@ -1,0 +1,3 @@
+import AXCommands
+
+AXLicenseCommand.main()
