@@ -137,14 +137,13 @@ extension ProductEntitlement: Decodable {
         licenseHolder = try c.decodeIfPresent(String.self, forKey: .licenseHolder) ?? ""
     }
 
-    /// Loads `entitlements.json`: `{"products": [ … ]}` or a plain array; the diagnostics are its warnings (repeated keys).
+    /// Loads `entitlements.json`: rows as `JSONRows` reads them (`{"products": [ … ]}` or a plain array); the
+    /// diagnostics are its warnings (repeated keys).
     public static func load(path: String) throws(InputError) -> (products: [ProductEntitlement], diagnostics: [Diagnostic]) {
         let data = try readInputFile(path, input: .entitlements, maximumSize: InputSizeLimit.json)
-        struct Wrapped: Decodable { var products: [ProductEntitlement] }
-        let startsWithArray = data.first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) } == UInt8(ascii: "[")
         let input = JSONInput(data, path: path)
-        let keys = ["products", "model", "product", "licenseQuantity", "expirationDate", "currentVersion", "latestVersion", "licenseHolder"]
-        let products = startsWithArray ? try input.decode([ProductEntitlement].self, keys: keys) : try input.decode(Wrapped.self, keys: keys).products
+        let keys = ["model", "product", "licenseQuantity", "expirationDate", "currentVersion", "latestVersion", "licenseHolder"]
+        let products = try input.decode(JSONRows<ProductEntitlement>.self, keys: keys).rows
         return (products, input.diagnostics)
     }
 }

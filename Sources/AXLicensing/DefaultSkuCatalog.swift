@@ -5,7 +5,7 @@
 public let defaultSkuCatalogJSON = #"""
 {
   "currency": "USD",
-  "note": "Monthly list prices per user as published by Microsoft partners; not verified against a Microsoft price list. Edit freely, or pass another file with --skus.",
+  "note": "Monthly list prices per user as published by Microsoft partners; not verified against a Microsoft price list. Edit freely, or give axlicense a catalog file of your own.",
   "skus": [
     {
       "name": "SupplyChainManagementPremium",

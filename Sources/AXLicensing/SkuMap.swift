@@ -71,7 +71,7 @@ public struct SkuMap: Sendable {
             requirements[privilege] = requirement
         }
         for (name, entry) in unknown.sorted(by: { $0.key < $1.key }) {
-            diagnostics.append(Diagnostic(.warning, .unknownSku, "SKU '\(name)' is not in the SKU catalog (first at row \(entry.firstRow), \(entry.count) row(s)); those rows are ignored. Add it to the catalog (--skus) or as an alias", at: SourceLocation(file: source)))
+            diagnostics.append(Diagnostic(.warning, .unknownSku, "SKU '\(name)' is not in the SKU catalog (first at row \(entry.firstRow), \(entry.count) row(s)); those rows are ignored. Add it to the SKU catalog, or as an alias of a catalog SKU", at: SourceLocation(file: source)))
         }
         self.requirements = requirements
         self.diagnostics = diagnostics.diagnostics
@@ -80,7 +80,7 @@ public struct SkuMap: Sendable {
     /// The requirement for a privilege (compared by `NameKey`), if the map names it.
     public func requirement(forPrivilege name: String) -> SkuRequirement? { requirements[NameKey(name)] }
 
-    /// Loads a `LicensingServicePlansPrivilege` JSON file: an array of rows, or an object whose single array member holds them.
+    /// Loads a `LicensingServicePlansPrivilege` JSON file: rows as `JSONRows` reads them.
     public static func load(path: String, catalog: SkuCatalog) throws(InputError) -> SkuMap {
         try decode(readInputFile(path, input: .skuMap, maximumSize: InputSizeLimit.json), catalog: catalog, source: path)
     }
@@ -88,37 +88,9 @@ public struct SkuMap: Sendable {
     /// Decodes SKU-map JSON; `source` names it in errors.
     public static func decode(_ data: Data, catalog: SkuCatalog, source path: String) throws(InputError) -> SkuMap {
         let input = JSONInput(data, path: path)
-        let map = SkuMap(rows: try input.decode(RowsFile.self, keys: ServicePlanPrivilegeRow.keys).rows, catalog: catalog, source: path)
+        let map = SkuMap(rows: try input.decode(JSONRows<ServicePlanPrivilegeRow>.self, keys: ServicePlanPrivilegeRow.keys).rows, catalog: catalog, source: path)
         return SkuMap(requirements: map.requirements, diagnostics: input.diagnostics + map.diagnostics)
     }
-}
-
-/// The file: `[rows]` or `{"anything": [rows]}`.
-private struct RowsFile: Decodable {
-    var rows: [ServicePlanPrivilegeRow]
-
-    init(from decoder: any Decoder) throws {
-        if let array = try? decoder.singleValueContainer(), let _ = try? array.decode([EmptyProbe].self) {
-            rows = try decoder.singleValueContainer().decode([ServicePlanPrivilegeRow].self)
-            return
-        }
-        let object: KeyedDecodingContainer<AnyCodingKey>
-        do {
-            object = try decoder.container(keyedBy: AnyCodingKey.self)
-        } catch {
-            throw DecodingError.typeMismatch([Any].self, .init(codingPath: [], debugDescription: "expected an array of rows, or an object holding one"))
-        }
-        let arrayKeys = object.allKeys.filter { (try? object.decode([EmptyProbe].self, forKey: $0)) != nil }
-        guard arrayKeys.count == 1, let key = arrayKeys.first else {
-            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "expected an array of rows, or an object with exactly one array member (found \(arrayKeys.count))"))
-        }
-        rows = try object.decode([ServicePlanPrivilegeRow].self, forKey: key)
-    }
-}
-
-/// Decodes any JSON value without looking at it, to test a value's shape.
-private struct EmptyProbe: Decodable {
-    init(from decoder: any Decoder) throws {}
 }
 
 extension ServicePlanPrivilegeRow: Decodable {

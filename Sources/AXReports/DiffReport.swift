@@ -31,7 +31,7 @@ public struct DiffReport: Sendable {
         guard impact.isComplete else {
             let count = { (side: TreeSide) in impact.unreadFiles.filter { $0.side == side }.count }
             let found = impact.hasLicenseImpact ? "in the files read: " + changes : "no change found in the files read"
-            return "INCOMPLETE: \(count(.base)) base and \(count(.head)) head metadata file(s) could not be read (--keep-going), so their license impact is unknown; \(found)."
+            return "INCOMPLETE: \(count(.base)) base and \(count(.head)) head metadata file(s) could not be read and were skipped, as asked, so their license impact is unknown; \(found)."
         }
         guard impact.hasLicenseImpact else { return "No license impact." }
         return changes + "."

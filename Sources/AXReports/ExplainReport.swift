@@ -28,7 +28,7 @@ public struct ExplainReport: Sendable {
         switch e.basis {
         case .roles: lines.insert(ReportFact("Entry-point license", e.entryPointLicense.name), at: 2)
         case .disabledUser: lines.append(ReportFact("Why", "the user is disabled: no license is needed"))
-        case .systemAdministrator: lines.append(ReportFact("Why", "the user holds System administrator: no license is needed (10.0.44 rule; --sysadmin-counts counts them)"))
+        case .systemAdministrator: lines.append(ReportFact("Why", "the user holds System administrator: no license is needed (10.0.44 rule; the option to count them like any user restores the earlier rule)"))
         case .noEnabledRoles: lines.append(ReportFact("Why", "the user has no enabled assignment to a role the metadata defines"))
         }
         return lines

@@ -84,4 +84,4 @@ func reportFooter(_ diagnostics: [Diagnostic], isComplete: Bool) -> [ReportEleme
     return [.lines(["Diagnostics: \(counts.errors) error(s), \(counts.warnings) warning(s)"])] + (isComplete ? [] : [.alert(incompleteNote)])
 }
 
-let incompleteNote = "INCOMPLETE: some metadata files could not be read (--keep-going); results may be missing objects."
+let incompleteNote = "INCOMPLETE: some metadata files could not be read and were skipped, as asked; results may be missing objects."
