@@ -168,26 +168,6 @@ public struct AccessGrant: Sendable, Hashable, Codable {
 
     /// Rights set to Allow, in AOT order.
     public var allowedRights: [AccessRight] { AccessRight.allCases.filter { self[$0] == .allow } }
-
-    /// The access this grant gives, per Docs/licensing-rules.md §2: Read = Deny means none; any allowed right beyond Read means maintain.
-    public var accessLevel: AccessLevel {
-        if self[.read] == .deny { return .none }
-        let allowed = allowedRights
-        if allowed.contains(where: { $0 != .read }) { return .maintain }
-        return allowed.isEmpty ? .none : .view
-    }
-}
-
-/// Whether a grant needs a menu item's view license, its maintain license, or nothing.
-public enum AccessLevel: String, Sendable, Hashable, Codable, Comparable {
-    case none = "None"
-    case view = "View"
-    case maintain = "Maintain"
-
-    public static func < (lhs: Self, rhs: Self) -> Bool {
-        let order: [AccessLevel] = [.none, .view, .maintain]
-        return order.firstIndex(of: lhs)! < order.firstIndex(of: rhs)!
-    }
 }
 
 /// The kind of object an entry point opens; only menu items carry a license (Docs/licensing-rules.md §2).

@@ -52,7 +52,7 @@ import Testing
         #expect(first.objectName == "VendTableListPage" && first.objectChildName == "Child")
         #expect(first.objectType == .menuItemDisplay)
         #expect(first.grant[.read] == .allow && first.grant[.update] == .deny && first.grant[.create] == .unset)
-        #expect(first.grant.accessLevel == .view)
+        #expect(first.grant.allowedRights == [.read])
         #expect(first.location.line == 12)
         #expect(privilege.entryPoints[1].grant.allowedRights.isEmpty)
         #expect(privilege.entryPoints[1].objectType == .other("ServiceOperation"))
@@ -152,7 +152,7 @@ import Testing
         let xml = "<AxSecurityPrivilege><Name>P</Name><EntryPoints><AxSecurityEntryPointReference><Grant><Read>Sometimes</Read></Grant><ObjectName>X</ObjectName><ObjectType>MenuItemDisplay</ObjectType></AxSecurityEntryPointReference></EntryPoints></AxSecurityPrivilege>"
         let output = try parse(xml, .securityPrivilege)
         guard case .privilege(let privilege) = output.object else { Issue.record("not a privilege"); return }
-        #expect(privilege.entryPoints[0].grant.accessLevel == .none)
+        #expect(privilege.entryPoints[0].grant.allowedRights.isEmpty && privilege.entryPoints[0].grant[.read] == .unset)
         #expect(output.diagnostics.map(\.code) == [.unknownGrantValue])
     }
 
