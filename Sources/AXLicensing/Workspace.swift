@@ -10,6 +10,10 @@ public struct WorkspacePaths: Sendable, Hashable {
     public var users: String
     /// True when the users file was named explicitly (then it must exist).
     public var usersGivenExplicitly: Bool
+    /// True when the metadata folder was named explicitly (`--metadata`, a `git:` tree), not found by convention.
+    public var metadataGivenExplicitly: Bool
+    /// True when the SKU map was named explicitly, not found by convention.
+    public var skuMapGivenExplicitly: Bool
     /// The catalog file, or nil for the built-in `Data/skus.json`.
     public var skuCatalog: String?
     /// The users CSV separator, or nil to detect it from the header.
@@ -38,7 +42,33 @@ public struct WorkspacePaths: Sendable, Hashable {
         self.skuMap = skuMap ?? inside(Convention.skuMap)
         self.users = users ?? inside(Convention.users)
         self.usersGivenExplicitly = users != nil
+        self.metadataGivenExplicitly = metadata != nil
+        self.skuMapGivenExplicitly = skuMap != nil
         self.skuCatalog = skuCatalog
+    }
+
+    /// Refuses a conventional input (found in the workspace folder, not named by its option) that is a symbolic link
+    /// leading outside the workspace: `Metadata -> /` would read the whole host. A path named with its option is the
+    /// user's choice and is followed; the error says which option reads the link's target on purpose.
+    public func requireConventionalInputsInside() throws(InputError) {
+        if !metadataGivenExplicitly { try requireInside(metadata, name: Convention.metadata, flag: "--metadata") }
+        if !skuMapGivenExplicitly { try requireInside(skuMap, name: Convention.skuMap, flag: "--sku-map") }
+        if !usersGivenExplicitly { try requireInside(users, name: Convention.users, flag: "--users") }
+    }
+
+    /// Refuses `path`, the workspace's conventional `name`, when it exists and leads (through links) outside the
+    /// workspace folder; `flag` is the option that names it explicitly.
+    public func requireInside(_ path: String, name: String, flag: String) throws(InputError) {
+        func real(_ path: String) -> String? {
+            guard let resolved = realpath(path, nil) else { return nil }
+            defer { free(resolved) }
+            return String(cString: resolved)
+        }
+        guard let target = real(path), let folder = real(workspace) else { return }  // absent: reported where it is read
+        let prefix = folder == "/" ? "/" : folder + "/"
+        guard !target.hasPrefix(prefix) else { return }
+        throw .invalid(path: path, line: nil, column: nil,
+                       message: "\(name) in the workspace is a link to \(target), outside the workspace; pass \(flag) \(target) to read it")
     }
 }
 
@@ -123,6 +153,11 @@ public struct LoadedWorkspace: Sendable {
     public static func load(_ paths: WorkspacePaths, users requirement: UsersRequirement, keepGoing: Bool, concurrency: Int? = nil,
                             progress: (@Sendable (Int, Int) -> Void)? = nil, metadataFlag: String = "--metadata") throws(WorkspaceError) -> LoadedWorkspace {
         PhaseTimer.mark("start")
+        do {
+            try paths.requireConventionalInputsInside()
+        } catch {
+            throw .input(error)
+        }
         // The inputs are read on other threads where a core would otherwise idle: the catalog and SKU map while the
         // metadata folders are listed, the users while the security graph is resolved; the parse has both cores.
         // An input error still wins over anything the metadata says, as if the inputs had been read first.
