@@ -62,10 +62,6 @@ public struct Money: Sendable, Hashable, Comparable, Codable, CustomStringConver
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let units = try container.decode(Double.self)
-        // A price over the limit is refused here, where the key and row are known, with the limit named.
-        if units.isFinite, units > Double(Money.maximumPrice.cents) / 100 {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "\(units) is over the highest accepted price, \(Money.maximumPrice) per user per month")
-        }
         guard let money = Money(units: units) else {
             throw DecodingError.dataCorruptedError(in: container, debugDescription: "\(units) is not a price (a non-negative number)")
         }
