@@ -56,7 +56,7 @@ struct CheckCommand: ParsableCommand {
             // `required: true`: a missing entitlements file is an error here.
             let check = try CommandRunner.licenseCheck(purchased, inputs: inputs, workspace: workspace, estimate: estimate, required: true)!
             let view = check.view
-            let emoji = !noEmoji && output.output == nil && isatty(STDOUT_FILENO) == 1
+            let emoji = !noEmoji && OutputOptions.isStandardOutput(output.output) && isatty(STDOUT_FILENO) == 1
             let report = CheckReport(view: view, review: check.review, diagnostics: (estimate.diagnostics + check.diagnostics).sortedForOutput(),
                                      isComplete: workspace.isComplete, emoji: emoji)
             let usage = view.rows.map { ProductUsage(product: $0.product.model, licenseQuantity: $0.product.licenseQuantity, used: $0.used) }

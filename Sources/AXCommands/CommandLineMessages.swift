@@ -22,6 +22,9 @@ enum CommandLineMessages {
     static func message(for error: any Error, metadataFlag: String = "--metadata") -> String {
         switch error {
         case let error as InputError:
+            if case .outsideWorkspace(_, let target, let input) = error {
+                return "\(error.description); pass \(flag(for: input)) \(target) to read it"
+            }
             guard case .missing(let path, let input) = error else { return error.description }
             let flag = flag(for: input)
             return "\(path): error: \(input.what) not found; pass it with \(flag)"

@@ -59,14 +59,14 @@ enum CommandRunner {
         try write([(OutputText.bytes(text), output.output)], protecting: inputs)
     }
 
-    /// Writes each output to its path atomically, or to standard output when the path is nil. Every path is checked
+    /// Writes each output to its path atomically, or to standard output when the path is nil or `-`. Every path is checked
     /// first (not a folder, not one of `inputs`), so a refused one leaves every file as it was; a failure ends the run
     /// with status 1.
     static func write(_ outputs: [(data: Data, path: String?)], protecting inputs: [ProtectedInput]) throws {
         do {
-            for case let (_, path?) in outputs { try OutputWriter.check(path, protecting: inputs) }
+            for case let (_, path?) in outputs where !OutputOptions.isStandardOutput(path) { try OutputWriter.check(path, protecting: inputs) }
             for output in outputs {
-                guard let path = output.path else {
+                guard let path = output.path, !OutputOptions.isStandardOutput(path) else {
                     try Console.output(output.data)
                     continue
                 }
@@ -91,6 +91,9 @@ enum CommandRunner {
             return nil
         }
         do {
+            if purchased.entitlements == nil {
+                try inputs.paths.requireInside(path, input: .entitlements)
+            }
             return try LicenseCheck.run(entitlements: path, assigned: purchased.assigned, engine: workspace.engine, estimate: estimate,
                                         today: purchased.day, delimiter: inputs.csvDelimiter)
         } catch {

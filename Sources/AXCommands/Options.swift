@@ -76,9 +76,12 @@ struct OutputOptions: ParsableArguments {
     /// How to fit the report: the terminal's width when the report goes to a terminal, and the columns picked.
     var renderOptions: RenderOptions { Self.renderOptions(output: output, columns: columns) }
 
+    /// Whether `--output` names standard output: absent, or `-` (the usual convention; a file named `-` is `./-`).
+    static func isStandardOutput(_ output: String?) -> Bool { output == nil || output == "-" }
+
     /// Render options for a report written to `output` (nil: standard output) with `--columns` `columns`.
     static func renderOptions(output: String?, columns: String?) -> RenderOptions {
-        RenderOptions(width: output == nil ? TerminalWidth.ofStandardOutput() : nil,
+        RenderOptions(width: isStandardOutput(output) ? TerminalWidth.ofStandardOutput() : nil,
                       columns: columns.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } })
     }
 

@@ -44,14 +44,14 @@ struct ReportCommand: ParsableCommand {
     var output: String?
 
     func validate() throws {
-        if output == nil, format == .xlsx, isatty(STDOUT_FILENO) == 1 {
+        if OutputOptions.isStandardOutput(output), format == .xlsx, isatty(STDOUT_FILENO) == 1 {
             throw ValidationError("a workbook is binary: write it with --output FILE.xlsx (or redirect standard output)")
         }
     }
 
     /// Where each format goes: a folder gets both (or the one asked for), a file the one its extension or --format names.
     private func targets() -> [(ReportFormat, String?)] {
-        guard let output else { return [(format ?? .html, nil)] }
+        guard let output, !OutputOptions.isStandardOutput(output) else { return [(format ?? .html, nil)] }
         var isDirectory: ObjCBool = false
         if output.hasSuffix("/") || (FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory) && isDirectory.boolValue) {
             let folder = output.hasSuffix("/") ? String(output.dropLast()) : output

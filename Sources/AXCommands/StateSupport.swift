@@ -23,16 +23,18 @@ struct StateOptions: ParsableArguments {
         (workspace.hasSuffix("/") ? workspace : workspace + "/") + ".axlicense/state.sqlite"
     }
 
-    /// The state database: an input an output must never replace.
+    /// The state database and the side files SQLite keeps beside it (and unlinks): inputs an output must never replace.
     func protectedInputs(workspace: String) -> [ProtectedInput] {
-        [.file(databasePath(workspace: workspace), "the state database")]
+        let path = databasePath(workspace: workspace)
+        return [.file(path, "the state database")]
+            + ["-wal", "-shm", "-journal"].map { .file(path + $0, "a side file of the state database") }
     }
 
     /// Opens the store, or nil with `--no-db`; a store that cannot be used ends the run with status 1.
     func openStore(workspace: String) throws -> StateStore? {
         guard !noDB else { return nil }
         do {
-            return try StateStore(path: databasePath(workspace: workspace))
+            return try StateStore(path: databasePath(workspace: workspace), createsMissingFolder: db == nil)
         } catch {
             CommandRunner.printError(error)
             throw ExitStatus.inputError

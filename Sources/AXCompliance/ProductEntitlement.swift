@@ -127,9 +127,17 @@ extension ProductEntitlement: Decodable {
             throw DecodingError.keyNotFound(CodingKeys.model, .init(codingPath: c.codingPath, debugDescription: "missing model (or product)"))
         }
         self.model = model.trimmingBlanks()
-        licenseQuantity = try c.decode(Int.self, forKey: .licenseQuantity)
+        // A number that is not a whole count in range (1.5, 1e300, 2^63) is named as such, not as a JSON syntax error.
+        let wholeNumber = "licenseQuantity must be a whole number from 0 to \(Int.max)"
+        if let quantity = try? c.decode(Int.self, forKey: .licenseQuantity) {
+            licenseQuantity = quantity
+        } else if let number = try? c.decode(Double.self, forKey: .licenseQuantity) {
+            throw DecodingError.dataCorruptedError(forKey: .licenseQuantity, in: c, debugDescription: "\(wholeNumber), not \(number)")
+        } else {
+            licenseQuantity = try c.decode(Int.self, forKey: .licenseQuantity)
+        }
         guard licenseQuantity >= 0 else {
-            throw DecodingError.dataCorruptedError(forKey: .licenseQuantity, in: c, debugDescription: "licenseQuantity must not be negative")
+            throw DecodingError.dataCorruptedError(forKey: .licenseQuantity, in: c, debugDescription: "\(wholeNumber), not \(licenseQuantity)")
         }
         expirationDate = try c.decodeIfPresent(CalendarDate.self, forKey: .expirationDate)
         currentVersion = try c.decodeIfPresent(String.self, forKey: .currentVersion) ?? ""

@@ -56,6 +56,13 @@ public struct Sku: Sendable, Hashable, Codable {
         name = try container.decode(String.self, forKey: .name)
         displayName = try container.decodeIfPresent(String.self, forKey: .displayName) ?? name
         tier = try container.decode(SkuTier.self, forKey: .tier)
+        // A price over the limit is named with its SKU here, before Money would describe 1e300 as no price at all.
+        for key in [CodingKeys.basePrice, .attachPrice] {
+            if let units = try? container.decodeIfPresent(Double.self, forKey: key), units.isFinite, units > Double(Money.maximumPrice.cents) / 100 {
+                throw DecodingError.dataCorruptedError(forKey: key, in: container,
+                                                       debugDescription: "\(units) is over the highest accepted price, \(Money.maximumPrice) per user per month (\(name))")
+            }
+        }
         basePrice = try container.decode(Money.self, forKey: .basePrice)
         attachPrice = try container.decodeIfPresent(Money.self, forKey: .attachPrice)
         priority = try container.decode(Int.self, forKey: .priority)

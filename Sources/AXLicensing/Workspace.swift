@@ -83,6 +83,11 @@ public struct LoadedWorkspace: Sendable {
     public static func load(_ paths: WorkspacePaths, users requirement: UsersRequirement, keepGoing: Bool, concurrency: Int? = nil,
                             progress: (@Sendable (Int, Int) -> Void)? = nil) throws(WorkspaceError) -> LoadedWorkspace {
         PhaseTimer.mark("start")
+        do {
+            try paths.requireConventionalInputsInside()
+        } catch {
+            throw .input(error)
+        }
         // The inputs are read on other threads where a core would otherwise idle: the catalog and SKU map while the
         // metadata folders are listed, the users while the security graph is resolved; the parse has both cores.
         // An input error still wins over anything the metadata says, as if the inputs had been read first.

@@ -151,23 +151,37 @@ package enum CSVHeader {
 }
 
 package enum CSVQuotes {
-    /// Throws when a quoted field never closes, naming where it opens: CSV.swift would silently read the rest of the
-    /// file as that one field, and every user or license after it would be lost.
+    /// Throws when a quoted field never closes, naming where it opens, or when text follows a field's closing quote,
+    /// naming that text: CSV.swift would silently read the rest of the file as that one field, and every user or
+    /// license after it would be lost.
     package static func requireClosed(in text: String, delimiter: UnicodeScalar, path: String) throws(InputError) {
-        if let open = unterminatedQuote(in: text, delimiter: delimiter) {
-            throw .invalid(path: path, line: open.line, column: open.column, message: "this quoted field is never closed (a \" is missing): the rest of the file would be read as one field")
+        guard let problem = quoteProblem(in: text, delimiter: delimiter) else { return }
+        switch problem {
+        case .neverClosed(let line, let column):
+            throw .invalid(path: path, line: line, column: column, message: "this quoted field is never closed (a \" is missing): the rest of the file would be read as one field")
+        case .textAfterClosingQuote(let line, let column):
+            throw .invalid(path: path, line: line, column: column,
+                           message: "text follows the closing quote of a quoted field; quote the whole field (\"a\"\"b\" for a\"b) or end it at the quote")
         }
     }
 
+    /// A quoting fault, with the line and column (characters) it is at.
+    enum QuoteProblem: Equatable {
+        /// A quoted field opens here and never closes.
+        case neverClosed(line: Int, column: Int)
+        /// Text (this character) follows a quoted field's closing quote (`"SalesClerk"x`), which RFC 4180 does not allow.
+        case textAfterClosingQuote(line: Int, column: Int)
+    }
+
     /// Where a quoted field opens that never closes, read the way CSV.swift reads: a quote opens a quoted field only
-    /// at the field's start; inside one, `""` is a quote and a quote followed by anything but the separator, a line
-    /// break or the end is kept as text. CSV.swift silently takes the rest of such a file as one field.
+    /// at the field's start; inside one, `""` is a quote and the quote that ends it must be followed by the
+    /// separator, a line break or the end (CSV.swift keeps other text and takes the rest of the file as one field).
     ///
     /// Lines count line feeds; the column counts characters from the line's start.
-    static func unterminatedQuote(in text: String, delimiter: UnicodeScalar) -> (line: Int, column: Int)? {
+    static func quoteProblem(in text: String, delimiter: UnicodeScalar) -> QuoteProblem? {
         let separator = Array(String(delimiter).utf8)
         let quote = UInt8(ascii: "\""), lineFeed = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r")
-        func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> (line: Int, column: Int)? {
+        func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> QuoteProblem? {
             guard let base = bytes.baseAddress else { return nil }
             // Quotes are found with memchr, at memory speed; most files hold none at all.
             func nextQuote(from index: Int) -> Int? {
@@ -187,10 +201,14 @@ package enum CSVQuotes {
                 guard atFieldStart else { index = open + 1; continue }  // a quote inside an unquoted field is text
                 var inside = open + 1
                 while true {
-                    guard let close = nextQuote(from: inside) else { return position(of: open, in: bytes) }
+                    guard let close = nextQuote(from: inside) else {
+                        let at = position(of: open, in: bytes)
+                        return .neverClosed(line: at.line, column: at.column)
+                    }
                     if close + 1 < bytes.count && bytes[close + 1] == quote { inside = close + 2; continue }  // an escaped quote
                     if endsField(close + 1) { index = close + 1; break }
-                    inside = close + 1  // a quote followed by text is kept, and the field stays open
+                    let at = position(of: close + 1, in: bytes)
+                    return .textAfterClosingQuote(line: at.line, column: at.column)
                 }
             }
             return nil

@@ -21,6 +21,17 @@ public enum InputKind: String, Sendable, Hashable, CaseIterable {
         }
     }
 
+    /// The input's name in the workspace folder (`Metadata`, `users.csv`), or what it is when it has none.
+    public var conventionalName: String {
+        switch self {
+        case .metadata: "Metadata"
+        case .skuMap: "LicensingServicePlansPrivilege.json"
+        case .users: "users.csv"
+        case .entitlements: "entitlements.json"
+        case .skuCatalog, .assignedLicenses: what
+        }
+    }
+
     /// True when the input has a conventional place in the workspace folder (`WorkspacePaths.Convention`).
     public var hasWorkspaceConvention: Bool {
         switch self {
@@ -40,11 +51,13 @@ public enum InputError: Error, Sendable, Equatable, CustomStringConvertible {
     case empty(path: String)
     /// The content is wrong at a known place (line or row, when there is one).
     case invalid(path: String, line: Int?, column: Int?, message: String)
+    /// The input's conventional place in the workspace is a link to `target`, outside the workspace folder.
+    case outsideWorkspace(path: String, target: String, input: InputKind)
 
     /// The file the error is about.
     public var path: String {
         switch self {
-        case .missing(let path, _), .unreadable(let path, _), .empty(let path), .invalid(let path, _, _, _): path
+        case .missing(let path, _), .unreadable(let path, _), .empty(let path), .invalid(let path, _, _, _), .outsideWorkspace(let path, _, _): path
         }
     }
 
@@ -57,6 +70,8 @@ public enum InputError: Error, Sendable, Equatable, CustomStringConvertible {
             "\(path): error: cannot read file: \(reason)"
         case .empty(let path):
             "\(path): error: file is empty"
+        case .outsideWorkspace(let path, let target, let input):
+            "\(path): error: \(input.conventionalName) in the workspace is a link to \(target), outside the workspace"
         case .invalid(let path, let line, let column, let message):
             "\(SourceLocation(file: path, line: line, column: column)): error: \(message)"
         }
@@ -77,18 +92,48 @@ public enum InputSizeLimit {
 
 /// Reads a whole input file, mapping a missing file to `InputError.missing` naming the input, and
 /// refusing files over `maximumSize` (one of `InputSizeLimit`) before reading them.
+///
+/// Only a regular file is an input: a folder, FIFO, device or socket is refused by its kind before anything is read
+/// (opened without blocking, checked with `fstat` on the opened file), so `/dev/zero` or a pipe nobody writes to
+/// never hangs the run or fills memory.
 package func readInputFile(_ path: String, input: InputKind, maximumSize: Int) throws(InputError) -> Data {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-        throw .missing(path: path, input: input)
+    let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+    guard descriptor >= 0 else {
+        let code = errno
+        if code == ENOENT || code == ENOTDIR { throw .missing(path: path, input: input) }
+        var status = stat()
+        if stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR { throw .unreadable(path: path, reason: "it is a folder, not a file") }
+        throw .unreadable(path: path, reason: String(cString: strerror(code)))
     }
-    if isDirectory.boolValue { throw .unreadable(path: path, reason: "it is a folder, not a file") }
-    if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > maximumSize {
+    defer { close(descriptor) }
+    var status = stat()
+    guard fstat(descriptor, &status) == 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
+    switch status.st_mode & S_IFMT {
+    case S_IFREG: break
+    case S_IFDIR: throw .unreadable(path: path, reason: "it is a folder, not a file")
+    case S_IFIFO: throw .unreadable(path: path, reason: "it is a named pipe (FIFO), not a regular file")
+    case S_IFCHR, S_IFBLK: throw .unreadable(path: path, reason: "it is a device, not a regular file")
+    default: throw .unreadable(path: path, reason: "it is not a regular file")
+    }
+    let size = Int(status.st_size)
+    if size > maximumSize {
         let mebibytes = (Double(size) / 1_048_576 * 10).rounded() / 10
         throw .unreadable(path: path, reason: "file is \(mebibytes) MiB, over the \(maximumSize / 1_048_576) MiB limit for this input")
     }
-    guard let data = FileManager.default.contents(atPath: path) else {
-        throw .unreadable(path: path, reason: "permission denied or I/O error")
+    // Read to the end (a file may grow while read), never past the limit.
+    var data = Data()
+    var buffer = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+        let count = read(descriptor, &buffer, buffer.count)
+        if count == 0 { break }
+        if count < 0 {
+            if errno == EINTR { continue }
+            throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+        }
+        data.append(contentsOf: buffer[0..<count])
+        if data.count > maximumSize {
+            throw .unreadable(path: path, reason: "file is over the \(maximumSize / 1_048_576) MiB limit for this input")
+        }
     }
     if data.isEmpty || data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { throw .empty(path: path) }
     return data

@@ -333,6 +333,10 @@ package func describeDecodingError(_ error: any Error) -> String {
     }
     switch error {
     case DecodingError.dataCorrupted(let context):
+        // A value in a valid document (a number that does not fit) is named by its place, never as a syntax error.
+        if !context.codingPath.isEmpty && context.underlyingError == nil {
+            return "\(path(context.codingPath)): \(context.debugDescription)"
+        }
         if let underlying = context.underlyingError as NSError?, let detail = underlying.userInfo[NSDebugDescriptionErrorKey] as? String {
             return "not valid JSON: \(detail)"
         }

@@ -92,6 +92,9 @@ package final class ReusableXMLReader {
         guard let base = bytes.baseAddress, bytes.count > 0 else {
             throw XMLSyntaxError(message: "file is empty", line: 1, column: 1)
         }
+        if let encoding = Self.unsupportedEncoding(bytes) {
+            throw XMLSyntaxError(message: "the file is in \(encoding), which is not supported; save it as UTF-8 (or UTF-16)", line: 1, column: 1)
+        }
         // Only a document in an ASCII-compatible encoding (it starts with `<` or a blank, then no NUL) goes through the
         // reused reader: libxml2 detects other encodings (UTF-16 with or without BOM, UCS-4, EBCDIC) reliably only in a
         // fresh reader, and a reused one fails on them depending on what it read before. A fresh reader, freed after
@@ -169,6 +172,17 @@ package final class ReusableXMLReader {
         var explained = error
         explained.message = "encoding not detected (UTF-16 needs a byte-order mark or an <?xml encoding?> declaration): " + error.message
         return explained
+    }
+
+    /// The name of an encoding libxml2 is not built to read, recognised by its first four bytes (a byte-order mark, or
+    /// `<` as one UCS-4 unit): UTF-32 reaches libxml2 as an empty document ("Document is empty"), which misleads.
+    static func unsupportedEncoding(_ bytes: UnsafeRawBufferPointer) -> String? {
+        guard bytes.count >= 4 else { return nil }
+        switch (bytes[0], bytes[1], bytes[2], bytes[3]) {
+        case (0xFF, 0xFE, 0x00, 0x00), (0x3C, 0x00, 0x00, 0x00): return "UTF-32 (little-endian)"
+        case (0x00, 0x00, 0xFE, 0xFF), (0x00, 0x00, 0x00, 0x3C): return "UTF-32 (big-endian)"
+        default: return nil
+        }
     }
 
     /// True when `bytes` (after any UTF-8 BOM) start as an XML document in UTF-8 or another ASCII-compatible encoding

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where a run's inputs are: by workspace convention, each overridable on its own.
 ///
 /// A workspace folder `DIR` means `DIR/Metadata/`, `DIR/LicensingServicePlansPrivilege.json` and `DIR/users.csv`.
@@ -7,6 +9,10 @@ public struct WorkspacePaths: Sendable, Hashable {
     public var users: String
     /// True when the users file was named explicitly (then it must exist).
     public var usersGivenExplicitly: Bool
+    /// True when the metadata folder was named explicitly (an option, a `git:` tree), not found by convention.
+    public var metadataGivenExplicitly: Bool
+    /// True when the SKU map was named explicitly, not found by convention.
+    public var skuMapGivenExplicitly: Bool
     /// The catalog file, or nil for the built-in `Data/skus.json`.
     public var skuCatalog: String?
     /// The users CSV separator, or nil to detect it from the header.
@@ -35,6 +41,31 @@ public struct WorkspacePaths: Sendable, Hashable {
         self.skuMap = skuMap ?? inside(Convention.skuMap)
         self.users = users ?? inside(Convention.users)
         self.usersGivenExplicitly = users != nil
+        self.metadataGivenExplicitly = metadata != nil
+        self.skuMapGivenExplicitly = skuMap != nil
         self.skuCatalog = skuCatalog
+    }
+
+    /// Refuses a conventional input (found in the workspace folder, not named by its option) that is a symbolic link
+    /// leading outside the workspace: `Metadata -> /` would read the whole host. A path named explicitly is the
+    /// user's choice and is followed; the error says which input it is, so the caller can name the option.
+    public func requireConventionalInputsInside() throws(InputError) {
+        if !metadataGivenExplicitly { try requireInside(metadata, input: .metadata) }
+        if !skuMapGivenExplicitly { try requireInside(skuMap, input: .skuMap) }
+        if !usersGivenExplicitly { try requireInside(users, input: .users) }
+    }
+
+    /// Refuses `path`, the workspace's conventional place of `input`, when it exists and leads (through links)
+    /// outside the workspace folder.
+    public func requireInside(_ path: String, input: InputKind) throws(InputError) {
+        func real(_ path: String) -> String? {
+            guard let resolved = realpath(path, nil) else { return nil }
+            defer { free(resolved) }
+            return String(cString: resolved)
+        }
+        guard let target = real(path), let folder = real(workspace) else { return }  // absent: reported where it is read
+        let prefix = folder == "/" ? "/" : folder + "/"
+        guard !target.hasPrefix(prefix) else { return }
+        throw .outsideWorkspace(path: path, target: target, input: input)
     }
 }

@@ -146,6 +146,13 @@ public enum OutputWriter {
                 }
             }
         }
+        // An input that does not exist yet (a new state database, SQLite's `-wal` beside it) is compared by where its
+        // path leads: SQLite would make or unlink it after the report is written.
+        for input in inputs where input.kind == .file {
+            if let other = try? resolve(input.path), other.path == target.path {
+                throw OutputWriteError(path: path, reason: "it is \(input.what) (\(input.path)), which axlicense reads; write the report elsewhere")
+            }
+        }
         let (folder, _) = split(target.path)
         let folderName = split(folder).name
         if AOTObjectType(folderName: folderName) != nil {

@@ -67,11 +67,38 @@ struct TerminalRenderer {
         return [head] + Self.wrap(String(rest), width - indent).map { String(repeating: " ", count: indent) + $0 }
     }
 
+    /// `text` on one line: each line break (CR LF, LF, CR, VT, FF, NEL, U+2028, U+2029) becomes a space, so a name
+    /// holding one (`&#10;` in XML) cannot split a table row or a fact across lines of the terminal.
+    static func singleLine(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D || $0 == 0x0B || $0 == 0x0C || $0 == 0xC2 || $0 == 0xE2 }) else { return text }
+        var result = ""
+        var previous: Unicode.Scalar?
+        for scalar in text.unicodeScalars {
+            defer { previous = scalar }
+            switch scalar {
+            case "\n" where previous == "\r": continue
+            case "\n", "\r", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}", "\u{2029}": result += " "
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
+    /// The table with every heading and cell on one line (`singleLine`).
+    static func singleLineCells(_ table: ReportTable) -> ReportTable {
+        var table = table
+        for index in table.columns.indices { table.columns[index].header = singleLine(table.columns[index].header) }
+        for row in table.rows.indices where table.rows[row].contains(where: { singleLine($0) != $0 }) {
+            table.rows[row] = table.rows[row].map(singleLine)
+        }
+        return table
+    }
+
     /// Label/value lines with the values aligned.
     private func renderFacts(_ facts: [ReportFact]) -> String {
         let labelWidth = facts.map(\.label.count).max() ?? 0
         return facts.map { fact in
-            let line = fact.label + ":" + String(repeating: " ", count: labelWidth - fact.label.count + 1) + fact.value
+            let line = fact.label + ":" + String(repeating: " ", count: labelWidth - fact.label.count + 1) + Self.singleLine(fact.value)
             return wrapped(line, indent: labelWidth + 2).joined(separator: "\n") + "\n"
         }.joined()
     }
@@ -79,6 +106,7 @@ struct TerminalRenderer {
     // MARK: Tables
 
     private func renderTable(_ table: ReportTable) -> String {
+        let table = Self.singleLineCells(table)
         guard let width else { return Self.fullTable(table) }
         let natural = Self.naturalWidths(table)
         guard natural.reduce(0, +) + 2 * max(0, natural.count - 1) > width else { return Self.fullTable(table) }

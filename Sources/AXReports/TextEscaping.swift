@@ -2,9 +2,21 @@ import Foundation
 
 /// The boundary every rendered output passes on its way out: what no output may carry, whatever the inputs held.
 public enum OutputText {
-    /// The UTF-8 bytes of a rendered output, with every control character other than tab, line feed and carriage return
-    /// (NUL, escape, the other C0 codes, DEL and the C1 codes) replaced by U+FFFD: a NUL cut short C tools and file
-    /// viewers, and an escape sequence in a name would drive the terminal that shows a table.
+    /// True for the characters no output carries (each becomes U+FFFD): control characters other than tab, line
+    /// feed and carriage return (NUL, escape, the other C0 codes, DEL, the C1 codes U+0080–U+009F), and the
+    /// bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), which can make a name
+    /// display as another (Trojan Source, CVE-2021-42574). The one rule for every renderer and the workbook.
+    public static func isReplaced(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09, 0x0A, 0x0D: false
+        case 0x00...0x1F, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069: true
+        default: false
+        }
+    }
+
+    /// The UTF-8 bytes of a rendered output, with every character `isReplaced` names replaced by U+FFFD: a NUL cuts
+    /// short C tools and file viewers, an escape sequence in a name would drive the terminal that shows a table, and a
+    /// bidirectional override would make it read as another name.
     public static func bytes(_ text: String) -> Data {
         var text = text
         return text.withUTF8 { utf8 in
@@ -15,13 +27,18 @@ public enum OutputText {
                 if byte == 0x7F { return 1 }
                 // U+0080…U+009F are C2 80…C2 9F; 0xC2 is never a continuation byte.
                 if byte == 0xC2, index + 1 < utf8.count, (0x80...0x9F).contains(utf8[index + 1]) { return 2 }
+                // U+202A…U+202E are E2 80 AA…AE; U+2066…U+2069 are E2 81 A6…A9.
+                if byte == 0xE2, index + 2 < utf8.count {
+                    let second = utf8[index + 1], third = utf8[index + 2]
+                    if (second == 0x80 && (0xAA...0xAE).contains(third)) || (second == 0x81 && (0xA6...0xA9).contains(third)) { return 3 }
+                }
                 return 0
             }
             // Nearly every output has none: one pass over the bytes, then a plain copy.
             var first = 0
             while first < utf8.count {
                 let byte = utf8[first]
-                if (byte < 0x20 || byte == 0x7F || byte == 0xC2) && controlWidth(first) > 0 { break }
+                if (byte < 0x20 || byte == 0x7F || byte == 0xC2 || byte == 0xE2) && controlWidth(first) > 0 { break }
                 first += 1
             }
             guard first < utf8.count else { return Data(utf8) }
@@ -93,12 +110,14 @@ enum Markdown {
     }
 
     private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        (scalar.value < 0x20 && scalar != "\t") || (0x7F...0x9F).contains(scalar.value)
+        OutputText.isReplaced(scalar) || scalar == "\n" || scalar == "\r"
     }
 }
 
 /// Text made safe for XML and HTML content and attribute values (the HTML report, the workbook, JUnit); characters
-/// XML 1.0 forbids (control characters but tab and line breaks, U+FFFE, U+FFFF) become U+FFFD.
+/// XML 1.0 forbids (U+FFFE, U+FFFF) and those no output carries (`OutputText.isReplaced`: control characters but tab
+/// and line breaks, C1 codes, bidirectional overrides) become U+FFFD. The workbook is a zip, so it does not pass
+/// through `OutputText.bytes`: this is where its cells get the rule.
 func xmlEscaped(_ text: String) -> String {
     var result = ""
     result.reserveCapacity(text.utf8.count)
@@ -111,7 +130,7 @@ func xmlEscaped(_ text: String) -> String {
         case "'": result += "&#39;"
         case "\t", "\n", "\r": result.unicodeScalars.append(scalar)
         default:
-            let forbidden = scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF
+            let forbidden = OutputText.isReplaced(scalar) || scalar.value == 0xFFFE || scalar.value == 0xFFFF
             result.unicodeScalars.append(forbidden ? "\u{FFFD}" : scalar)
         }
     }

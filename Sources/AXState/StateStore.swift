@@ -92,23 +92,36 @@ public final class StateStore: Sendable {
     private let queue: DatabaseQueue
 
     /// Opens (creating when absent or empty) the database at `path`; refuses any other database.
-    public init(path: String) throws(StateStoreError) {
+    ///
+    /// Only a regular file, or a path where nothing exists yet, is a database: a folder, FIFO, device or socket is
+    /// refused before SQLite opens it (SQLite would block on a FIFO). A missing folder is made only when
+    /// `createsMissingFolder` is true (the workspace's own `.axlicense/`); a path the user named must be in a folder
+    /// that exists, so a typo does not quietly make a tree of folders.
+    public init(path: String, createsMissingFolder: Bool = true) throws(StateStoreError) {
         self.path = path
         let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty && !FileManager.default.fileExists(atPath: folder) {
-            do {
-                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            } catch {
-                throw .cannotOpen(path: path, detail: "cannot create folder '\(folder)'")
+        var status = stat()
+        if stat(path, &status) == 0 {
+            guard status.st_mode & S_IFMT == S_IFREG else {
+                throw .cannotOpen(path: path, detail: "it is \(Self.kind(of: status)), not a database file")
+            }
+        } else if !folder.isEmpty {
+            var folderStatus = stat()
+            if stat(folder, &folderStatus) == 0 {
+                guard folderStatus.st_mode & S_IFMT == S_IFDIR else {
+                    throw .cannotOpen(path: path, detail: "'\(folder)' is not a folder")
+                }
+            } else if createsMissingFolder {
+                do {
+                    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                } catch {
+                    throw .cannotOpen(path: path, detail: "cannot create folder '\(folder)'")
+                }
+            } else {
+                throw .cannotOpen(path: path, detail: "folder '\(folder)' does not exist")
             }
         }
-        if let handle = FileHandle(forReadingAtPath: path) {
-            let header = handle.readData(ofLength: 16)
-            try? handle.close()
-            if !header.isEmpty && header != Data("SQLite format 3\0".utf8) {
-                throw .corrupt(path: path, detail: "the file does not start with the SQLite header")
-            }
-        }
+        try Self.checkHeader(path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
         configuration.label = "axlicense-state"
@@ -118,6 +131,34 @@ public final class StateStore: Sendable {
             throw .cannotOpen(path: path, detail: Self.describe(error))
         }
         try validateAndMigrate()
+    }
+
+    /// A regular file that is not empty must start with the SQLite header; read without blocking, without traps.
+    private static func checkHeader(_ path: String) throws(StateStoreError) {
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else { return }  // absent (SQLite creates it) or unreadable (SQLite's open says why)
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
+            throw .cannotOpen(path: path, detail: "it is not a regular file")
+        }
+        var header = [UInt8](repeating: 0, count: 16)
+        let count = read(descriptor, &header, header.count)
+        guard count > 0 else { return }
+        if Array(header.prefix(count)) != Array("SQLite format 3\0".utf8) {
+            throw .corrupt(path: path, detail: "the file does not start with the SQLite header")
+        }
+    }
+
+    /// A file type in words, for an error.
+    private static func kind(of status: stat) -> String {
+        switch status.st_mode & S_IFMT {
+        case S_IFDIR: "a folder"
+        case S_IFIFO: "a named pipe (FIFO)"
+        case S_IFCHR, S_IFBLK: "a device"
+        case S_IFSOCK: "a socket"
+        default: "not a regular file"
+        }
     }
 
     private func validateAndMigrate() throws(StateStoreError) {
@@ -240,12 +281,13 @@ public final class StateStore: Sendable {
     }
 
     /// Audit entries, oldest first, optionally only those at or after `since`.
+    ///
+    /// Every row is read and its date parsed strictly (`StoredTimestamp`) before any is filtered: a row whose date
+    /// is not a date is an error naming it, never a row quietly left out or moved to another day.
     public func auditEntries(since: Date? = nil) throws(StateStoreError) -> [AuditEntry] {
         do {
-            return try queue.read { db in
-                let rows = try Row.fetchAll(db, sql: "SELECT id, operation, user_id, occurred_at, details, environment FROM audit_log WHERE occurred_at >= ? ORDER BY occurred_at, id",
-                                            arguments: [since ?? Date.distantPast])
-                return try rows.map { row in
+            let entries = try queue.read { db in
+                try Row.fetchAll(db, sql: "SELECT id, operation, user_id, occurred_at, details, environment FROM audit_log ORDER BY id").map { row in
                     let read = StoredRow(row: row, path: path)
                     let id: Int64 = try read("audit_log", "id", rowIDColumn: "id")
                     return AuditEntry(id: id, operation: try read("audit_log", "operation", rowIDColumn: "id"), userId: try read("audit_log", "user_id", rowIDColumn: "id"),
@@ -253,19 +295,34 @@ public final class StateStore: Sendable {
                                       environment: try read("audit_log", "environment", rowIDColumn: "id"))
                 }
             }
+            // Sorting is stable: entries of one instant stay in id order.
+            return entries.filter { since == nil || $0.occurredAt >= since! }.sorted { $0.occurredAt < $1.occurredAt }
         } catch {
             throw Self.classify(error, path: path)
         }
     }
 
     /// Deletes audit entries (and their usage records) strictly older than `cutoff`; returns how many entries went.
+    ///
+    /// The dates are read as `auditEntries` reads them: when one row's date cannot be read, nothing is deleted and
+    /// the error names that row (a row `audit list` cannot show is never silently removed).
     public func clearAudit(olderThan cutoff: Date) throws(StateStoreError) -> Int {
         do {
             return try queue.writeWithoutTransaction { db in
                 var removed = 0
                 try db.inTransaction(.immediate) {
-                    try db.execute(sql: "DELETE FROM audit_log WHERE occurred_at < ?", arguments: [cutoff])
-                    removed = db.changesCount
+                    let rows = try Row.fetchAll(db, sql: "SELECT id, occurred_at FROM audit_log ORDER BY id")
+                    var expired: [Int64] = []
+                    for row in rows {
+                        let read = StoredRow(row: row, path: path)
+                        let occurredAt: Date = try read("audit_log", "occurred_at", rowIDColumn: "id")
+                        if occurredAt < cutoff { expired.append(try read("audit_log", "id", rowIDColumn: "id")) }
+                    }
+                    let statement = try db.makeStatement(sql: "DELETE FROM audit_log WHERE id = ?")
+                    for id in expired {
+                        try statement.execute(arguments: [id])
+                        removed += db.changesCount
+                    }
                     return .commit
                 }
                 return removed
@@ -285,8 +342,8 @@ public final class StateStore: Sendable {
                     sql += " WHERE lower(u.product) = lower(?)"
                     arguments = [product]
                 }
-                sql += " ORDER BY a.occurred_at, a.id, u.id"
-                return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                sql += " ORDER BY a.id, u.id"
+                let points = try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
                     let read = StoredRow(row: row, path: path)
                     let usage = ProductUsage(product: try read("product_usage", "product", rowIDColumn: "usage_id"),
                                              licenseQuantity: try read("product_usage", "license_quantity", rowIDColumn: "usage_id"),
@@ -294,6 +351,7 @@ public final class StateStore: Sendable {
                     return ProductUsagePoint(recordedAt: try read("audit_log", "occurred_at", rowIDColumn: "audit_id"),
                                              environment: try read("audit_log", "environment", rowIDColumn: "audit_id"), usage: usage)
                 }
+                return points.sorted { $0.recordedAt < $1.recordedAt }
             }
         } catch {
             throw Self.classify(error, path: path)
@@ -325,6 +383,12 @@ private struct StoredRow {
 
     func callAsFunction<Value: DatabaseValueConvertible>(_ table: String, _ column: String, rowIDColumn: String) throws -> Value {
         let stored: DatabaseValue = (try? row.decode(DatabaseValue.self, forColumn: column)) ?? .null
+        if Value.self == Date.self {
+            // Dates only from text in a strict timestamp form: GRDB would read 1700000000 as seconds and roll
+            // '2026-13-45' over into 2027.
+            if case .string(let text) = stored.storage, let date = StoredTimestamp.parse(text) { return date as! Value }
+            throw unreadable(stored, table, column, rowIDColumn: rowIDColumn)
+        }
         // Integers are read only from integers (SQLite would turn 'many' into 0); other types convert as GRDB does.
         var isInteger = false
         if case .int64 = stored.storage { isInteger = true }
@@ -332,8 +396,12 @@ private struct StoredRow {
         if let value = Value.fromDatabaseValue(stored), isInteger || !wantsInteger {
             return value
         }
+        throw unreadable(stored, table, column, rowIDColumn: rowIDColumn, expected: Self.expected(Value.self))
+    }
+
+    private func unreadable(_ stored: DatabaseValue, _ table: String, _ column: String, rowIDColumn: String, expected: String = "a date (YYYY-MM-DD HH:MM:SS or RFC 3339, in range)") -> StateStoreError {
         let rowID = (try? row.decode(DatabaseValue.self, forColumn: rowIDColumn)).map(Self.describe) ?? "?"
-        throw StateStoreError.unreadable(path: path, detail: "\(table) row \(rowID), column \(column): \(Self.describe(stored)) is not \(Self.expected(Value.self))")
+        return .unreadable(path: path, detail: "\(table) row \(rowID), column \(column): \(Self.describe(stored)) is not \(expected)")
     }
 
     private static func describe(_ value: DatabaseValue) -> String {
@@ -352,5 +420,71 @@ private struct StoredRow {
         case is Date.Type: "a date"
         default: "a whole number"
         }
+    }
+}
+
+/// The timestamps the audit log holds, read strictly: GRDB's own form (`2026-03-01 12:00:00.000`, UTC) and RFC 3339
+/// (`2026-03-01T12:00:00Z`, `…+02:00`). Every field must be in range (month 1–12, a day the month has, hour 0–23,
+/// minute and second 0–59, year 0001–9999): nothing rolls over into another date.
+enum StoredTimestamp {
+    /// The instant `text` names, or nil when it is not a timestamp in one of the forms above.
+    static func parse(_ text: String) -> Date? {
+        let bytes = Array(text.utf8)
+        var index = 0
+        func number(_ digits: Int) -> Int? {
+            guard index + digits <= bytes.count else { return nil }
+            var value = 0
+            for byte in bytes[index..<index + digits] {
+                guard (0x30...0x39).contains(byte) else { return nil }
+                value = value * 10 + Int(byte - 0x30)
+            }
+            index += digits
+            return value
+        }
+        func expect(_ characters: String) -> Bool {
+            guard index < bytes.count, characters.utf8.contains(bytes[index]) else { return false }
+            index += 1
+            return true
+        }
+        guard let year = number(4), expect("-"), let month = number(2), expect("-"), let day = number(2),
+              expect(" Tt"), let hour = number(2), expect(":"), let minute = number(2), expect(":"), let second = number(2)
+        else { return nil }
+        var fraction = 0.0
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            var scale = 0.1
+            let start = index
+            while index < bytes.count, (0x30...0x39).contains(bytes[index]) {
+                fraction += Double(bytes[index] - 0x30) * scale
+                scale /= 10
+                index += 1
+            }
+            guard index > start else { return nil }
+        }
+        var offset = 0
+        if index < bytes.count {
+            if expect("Zz") {
+            } else if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                let sign = bytes[index] == UInt8(ascii: "-") ? -1 : 1
+                index += 1
+                guard let hours = number(2), expect(":"), let minutes = number(2), hours <= 23, minutes <= 59 else { return nil }
+                offset = sign * (hours * 3600 + minutes * 60)
+            } else {
+                return nil
+            }
+        }
+        guard index == bytes.count, (1...9999).contains(year), (1...12).contains(month), hour <= 23, minute <= 59, second <= 59 else { return nil }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let monthDays = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        guard (1...monthDays).contains(day) else { return nil }
+        // Days from 1970-01-01 in the proleptic Gregorian calendar (H. Hinnant's days_from_civil).
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        let days = era * 146_097 + dayOfEra - 719_468
+        let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
+        return Date(timeIntervalSince1970: Double(seconds) + fraction)
     }
 }

@@ -63,6 +63,42 @@ public struct WorkloadGenerator: Sendable {
         self.seed = seed
     }
 
+    /// Makes `folder` when nothing is there (a dangling link is refused, not written through), or accepts an empty
+    /// folder; anything else (a file, a device, a folder with files) is refused before anything is written.
+    static func prepareEmptyFolder(_ folder: String) throws(WorkloadError) {
+        let hint = "name a new or empty folder for the generated workspace"
+        guard !folder.isEmpty else { throw WorkloadError(path: folder, reason: "the output folder name is empty") }
+        var status = stat()
+        if stat(folder, &status) == 0 {
+            guard status.st_mode & S_IFMT == S_IFDIR else { throw WorkloadError(path: folder, reason: "it exists and is not a folder; \(hint)") }
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? ["?"]
+            guard entries.isEmpty else {
+                throw WorkloadError(path: folder, reason: "the folder is not empty (\(entries.count) entries); \(hint), so no file of yours is replaced")
+            }
+            return
+        }
+        if lstat(folder, &status) == 0 {
+            throw WorkloadError(path: folder, reason: "it is a symbolic link to something that does not exist; \(hint)")
+        }
+        try makeFolder(folder)
+    }
+
+    /// Makes `folder` and its missing parents, saying in the system's words why one cannot be made.
+    static func makeFolder(_ folder: String) throws(WorkloadError) {
+        var status = stat()
+        if stat(folder, &status) == 0 {
+            guard status.st_mode & S_IFMT == S_IFDIR else { throw WorkloadError(path: folder, reason: "cannot create folder: a file is in the way") }
+            return
+        }
+        let parent = (folder as NSString).deletingLastPathComponent
+        if !parent.isEmpty && parent != folder { try makeFolder(parent) }
+        guard mkdir(folder, 0o777) == 0 || errno == EEXIST else {
+            throw WorkloadError(path: folder, reason: "cannot create folder: \(systemReason())")
+        }
+    }
+
+    private static func systemReason() -> String { String(cString: strerror(errno)) }
+
     private static let licenseValues: [(view: String, maintain: String)] = [
         ("Universal", "Enterprise"), ("Universal", "Enterprise"), ("Universal", "Enterprise"), ("Universal", "Activity"),
         ("Universal", "Universal"), ("Universal", "Universal"), ("None", "None"), ("Universal", "Activity"),
@@ -85,25 +121,27 @@ public struct WorkloadGenerator: Sendable {
         }
     }
 
-    /// Writes the workspace into `folder` (created if needed; existing files with the same names are replaced).
-    /// Returns the number of files written.
+    /// Writes the workspace into `folder`, which must be new (it is made, with missing parents) or an empty folder:
+    /// a workspace written over an existing one would replace the user's users, SKU map and entitlements and mix its
+    /// packages into theirs. Returns the number of files written.
     @discardableResult
     public func write(to folder: String) throws(WorkloadError) -> Int {
+        try Self.prepareEmptyFolder(folder)
         var rng = SeededGenerator(seed: seed)
         var written = 0
         func write(_ relative: String, _ text: String, bom: Bool = false) throws(WorkloadError) {
             let path = folder + "/" + relative
-            let directory = (path as NSString).deletingLastPathComponent
-            do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            } catch {
-                throw WorkloadError(path: directory, reason: "cannot create folder: \(error.localizedDescription)")
-            }
+            try Self.makeFolder((path as NSString).deletingLastPathComponent)
             var data = Data()
             if bom { data.append(contentsOf: [0xEF, 0xBB, 0xBF]) }
             data.append(contentsOf: text.utf8)
-            guard FileManager.default.createFile(atPath: path, contents: data) else {
-                throw WorkloadError(path: path, reason: "cannot write file")
+            // A new file in a new folder: O_EXCL, so nothing that appeared meanwhile is replaced.
+            let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+            guard descriptor >= 0 else { throw WorkloadError(path: path, reason: "cannot create file: \(Self.systemReason())") }
+            let failed = writeAll(data, to: descriptor)
+            let closed = close(descriptor) == 0 ? nil : errno
+            if let code = failed ?? closed {
+                throw WorkloadError(path: path, reason: "cannot write file: \(String(cString: strerror(code)))")
             }
             written += 1
         }
@@ -276,5 +314,20 @@ public struct WorkloadGenerator: Sendable {
         }
         try write("entitlements.json", "{\n  \"products\": [\n" + products.joined(separator: ",\n") + "\n  ]\n}\n")
         return written
+    }
+}
+
+/// Writes every byte of `data` to `descriptor`; returns the `errno` of a write that failed (nil when all went).
+private func writeAll(_ data: Data, to descriptor: Int32) -> Int32? {
+    data.withUnsafeBytes { raw -> Int32? in
+        guard let base = raw.baseAddress else { return nil }
+        var offset = 0
+        while offset < raw.count {
+            let count = write(descriptor, base + offset, raw.count - offset)
+            if count > 0 { offset += count; continue }
+            if count < 0 && errno == EINTR { continue }
+            return count == 0 ? EIO : errno
+        }
+        return nil
     }
 }

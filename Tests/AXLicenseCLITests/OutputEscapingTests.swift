@@ -238,6 +238,27 @@ private func markdownBreakouts(_ markdown: String) -> [String] {
         #expect(sheet.contains("<v>-130.00</v>"))
     }
 
+    @Test func c1ControlsAndBidiOverridesBecomeReplacementCharactersInEveryOutputPath() {
+        let disguised = "a\u{80}b\u{9F}c\u{202E}d\u{202A}e\u{2066}f\u{2069}g\u{200F}h–i"
+        let shown = "a\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFFD}e\u{FFFD}f\u{FFFD}g\u{200F}h–i"
+        #expect(String(decoding: OutputText.bytes(disguised), as: UTF8.self) == shown)
+        #expect(xmlEscaped(disguised) == shown)
+        #expect(Markdown.text(disguised) == shown)
+        let sheet = Workbook.worksheet(ReportTable(columns: [ReportColumn("Name")], rows: [[disguised]]))
+        #expect(sheet.contains(shown) && !sheet.contains("\u{202E}") && !sheet.contains("\u{80}"), "\(sheet)")
+    }
+
+    @Test func terminalTablesAndFactsShowLineBreaksInsideACellAsSpaces() {
+        let table = ReportTable(columns: [ReportColumn("Name"), ReportColumn("Users", .number)], rows: [["Evil\r\nInjected\rrow\nhere\u{2028}x", "1"]])
+        for width in [nil, 30] as [Int?] {
+            let report = Report(sections: [[.table(table, headingLevel: 2), .facts([ReportFact("Role", "a\nb")])]], csvTable: nil, jsonBody: [String]())
+            let text = TerminalRenderer(width: width).render(report)
+            #expect(!text.contains("\r") && !text.contains("\u{2028}"), "\(text)")
+            #expect(text.components(separatedBy: "\n").contains { $0.hasPrefix("Evil Injected row") }, "\(text)")
+            #expect(text.contains("Role: a b"), "\(text)")
+        }
+    }
+
     @Test func xmlTextEscapesMarkupAndReplacesWhatXMLForbids() {
         #expect(xmlEscaped("<a href=\"x\">'&'</a>\u{0}\u{FFFE}") == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;\u{FFFD}\u{FFFD}")
     }

@@ -232,7 +232,7 @@ import Testing
         #expect {
             try UserDirectory.parse("UserId;SecurityRoleIdentifier\r\nbob;\"Cl\"\"erk\"\r\nzoë;\"Viewer\"x\r\n", path: "u.csv")
         } throws: { error in
-            "\(error)".hasPrefix("u.csv:3:5: error: this quoted field is never closed")  // "x after the quote keeps it open; ë is one column
+            "\(error)".hasPrefix("u.csv:3:13: error: text follows the closing quote of a quoted field")  // at the x; ë is one column
         }
         #expect {
             try UserDirectory.parse("UserId,SecurityRoleIdentifier\nbob,\"\"\"\nann,Clerk\n", path: "u.csv")

@@ -194,4 +194,54 @@ func entry(_ operation: String, at date: Date) -> AuditEntry {
             == "s.db: error: state database was made by a newer axlicense: migration 'v2: audit tags' unknown; it was left untouched.")
         #expect(try Data(contentsOf: URL(fileURLWithPath: db.path)) == before)
     }
+
+    @Test(arguments: [
+        ("0000-01-01T00:00:00Z", "'0000-01-01T00:00:00Z'"), ("2026-13-45T99:99:99Z", "'2026-13-45T99:99:99Z'"),
+        ("2026-02-29 10:00:00.000", "'2026-02-29 10:00:00.000'"), ("1700000000", "1700000000"),
+    ])
+    func auditDateOutOfRangeOrNotTextIsAnErrorNamingTheRowNeverHiddenOrShifted(stored: String, shown: String) throws {
+        let db = TemporaryDatabase()
+        let value = stored == "1700000000" ? stored : "'\(stored)'"
+        try handMadeDatabase(db, schema: Self.looseAuditLog, rows: """
+            INSERT INTO audit_log VALUES (1, 'Estimate', 'me', '2026-01-01 10:00:00.000', 'ok', 'prod');
+            INSERT INTO audit_log VALUES (9, 'Estimate', 'me', \(value), 'ok', 'prod');
+            """)
+        let detail = "audit_log row 9, column occurred_at: \(shown) is not a date"
+        try expectUnreadable(db, detail) { store throws(StateStoreError) in _ = try store.auditEntries() }
+        try expectUnreadable(db, detail) { store throws(StateStoreError) in _ = try store.auditEntries(since: Date(timeIntervalSince1970: 0)) }
+        // `clear` deletes nothing it cannot read: the same error, every row still there.
+        try expectUnreadable(db, detail) { store throws(StateStoreError) in _ = try store.clearAudit(olderThan: Date()) }
+    }
+
+    @Test func rfc3339DatesWithOffsetsAreReadAndSortedByInstant() throws {
+        let db = TemporaryDatabase()
+        try handMadeDatabase(db, schema: Self.looseAuditLog, rows: """
+            INSERT INTO audit_log VALUES (1, 'later', 'me', '2026-01-01T12:00:00+02:00', 'ok', 'prod');
+            INSERT INTO audit_log VALUES (2, 'earlier', 'me', '2026-01-01 09:30:00.500', 'ok', 'prod');
+            INSERT INTO audit_log VALUES (3, 'leap', 'me', '2024-02-29T00:00:00Z', 'ok', 'prod');
+            """)
+        let entries = try StateStore(path: db.path).auditEntries()
+        #expect(entries.map(\.operation) == ["leap", "earlier", "later"])
+        #expect(entries[1].occurredAt == Date(timeIntervalSince1970: 1_767_259_800.5))
+        #expect(entries[2].occurredAt == Date(timeIntervalSince1970: 1_767_261_600))
+    }
+
+    @Test func folderFifoOrDeviceAsTheDatabaseIsRefusedWithoutOpeningIt() throws {
+        let db = TemporaryDatabase()
+        try FileManager.default.createDirectory(atPath: db.path, withIntermediateDirectories: true)
+        #expect(throws: StateStoreError.cannotOpen(path: db.path, detail: "it is a folder, not a database file")) { try StateStore(path: db.path) }
+        let fifo = db.folder.url.appendingPathComponent("ff").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        #expect(throws: StateStoreError.cannotOpen(path: fifo, detail: "it is a named pipe (FIFO), not a database file")) { try StateStore(path: fifo) }
+        #expect(throws: StateStoreError.cannotOpen(path: "/dev/zero", detail: "it is a device, not a database file")) { try StateStore(path: "/dev/zero") }
+    }
+
+    @Test func namedDatabaseInAMissingFolderIsAnErrorAndNoFolderIsMade() throws {
+        let db = TemporaryDatabase()
+        let path = db.folder.url.appendingPathComponent("no/such/x.sqlite").path
+        #expect(throws: StateStoreError.cannotOpen(path: path, detail: "folder '\(db.folder.url.path)/no/such' does not exist")) {
+            try StateStore(path: path, createsMissingFolder: false)
+        }
+        #expect(!FileManager.default.fileExists(atPath: db.folder.url.appendingPathComponent("no").path))
+    }
 }
