@@ -36,7 +36,7 @@ public struct LicenseOutcome: Sendable, Hashable {
 
     static func namedSkus(_ license: LicenseChoice) -> Set<String> {
         guard license.tier == .operations else { return [] }
-        return Set([license.base?.sku?.name].compactMap { $0 } + license.attach)
+        return Set([license.base?.sku?.name].compactMap { $0 } + license.attach.map(\.name))
     }
 
     /// Classifies the move from `self` to `after`.

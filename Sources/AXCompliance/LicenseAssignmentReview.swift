@@ -159,6 +159,6 @@ public struct LicenseAssignmentReview: Sendable {
             }
             return user.requirements.flatMap { optimizer.cheapestCandidate(for: $0)?.skus } ?? .empty
         }
-        return SkuSet([sku.position] + user.license.attach.compactMap { catalog.position(of: $0) })
+        return SkuSet([sku.position] + user.license.attach.map(\.position))
     }
 }

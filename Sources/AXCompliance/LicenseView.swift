@@ -107,7 +107,7 @@ public struct LicenseView: Sendable {
             if let position = engine.catalog.position(of: product.model) {
                 let name = engine.catalog[position].name
                 match = .sku(name)
-                used = licensed.filter { $0.license.base?.name == name || $0.license.attach.contains(name) }.count
+                used = licensed.filter { $0.license.base?.name == name || $0.license.attach.contains { $0.name == name } }.count
             } else if let model = models[NameKey(product.model)] {
                 match = .model(model)
                 let key = NameKey(model)

@@ -139,7 +139,7 @@ extension LicensingEngine {
             tiers[row.license.tier, default: 0] += 1
             cost += row.license.monthlyCost
             if let base = row.license.base { counts[base.name, default: SkuCount()].base += 1 }
-            for attach in row.license.attach { counts[attach, default: SkuCount()].attach += 1 }
+            for attach in row.license.attach { counts[attach.name, default: SkuCount()].attach += 1 }
         }
         var ordered: [(name: String, count: SkuCount)] = []
         let names = catalog.skus.filter { $0.tier == .operations }.map(\.name) + [LicenseBase.anyBase.name] + catalog.skus.filter { $0.tier != .operations }.map(\.name)

@@ -134,7 +134,7 @@ extension LicensingEngine {
         demands.append(Self.demand(.tier(tier), tierChains))
         // Each SKU of the license: the SKU-map rows that name it.
         // Any base SKU names no SKU, so no SKU-map row demands it.
-        for position in [license.base?.sku?.position].compactMap({ $0 }) + license.attach.compactMap(catalog.position(of:)) {
+        for position in [license.base?.sku?.position].compactMap({ $0 }) + license.attach.map(\.position) {
             var chains: [LicenseDemandChain] = []
             for grant in grants {
                 guard let sku = privilegeSkuRequirements[grant.privilege], sku.anyOf.contains(position) else { continue }
@@ -202,7 +202,7 @@ extension LicensingEngine {
         if !exhaustive {
             let top = groups.map(\.contribution.tier).max() ?? .none
             var targets = [groups.indices.filter { groups[$0].contribution.tier == top }]
-            for position in [license.base?.sku?.position].compactMap({ $0 }) + license.attach.compactMap(catalog.position(of:)) {
+            for position in [license.base?.sku?.position].compactMap({ $0 }) + license.attach.map(\.position) {
                 targets.append(groups.indices.filter { groups[$0].contribution.sku?.anyOf.contains(position) == true })
             }
             for target in targets where !target.isEmpty {

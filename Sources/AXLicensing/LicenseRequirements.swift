@@ -42,14 +42,14 @@ public struct LicenseChoice: Sendable, Hashable {
     /// The base license; nil for None.
     public var base: LicenseBase?
     /// Attach SKU names, in catalog order.
-    public var attach: [String]
+    public var attach: [SkuID]
     /// Monthly cost of base plus attaches.
     public var monthlyCost: Money
     /// True when no license the catalog allows meets the requirements (SKUs that cannot be attached are both
     /// required); such SKUs are then priced at their base price, an upper bound, and a warning is reported.
     public var exceedsCatalog: Bool = false
 
-    public init(tier: LicenseTier, base: LicenseBase?, attach: [String], monthlyCost: Money, exceedsCatalog: Bool = false) {
+    public init(tier: LicenseTier, base: LicenseBase?, attach: [SkuID], monthlyCost: Money, exceedsCatalog: Bool = false) {
         self.tier = tier
         self.base = base
         self.attach = attach
@@ -63,7 +63,7 @@ public struct LicenseChoice: Sendable, Hashable {
     /// `Finance + SupplyChainManagement`, `Operations`, `TeamMembers` or `None`.
     public var summary: String {
         guard let base else { return "None" }
-        return ([base.name] + attach).joined(separator: " + ")
+        return ([base.name] + attach.map(\.name)).joined(separator: " + ")
     }
 }
 
@@ -153,7 +153,7 @@ public struct LicenseOptimizer: Sendable {
         if !best.skus.intersects(requirements.namedSkus) {
             return LicenseChoice(tier: .operations, base: .anyBase, attach: [], monthlyCost: best.cost)
         }
-        let attach = best.skus.positions.filter { $0 != best.base }.map { catalog[$0].name }
+        let attach = best.skus.positions.filter { $0 != best.base }.map { SkuID(position: $0, name: catalog[$0].name) }
         return LicenseChoice(tier: .operations, base: .sku(SkuID(position: best.base, name: baseSku.name)), attach: attach, monthlyCost: best.cost)
     }
 

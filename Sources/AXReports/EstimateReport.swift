@@ -22,7 +22,7 @@ public struct EstimateReport: Sendable {
                       ReportColumn("Base", priority: .essential), ReportColumn("Attach", .list), ReportColumn("Monthly cost", .money, priority: .essential)],
             rows: estimate.users.map { row in
                 [row.user.userId, row.user.isEnabled ? "Yes" : "No", row.roles.joined(separator: ", "),
-                 row.entryPointLicense.name, row.license.tier.name, row.license.base?.name ?? "", row.license.attach.joined(separator: ", "),
+                 row.entryPointLicense.name, row.license.tier.name, row.license.base?.name ?? "", row.license.attach.map(\.name).joined(separator: ", "),
                  row.license.monthlyCost.description]
             })
     }

@@ -49,8 +49,8 @@ public struct LicenseReport: Sendable {
             guard let base = user.license.base?.name else { continue }
             var attachTotal = Money.zero
             for attach in user.license.attach {
-                let price = catalog.position(of: attach).map { catalog[$0].attachPrice ?? catalog[$0].basePrice } ?? .zero
-                costs[attach, default: .zero] += price
+                let price = catalog[attach.position].attachPrice ?? catalog[attach.position].basePrice
+                costs[attach.name, default: .zero] += price
                 attachTotal += price
             }
             costs[base, default: .zero] += user.license.monthlyCost - attachTotal

@@ -53,7 +53,7 @@ struct LicenseFieldsJSON: Sendable {
     static func encode<Key: CodingKey>(_ license: LicenseChoice, into container: inout KeyedEncodingContainer<Key>, keys: (tier: Key, base: Key, attach: Key, cost: Key)) throws {
         try container.encode(license.tier.name, forKey: keys.tier)
         try container.encode(license.base?.name, forKey: keys.base)
-        try container.encode(license.attach, forKey: keys.attach)
+        try container.encode(license.attach.map(\.name), forKey: keys.attach)
         try container.encode(license.monthlyCost, forKey: keys.cost)
     }
 }

@@ -49,7 +49,7 @@ import Testing
             #expect(row.entryPointLicense == entryPoint, "\(row.user.userId) entry-point license")
             #expect(row.license.tier == tier, "\(row.user.userId) tier")
             #expect(row.license.base?.name == base, "\(row.user.userId) base")
-            #expect(row.license.attach == attach, "\(row.user.userId) attach")
+            #expect(row.license.attach.map(\.name) == attach, "\(row.user.userId) attach")
             #expect(row.license.monthlyCost.cents == cents, "\(row.user.userId) cost")
         }
     }
