@@ -57,7 +57,7 @@ struct CheckCommand: ParsableCommand {
             let check = try CommandRunner.licenseCheck(purchased, inputs: inputs, workspace: workspace, estimate: estimate, required: true)!
             let view = check.view
             let emoji = !noEmoji && OutputOptions.isStandardOutput(output.output) && isatty(STDOUT_FILENO) == 1
-            let report = CheckReport(view: view, review: check.review, diagnostics: (estimate.diagnostics + check.diagnostics).sortedForOutput(),
+            let report = CheckReport(view: view, review: check.review, diagnostics: DiagnosticLog.merged(estimate.diagnostics, check.diagnostics),
                                      isComplete: workspace.isComplete, emoji: emoji)
             let usage = view.rows.map { ProductUsage(product: $0.product.model, licenseQuantity: $0.product.licenseQuantity, used: $0.used) }
             // Written inside `recording`: a run whose output fails is logged as failed.

@@ -68,7 +68,7 @@ struct ReportCommand: ParsableCommand {
         let licenseCheck = try CommandRunner.licenseCheck(purchased, inputs: inputs, workspace: workspace, estimate: estimate,
                                                           required: purchased.entitlements != nil)
         var reportEstimate = estimate
-        reportEstimate.diagnostics = (estimate.diagnostics + (licenseCheck?.diagnostics ?? [])).sortedForOutput()
+        reportEstimate.diagnostics = DiagnosticLog.merged(estimate.diagnostics, licenseCheck?.diagnostics ?? [])
         let check = licenseCheck.map {
             CheckReport(view: $0.view, review: $0.review, diagnostics: reportEstimate.diagnostics, isComplete: workspace.isComplete, emoji: true)
         }

@@ -19,12 +19,12 @@ public struct LicenseCheck: Sendable {
                            delimiter: UnicodeScalar?) throws(InputError) -> LicenseCheck {
         let (products, read) = try ProductEntitlement.load(path: entitlements)
         let view = LicenseView(products: products, estimate: estimate, engine: engine, today: today, source: entitlements)
-        var diagnostics = read + view.diagnostics
+        var diagnostics = DiagnosticLog.merged(read, view.diagnostics)
         var review: LicenseAssignmentReview?
         if let assigned {
             let held = try AssignedLicensesReader.load(path: assigned, catalog: engine.catalog, delimiter: delimiter)
             let made = LicenseAssignmentReview(estimate: estimate, assigned: held.users, optimizer: engine.optimizer)
-            diagnostics += held.diagnostics + made.diagnostics
+            diagnostics = DiagnosticLog.merged(diagnostics, held.diagnostics, made.diagnostics)
             review = made
         }
         return LicenseCheck(view: view, review: review, diagnostics: diagnostics)

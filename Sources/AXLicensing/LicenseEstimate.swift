@@ -89,7 +89,7 @@ public struct RoleLicense: Sendable {
 extension LicensingEngine {
     /// Licenses every user (Docs/licensing-rules.md §2–§4), optimising once per distinct requirement signature.
     public func estimate(_ directory: UserDirectory, options: EstimateOptions = EstimateOptions()) -> LicenseEstimate {
-        var diagnostics = DiagnosticLog(graph.diagnostics + catalog.diagnostics + method.diagnostics + directory.diagnostics)
+        var diagnostics = DiagnosticLog(DiagnosticLog.merged(graph.diagnostics, catalog.diagnostics, method.diagnostics, directory.diagnostics))
         var cache: [LicenseRequirements: LicenseChoice] = [:]
         var reportedUnknown: Set<[NameKey]> = []
         let systemAdministrator = NameKey(EstimateOptions.systemAdministratorRole)

@@ -70,7 +70,7 @@ public struct EntryPointSkuMapMethod: LicensingMethod {
                 if let diagnostic = UserLicenseValue.diagnostic(value, property: property, of: item) { diagnostics.append(diagnostic) }
             }
         }
-        self.diagnostics = diagnostics + skuMap.diagnostics
+        self.diagnostics = DiagnosticLog.merged(diagnostics, skuMap.diagnostics)
         var demands: [PrivilegeDemand] = []
         demands.reserveCapacity(graph.privileges.count)
         for privilege in graph.privileges.indices {

@@ -89,7 +89,7 @@ public struct SkuMap: Sendable {
     public static func decode(_ data: Data, catalog: SkuCatalog, source path: String) throws(InputError) -> SkuMap {
         let input = JSONInput(data, path: path)
         let map = SkuMap(rows: try input.decode(JSONRows<ServicePlanPrivilegeRow>.self, keys: ServicePlanPrivilegeRow.keys).rows, catalog: catalog, source: path)
-        return SkuMap(requirements: map.requirements, diagnostics: input.diagnostics + map.diagnostics)
+        return SkuMap(requirements: map.requirements, diagnostics: DiagnosticLog.merged(input.diagnostics, map.diagnostics))
     }
 }
 

@@ -120,7 +120,7 @@ public struct LoadedWorkspace: Sendable {
             }
             // Present whenever the graph is complete, or incomplete with --keep-going.
             let engine = evaluated!
-            let diagnostics = (graph.diagnostics + catalog.diagnostics + engine.method.diagnostics + (users?.diagnostics ?? [])).sortedForOutput()
+            let diagnostics = DiagnosticLog.merged(graph.diagnostics, catalog.diagnostics, engine.method.diagnostics, users?.diagnostics ?? [])
             return LoadedWorkspace(engine: engine, users: users, isComplete: !graph.isIncomplete, diagnostics: diagnostics, metadataFileCount: snapshot.fileCount)
         } catch let error as InputError {
             throw .input(error)

@@ -282,6 +282,16 @@ public struct DiagnosticLog: Sendable {
     }
 }
 
+extension DiagnosticLog {
+    /// The one way to combine the diagnostics of several inputs or stages: one log over all of them, so repeats
+    /// collapse across the parts, the total stays capped, and the order is the output order.
+    public static func merged(_ parts: [Diagnostic]...) -> [Diagnostic] {
+        var log = DiagnosticLog()
+        for part in parts { log.append(contentsOf: part) }
+        return log.diagnostics
+    }
+}
+
 extension Array where Element == Diagnostic {
     /// Diagnostics in output order (by file, line, column, then message), with repeats collapsed and the total capped
     /// as `DiagnosticLog` does, so output is stable whatever order work was done in and bounded whatever the input.
