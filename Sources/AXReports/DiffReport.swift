@@ -200,12 +200,12 @@ public struct DiffReport: Sendable {
         for change in impact.roleChanges {
             let level = change.classification == .escalation ? "error" : "notice"
             let message = "Role \(change.role): \(change.before.license.summary) (\(change.before.license.monthlyCost)) → \(change.after.license.summary) (\(change.after.license.monthlyCost)), entry-point license \(change.before.entryPointLicense.name) → \(change.after.entryPointLicense.name)"
-            let located = change.causes.filter { $0.location != nil }
-            if located.isEmpty {
-                lines.append(command(level, change.location, title: "axlicense: \(change.classification.rawValue)", message + "; " + change.causes.map(\.detail).joined(separator: "; ")))
+            // Each cause at the file and line it touched (the role's file when it has none), so none is left out.
+            if change.causes.isEmpty {
+                lines.append(command(level, change.location, title: "axlicense: \(change.classification.rawValue)", message))
             }
-            for cause in located {
-                lines.append(command(level, cause.location, title: "axlicense: \(change.classification.rawValue) of \(change.role)",
+            for cause in change.causes {
+                lines.append(command(level, cause.location ?? change.location, title: "axlicense: \(change.classification.rawValue) of \(change.role)",
                                      message + ". Cause: \(cause.kind.rawValue) in \(cause.privilege)" + (cause.entryPoint.map { " (\($0))" } ?? "") + ": \(cause.detail)"))
             }
         }

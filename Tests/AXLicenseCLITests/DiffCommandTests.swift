@@ -45,6 +45,14 @@ func diffArguments(_ folder: String, _ extra: [String] = []) -> [String] {
         #expect(lines.last?.hasPrefix("::notice title=axlicense::1 role(s) change license") == true)
     }
 
+    /// A duty added to a role is annotated at the role file's new reference, not at the unchanged privilege file.
+    @Test func githubAnnotationOfAnAddedReferencePointsAtTheRoleFileLine() throws {
+        let result = try run(axlicenseBinary, diffArguments("duty-added-to-role", ["--format", "github"]))
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("::error file=Tests/Fixtures/diff/duty-added-to-role/head/Core/Core/AxSecurityRole/Viewer.xml,line=9,title=axlicense%3A escalation of Viewer::") == true, "\(result.stdout)")
+        #expect(!result.stdout.contains("AxSecurityPrivilege/"))
+    }
+
     @Test func junitIsValidXmlWithOneFailingCasePerEscalatedRole() throws {
         let result = try run(axlicenseBinary, diffArguments("duty-added-to-role", ["--format", "junit"]))
         #expect(result.stdout.contains("<testsuites name=\"axlicense diff\" tests=\"1\" failures=\"1\">"))
