@@ -73,6 +73,16 @@ public struct DiffReport: Sendable {
             })
     }
 
+    /// What CSV holds: the roles table, then one row per file a side could not read, its Change `unread-file` and its
+    /// Role `side:path:line`, so an incomplete comparison is never the header alone that "no change" gives.
+    public var csvTable: ReportTable {
+        var table = rolesTable
+        table.rows += impact.unreadFiles.map { file in
+            ["\(file.side.rawValue):\(file.diagnostic.location?.description ?? "")", "unread-file"] + Array(repeating: "", count: table.columns.count - 2)
+        }
+        return table
+    }
+
     /// What changed in each role's privileges, one row per cause.
     public var causesTable: ReportTable {
         ReportTable(
@@ -177,7 +187,7 @@ public struct DiffReport: Sendable {
             sections.append([.details(summary: "New diagnostics (\(impact.newDiagnostics.count))", [.table(diagnosticsTable, headingLevel: 3)])])
         }
         let built = sections
-        return Report(sections: built, csvTable: rolesTable, jsonBody: DiffJSON(self))
+        return Report(sections: built, csvTable: csvTable, jsonBody: DiffJSON(self))
     }
 
     private func renderGitHub() -> String {

@@ -107,6 +107,12 @@ func diffArguments(_ folder: String, _ extra: [String] = []) -> [String] {
         #expect(errors.map { $0["side"] as? String } == ["base", "head"])
         #expect(errors.map { $0["file"] as? String } == ["\(folder)/base/\(broken)", "\(folder)/head/\(broken)"])
 
+        // CSV: a row per unread file, so the result is not the header alone that "no change" gives.
+        let csv = try run(axlicenseBinary, diffArguments("malformed-both-sides", ["--keep-going", "--format", "csv"])).stdout
+        let rows = csv.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        #expect(rows.count == 2 && rows.allSatisfy { $0.count == 6 && $0[1] == "unread-file" }, "\(csv)")
+        #expect(rows.first?.first?.hasPrefix("base:\(folder)/base/\(broken):5") == true && rows.last?.first?.hasPrefix("head:\(folder)/head/\(broken):5") == true, "\(csv)")
+
         let markdown = try run(axlicenseBinary, diffArguments("malformed-both-sides", ["--keep-going", "--format", "markdown"])).stdout
         #expect(!markdown.contains("No license impact"))
         #expect(markdown.contains("INCOMPLETE"))
