@@ -70,7 +70,10 @@ public struct ChangeCause: Sendable, Hashable {
     public var entryPoint: String?
     /// Before → after, in words.
     public var detail: String
-    /// Where the change is on the head side (nil when it exists only on the base side).
+    /// The file and line the change touched, on the head side: the role, role-extension or duty file and the line of
+    /// the reference added (for a privilege removed, the file of the object that lost it); the privilege file and the
+    /// entry point's line for an entry point or grant change; the menu item's file for its license; the SKU map for
+    /// its rows.
     public var location: SourceLocation?
 }
 
@@ -197,11 +200,13 @@ public struct LicenseImpact: Sendable {
         addedRoleOutcomes = addedOutcomes
 
         var changes: [RoleChange] = []
+        var addedLinks = ChangedLinks(graph: head.graph, other: base.graph), removedLinks = ChangedLinks(graph: base.graph, other: head.graph)
         for (headIndex, role) in head.graph.roles.enumerated() {
             guard let baseIndex = base.graph.role(named: role.name) else { continue }
             let before = outcome(base, role: baseIndex, side: 0), after = outcome(head, role: headIndex, side: 1)
             guard before != after else { continue }
-            let causes = Self.causes(base: base, baseRole: baseIndex, head: head, headRole: headIndex, headDisplayPath: headDisplayPath)
+            let causes = Self.causes(base: base, baseRole: baseIndex, head: head, headRole: headIndex, headDisplayPath: headDisplayPath,
+                                     addedLinks: &addedLinks, removedLinks: &removedLinks)
             changes.append(RoleChange(role: role.name, before: before, after: after, classification: before.classify(to: after),
                                       causes: causes, location: relocate(role.location, headDisplayPath)))
         }
@@ -246,28 +251,35 @@ public struct LicenseImpact: Sendable {
     }
 
     /// The differences in what a role reaches that explain its change.
-    static func causes(base: LicensingEngine, baseRole: Int, head: LicensingEngine, headRole: Int, headDisplayPath: (String) -> String) -> [ChangeCause] {
+    static func causes(base: LicensingEngine, baseRole: Int, head: LicensingEngine, headRole: Int, headDisplayPath: (String) -> String,
+                       addedLinks: inout ChangedLinks, removedLinks: inout ChangedLinks) -> [ChangeCause] {
         func at(_ location: SourceLocation) -> SourceLocation { SourceLocation(file: headDisplayPath(location.file), line: location.line, column: location.column) }
         let basePrivileges = Dictionary(base.graph.roleEffectivePrivileges[baseRole].map { (NameKey(base.graph.privileges[$0].name), $0) }, uniquingKeysWith: { a, _ in a })
         let headPrivileges = Dictionary(head.graph.roleEffectivePrivileges[headRole].map { (NameKey(head.graph.privileges[$0].name), $0) }, uniquingKeysWith: { a, _ in a })
+        let headRoleFile = at(head.graph.roles[headRole].location)
         var causes: [ChangeCause] = []
         for key in Set(basePrivileges.keys).union(headPrivileges.keys).sorted() {
             switch (basePrivileges[key], headPrivileges[key]) {
             case (nil, let h?):
                 let privilege = head.graph.privileges[h]
+                // The reference the change added, or the privilege's own file when no link is new (the privilege is).
+                let reference = addedLinks.link(role: headRole, privilege: h)
                 causes.append(ChangeCause(kind: .privilegeAdded, privilege: privilege.name, entryPoint: nil,
                                           detail: "now granted: entry-point license \(head.privilegeEntryPointTiers[h].name)" + skuText(head, h),
-                                          location: at(privilege.location)))
+                                          location: at(reference?.location ?? privilege.location)))
             case (let b?, nil):
                 let privilege = base.graph.privileges[b]
+                // The head file of the object that lost the reference; the role's file when that object is gone.
+                let holder = removedLinks.link(role: baseRole, privilege: b).flatMap { $0.holder.location(in: head.graph) }.map(at)
                 causes.append(ChangeCause(kind: .privilegeRemoved, privilege: privilege.name, entryPoint: nil,
-                                          detail: "no longer granted: entry-point license \(base.privilegeEntryPointTiers[b].name)" + skuText(base, b), location: nil))
+                                          detail: "no longer granted: entry-point license \(base.privilegeEntryPointTiers[b].name)" + skuText(base, b),
+                                          location: holder ?? headRoleFile))
             case (let b?, let h?):
                 causes += entryPointCauses(base: base, b, head: head, h, at: at)
                 let before = SkuRows(base, b), after = SkuRows(head, h)
                 if before != after {
                     causes.append(ChangeCause(kind: .skuRowsChanged, privilege: head.graph.privileges[h].name, entryPoint: nil,
-                                              detail: SkuRows.change(from: before, to: after), location: nil))
+                                              detail: SkuRows.change(from: before, to: after), location: (head.method as? EntryPointSkuMapMethod)?.skuMap.source.map { SourceLocation(file: $0) } ?? headRoleFile))
                 }
             case (nil, nil):
                 break
@@ -335,7 +347,7 @@ public struct LicenseImpact: Sendable {
                 let entry = base.graph.privileges[b].entryPoints[bi]
                 let license = base.entryPointLicense(privilege: b, entryPoint: bi)
                 causes.append(ChangeCause(kind: .entryPointRemoved, privilege: privilegeName, entryPoint: label(entry),
-                                          detail: "granted \(rights(entry.grant)) → \(license.name)", location: nil))
+                                          detail: "granted \(rights(entry.grant)) → \(license.name)", location: at(head.graph.privileges[h].location)))
             case (let bi?, let hi?):
                 let old = base.graph.privileges[b].entryPoints[bi], new = head.graph.privileges[h].entryPoints[hi]
                 let oldLicense = base.entryPointLicense(privilege: b, entryPoint: bi), newLicense = head.entryPointLicense(privilege: h, entryPoint: hi)
@@ -359,4 +371,114 @@ public struct LicenseImpact: Sendable {
         }
         return causes
     }
+}
+
+/// Finds, for a privilege one tree's role grants and the other tree's role of that name does not, the reference that
+/// makes the difference: the first link on the way down from the role that the other tree lacks.
+///
+/// The walk goes down only through objects whose counterpart in the other tree does not grant the privilege (where
+/// the difference must lie), one step at a time without recursion, and remembers its answer for every role it passed:
+/// the roles of a 100,000-role chain all losing one privilege cost one walk down the chain, not one each.
+struct ChangedLinks {
+    /// The object holding a changed reference.
+    enum Holder: Hashable {
+        case role(String)
+        case duty(String)
+
+        /// The object's file (and its line) in `graph`, when it is there.
+        func location(in graph: SecurityGraph) -> SourceLocation? {
+            switch self {
+            case .role(let name): graph.role(named: name).map { graph.roles[$0].location }
+            case .duty(let name): graph.duty(named: name).map { graph.duties[$0].location }
+            }
+        }
+    }
+
+    /// A changed reference: who holds it, and where it is written in `graph`.
+    struct Link: Hashable {
+        var holder: Holder
+        var location: SourceLocation
+    }
+
+    /// The tree that has the references, and the tree compared with it.
+    let graph: SecurityGraph
+    let other: SecurityGraph
+    /// Answers found, by privilege then role (nil: no changed link below that role).
+    private var found: [Int: [Int: Link?]] = [:]
+
+    init(graph: SecurityGraph, other: SecurityGraph) {
+        self.graph = graph
+        self.other = other
+    }
+
+    /// The changed reference by which `role` grants `privilege` in `graph`, or nil when every link is also in `other`
+    /// (the privilege itself, or an object it depends on, is what changed).
+    mutating func link(role: Int, privilege: Int) -> Link? {
+        if let known = found[privilege]?[role] { return known }
+        let name = graph.privileges[privilege].name
+        var passed: [Int] = []
+        var visited: Set<Int> = []
+        var current = role
+        var answer: Link?
+        walk: while visited.insert(current).inserted {
+            passed.append(current)
+            if let known = found[privilege]?[current] { answer = known; break }
+            let holder = graph.roles[current]
+            let otherRole = other.role(named: holder.name)
+            let links = graph.roleLinks[current]
+            // A privilege reference, or a duty reference (or the duty's privilege reference) that `other` lacks.
+            if links.privileges.contains(privilege), !otherRole.map({ other.roleLinks[$0].privileges.contains { NameKey(other.privileges[$0].name) == NameKey(name) } }).isTrue {
+                answer = reference(holder.contents.privileges, name, .role(holder.name))
+                break
+            }
+            for duty in links.duties where graph.dutyPrivileges[duty].contains(privilege) {
+                let dutyName = graph.duties[duty].name
+                let otherDuty = other.duty(named: dutyName)
+                if !(otherRole.flatMap { role in otherDuty.map { other.roleLinks[role].duties.contains($0) } }).isTrue {
+                    answer = reference(holder.contents.duties, dutyName, .role(holder.name))
+                    break walk
+                }
+                if !(otherDuty.map { other.dutyPrivileges[$0].contains { NameKey(other.privileges[$0].name) == NameKey(name) } }).isTrue {
+                    answer = reference(graph.duties[duty].privileges, name, .duty(dutyName))
+                    break walk
+                }
+            }
+            // Down into the sub-role that grants the privilege here but not in `other`.
+            var next: Int?
+            for sub in links.subRoles where grants(graph, sub, privilege) {
+                let subName = graph.roles[sub].name
+                guard let otherSub = other.role(named: subName), otherRole.map({ other.roleLinks[$0].subRoles.contains(otherSub) }).isTrue else {
+                    answer = reference(holder.contents.subRoles, subName, .role(holder.name))
+                    break walk
+                }
+                if next == nil, !other.privilege(named: name).map({ grants(other, otherSub, $0) }).isTrue { next = sub }
+            }
+            guard let next else { break }
+            current = next
+        }
+        for role in passed { found[privilege, default: [:]][role] = answer }
+        return answer
+    }
+
+    /// The reference to `name` among `references`, held by `holder`.
+    private func reference(_ references: [ObjectReference], _ name: String, _ holder: Holder) -> Link? {
+        let key = NameKey(name)
+        return references.first { NameKey($0.name) == key }.map { Link(holder: holder, location: $0.location) }
+    }
+
+    /// Whether `role` grants `privilege` in `graph` (its effective privileges are sorted).
+    private func grants(_ graph: SecurityGraph, _ role: Int, _ privilege: Int) -> Bool {
+        let privileges = graph.roleEffectivePrivileges[role]
+        var low = 0, high = privileges.count
+        while low < high {
+            let middle = (low + high) / 2
+            if privileges[middle] < privilege { low = middle + 1 } else { high = middle }
+        }
+        return low < privileges.count && privileges[low] == privilege
+    }
+}
+
+extension Optional where Wrapped == Bool {
+    /// True only when present and true.
+    fileprivate var isTrue: Bool { self == true }
 }

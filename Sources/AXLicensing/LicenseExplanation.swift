@@ -91,6 +91,11 @@ public struct LicenseExplanation: Sendable {
     public static let exhaustiveGroupLimit = 12
     /// Above that, drivers of at most this many contributions are searched.
     public static let boundedDriverSize = 2
+    /// Above `exhaustiveGroupLimit` groups, each phase of the driver search (the combinations of up to
+    /// `boundedDriverSize` groups, then the shrinking of the groups behind each part of the license) runs at most this
+    /// many license optimisations; what a phase has not tried by then is left out (the drivers are not exhaustive
+    /// anyway). Without it the pairs alone grow with the square of the groups: 56 groups took 35 s in a debug build.
+    public static let boundedEvaluationLimit = 50
 }
 
 extension LicensingEngine {
@@ -143,7 +148,7 @@ extension LicensingEngine {
             }
             if !chains.isEmpty { demands.append(Self.demand(.sku(catalog[position].name), chains)) }
         }
-        let (drivers, exhaustive) = licenseDrivers(privileges: privileges, license: license)
+        let (drivers, exhaustive, _) = licenseDrivers(privileges: privileges, license: license)
         return LicenseExplanation(subjectType: subjectType, subject: subject, roles: roleNames, basis: basis, entryPointLicense: tier,
                                   license: license, demands: demands, drivers: drivers, driversAreExhaustive: exhaustive)
     }
@@ -161,8 +166,9 @@ extension LicensingEngine {
     /// kept combination saving as much (checking kept ones suffices: removing more never costs more). Above
     /// `exhaustiveGroupLimit` groups, combinations of up to `boundedDriverSize` groups are tried, and then, for the
     /// tier and each SKU of the license, the groups that demand it, shrunk one group at a time twice: keeping the
-    /// whole saving, and keeping any saving.
-    func licenseDrivers(privileges: [Int], license: LicenseChoice) -> (drivers: [LicenseDriver], exhaustive: Bool) {
+    /// whole saving, and keeping any saving; each of those two phases runs at most `boundedEvaluationLimit`
+    /// optimisations. Returns how many optimisations ran.
+    func licenseDrivers(privileges: [Int], license: LicenseChoice) -> (drivers: [LicenseDriver], exhaustive: Bool, evaluations: Int) {
         struct Contribution: Hashable { var tier: LicenseTier; var sku: SkuRequirement? }
         var grouped: [Contribution: [Int]] = [:]
         for privilege in privileges {
@@ -175,11 +181,21 @@ extension LicensingEngine {
             .sorted { graph.privileges[$0.privileges[0]].name < graph.privileges[$1.privileges[0]].name }
         let exhaustive = groups.count <= LicenseExplanation.exhaustiveGroupLimit
         var cache: [LicenseRequirements: LicenseChoice] = [:]
-        /// The license left after removing these groups, when it is cheaper.
+        var evaluations = 0
+        // Optimisations the current phase may reach (unbounded when the search is exhaustive).
+        var budget = exhaustive ? Int.max : LicenseExplanation.boundedEvaluationLimit
+        /// The license left after removing these groups, when it is cheaper (nil, too, once the budget is spent).
         func cheaper(removing chosen: [Int]) -> LicenseChoice? {
             let removed = Set(chosen.flatMap { groups[$0].privileges })
             let after = requirements(ofPrivileges: privileges.filter { !removed.contains($0) })
-            let choice = cache[after] ?? optimizer.cheapestLicense(for: after)
+            let choice: LicenseChoice
+            if let known = cache[after] {
+                choice = known
+            } else {
+                guard evaluations < budget else { return nil }
+                evaluations += 1
+                choice = optimizer.cheapestLicense(for: after)
+            }
             cache[after] = choice
             return choice.monthlyCost < license.monthlyCost ? choice : nil
         }
@@ -193,6 +209,7 @@ extension LicensingEngine {
             found.append((set, LicenseDriver(privileges: names, licenseAfter: choice, monthlySaving: saved)))
         }
         func combinations(size: Int, from start: Int, chosen: [Int]) {
+            guard evaluations < budget else { return }
             if chosen.count == size { keep(chosen); return }
             guard start < groups.count else { return }
             for next in start..<groups.count { combinations(size: size, from: next + 1, chosen: chosen + [next]) }
@@ -200,6 +217,7 @@ extension LicensingEngine {
         let maxSize = exhaustive ? groups.count : LicenseExplanation.boundedDriverSize
         if maxSize > 0 { for size in 1...maxSize { combinations(size: size, from: 0, chosen: []) } }
         if !exhaustive {
+            budget = evaluations + LicenseExplanation.boundedEvaluationLimit
             let top = groups.map(\.contribution.tier).max() ?? .none
             var targets = [groups.indices.filter { groups[$0].contribution.tier == top }]
             for position in [license.base?.sku?.position].compactMap({ $0 }) + license.attach.map(\.position) {
@@ -225,6 +243,6 @@ extension LicensingEngine {
                 ? ($0.monthlySaving, -$0.privileges.count) > ($1.monthlySaving, -$1.privileges.count)
                 : $0.privileges.lexicographicallyPrecedes($1.privileges)
         }
-        return (drivers, exhaustive)
+        return (drivers, exhaustive, evaluations)
     }
 }

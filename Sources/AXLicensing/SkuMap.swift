@@ -37,13 +37,16 @@ public struct SkuMap: Sendable {
     public let requirements: [NameKey: SkuRequirement]
     /// Warnings found in the file (unknown SKUs, duplicate rows).
     public let diagnostics: [Diagnostic]
+    /// The file the map was read from (nil for the empty map), where a change to its rows is pointed at.
+    public let source: String?
 
     /// An empty map: no privilege names an SKU.
-    public static let empty = SkuMap(requirements: [:], diagnostics: [])
+    public static let empty = SkuMap(requirements: [:], diagnostics: [], source: nil)
 
-    private init(requirements: [NameKey: SkuRequirement], diagnostics: [Diagnostic]) {
+    private init(requirements: [NameKey: SkuRequirement], diagnostics: [Diagnostic], source: String?) {
         self.requirements = requirements
         self.diagnostics = diagnostics
+        self.source = source
     }
 
     /// Builds the map from rows; `source` names the file in diagnostics.
@@ -75,6 +78,7 @@ public struct SkuMap: Sendable {
         }
         self.requirements = requirements
         self.diagnostics = diagnostics.diagnostics
+        self.source = source
     }
 
     /// The requirement for a privilege (compared by `NameKey`), if the map names it.
@@ -89,7 +93,7 @@ public struct SkuMap: Sendable {
     public static func decode(_ data: Data, catalog: SkuCatalog, source path: String) throws(InputError) -> SkuMap {
         let input = JSONInput(data, path: path)
         let map = SkuMap(rows: try input.decode(JSONRows<ServicePlanPrivilegeRow>.self, keys: ServicePlanPrivilegeRow.keys).rows, catalog: catalog, source: path)
-        return SkuMap(requirements: map.requirements, diagnostics: DiagnosticLog.merged(input.diagnostics, map.diagnostics))
+        return SkuMap(requirements: map.requirements, diagnostics: DiagnosticLog.merged(input.diagnostics, map.diagnostics), source: path)
     }
 }
 

@@ -10,7 +10,8 @@ import Foundation
 public struct JSONInput: Sendable {
     /// The file's text with every repeated member removed (the original text when there is none).
     public let data: Data
-    /// One warning per repeated key.
+    /// A warning per repeated key, collapsed as `DiagnosticLog` collapses repeats of one code in one file (the first few,
+    /// then "... and N more"), so a file repeating a key in every row yields a bounded list.
     public let diagnostics: [Diagnostic]
     /// The original text, for syntax-error positions.
     private let original: Data
@@ -21,12 +22,13 @@ public struct JSONInput: Sendable {
     public init(_ data: Data, path: String) {
         self.original = data
         self.path = path
-        let found = data.withUnsafeBytes { DuplicateKeyScanner(bytes: $0).scan() }
-        guard let found, !found.duplicates.isEmpty else {
+        let found = data.withUnsafeBytes { DuplicateKeyScanner(bytes: $0, path: path).scan() }
+        guard let found, !found.removedRanges.isEmpty else {
             self.data = data
             self.diagnostics = []
             return
         }
+        // One copy of the kept bytes, in one pass over the cuts (ascending): linear in the file whatever the number of repeats.
         var kept = Data()
         kept.reserveCapacity(data.count)
         var position = 0
@@ -36,11 +38,7 @@ public struct JSONInput: Sendable {
         }
         kept.append(data[(data.startIndex + position)...])
         self.data = kept
-        self.diagnostics = found.duplicates.map { duplicate in
-            Diagnostic(.warning, .duplicateKey,
-                       "key '\(duplicate.key)' repeats '\(duplicate.first)' of line \(duplicate.firstLine) in the same object (keys ignore case); the first is used, this one ignored",
-                       at: SourceLocation(file: path, line: duplicate.line, column: duplicate.column))
-        }
+        self.diagnostics = found.warnings.diagnostics
     }
 
     /// Decodes the input, each key in any case read as its spelling in `keys` (the decoder's coding keys); a syntax
@@ -60,24 +58,20 @@ public struct JSONInput: Sendable {
     }
 }
 
-/// One repeated key found by the scanner.
-package struct DuplicateKey: Sendable, Hashable {
-    /// The repeated key as written, and where.
-    package var key: String
-    package var line: Int
-    package var column: Int
-    /// The first spelling in the object, and its line.
-    package var first: String
-    package var firstLine: Int
-}
-
 /// Finds repeated object keys in JSON text in one pass, without building the document, with an explicit stack (so
 /// nesting depth costs memory, not call depth). Returns nil for text that is not valid JSON.
+///
+/// Every step is constant work per byte, so the scan is linear in the file even when it is one long line with a
+/// repeat in every object (a key's column is counted on from the last column found on its line, not from the line
+/// start: counting from the start made such a file quadratic).
 package struct DuplicateKeyScanner {
     package let bytes: UnsafeRawBufferPointer
+    /// The file, named in the warnings.
+    package let path: String
 
     package struct Result {
-        var duplicates: [DuplicateKey] = []
+        /// A `duplicate-key` warning per repeated key, collapsed per file as the log does.
+        var warnings = DiagnosticLog()
         /// Byte ranges to cut, each from the comma before a repeated member to the end of its value; ascending, disjoint.
         var removedRanges: [Range<Int>] = []
     }
@@ -134,6 +128,8 @@ package struct DuplicateKeyScanner {
         // Skips a UTF-8 BOM, as the decoder does.
         if count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { index = 3 }
         var expectingKey = false
+        // The last column counted on the current line: its byte offset and its column (characters before it, plus one).
+        var columnMark = (offset: 0, column: 1)
         // True after a value, when only a comma or a closing bracket may follow.
         var afterValue = false
 
@@ -233,9 +229,15 @@ package struct DuplicateKeyScanner {
                 if let first {
                     stack[top].cutStart = stack[top].lastComma >= 0 ? stack[top].lastComma : keyStart
                     if !stack[top].insideCut {
-                        let column = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[keyLineStart..<keyStart]), as: UTF8.self).count + 1
-                        result.duplicates.append(DuplicateKey(key: text(key.text, hasEscape: key.hasEscape), line: keyLine, column: column,
-                                                              first: text(first.text, hasEscape: first.hasEscape), firstLine: first.line))
+                        // Counted on from the last mark of this line; a key starts at a quote, which never joins the
+                        // character before it, so the counts of the two stretches add up.
+                        if columnMark.offset < keyLineStart { columnMark = (keyLineStart, 1) }
+                        let column = columnMark.column + String(decoding: UnsafeRawBufferPointer(rebasing: bytes[columnMark.offset..<keyStart]), as: UTF8.self).count
+                        columnMark = (keyStart, column)
+                        result.warnings.append(Diagnostic(
+                            .warning, .duplicateKey,
+                            "key '\(text(key.text, hasEscape: key.hasEscape))' repeats '\(text(first.text, hasEscape: first.hasEscape))' of line \(first.line) in the same object (keys ignore case); the first is used, this one ignored",
+                            at: SourceLocation(file: path, line: keyLine, column: column)))
                     }
                 } else {
                     keys.append(key)

@@ -73,6 +73,16 @@ public struct DiffReport: Sendable {
             })
     }
 
+    /// What CSV holds: the roles table, then one row per file a side could not read, its Change `unread-file` and its
+    /// Role `side:path:line`, so an incomplete comparison is never the header alone that "no change" gives.
+    public var csvTable: ReportTable {
+        var table = rolesTable
+        table.rows += impact.unreadFiles.map { file in
+            ["\(file.side.rawValue):\(file.diagnostic.location?.description ?? "")", "unread-file"] + Array(repeating: "", count: table.columns.count - 2)
+        }
+        return table
+    }
+
     /// What changed in each role's privileges, one row per cause.
     public var causesTable: ReportTable {
         ReportTable(
@@ -177,7 +187,7 @@ public struct DiffReport: Sendable {
             sections.append([.details(summary: "New diagnostics (\(impact.newDiagnostics.count))", [.table(diagnosticsTable, headingLevel: 3)])])
         }
         let built = sections
-        return Report(sections: built, csvTable: rolesTable, jsonBody: DiffJSON(self))
+        return Report(sections: built, csvTable: csvTable, jsonBody: DiffJSON(self))
     }
 
     private func renderGitHub() -> String {
@@ -200,12 +210,12 @@ public struct DiffReport: Sendable {
         for change in impact.roleChanges {
             let level = change.classification == .escalation ? "error" : "notice"
             let message = "Role \(change.role): \(change.before.license.summary) (\(change.before.license.monthlyCost)) → \(change.after.license.summary) (\(change.after.license.monthlyCost)), entry-point license \(change.before.entryPointLicense.name) → \(change.after.entryPointLicense.name)"
-            let located = change.causes.filter { $0.location != nil }
-            if located.isEmpty {
-                lines.append(command(level, change.location, title: "axlicense: \(change.classification.rawValue)", message + "; " + change.causes.map(\.detail).joined(separator: "; ")))
+            // Each cause at the file and line it touched (the role's file when it has none), so none is left out.
+            if change.causes.isEmpty {
+                lines.append(command(level, change.location, title: "axlicense: \(change.classification.rawValue)", message))
             }
-            for cause in located {
-                lines.append(command(level, cause.location, title: "axlicense: \(change.classification.rawValue) of \(change.role)",
+            for cause in change.causes {
+                lines.append(command(level, cause.location ?? change.location, title: "axlicense: \(change.classification.rawValue) of \(change.role)",
                                      message + ". Cause: \(cause.kind.rawValue) in \(cause.privilege)" + (cause.entryPoint.map { " (\($0))" } ?? "") + ": \(cause.detail)"))
             }
         }

@@ -75,13 +75,20 @@ public struct LicenseReport: Sendable {
         return check
     }
 
-    /// The workbook: users, roles, per-SKU summary, License View and over/under users when there are any.
+    /// The workbook: users, roles, per-SKU summary, License View and over/under users when there are any; first an
+    /// `INCOMPLETE` sheet when metadata files could not be read (--keep-going).
     public func workbook() throws(Workbook.BuildError) -> Data {
         var sheets = [Workbook.Sheet(name: "Users", table: estimate.usersTable), Workbook.Sheet(name: "Roles", table: roles.table),
                       Workbook.Sheet(name: "SKU summary", table: skuTable), Workbook.Sheet(name: "Users per tier", table: estimate.tiersTable)]
         if let check = plainCheck {
             sheets.append(Workbook.Sheet(name: "License View", table: check.licenseTable))
             if let review = check.reviewTable { sheets.append(Workbook.Sheet(name: "Over and under", table: review)) }
+        }
+        // An incomplete estimate opens on a sheet that says so, with the errors behind it (the HTML page's alert).
+        if !estimate.isComplete {
+            let errors = estimate.estimate.diagnostics.filter { $0.severity == .error }.map { [$0.description] }
+            sheets.insert(Workbook.Sheet(name: "INCOMPLETE", table: ReportTable(title: "INCOMPLETE", columns: [ReportColumn("Note", .message)],
+                                                                                rows: [[incompleteNote]] + errors)), at: 0)
         }
         return try Workbook(sheets: sheets, date: today.startOfDay).data()
     }

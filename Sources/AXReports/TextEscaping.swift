@@ -65,13 +65,24 @@ enum Markdown {
     /// Text for a line, table cell, heading or list item of GitHub-flavoured markdown, shown as written: line breaks
     /// become spaces (a name cannot start a heading, a row or a paragraph), other control characters U+FFFD, and the
     /// characters that open links, images, HTML, emphasis, code, math or a table cell are backslash-escaped.
+    ///
+    /// GitHub also turns text into notifications and cross-links after rendering, where a backslash no longer counts:
+    /// `@name` and `@org/team` notify people, `#123` (and `owner/repo#123`) links an issue and adds a "mentioned"
+    /// event to it. So `@` or `#` right before a letter, digit or `_` gets a zero-width space (U+200B) after it: the
+    /// name reads the same and GitHub links nothing.
     static func text(_ text: String) -> String {
         var result = ""
         result.reserveCapacity(text.utf8.count)
         var previous: Unicode.Scalar?
-        for scalar in text.unicodeScalars {
+        var scalars = text.unicodeScalars.makeIterator()
+        var next = scalars.next()
+        while let scalar = next {
+            next = scalars.next()
             defer { previous = scalar }
             switch scalar {
+            case let sign where (sign == "@" || sign == "#") && next.map(isReferenceStart) == true:
+                result.unicodeScalars.append(scalar)
+                result.unicodeScalars.append(zeroWidthSpace)
             case "\n" where previous == "\r":
                 continue
             case "\n", "\r", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}", "\u{2029}":
@@ -84,6 +95,14 @@ enum Markdown {
             }
         }
         return result
+    }
+
+    /// Written after an `@` or `#` that would start a GitHub mention or issue reference.
+    private static let zeroWidthSpace: Unicode.Scalar = "\u{200B}"
+
+    /// True for what may follow `@` in a GitHub mention or `#` in an issue reference.
+    private static func isReferenceStart(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == "_" || scalar.properties.isAlphabetic || scalar.properties.numericType != nil
     }
 
     /// A code span showing `text` literally: a backtick fence longer than any run of backticks inside, padded with

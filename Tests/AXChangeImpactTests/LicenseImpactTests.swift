@@ -52,6 +52,20 @@ func impact(_ name: String, reversed: Bool = false) throws -> LicenseImpact {
         #expect(change.after.anyOfGroups == [["SupplyChainManagement", "Activity"]])
     }
 
+    /// Each cause points at what the change touched: the reference added (role or role-extension file, its line), and
+    /// for a reference removed the head file of the object that lost it; never the unchanged privilege file.
+    @Test func privilegeAddedOrRemovedPointsAtTheReferenceTheChangeTouched() throws {
+        let added = try #require(try impact("duty-added-to-role").roleChanges.only?.causes.only)
+        #expect(added.location?.file.hasSuffix("duty-added-to-role/head/Core/Core/AxSecurityRole/Viewer.xml") == true, "\(String(describing: added.location))")
+        #expect(added.location?.line == 9)
+        let removed = try #require(try impact("duty-added-to-role", reversed: true).roleChanges.only?.causes.only)
+        #expect(removed.kind == .privilegeRemoved)
+        #expect(removed.location?.file.hasSuffix("duty-added-to-role/base/Core/Core/AxSecurityRole/Viewer.xml") == true, "\(String(describing: removed.location))")
+        let extended = try #require(try impact("role-extension-in-other-model").roleChanges.only?.causes.only)
+        #expect(extended.location?.file.hasSuffix("AxSecurityRoleExtension/Viewer.Contoso.xml") == true, "\(String(describing: extended.location))")
+        #expect(extended.location?.line == 7)
+    }
+
     @Test func roleExtensionInAnotherModelChangesTheBaseRole() throws {
         let result = try impact("role-extension-in-other-model")
         let change = try #require(result.roleChanges.only)

@@ -48,6 +48,14 @@ func diff(_ name: String, _ extra: [String] = []) throws -> RunResult {
         #expect(lines.last?.hasPrefix("::notice title=axlicense::1 role(s) change license") == true)
     }
 
+    /// A duty added to a role is annotated at the role file's new reference, not at the unchanged privilege file.
+    @Test func githubAnnotationOfAnAddedReferencePointsAtTheRoleFileLine() throws {
+        let result = try diff("duty-added-to-role", ["--format", "github"])
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("::error file=duty-added-to-role/head/Core/Core/AxSecurityRole/Viewer.xml,line=9,title=axlicense%3A escalation of Viewer::") == true, "\(result.stdout)")
+        #expect(!result.stdout.contains("AxSecurityPrivilege/"))
+    }
+
     @Test func junitIsValidXmlWithOneFailingCasePerEscalatedRole() throws {
         let result = try diff("duty-added-to-role", ["--format", "junit"])
         #expect(result.stdout.contains("<testsuites name=\"axlicense diff\" tests=\"1\" failures=\"1\">"))
@@ -101,6 +109,12 @@ func diff(_ name: String, _ extra: [String] = []) throws -> RunResult {
         let errors = try #require(json["unreadFiles"] as? [[String: Any]])
         #expect(errors.map { $0["side"] as? String } == ["base", "head"])
         #expect(errors.map { $0["file"] as? String } == ["\(folder)/base/\(broken)", "\(folder)/head/\(broken)"])
+
+        // CSV: a row per unread file, so the result is not the header alone that "no change" gives.
+        let csv = try diff("malformed-both-sides", ["--keep-going", "--format", "csv"]).stdout
+        let rows = csv.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        #expect(rows.count == 2 && rows.allSatisfy { $0.count == 6 && $0[1] == "unread-file" }, "\(csv)")
+        #expect(rows.first?.first?.hasPrefix("base:\(folder)/base/\(broken):5") == true && rows.last?.first?.hasPrefix("head:\(folder)/head/\(broken):5") == true, "\(csv)")
 
         let markdown = try diff("malformed-both-sides", ["--keep-going", "--format", "markdown"]).stdout
         #expect(!markdown.contains("No license impact"))

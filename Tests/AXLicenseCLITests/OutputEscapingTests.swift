@@ -207,7 +207,8 @@ private func markdownBreakouts(_ markdown: String) -> [String] {
         #expect(Markdown.text("a\r\nb\rc\nd\u{2028}e") == "a b c d e")
         #expect(Markdown.text("[x](u) ![i](u) <b> a|b `c` *d* _e_ ~f~ &amp; $g$ \\") == #"\[x\](u) !\[i\](u) \<b> a\|b \`c\` \*d\* \_e\_ \~f\~ \&amp; \$g\$ \\"#)
         #expect(Markdown.text("nul\u{0}esc\u{1B}") == "nul\u{FFFD}esc\u{FFFD}")
-        #expect(Markdown.text("Finance > Ledger (1.00) #1 -x") == "Finance > Ledger (1.00) #1 -x")
+        // `#1` would link issue 1 on GitHub: a zero-width space follows the `#`.
+        #expect(Markdown.text("Finance > Ledger (1.00) #1 -x") == "Finance > Ledger (1.00) #\u{200B}1 -x")
     }
 
     @Test func markdownCodeSpanFenceIsLongerThanAnyBacktickRunInside() {

@@ -123,6 +123,21 @@ import Testing
         #expect(view.first?[2] as? Int == 10)  // Finance: quantity 10 as a number
     }
 
+    /// With files left unread (--keep-going) the workbook opens on an INCOMPLETE sheet naming the error, as the page
+    /// carries its alert; a complete report has no such sheet.
+    @Test func workbookOfAnIncompleteEstimateOpensOnAnIncompleteSheet() throws {
+        let folder = TemporaryFolder()
+        let workspace = folder.copySample()
+        let role = try #require(FileManager.default.enumerator(atPath: workspace)?.compactMap { $0 as? String }.first { $0.hasSuffix("AccountsPayableClerk.xml") })
+        try "<AxSecurityRole><Name>Broken".write(toFile: workspace + "/" + role, atomically: true, encoding: .utf8)
+        let result = try axlicense("report", "--workspace", workspace, "--quiet", "--keep-going", "--output", folder.path + "/book.xlsx")
+        #expect(result.status == 0, "\(result.stderr)")
+        let script = "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); print(z.read('xl/workbook.xml').decode()); print(z.read('xl/worksheets/sheet1.xml').decode())"
+        let book = try run("/usr/bin/env", ["python3", "-c", script, folder.path + "/book.xlsx"]).stdout
+        #expect(book.contains(#"<sheet name="INCOMPLETE" sheetId="1""#), "\(book.prefix(600))")
+        #expect(book.contains("AccountsPayableClerk.xml"))
+    }
+
     @Test(.disabled(if: ProcessInfo.processInfo.environment["AXLICENSE_SKIP_BROWSER"] == "1",
                     "AXLICENSE_SKIP_BROWSER=1: this machine has no headless Chromium to render the page"))
     func pageRendersInHeadlessChromium() throws {

@@ -85,6 +85,29 @@ import Testing
         #expect(!catalog.diagnostics.isEmpty && catalog.diagnostics.allSatisfy { $0.code == .duplicateKey })
     }
 
+    /// A minified SKU map (one line) repeating a key in every row: the right requirements, a bounded list of warnings
+    /// (the first few, then one "... and N more"), and a scan linear in the file. Counting each repeat's column from the
+    /// line start made this shape quadratic (20,000 rows: 114 s for one `estimate` in a debug build), and every repeat
+    /// was a warning of its own (20,000 of them).
+    @Test(.timeLimit(.minutes(1)))
+    func repeatInEveryRowOfAOneLineFileIsLinearAndItsWarningsBounded() throws {
+        let rows = 20_000
+        let text = "[" + (0..<rows).map { #"{"PrivilegeIdentifier":"P\#($0)","SkuName":"Finance","IsUnique":1,"X":1,"x":2}"# }.joined(separator: ",") + "]"
+        let map = try SkuMap.decode(Data(text.utf8), catalog: .builtIn(), source: "map.json")
+        #expect(SkuCatalog.builtIn().names(map.requirement(forPrivilege: "P19999")?.required ?? .empty) == ["Finance"])
+        let warnings = map.diagnostics.filter { $0.code == .duplicateKey }
+        #expect(warnings.count == DiagnosticLog.perFileLimit + 1)
+        #expect(warnings.last?.omitted == rows - DiagnosticLog.perFileLimit)
+        let rowWidth = #"{"PrivilegeIdentifier":"P0","SkuName":"Finance","IsUnique":1,"X":1,"x":2}"#.count
+        #expect(warnings.first?.location == SourceLocation(file: "map.json", line: 1, column: 2 + rowWidth - 6))
+    }
+
+    /// Several repeats on one line each get their own column, counted in characters (not bytes).
+    @Test func repeatsOnOneLineEachGetTheirColumn() {
+        let input = JSONInput(Data(#"[{"é":1,"É":2},{"b":1,"B":2,"b":3}]"#.utf8), path: "f.json")
+        #expect(input.diagnostics.map { $0.location?.column } == [9, 23, 29])
+    }
+
     /// Objects with many keys (looked up in a dictionary past 16) find repeats on both sides of the switch.
     @Test func repeatsInALargeObjectAreFoundBeforeAndAfterItGrows() throws {
         let names = (0..<40).map { "key\($0)" } + ["KEY3", "Key39", "k\\u0065y20", "Ünï", "üNÏ"]

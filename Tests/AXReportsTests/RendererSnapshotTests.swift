@@ -93,6 +93,19 @@ import Testing
             """)
     }
 
+    /// A name can neither notify anyone nor link an issue from a pull-request comment: `@` and `#` before a word
+    /// character get a zero-width space after them; other `@` and `#` are left as they are.
+    @Test func markdownNeutralisesMentionsAndIssueReferences() {
+        let zws = "\u{200B}"
+        #expect(Markdown.text("@github/security-team") == "@\(zws)github/security-team")
+        #expect(Markdown.text("Fix #123 for org/repo#7, @_bot and @Ünal") == "Fix #\(zws)123 for org/repo#\(zws)7, @\(zws)\\_bot and @\(zws)Ünal")
+        #expect(Markdown.text("a @ b # c @") == "a @ b # c @")
+        let table = ReportTable(title: "Roles", columns: [ReportColumn("Role"), ReportColumn("Change")], rows: [["@github/security-team", "added"]])
+        let markdown = Report(sections: [[.table(table, headingLevel: 2)]], csvTable: table, jsonBody: Body(name: "x", missing: nil)).render(.markdown)
+        #expect(markdown.contains("| @\(zws)github/security-team | added |"))
+        #expect(!markdown.contains("@github"))
+    }
+
     @Test func csvHoldsOneTableWithFormulasNeutralisedAndNumbersKept() {
         #expect(Self.report.render(.csv) == "Role,Model,Duties,Cost\nAccountsPayableClerk,Foundation,\"Sales, Purchasing\",90.00\n'=Boss|*x*,Contoso,,-5.00\n")
     }
