@@ -174,6 +174,9 @@ struct FolderListing {
         return Self.type(of: name, in: parent, following: true)
     }
 
+    /// Where `d_name` starts in a `dirent`.
+    private static let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name) ?? 19
+
     /// The entries of the folder open as `descriptor` (which this closes), with their `d_type`; `sorted` by name
     /// when the order matters (it decides which of two links to one folder lists it).
     private static func entries(_ descriptor: Int32, sorted: Bool) -> [(name: String, type: UInt8)]? {
@@ -185,9 +188,9 @@ struct FolderListing {
         defer { closedir(handle) }
         var entries: [(name: String, type: UInt8)] = []
         while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
+            // The name is read in place, up to its NUL: readdir's record is only as long as the name needs, so copying
+            // the whole 256-byte `d_name` field reads past it (AddressSanitizer: heap-buffer-overflow).
+            let name = String(cString: UnsafeRawPointer(entry).advanced(by: Self.nameOffset).assumingMemoryBound(to: CChar.self))
             if name == "." || name == ".." { continue }
             entries.append((name, entry.pointee.d_type))
         }

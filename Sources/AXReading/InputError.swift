@@ -140,7 +140,7 @@ package func readInputFile(_ path: String, input: InputKind, maximumSize: Int) t
 }
 
 /// Decodes UTF-8 text, dropping a leading BOM; invalid bytes are an error naming the line.
-package func decodeUTF8(_ data: Data, path: String) throws(InputError) -> String {
+public func decodeUTF8(_ data: Data, path: String) throws(InputError) -> String {
     var bytes = [UInt8](data)
     if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
     if let text = String(validating: bytes, as: UTF8.self) { return text }
