@@ -15,6 +15,8 @@ enum CommandLineMessages {
         case .users: "--users"
         case .entitlements: "--entitlements"
         case .assignedLicenses: "--assigned"
+        case .objectLicenses: "--object-licenses"
+        case .systemUsers: "--system-users"
         }
     }
 

@@ -85,6 +85,16 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case malformedExtensionName = "malformed-extension-name"
     /// A property written twice in one object (two `<Name>`s, two `<ViewUserLicense>`s…): the first is used.
     case duplicateElement = "duplicate-element"
+    /// Object-license data naming one object and access level twice with different licenses: the first is used.
+    case conflictingObjectLicense = "conflicting-object-license"
+    /// A RecId in the Licensing* SQL exports that resolves to no row of the table it points at.
+    case unresolvedRecId = "unresolved-rec-id"
+    /// A securable type the per-object data uses that axlicense does not know; its rows are skipped.
+    case unknownSecurableType = "unknown-securable-type"
+    /// A Read row naming an SKU above Team Members (Microsoft says Read needs at most Team Members); applied as given.
+    case readAboveTeamMembers = "read-above-team-members"
+    /// An object whose every listed SKU is unknown to the catalog: no license can entitle it.
+    case unlicensableObject = "unlicensable-object"
 }
 
 /// One problem found in the input, with where it is and what it means for the result.

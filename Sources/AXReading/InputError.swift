@@ -8,6 +8,8 @@ public enum InputKind: String, Sendable, Hashable, CaseIterable {
     case users
     case entitlements
     case assignedLicenses
+    case objectLicenses
+    case systemUsers
 
     /// What the file is, for messages: `users file (role assignments CSV)`.
     public var what: String {
@@ -18,6 +20,8 @@ public enum InputKind: String, Sendable, Hashable, CaseIterable {
         case .users: "users file (role assignments CSV)"
         case .entitlements: "entitlements file (purchased licenses)"
         case .assignedLicenses: "assigned licenses file (Power Platform admin center report)"
+        case .objectLicenses: "object licenses (Security object licenses export or Licensing* SQL exports)"
+        case .systemUsers: "system users file (SystemUsers export)"
         }
     }
 
@@ -28,15 +32,16 @@ public enum InputKind: String, Sendable, Hashable, CaseIterable {
         case .skuMap: "LicensingServicePlansPrivilege.json"
         case .users: "users.csv"
         case .entitlements: "entitlements.json"
-        case .skuCatalog, .assignedLicenses: what
+        case .objectLicenses: "ObjectLicenses"
+        case .skuCatalog, .assignedLicenses, .systemUsers: what
         }
     }
 
     /// True when the input has a conventional place in the workspace folder (`WorkspacePaths.Convention`).
     public var hasWorkspaceConvention: Bool {
         switch self {
-        case .metadata, .skuMap, .users, .entitlements: true
-        case .skuCatalog, .assignedLicenses: false
+        case .metadata, .skuMap, .users, .entitlements, .objectLicenses: true
+        case .skuCatalog, .assignedLicenses, .systemUsers: false
         }
     }
 }
