@@ -5,7 +5,7 @@
 public let defaultSkuCatalogJSON = #"""
 {
   "currency": "USD",
-  "note": "Monthly list prices per user as published by Microsoft partners; not verified against a Microsoft price list. Edit freely, or give axlicense a catalog file of your own.",
+  "note": "Monthly list prices per user as published by Microsoft partners; not verified against a Microsoft price list. Edit freely, or give axlicense a catalog file of your own. Human Resources Self Service comes with Human Resources (no separate list price); it is listed so per-object data naming it resolves, and is never a license of its own in axlicense, since every licensed user needs at least Team Members. Groups are the base groups of Microsoft's LicensingAllSkus (Base 1, Base 2).",
   "skus": [
     {
       "name": "SupplyChainManagementPremium",
@@ -14,6 +14,7 @@ public let defaultSkuCatalogJSON = #"""
       "basePrice": 300,
       "attachPrice": null,
       "priority": 100,
+      "group": "Base 1",
       "aliases": ["SCM Premium", "D365_SCM_Premium"]
     },
     {
@@ -23,6 +24,7 @@ public let defaultSkuCatalogJSON = #"""
       "basePrice": 300,
       "attachPrice": null,
       "priority": 90,
+      "group": "Base 1",
       "aliases": ["D365_Finance_Premium"]
     },
     {
@@ -32,6 +34,7 @@ public let defaultSkuCatalogJSON = #"""
       "basePrice": 180,
       "attachPrice": 30,
       "priority": 80,
+      "group": "Base 1",
       "aliases": ["SCM", "D365_SCM", "SupplyChain", "Operations Supply Chain Management"]
     },
     {
@@ -41,6 +44,7 @@ public let defaultSkuCatalogJSON = #"""
       "basePrice": 180,
       "attachPrice": 30,
       "priority": 70,
+      "group": "Base 1",
       "aliases": ["D365_Finance", "FIN"]
     },
     {
@@ -50,6 +54,7 @@ public let defaultSkuCatalogJSON = #"""
       "basePrice": 180,
       "attachPrice": 30,
       "priority": 60,
+      "group": "Base 1",
       "aliases": ["Retail", "D365_Commerce"]
     },
     {
@@ -59,6 +64,7 @@ public let defaultSkuCatalogJSON = #"""
       "basePrice": 120,
       "attachPrice": 30,
       "priority": 50,
+      "group": "Base 2",
       "aliases": ["ProjectOps", "PSA", "ProjectServiceAutomation"]
     },
     {
@@ -68,6 +74,7 @@ public let defaultSkuCatalogJSON = #"""
       "basePrice": 120,
       "attachPrice": 30,
       "priority": 40,
+      "group": "Base 2",
       "aliases": ["Talent", "HR", "D365_HR"]
     },
     {
@@ -87,6 +94,15 @@ public let defaultSkuCatalogJSON = #"""
       "attachPrice": null,
       "priority": 20,
       "aliases": ["TeamMember", "D365_TeamMembers", "Universal"]
+    },
+    {
+      "name": "HumanResourcesSelfService",
+      "displayName": "Human Resources Self Service",
+      "tier": "selfService",
+      "basePrice": 0,
+      "attachPrice": null,
+      "priority": 10,
+      "aliases": ["Dynamics 365 Human Resources Self Service", "HR Self Service", "HRSelfService"]
     }
   ]
 }

@@ -11,16 +11,20 @@ public struct LicenseRequirements: Sendable, Hashable {
     public private(set) var required: SkuSet
     /// Any-of groups not already met by `required`, sorted and unique.
     public private(set) var anyOfGroups: [SkuSet]
+    /// True when some object can be entitled by no SKU the catalog knows (per-object method, Docs/licensing-rules.md
+    /// §7): the holder is flagged unlicensable, and the object adds nothing to the cost.
+    public var isUnlicensable: Bool
 
     /// Requirements of no privilege at all.
     public static let empty = LicenseRequirements(entryPointTier: .none, required: .empty, anyOfGroups: [])
 
     /// Normalises the groups, so that equal requirements compare equal and share one optimisation.
-    public init(entryPointTier: LicenseTier, required: SkuSet, anyOfGroups: some Sequence<SkuSet>) {
+    public init(entryPointTier: LicenseTier, required: SkuSet, anyOfGroups: some Sequence<SkuSet>, isUnlicensable: Bool = false) {
         self.entryPointTier = entryPointTier
         self.required = required
         // A group that shares an SKU with `required` is met by every candidate that meets `required`.
         self.anyOfGroups = Array(Set(anyOfGroups.filter { !$0.isEmpty && !$0.intersects(required) })).sorted()
+        self.isUnlicensable = isUnlicensable
     }
 
     /// The requirements of holding both.
@@ -28,7 +32,8 @@ public struct LicenseRequirements: Sendable, Hashable {
         LicenseRequirements(
             entryPointTier: max(entryPointTier, other.entryPointTier),
             required: required.union(other.required),
-            anyOfGroups: anyOfGroups + other.anyOfGroups)
+            anyOfGroups: anyOfGroups + other.anyOfGroups,
+            isUnlicensable: isUnlicensable || other.isUnlicensable)
     }
 
     /// Every SKU some requirement names (required SKUs and the members of any-of groups).
@@ -48,6 +53,18 @@ public struct LicenseChoice: Sendable, Hashable {
     /// True when no license the catalog allows meets the requirements (SKUs that cannot be attached are both
     /// required); such SKUs are then priced at their base price, an upper bound, and a warning is reported.
     public var exceedsCatalog: Bool = false
+    /// True when some object the holder reaches can be entitled by no SKU the catalog knows (per-object method).
+    public var isUnlicensable: Bool = false
+    /// True when another SKU of the base's group, at the same price, would serve equally: PPAC's "Any base (Base 1)".
+    public var isAnyBaseOfGroup: Bool = false
+    /// The base SKU's group (`Base 1`), reported beside the base as PPAC does; nil when it has none.
+    public var baseGroup: String?
+
+    /// `Any base (Base 1)` when any SKU of the base's group would serve equally, else nil.
+    public var anyBaseLabel: String? {
+        guard isAnyBaseOfGroup, let baseGroup else { return nil }
+        return "Any base (\(baseGroup))"
+    }
 
     public init(tier: LicenseTier, base: LicenseBase?, attach: [SkuID], monthlyCost: Money, exceedsCatalog: Bool = false) {
         self.tier = tier
@@ -140,7 +157,27 @@ public struct LicenseOptimizer: Sendable {
         let best = found!
         var choice = choice(for: best, requirements: requirements)
         choice.exceedsCatalog = exceedsCatalog
+        choice.isUnlicensable = requirements.isUnlicensable
+        if case .sku(let base) = choice.base {
+            choice.baseGroup = catalog[base.position].group
+            choice.isAnyBaseOfGroup = hasEqualBaseInGroup(best, requirements: requirements)
+        }
         return choice
+    }
+
+    /// Whether another SKU of the base's group and base price, put in the base's place, also meets `requirements`
+    /// at the same cost (Docs/licensing-rules.md §7, "Any base (Base 1)").
+    private func hasEqualBaseInGroup(_ best: Candidate, requirements: LicenseRequirements) -> Bool {
+        let base = catalog[best.base]
+        guard let group = base.group else { return false }
+        for other in catalog.fullSkus.positions where other != best.base && !best.skus.contains(other) {
+            guard catalog[other].group == group, catalog[other].basePrice == base.basePrice else { continue }
+            var swapped = best.skus
+            swapped.remove(best.base)
+            swapped.insert(other)
+            if isValid(swapped, for: requirements) { return true }
+        }
+        return false
     }
 
     private func choice(for best: Candidate, requirements: LicenseRequirements) -> LicenseChoice {
@@ -199,13 +236,21 @@ public struct LicenseOptimizer: Sendable {
         return best
     }
 
+    /// Docs/licensing-rules.md §3's order: lower cost; then the base with the higher priority; then fewer SKUs; then the
+    /// attach SKUs' priorities, each set sorted high to low and compared position by position; finally the attach SKUs'
+    /// names, sorted and compared the same way. Never the catalog's order.
     private func isBetter(_ a: Candidate, than b: Candidate) -> Bool {
         if a.cost != b.cost { return a.cost < b.cost }
         let pa = catalog[a.base].priority, pb = catalog[b.base].priority
         if pa != pb { return pa > pb }
-        let na = catalog.names(a.skus).joined(separator: ","), nb = catalog.names(b.skus).joined(separator: ",")
-        if catalog[a.base].name != catalog[b.base].name { return catalog[a.base].name < catalog[b.base].name }
-        return na < nb
+        let ca = a.skus.positions.count, cb = b.skus.positions.count
+        if ca != cb { return ca < cb }
+        let attachA = a.skus.positions.filter { $0 != a.base }, attachB = b.skus.positions.filter { $0 != b.base }
+        let prioritiesA = attachA.map { catalog[$0].priority }.sorted(by: >), prioritiesB = attachB.map { catalog[$0].priority }.sorted(by: >)
+        if prioritiesA != prioritiesB { return prioritiesA.lexicographicallyPrecedes(prioritiesB, by: >) }
+        let namesA = attachA.map { catalog[$0].name }.sorted(), namesB = attachB.map { catalog[$0].name }.sorted()
+        if namesA != namesB { return namesA.lexicographicallyPrecedes(namesB) }
+        return catalog[a.base].name < catalog[b.base].name
     }
 
     /// Whether the licenses a user actually holds meet `requirements`: their full SKUs as one base + attach set,

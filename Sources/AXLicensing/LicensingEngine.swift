@@ -9,9 +9,23 @@ public struct EntryPointLicense: Sendable, Hashable {
     public var tier: LicenseTier
     /// False when the entry point is a menu item that is not in the tree (D365FO's "license unknown").
     public var isKnown: Bool
+    /// Under the per-object method: the object permission's level and the SKUs that entitle it; nil under the
+    /// entry-point method.
+    public var object: ObjectEntitlement?
 
-    /// `Operations`, `None`, or `Unknown`.
-    public var name: String { isKnown ? tier.name : "Unknown" }
+    public init(access: AccessLevel, tier: LicenseTier, isKnown: Bool, object: ObjectEntitlement? = nil) {
+        self.access = access
+        self.tier = tier
+        self.isKnown = isKnown
+        self.object = object
+    }
+
+    /// `Operations`, `None`, or `Unknown`; under the per-object method, Microsoft's License text (`Finance or Supply
+    /// Chain Management`), `Team Members` for objects not in Microsoft's data.
+    public var name: String {
+        if let object { return object.licenseText }
+        return isKnown ? tier.name : "Unknown"
+    }
 }
 
 /// Every licensing answer over a resolved security graph: requirements and cheapest license of privileges, duties,
@@ -24,8 +38,10 @@ public struct LicensingEngine: Sendable {
     public let optimizer: LicenseOptimizer
     /// The tier each privilege demands under `method` (for the entry-point method, the highest over its entry points).
     public let privilegeEntryPointTiers: [LicenseTier]
-    /// The SKUs each privilege demands under `method`, nil when it names none.
+    /// The SKU map's requirement of each privilege (entry-point + SKU-map method), nil when it names none.
     public let privilegeSkuRequirements: [SkuRequirement?]
+    /// What each privilege demands under `method`.
+    public let privilegeDemands: [PrivilegeDemand]
     /// Requirements per role, over its effective privileges (replaced only by `whatIf(role:…)` on a copy).
     public internal(set) var roleRequirements: [LicenseRequirements]
 
@@ -41,25 +57,28 @@ public struct LicensingEngine: Sendable {
         self.method = method
         self.optimizer = LicenseOptimizer(catalog: catalog)
         let demands = graph.privileges.indices.map { method.demand(ofPrivilege: $0) }
-        let tiers = demands.map(\.tier)
-        let skus = demands.map(\.skus)
-        self.privilegeEntryPointTiers = tiers
-        self.privilegeSkuRequirements = skus
-        self.roleRequirements = graph.roleEffectivePrivileges.map { Self.requirements(ofPrivileges: $0, tiers: tiers, skus: skus) }
+        self.privilegeDemands = demands
+        self.privilegeEntryPointTiers = demands.map(\.tier)
+        self.privilegeSkuRequirements = demands.map(\.skus)
+        self.roleRequirements = graph.roleEffectivePrivileges.map { Self.requirements(ofPrivileges: $0, demands: demands) }
     }
 
-    private static func requirements(ofPrivileges privileges: [Int], tiers: [LicenseTier], skus: [SkuRequirement?]) -> LicenseRequirements {
+    private static func requirements(ofPrivileges privileges: [Int], demands: [PrivilegeDemand]) -> LicenseRequirements {
         var tier = LicenseTier.none
         var required = SkuSet.empty
-        var groups: [SkuSet] = []
+        var groups: Set<SkuSet> = []
+        var isUnlicensable = false
         for privilege in privileges {
-            tier = max(tier, tiers[privilege])
-            if let sku = skus[privilege] {
+            let demand = demands[privilege]
+            tier = max(tier, demand.tier)
+            if let sku = demand.skus {
                 required = required.union(sku.required)
-                groups.append(sku.anyOf)
+                groups.insert(sku.anyOf)
             }
+            groups.formUnion(demand.objectGroups)
+            isUnlicensable = isUnlicensable || demand.isUnlicensable
         }
-        return LicenseRequirements(entryPointTier: tier, required: required, anyOfGroups: groups)
+        return LicenseRequirements(entryPointTier: tier, required: required, anyOfGroups: groups, isUnlicensable: isUnlicensable)
     }
 
     /// The license one entry point (grant) of one privilege needs, as the method says.
@@ -69,7 +88,7 @@ public struct LicensingEngine: Sendable {
 
     /// The requirements of holding these privileges.
     public func requirements(ofPrivileges privileges: [Int]) -> LicenseRequirements {
-        Self.requirements(ofPrivileges: privileges, tiers: privilegeEntryPointTiers, skus: privilegeSkuRequirements)
+        Self.requirements(ofPrivileges: privileges, demands: privilegeDemands)
     }
 
     /// The requirements of holding a role, duty or privilege.

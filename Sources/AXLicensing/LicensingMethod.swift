@@ -18,7 +18,7 @@ public protocol LicensingMethod: Sendable {
     func demand(ofPrivilege privilege: Int) -> PrivilegeDemand
 
     /// The access and license that grant `grant` of `privilege` needs: one row of View Permissions, one cause in
-    /// explain.
+    /// explain. Grants are the privilege's entry points, then its data entity permissions.
     func license(ofGrant grant: Int, inPrivilege privilege: Int) -> GrantLicense
 
     /// Problems found in the method's own inputs (the SKU map's, say), for the run's diagnostics.
@@ -29,12 +29,18 @@ public protocol LicensingMethod: Sendable {
 public struct PrivilegeDemand: Sendable, Hashable {
     /// The lowest license tier a holder needs (`none` when the method demands no tier, only SKUs).
     public var tier: LicenseTier
-    /// The SKUs demanded, nil when the method names none for this privilege.
+    /// The SKU map's requirement (entry-point + SKU-map method), nil when the map names none for this privilege.
     public var skus: SkuRequirement?
+    /// Per-object method: one any-of group per distinct requirement of the objects the privilege grants.
+    public var objectGroups: [SkuSet]
+    /// Per-object method: some object the privilege grants can be entitled by no SKU the catalog knows.
+    public var isUnlicensable: Bool
 
-    public init(tier: LicenseTier, skus: SkuRequirement?) {
+    public init(tier: LicenseTier, skus: SkuRequirement?, objectGroups: [SkuSet] = [], isUnlicensable: Bool = false) {
         self.tier = tier
         self.skus = skus
+        self.objectGroups = objectGroups
+        self.isUnlicensable = isUnlicensable
     }
 }
 
@@ -87,9 +93,15 @@ public struct EntryPointSkuMapMethod: LicensingMethod {
 
     public func license(ofGrant grant: Int, inPrivilege privilege: Int) -> GrantLicense { Self.license(graph, menuItemLicenses, privilege, grant) }
 
+    /// Grants past the entry points are data entity permissions, which carry no license under this method.
     private static func license(_ graph: SecurityGraph, _ licenses: [(view: UserLicenseValue, maintain: UserLicenseValue)], _ privilege: Int,
                                 _ entryPoint: Int) -> EntryPointLicense {
-        let grant = graph.privileges[privilege].entryPoints[entryPoint]
+        let entryPoints = graph.privileges[privilege].entryPoints
+        guard entryPoint < entryPoints.count else {
+            let permission = graph.privileges[privilege].dataEntityPermissions[entryPoint - entryPoints.count]
+            return EntryPointLicense(access: permission.grant.accessLevel, tier: .none, isKnown: true)
+        }
+        let grant = entryPoints[entryPoint]
         let access = grant.grant.accessLevel
         guard access != .none, grant.objectType.menuItemKind != nil else {
             return EntryPointLicense(access: access, tier: .none, isKnown: true)

@@ -10,13 +10,17 @@ public enum SkuTier: String, Sendable, Hashable, Codable {
     case activity
     /// The Team Members license.
     case teamMembers
+    /// Human Resources Self Service: below Team Members, so any license meets it (Docs/licensing-rules.md §7). Never a
+    /// user's license of its own, since a licensed user needs at least Team Members.
+    case selfService
 
-    /// The entry-point tier the SKU stands for.
+    /// The entry-point tier the SKU stands for; Self Service counts as Team Members, the lowest license axlicense
+    /// assigns, which meets it.
     public var licenseTier: LicenseTier {
         switch self {
         case .operations: .operations
         case .activity: .activity
-        case .teamMembers: .teamMembers
+        case .teamMembers, .selfService: .teamMembers
         }
     }
 }
@@ -36,8 +40,12 @@ public struct Sku: Sendable, Hashable, Codable {
     public var priority: Int
     /// Other spellings accepted in the SKU map and purchased-license files (`Retail` for Commerce).
     public var aliases: [String]
+    /// The base group Microsoft's `LicensingAllSkus.GroupName` puts the SKU in (`Base 1`), reported beside a base as
+    /// the Power Platform admin center does; nil when the SKU is in none.
+    public var group: String?
 
-    public init(name: String, displayName: String, tier: SkuTier, basePrice: Money, attachPrice: Money?, priority: Int, aliases: [String] = []) {
+    public init(name: String, displayName: String, tier: SkuTier, basePrice: Money, attachPrice: Money?, priority: Int, aliases: [String] = [],
+                group: String? = nil) {
         self.name = name
         self.displayName = displayName
         self.tier = tier
@@ -45,10 +53,11 @@ public struct Sku: Sendable, Hashable, Codable {
         self.attachPrice = attachPrice
         self.priority = priority
         self.aliases = aliases
+        self.group = group
     }
 
     private enum CodingKeys: String, CodingKey {
-        case name, displayName, tier, basePrice, attachPrice, priority, aliases
+        case name, displayName, tier, basePrice, attachPrice, priority, aliases, group
     }
 
     public init(from decoder: any Decoder) throws {
@@ -67,6 +76,7 @@ public struct Sku: Sendable, Hashable, Codable {
         attachPrice = try container.decodeIfPresent(Money.self, forKey: .attachPrice)
         priority = try container.decode(Int.self, forKey: .priority)
         aliases = try container.decodeIfPresent([String].self, forKey: .aliases) ?? []
+        group = try container.decodeIfPresent(String.self, forKey: .group)
     }
 }
 
@@ -87,6 +97,7 @@ public struct SkuSet: Sendable, Hashable, Comparable {
     public func isSubset(of other: SkuSet) -> Bool { bits & ~other.bits == 0 }
     public func subtracting(_ other: SkuSet) -> SkuSet { SkuSet(bits: bits & ~other.bits) }
     public mutating func insert(_ position: Int) { bits |= 1 << UInt64(position) }
+    public mutating func remove(_ position: Int) { bits &= ~(1 << UInt64(position)) }
     /// Catalog positions in the set, ascending.
     public var positions: [Int] { (0..<64).filter { contains($0) } }
     public static func < (lhs: SkuSet, rhs: SkuSet) -> Bool { lhs.bits < rhs.bits }
@@ -165,7 +176,7 @@ public struct SkuCatalog: Sendable {
             var skus: [Sku]
         }
         let input = JSONInput(data, path: source)
-        let file = try input.decode(File.self, keys: ["currency", "skus", "name", "displayName", "tier", "basePrice", "attachPrice", "priority", "aliases"])
+        let file = try input.decode(File.self, keys: ["currency", "skus", "name", "displayName", "tier", "basePrice", "attachPrice", "priority", "aliases", "group", "note"])
         return try SkuCatalog(currency: file.currency ?? "USD", skus: file.skus, source: source, diagnostics: input.diagnostics)
     }
 
@@ -174,6 +185,15 @@ public struct SkuCatalog: Sendable {
 
     /// The SKU at a position.
     public subscript(position: Int) -> Sku { skus[position] }
+
+    /// The catalog with each SKU's base group taken from Microsoft's `LicensingAllSkus` (SKU name → GroupName), where
+    /// it names one; SKUs it does not name keep the catalog's group.
+    public func withGroups(_ groups: [Int: String]) -> SkuCatalog {
+        var skus = self.skus
+        for (position, group) in groups where skus.indices.contains(position) { skus[position].group = group }
+        // Re-indexing cannot fail: names, prices and tiers are unchanged.
+        return try! SkuCatalog(currency: currency, skus: skus, diagnostics: diagnostics)
+    }
 
     /// Names of the SKUs in a set, in catalog order.
     public func names(_ set: SkuSet) -> [String] { set.positions.map { skus[$0].name } }

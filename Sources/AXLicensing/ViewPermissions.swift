@@ -57,11 +57,12 @@ extension LicensingEngine {
                     objectChildName: entryPoint.objectChildName, grant: entryPoint.grant,
                     entryPointLicense: license, privilege: definition.name, privilegeSkus: skus, path: path, furtherPaths: furtherPaths))
             }
-            for permission in definition.dataEntityPermissions {
+            for (offset, permission) in definition.dataEntityPermissions.enumerated() {
                 entries.append(PermissionEntry(
-                    objectType: "DataEntity", objectName: permission.name, objectChildName: "",
+                    objectType: SecurableKind.dataEntity.rawValue, objectName: permission.name, objectChildName: "",
                     grant: permission.grant,
-                    entryPointLicense: EntryPointLicense(access: permission.grant.accessLevel, tier: .none, isKnown: true), privilege: definition.name, privilegeSkus: skus, path: path, furtherPaths: furtherPaths))
+                    entryPointLicense: entryPointLicense(privilege: privilege, entryPoint: definition.entryPoints.count + offset),
+                    privilege: definition.name, privilegeSkus: skus, path: path, furtherPaths: furtherPaths))
             }
         }
         return PermissionsView(

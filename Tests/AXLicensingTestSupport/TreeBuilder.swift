@@ -30,9 +30,12 @@ package struct TreeBuilder {
         }
     }
 
-    package mutating func privilege(_ name: String, _ entryPoints: [EP]) {
+    /// A privilege with entry points and data entity permissions (`dataEntities`: entity name and its rights).
+    package mutating func privilege(_ name: String, _ entryPoints: [EP], dataEntities: [EP] = []) {
         let grants = entryPoints.map { EntryPointGrant(name: $0.object, objectName: $0.object, objectType: $0.type, grant: AccessGrant($0.grant), location: at(name)) }
-        objects.append(LoadedObject(object: .privilege(SecurityPrivilege(name: name, entryPoints: grants, origin: origin, location: at(name))), file: at(name).file))
+        let permissions = dataEntities.map { DataEntityPermission(name: $0.object, grant: AccessGrant($0.grant), location: at(name)) }
+        objects.append(LoadedObject(object: .privilege(SecurityPrivilege(name: name, entryPoints: grants, dataEntityPermissions: permissions, origin: origin, location: at(name))),
+                                    file: at(name).file))
     }
 
     package mutating func duty(_ name: String, privileges: [String]) {
@@ -60,6 +63,42 @@ package struct TreeBuilder {
     package func engine(rows: [ServicePlanPrivilegeRow] = [], catalog: SkuCatalog = .builtIn()) -> LicensingEngine {
         LicensingEngine(graph: graph, catalog: catalog, skuMap: SkuMap(rows: rows, catalog: catalog, source: "map.json"))
     }
+}
+
+extension TreeBuilder {
+    /// An engine under the per-object method, over object-license rows (kind, AOT name, level, SKU names).
+    package func objectEngine(_ rows: [ObjectRow], skus: [ObjectLicenseSku] = [], catalog: SkuCatalog = .builtIn()) -> LicensingEngine {
+        let graph = graph
+        let map = ObjectLicenseMap(table: objectTable(rows, skus: skus), catalog: catalog)
+        return LicensingEngine(graph: graph, catalog: map.catalog, method: PerObjectMethod(graph: graph, map: map))
+    }
+}
+
+/// One row of per-object license data, for tests.
+package struct ObjectRow: Sendable {
+    package var kind: SecurableKind
+    package var name: String
+    package var child: String
+    package var level: ObjectAccessLevel
+    package var skus: [String]
+    package init(_ kind: SecurableKind, _ name: String, child: String = "", _ level: ObjectAccessLevel, _ skus: String...) {
+        (self.kind, self.name, self.child, self.level, self.skus) = (kind, name, child, level, skus)
+    }
+    package init(kind: SecurableKind, name: String, child: String = "", level: ObjectAccessLevel, skus: [String]) {
+        (self.kind, self.name, self.child, self.level, self.skus) = (kind, name, child, level, skus)
+    }
+}
+
+/// The table the readers would produce for `rows` (first row of a key wins), in the order given.
+package func objectTable(_ rows: [ObjectRow], skus: [ObjectLicenseSku] = []) -> ObjectLicenseTable {
+    var entries: [ObjectLicenseKey: ObjectLicenseEntry] = [:]
+    for (index, row) in rows.enumerated() {
+        let key = ObjectLicenseKey(kind: row.kind, name: row.name, childName: row.child, level: row.level)
+        if entries[key] == nil {
+            entries[key] = ObjectLicenseEntry(aotName: row.name, childName: row.child, skuNames: row.skus, location: SourceLocation(file: "objects.csv", line: index + 2))
+        }
+    }
+    return ObjectLicenseTable(entries: entries, skus: skus, shape: .sqlExports, files: ["objects.csv"], diagnostics: [])
 }
 
 package func row(_ privilege: String, _ sku: String, unique: Bool) -> ServicePlanPrivilegeRow {

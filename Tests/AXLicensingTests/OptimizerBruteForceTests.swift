@@ -6,10 +6,11 @@ import Testing
 
 /// The optimiser against an independent brute force over every base + attach combination.
 @Suite struct OptimizerBruteForceTests {
-    /// Every license Docs/licensing-rules.md §3 allows, written out directly: a tier license, or a full base plus full attaches.
+    /// Every license Docs/licensing-rules.md §3 allows, written out directly: a tier license (Team Members or Activity;
+    /// Self Service is never a license of its own, §7), or a full base plus full attaches.
     func allLicenses(_ catalog: SkuCatalog) -> [(skus: Set<Int>, base: Int, cost: Int)] {
         var result: [(Set<Int>, Int, Int)] = []
-        for position in catalog.skus.indices where catalog[position].tier != .operations {
+        for position in catalog.skus.indices where catalog[position].tier == .teamMembers || catalog[position].tier == .activity {
             result.append(([position], position, catalog[position].basePrice.cents))
         }
         let full = catalog.skus.indices.filter { catalog[$0].tier == .operations }
@@ -28,7 +29,8 @@ import Testing
     func meets(_ skus: Set<Int>, _ requirements: LicenseRequirements, _ catalog: SkuCatalog) -> Bool {
         let tiers = skus.map { catalog[$0].tier }
         let isFull = tiers.allSatisfy { $0 == .operations }
-        let rank: (SkuTier) -> Int = { $0 == .teamMembers ? 1 : $0 == .activity ? 2 : 3 }
+        // Self Service ranks below Team Members: every license meets it (Docs/licensing-rules.md §7).
+        let rank: (SkuTier) -> Int = { $0 == .selfService ? 0 : $0 == .teamMembers ? 1 : $0 == .activity ? 2 : 3 }
         let level = isFull ? 3 : rank(tiers[0])
         if requirements.entryPointTier.rawValue > level { return false }
         for sku in requirements.required.positions {
