@@ -28,7 +28,10 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
-        .target(name: "AXReading", dependencies: ["CLibXML2", .product(name: "CSV", package: "CSV.swift")]),
+        .target(
+            name: "AXReading",
+            dependencies: ["CLibXML2", .product(name: "CSV", package: "CSV.swift"), .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
         .target(name: "AXModel", dependencies: ["AXReading"]),
         .target(name: "AXLicensing", dependencies: ["AXReading", "AXModel"]),
         .target(name: "AXCompliance", dependencies: ["AXReading", "AXModel", "AXLicensing"]),
@@ -54,7 +57,9 @@ let package = Package(
         // numbers and fixture assembly (base + overlay); and, above the licensing modules, the in-memory tree builder.
         .target(name: "AXTestSupport", path: "Tests/AXTestSupport"),
         .target(name: "AXLicensingTestSupport", dependencies: ["AXLicensing", "AXModel", "AXReading"], path: "Tests/AXLicensingTestSupport"),
-        .testTarget(name: "AXModelTests", dependencies: ["AXModel", "AXReading", "AXTestSupport"]),
+        .testTarget(
+            name: "AXModelTests", dependencies: ["AXModel", "AXReading", "AXTestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
         .testTarget(name: "AXLicensingTests", dependencies: ["AXLicensing", "AXModel", "AXReading", "AXTestSupport", "AXLicensingTestSupport"]),
         .testTarget(name: "AXComplianceTests", dependencies: ["AXCompliance", "AXLicensing", "AXModel", "AXReading", "AXTestSupport"]),
         .testTarget(name: "AXStateTests", dependencies: ["AXState", "AXTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -2,7 +2,8 @@ import Foundation
 
 /// Where a run's inputs are: by workspace convention, each overridable on its own.
 ///
-/// A workspace folder `DIR` means `DIR/Metadata/`, `DIR/LicensingServicePlansPrivilege.json` and `DIR/users.csv`.
+/// A workspace folder `DIR` means `DIR/Metadata/`, `DIR/LicensingServicePlansPrivilege.json` and `DIR/users.csv`,
+/// and `DIR/ObjectLicenses/` when it exists.
 public struct WorkspacePaths: Sendable, Hashable {
     public var metadata: String
     public var skuMap: String
@@ -17,6 +18,11 @@ public struct WorkspacePaths: Sendable, Hashable {
     public var skuCatalog: String?
     /// The users CSV separator, or nil to detect it from the header.
     public var csvDelimiter: UnicodeScalar?
+    /// The object-license data (a Security object licenses export or a folder, `ObjectLicenseReader`): the path given,
+    /// else the workspace's `ObjectLicenses` when it exists, else nil (no per-object data: an optional input).
+    public var objectLicenses: String?
+    /// True when the object-license data was named explicitly, not found by convention.
+    public var objectLicensesGivenExplicitly: Bool
 
     /// The conventional file names inside a workspace folder.
     public enum Convention {
@@ -24,6 +30,7 @@ public struct WorkspacePaths: Sendable, Hashable {
         public static let skuMap = "LicensingServicePlansPrivilege.json"
         public static let users = "users.csv"
         public static let entitlements = "entitlements.json"
+        public static let objectLicenses = "ObjectLicenses"
     }
 
     /// The workspace folder itself.
@@ -33,7 +40,8 @@ public struct WorkspacePaths: Sendable, Hashable {
     public func inside(_ name: String) -> String { workspace.hasSuffix("/") ? workspace + name : workspace + "/" + name }
 
     /// Resolves paths: explicit ones win, the rest come from `workspace`.
-    public init(workspace: String = ".", metadata: String? = nil, skuMap: String? = nil, users: String? = nil, skuCatalog: String? = nil, csvDelimiter: UnicodeScalar? = nil) {
+    public init(workspace: String = ".", metadata: String? = nil, skuMap: String? = nil, users: String? = nil, skuCatalog: String? = nil, csvDelimiter: UnicodeScalar? = nil,
+                objectLicenses: String? = nil) {
         self.csvDelimiter = csvDelimiter
         func inside(_ name: String) -> String { workspace.hasSuffix("/") ? workspace + name : workspace + "/" + name }
         self.workspace = workspace
@@ -44,6 +52,9 @@ public struct WorkspacePaths: Sendable, Hashable {
         self.metadataGivenExplicitly = metadata != nil
         self.skuMapGivenExplicitly = skuMap != nil
         self.skuCatalog = skuCatalog
+        let conventionalObjectLicenses = inside(Convention.objectLicenses)
+        self.objectLicenses = objectLicenses ?? (FileManager.default.fileExists(atPath: conventionalObjectLicenses) ? conventionalObjectLicenses : nil)
+        self.objectLicensesGivenExplicitly = objectLicenses != nil
     }
 
     /// Refuses a conventional input (found in the workspace folder, not named by its option) that is a symbolic link
@@ -53,6 +64,7 @@ public struct WorkspacePaths: Sendable, Hashable {
         if !metadataGivenExplicitly { try requireInside(metadata, input: .metadata) }
         if !skuMapGivenExplicitly { try requireInside(skuMap, input: .skuMap) }
         if !usersGivenExplicitly { try requireInside(users, input: .users) }
+        if !objectLicensesGivenExplicitly, let objectLicenses { try requireInside(objectLicenses, input: .objectLicenses) }
     }
 
     /// Refuses `path`, the workspace's conventional place of `input`, when it exists and leads (through links)
