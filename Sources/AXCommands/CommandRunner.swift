@@ -26,7 +26,7 @@ enum CommandRunner {
             }
         }
         do {
-            return try LoadedWorkspace.load(inputs.paths, users: users, keepGoing: analysis.keepGoing, progress: progress)
+            return try LoadedWorkspace.load(inputs.paths, users: users, keepGoing: analysis.keepGoing, method: inputs.method, progress: progress)
         } catch {
             if case .metadataErrors(let errors) = error { printDiagnostics(errors, quiet: analysis.quiet) }
             printError(error)

@@ -26,7 +26,9 @@ struct EstimateCommand: ParsableCommand {
             // `.required` guarantees users are present.
             let estimate = workspace.engine.estimate(workspace.users!, options: rules.estimateOptions)
             PhaseTimer.mark("users evaluated (\(estimate.users.count) users)")
-            let text = try output.render(EstimateReport(estimate: estimate, isComplete: workspace.isComplete))
+            let report = EstimateReport(estimate: estimate, isComplete: workspace.isComplete, method: workspace.method.primary,
+                                        comparison: workspace.comparison(ofUsers: estimate, options: rules.estimateOptions))
+            let text = try output.render(report, method: workspace.method, quiet: analysis.quiet)
             PhaseTimer.mark("report rendered")
             CommandRunner.printDiagnostics(estimate.diagnostics, quiet: analysis.quiet)
             try CommandRunner.write(text, output: output, protecting: inputs.protectedInputs + state.protectedInputs(workspace: inputs.workspace))
@@ -51,9 +53,10 @@ struct RolesCommand: ParsableCommand {
 
     func run() throws {
         let workspace = try CommandRunner.loadWorkspace(inputs, analysis, users: .optional)
-        let report = RolesReport(roles: workspace.engine.roleLicenses(users: workspace.users), catalog: workspace.engine.catalog,
-                                 diagnostics: workspace.diagnostics, isComplete: workspace.isComplete)
-        try CommandRunner.finish(text: output.render(report), diagnostics: workspace.diagnostics, analysis: analysis, output: output,
+        let roles = workspace.engine.roleLicenses(users: workspace.users)
+        let report = RolesReport(roles: roles, catalog: workspace.engine.catalog, diagnostics: workspace.diagnostics, isComplete: workspace.isComplete,
+                                 method: workspace.method.primary, comparison: workspace.comparison(ofRoles: roles))
+        try CommandRunner.finish(text: output.render(report, method: workspace.method, quiet: analysis.quiet), diagnostics: workspace.diagnostics, analysis: analysis, output: output,
                                  protecting: inputs.protectedInputs)
     }
 }
@@ -86,7 +89,7 @@ struct PermissionsCommand: ParsableCommand {
         }
         let report = PermissionsReport(view: workspace.engine.permissions(of: object), catalog: workspace.engine.catalog,
                                        diagnostics: workspace.diagnostics, isComplete: workspace.isComplete)
-        try CommandRunner.finish(text: output.render(report), diagnostics: workspace.diagnostics, analysis: analysis, output: output,
+        try CommandRunner.finish(text: output.render(report, method: workspace.method, quiet: analysis.quiet), diagnostics: workspace.diagnostics, analysis: analysis, output: output,
                                  protecting: inputs.protectedInputs)
     }
 }

@@ -4,6 +4,7 @@ import AXModel
 import AXReading
 import AXReports
 import ArgumentParser
+import Foundation
 
 /// Where the inputs are.
 struct InputOptions: ParsableArguments {
@@ -25,6 +26,12 @@ struct InputOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("CSV field separator for the users (and assigned-licenses) files: one character or 'tab' (default: detected from the header).", valueName: "char"))
     var delimiter: String?
 
+    @Option(name: .customLong("object-licenses"), help: ArgumentHelp("Microsoft's per-object license data: a Security object licenses export (.xlsx or .csv) or a folder with it or the Licensing* SQL exports (default: <workspace>/ObjectLicenses when present).", valueName: "path"))
+    var objectLicenses: String?
+
+    @Option(name: .long, help: ArgumentHelp("Licensing method: objects (per securable object, 10.0.44 and later), legacy (menu-item licenses + SKU map) or both side by side (default: objects when object-license data is present, else legacy).", valueName: "method"))
+    var method: MethodSelection?
+
     func validate() throws {
         if let delimiter, CSVDelimiter.parse(delimiter) == nil {
             throw ValidationError("--delimiter '\(delimiter)' is not one character or 'tab'")
@@ -34,7 +41,8 @@ struct InputOptions: ParsableArguments {
     var csvDelimiter: UnicodeScalar? { delimiter.flatMap(CSVDelimiter.parse) }
 
     var paths: WorkspacePaths {
-        WorkspacePaths(workspace: workspace, metadata: metadata, skuMap: skuMap, users: users, skuCatalog: skus, csvDelimiter: csvDelimiter)
+        WorkspacePaths(workspace: workspace, metadata: metadata, skuMap: skuMap, users: users, skuCatalog: skus, csvDelimiter: csvDelimiter,
+                       objectLicenses: objectLicenses)
     }
 
     /// The metadata, SKU map, users file and catalog, and the workspace's entitlements and state database (which
@@ -45,8 +53,20 @@ struct InputOptions: ParsableArguments {
                 .file(paths.inside(WorkspacePaths.Convention.entitlements), "the entitlements file"),
                 .file(StateOptions.defaultDatabasePath(workspace: workspace), "the state database")]
             + (paths.skuCatalog.map { [.file($0, "the SKU catalog")] } ?? [])
+            + (paths.objectLicenses.map(Self.objectLicenseFiles) ?? [])
     }
 }
+
+extension InputOptions {
+    /// The object-license file, or each file of the object-license folder.
+    static func objectLicenseFiles(_ path: String) -> [ProtectedInput] {
+        let what = "the object-license data"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return [.file(path, what)] }
+        return names.map { .file(path.hasSuffix("/") ? path + $0 : path + "/" + $0, what) }
+    }
+}
+
+extension MethodSelection: ExpressibleByArgument {}
 
 /// How problems in the input are treated.
 struct AnalysisOptions: ParsableArguments {
@@ -83,6 +103,13 @@ struct OutputOptions: ParsableArguments {
     static func renderOptions(output: String?, columns: String?) -> RenderOptions {
         RenderOptions(width: isStandardOutput(output) ? TerminalWidth.ofStandardOutput() : nil,
                       columns: columns.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } })
+    }
+
+    /// The report naming the licensing method it was computed by (CSV holds one table, so the method is said on
+    /// standard error), in the chosen format.
+    func render(_ report: some ReportConvertible, method: MethodUse, quiet: Bool) throws -> String {
+        if format == .csv && !quiet { Console.error(method.note) }
+        return try render(MethodNotedReport(report, method: method))
     }
 
     /// The report in the chosen format, fitted to the terminal; an unknown `--columns` name ends the run with status 1.

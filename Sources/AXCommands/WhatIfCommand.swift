@@ -73,7 +73,7 @@ struct WhatIfCommand: ParsableCommand {
             throw ExitStatus.inputError
         }
         let report = WhatIfReport(answer: answer, diagnostics: workspace.diagnostics, isComplete: workspace.isComplete)
-        try CommandRunner.finish(text: output.render(report), diagnostics: workspace.diagnostics, analysis: analysis, output: output,
+        try CommandRunner.finish(text: output.render(report, method: workspace.method, quiet: analysis.quiet), diagnostics: workspace.diagnostics, analysis: analysis, output: output,
                                  protecting: inputs.protectedInputs)
     }
 }

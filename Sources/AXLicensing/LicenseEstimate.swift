@@ -84,6 +84,9 @@ public struct RoleLicense: Sendable {
     public var license: LicenseChoice
     /// Enabled users with an enabled assignment to the role; nil when no users were given.
     public var usersAssigned: Int?
+    /// How many objects the role grants that are not in Microsoft's data (each needs Team Members); nil unless the
+    /// method is the per-object one.
+    public var objectsNotInMicrosoftData: Int? = nil
 }
 
 extension LicensingEngine {
@@ -160,7 +163,9 @@ extension LicensingEngine {
             let requirements = roleRequirements[index]
             let license = cache[requirements] ?? optimizer.cheapestLicense(for: requirements)
             cache[requirements] = license
-            return RoleLicense(role: graph.roles[index], requirements: requirements, entryPointLicense: requirements.entryPointTier, license: license, usersAssigned: directory == nil ? nil : assigned[index])
+            return RoleLicense(role: graph.roles[index], requirements: requirements, entryPointLicense: requirements.entryPointTier, license: license,
+                               usersAssigned: directory == nil ? nil : assigned[index],
+                               objectsNotInMicrosoftData: objectsNotInMicrosoftData(ofPrivileges: graph.roleEffectivePrivileges[index])?.count)
         }
     }
 }

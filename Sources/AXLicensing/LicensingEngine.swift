@@ -86,6 +86,19 @@ public struct LicensingEngine: Sendable {
         method.license(ofGrant: entryPoint, inPrivilege: privilege)
     }
 
+    /// The objects these privileges grant that are not in Microsoft's data (each needs Team Members); nil when the
+    /// method is not the per-object one.
+    public func objectsNotInMicrosoftData(ofPrivileges privileges: [Int]) -> [String]? {
+        (method as? PerObjectMethod)?.objectsNotInMicrosoftData(ofPrivileges: privileges)
+    }
+
+    /// The objects these privileges grant that no SKU the catalog knows can entitle; nil when the method is not the
+    /// per-object one.
+    public func unlicensableObjects(ofPrivileges privileges: [Int]) -> [String]? {
+        guard let method = method as? PerObjectMethod else { return nil }
+        return Array(Set(privileges.flatMap(method.unlicensableObjects(ofPrivilege:)))).sorted()
+    }
+
     /// The requirements of holding these privileges.
     public func requirements(ofPrivileges privileges: [Int]) -> LicenseRequirements {
         Self.requirements(ofPrivileges: privileges, demands: privilegeDemands)

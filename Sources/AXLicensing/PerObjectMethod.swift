@@ -101,6 +101,10 @@ public struct PerObjectMethod: LicensingMethod {
     /// Per privilege, per grant (entry points, then data entity permissions): the entitlement, nil for no access.
     private let entitlements: [[ObjectEntitlement?]]
     private let demands: [PrivilegeDemand]
+    /// Per privilege, the objects it grants that are not in Microsoft's data, as indices into `notInDataNames`.
+    private let notInData: [[Int]]
+    /// `Kind Name[.Child] (Level)` of each object not in Microsoft's data, each once.
+    private let notInDataNames: [String]
     public let diagnostics: [Diagnostic]
 
     public var name: String { "objects" }
@@ -137,6 +141,23 @@ public struct PerObjectMethod: LicensingMethod {
         self.entitlements = entitlements
         self.demands = demands
         self.diagnostics = map.diagnostics
+        var names: [String] = [], index: [String: Int] = [:]
+        self.notInData = graph.privileges.indices.map { privilege in
+            Self.objects(graph, entitlements, ofPrivilege: privilege, status: .notInMicrosoftData).map { name in
+                if let known = index[name] { return known }
+                names.append(name)
+                index[name] = names.count - 1
+                return names.count - 1
+            }
+        }
+        self.notInDataNames = names
+    }
+
+    /// The objects these privileges grant that are not in Microsoft's data, each once, sorted.
+    public func objectsNotInMicrosoftData(ofPrivileges privileges: [Int]) -> [String] {
+        var seen = Set<Int>()
+        for privilege in privileges { seen.formUnion(notInData[privilege]) }
+        return seen.map { notInDataNames[$0] }.sorted()
     }
 
     private static func entitlement(kind: SecurableKind?, name: String, child: String, grant: AccessGrant, map: ObjectLicenseMap,
@@ -172,15 +193,15 @@ public struct PerObjectMethod: LicensingMethod {
 
     /// The objects `privilege` grants that are not in Microsoft's data, as `Kind Name[.Child] (Level)`.
     public func objectsNotInMicrosoftData(ofPrivilege privilege: Int) -> [String] {
-        objects(ofPrivilege: privilege, status: .notInMicrosoftData)
+        notInData[privilege].map { notInDataNames[$0] }
     }
 
     /// The objects `privilege` grants that no known SKU can entitle.
     public func unlicensableObjects(ofPrivilege privilege: Int) -> [String] {
-        objects(ofPrivilege: privilege, status: .unlicensable)
+        Self.objects(graph, entitlements, ofPrivilege: privilege, status: .unlicensable)
     }
 
-    private func objects(ofPrivilege privilege: Int, status: ObjectEntitlement.Status) -> [String] {
+    private static func objects(_ graph: SecurityGraph, _ entitlements: [[ObjectEntitlement?]], ofPrivilege privilege: Int, status: ObjectEntitlement.Status) -> [String] {
         let definition = graph.privileges[privilege]
         var names: [String] = []
         for (grant, entitlement) in entitlements[privilege].enumerated() where entitlement?.status == status {

@@ -31,10 +31,74 @@ public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// The SKU catalog and map of a run.
-private func loadSkuInputs(_ paths: WorkspacePaths) throws(InputError) -> (SkuCatalog, SkuMap) {
+/// Which licensing method a run reports (Docs/licensing-rules.md §7, "Both methods side by side").
+public enum MethodSelection: String, Sendable, Hashable, CaseIterable {
+    /// Menu-item licenses and the SKU map (before 10.0.44).
+    case legacy
+    /// Microsoft's per-object data (10.0.44 and later).
+    case objects
+    /// Per-object first, with the legacy method's answer beside it.
+    case both
+}
+
+/// The licensing method a run used, and why: every output names it, so a reader can tell which method produced it.
+public struct MethodUse: Sendable, Hashable {
+    /// One licensing method.
+    public enum Method: String, Sendable, Hashable, Codable {
+        case legacy
+        case objects
+
+        /// `per-object licensing (10.0.44 and later)` or `legacy entry-point + SKU-map licensing`.
+        public var title: String {
+            switch self {
+            case .legacy: "legacy entry-point + SKU-map licensing"
+            case .objects: "per-object licensing (10.0.44 and later)"
+            }
+        }
+    }
+
+    /// The method whose licenses the output shows.
+    public var primary: Method
+    /// The method shown beside it (`both`), nil otherwise.
+    public var comparison: Method?
+    /// True when the method was not asked for, but chosen by what the workspace holds.
+    public var wasDefaulted: Bool
+    /// Where the per-object data came from, when it was read.
+    public var objectLicenses: Source?
+
+    /// A file or folder of per-object data and its shape.
+    public struct Source: Sendable, Hashable {
+        public var path: String
+        public var shape: ObjectLicenseShape
+    }
+
+    public init(primary: Method, comparison: Method? = nil, wasDefaulted: Bool = false, objectLicenses: Source? = nil) {
+        self.primary = primary
+        self.comparison = comparison
+        self.wasDefaulted = wasDefaulted
+        self.objectLicenses = objectLicenses
+    }
+
+    /// `legacy`, `objects` or `both`, as JSON names the method.
+    public var name: String { comparison == nil ? primary.rawValue : MethodSelection.both.rawValue }
+
+    /// The one line every output carries: which method, from which data, and why it was the one used.
+    public var note: String {
+        var text = "Method: \(primary.title)"
+        if let objectLicenses { text += ", from \(objectLicenses.path) (\(objectLicenses.shape == .sqlExports ? "Licensing* SQL exports" : "Security object licenses export"))" }
+        if let comparison { text += "; compared with \(comparison.title)" }
+        if wasDefaulted {
+            text += primary == .objects ? " (chosen because object-license data is present)"
+                : " (no object-license data found; Microsoft licenses by securable object since 10.0.44)"
+        }
+        return text
+    }
+}
+
+/// The SKU catalog, and the SKU map when the legacy method is used.
+private func loadSkuInputs(_ paths: WorkspacePaths, needsSkuMap: Bool) throws(InputError) -> (SkuCatalog, SkuMap) {
     let catalog = try paths.skuCatalog.map { path throws(InputError) in try SkuCatalog.load(path: path) } ?? SkuCatalog.builtIn()
-    return (catalog, try SkuMap.load(path: paths.skuMap, catalog: catalog))
+    return (catalog, needsSkuMap ? try SkuMap.load(path: paths.skuMap, catalog: catalog) : .empty)
 }
 
 /// The users of a run, when the command reads them.
@@ -70,7 +134,12 @@ private final class Background<Value: Sendable>: @unchecked Sendable {
 
 /// Everything a command needs, loaded and evaluated once.
 public struct LoadedWorkspace: Sendable {
+    /// The engine of the method the output shows (`method.primary`).
     public var engine: LicensingEngine
+    /// The engine of the method shown beside it (`both`), nil otherwise.
+    public var comparison: LicensingEngine?
+    /// Which method was used, and why.
+    public var method: MethodUse
     public var users: UserDirectory?
     /// False when metadata errors were skipped (`keepGoing`).
     public var isComplete: Bool
@@ -79,19 +148,30 @@ public struct LoadedWorkspace: Sendable {
     /// How many metadata XML files were read.
     public var metadataFileCount: Int
 
-    /// Loads and evaluates the inputs at `paths`.
-    public static func load(_ paths: WorkspacePaths, users requirement: UsersRequirement, keepGoing: Bool, concurrency: Int? = nil,
-                            progress: (@Sendable (Int, Int) -> Void)? = nil) throws(WorkspaceError) -> LoadedWorkspace {
+    /// Loads and evaluates the inputs at `paths` under `selection` (nil: per-object when the workspace has
+    /// object-license data, else legacy).
+    public static func load(_ paths: WorkspacePaths, users requirement: UsersRequirement, keepGoing: Bool, method selection: MethodSelection? = nil,
+                            concurrency: Int? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil) throws(WorkspaceError) -> LoadedWorkspace {
         PhaseTimer.mark("start")
         do {
             try paths.requireConventionalInputsInside()
         } catch {
             throw .input(error)
         }
+        let primary: MethodUse.Method = selection.map { $0 == .legacy ? .legacy : .objects } ?? (paths.objectLicenses == nil ? .legacy : .objects)
+        let comparison: MethodUse.Method? = selection == .both ? .legacy : nil
+        let usesObjects = primary == .objects, usesLegacy = primary == .legacy || comparison == .legacy
+        if usesObjects && paths.objectLicenses == nil {
+            throw .input(.missing(path: paths.inside(WorkspacePaths.Convention.objectLicenses), input: .objectLicenses))
+        }
         // The inputs are read on other threads where a core would otherwise idle: the catalog and SKU map while the
         // metadata folders are listed, the users while the security graph is resolved; the parse has both cores.
         // An input error still wins over anything the metadata says, as if the inputs had been read first.
-        let skuInputs = Background("  catalog and SKU map read, while the metadata is listed") { () throws(InputError) in try loadSkuInputs(paths) }
+        let skuInputs = Background("  catalog and SKU map read, while the metadata is listed") { () throws(InputError) in try loadSkuInputs(paths, needsSkuMap: usesLegacy) }
+        let objectInputs = Background("  object licenses read, while the metadata is listed") { () throws(InputError) -> ObjectLicenseTable? in
+            guard usesObjects, let path = paths.objectLicenses else { return nil }
+            return try ObjectLicenseReader.read(path: path, delimiter: paths.csvDelimiter)
+        }
         do {
             var loader = concurrency.map { MetadataLoader(concurrency: $0) } ?? MetadataLoader()
             loader.progress = progress
@@ -100,9 +180,17 @@ public struct LoadedWorkspace: Sendable {
             let usersInput = Background("  users read, while the graph is resolved and roles evaluated") { () throws(InputError) in try loadUsers(paths, users: requirement) }
             let resolved = (try? loaded.get()).map(SecurityGraph.init)
             let (catalog, skuMap) = try skuInputs.value()
+            let objectMap = try objectInputs.value().map { ObjectLicenseMap(table: $0, catalog: catalog) }
+            func engine(_ method: MethodUse.Method, _ graph: SecurityGraph) -> LicensingEngine {
+                switch method {
+                case .legacy: LicensingEngine(graph: graph, catalog: catalog, skuMap: skuMap)
+                // Present whenever the objects method is used (read above, or the run ended).
+                case .objects: LicensingEngine(graph: graph, catalog: objectMap!.catalog, method: PerObjectMethod(graph: graph, map: objectMap!))
+                }
+            }
             // Roles are evaluated while the users may still be read (a metadata error to report leaves none to do).
             let evaluated = resolved.flatMap { graph in
-                graph.isIncomplete && !keepGoing ? nil : LicensingEngine(graph: graph, catalog: catalog, skuMap: skuMap)
+                graph.isIncomplete && !keepGoing ? nil : (engine(primary, graph), comparison.map { engine($0, graph) })
             }
             PhaseTimer.mark("privileges and roles evaluated")
             let users = try usersInput.value()
@@ -119,9 +207,13 @@ public struct LoadedWorkspace: Sendable {
                 throw WorkspaceError.metadataErrors(graph.diagnostics.filter { $0.severity == .error })
             }
             // Present whenever the graph is complete, or incomplete with --keep-going.
-            let engine = evaluated!
-            let diagnostics = DiagnosticLog.merged(graph.diagnostics, catalog.diagnostics, engine.method.diagnostics, users?.diagnostics ?? [])
-            return LoadedWorkspace(engine: engine, users: users, isComplete: !graph.isIncomplete, diagnostics: diagnostics, metadataFileCount: snapshot.fileCount)
+            let (engine, comparisonEngine) = evaluated!
+            let diagnostics = DiagnosticLog.merged(graph.diagnostics, catalog.diagnostics, engine.method.diagnostics, comparisonEngine?.method.diagnostics ?? [],
+                                                   users?.diagnostics ?? [])
+            let use = MethodUse(primary: primary, comparison: comparison, wasDefaulted: selection == nil,
+                                objectLicenses: objectMap.map { MethodUse.Source(path: paths.objectLicenses ?? "", shape: $0.shape) })
+            return LoadedWorkspace(engine: engine, comparison: comparisonEngine, method: use, users: users, isComplete: !graph.isIncomplete,
+                                   diagnostics: diagnostics, metadataFileCount: snapshot.fileCount)
         } catch let error as InputError {
             throw .input(error)
         } catch let error as WorkspaceError {

@@ -7,23 +7,37 @@ public struct EstimateReport: Sendable {
     public var estimate: LicenseEstimate
     /// False when metadata errors were skipped with `--keep-going`.
     public var isComplete: Bool
+    /// The method the licenses come from: the per-object method has no entry-point license, and shows base groups.
+    public var method: MethodUse.Method
+    /// The other method's licenses beside these (`both`), nil otherwise.
+    public var comparison: MethodComparison?
 
-    public init(estimate: LicenseEstimate, isComplete: Bool) {
+    public init(estimate: LicenseEstimate, isComplete: Bool, method: MethodUse.Method = .legacy, comparison: MethodComparison? = nil) {
         self.estimate = estimate
         self.isComplete = isComplete
+        self.method = method
+        self.comparison = comparison
     }
 
     /// The per-user table.
     public var usersTable: ReportTable {
-        ReportTable(
+        var columns = [ReportColumn("User", priority: .essential), ReportColumn("Enabled", priority: .low), ReportColumn("Roles", .list)]
+        if method == .legacy { columns.append(ReportColumn("Entry-point license", .license, priority: .low)) }
+        columns += [ReportColumn("License tier", .license, priority: .essential), ReportColumn("Base", priority: .essential)]
+        if method == .objects { columns.append(ReportColumn("Base group", priority: .low)) }
+        columns += [ReportColumn("Attach", .list), ReportColumn("Monthly cost", .money, priority: .essential)]
+        if let comparison { columns += MigrationColumns.columns(other: comparison.other) }
+        return ReportTable(
             title: "User License Estimator",
-            columns: [ReportColumn("User", priority: .essential), ReportColumn("Enabled", priority: .low), ReportColumn("Roles", .list),
-                      ReportColumn("Entry-point license", .license, priority: .low), ReportColumn("License tier", .license, priority: .essential),
-                      ReportColumn("Base", priority: .essential), ReportColumn("Attach", .list), ReportColumn("Monthly cost", .money, priority: .essential)],
-            rows: estimate.users.map { row in
-                [row.user.userId, row.user.isEnabled ? "Yes" : "No", row.roles.joined(separator: ", "),
-                 row.entryPointLicense.name, row.license.tier.name, row.license.base?.name ?? "", row.license.attach.map(\.name).joined(separator: ", "),
-                 row.license.monthlyCost.description]
+            columns: columns,
+            rows: estimate.users.enumerated().map { index, row in
+                var cells = [row.user.userId, row.user.isEnabled ? "Yes" : "No", row.roles.joined(separator: ", ")]
+                if method == .legacy { cells.append(row.entryPointLicense.name) }
+                cells += [row.license.tier.name, row.license.base?.name ?? ""]
+                if method == .objects { cells.append(MigrationColumns.groupText(row.license)) }
+                cells += [row.license.attach.map(\.name).joined(separator: ", "), row.license.monthlyCost.description]
+                if let comparison { cells += MigrationColumns.cells(comparison.rows[index]) }
+                return cells
             })
     }
 
@@ -44,8 +58,9 @@ extension EstimateReport: ReportConvertible {
     /// The users, tiers and SKU tables, then the total cost; CSV holds the users.
     public var report: Report {
         Report(
-            sections: [[.table(usersTable, headingLevel: 2)], [.table(tiersTable, headingLevel: 2)], [.table(skusTable, headingLevel: 2)],
-                       [.total("Total monthly cost", estimate.summary.monthlyCost.description)] + reportFooter(estimate.diagnostics, isComplete: isComplete)],
+            sections: [[.table(usersTable, headingLevel: 2)], [.table(tiersTable, headingLevel: 2)], [.table(skusTable, headingLevel: 2)]]
+                + (comparison.map { [MigrationColumns.summary($0, of: "users")] } ?? [])
+                + [[.total("Total monthly cost", estimate.summary.monthlyCost.description)] + reportFooter(estimate.diagnostics, isComplete: isComplete)],
             csvTable: usersTable,
             jsonBody: EstimateJSON(self))
     }
@@ -55,7 +70,9 @@ extension EstimateReport: ReportConvertible {
 struct EstimateJSON: Encodable {
     struct User: Encodable {
         var row: UserLicense
-        enum CodingKeys: String, CodingKey { case userId, userName, enabled, roles, entryPointLicense, licenseTier, base, attach, monthlyCost, basis }
+        var comparison: MethodComparison.Row?
+        var otherMethod: MethodUse.Method?
+        enum CodingKeys: String, CodingKey { case userId, userName, enabled, roles, entryPointLicense, licenseTier, base, attach, monthlyCost, basis, baseGroup, anyBase, unlicensable, comparison }
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(row.user.userId, forKey: .userId)
@@ -65,6 +82,10 @@ struct EstimateJSON: Encodable {
             try LicenseFieldsJSON(entryPointLicense: row.entryPointLicense, license: row.license)
                 .encode(into: &c, keys: (.entryPointLicense, .licenseTier, .base, .attach, .monthlyCost))
             try c.encode(row.basis.rawValue, forKey: .basis)
+            try c.encode(row.license.baseGroup, forKey: .baseGroup)
+            try c.encode(row.license.isAnyBaseOfGroup, forKey: .anyBase)
+            try c.encode(row.license.isUnlicensable, forKey: .unlicensable)
+            if let comparison, let otherMethod { try c.encode(MigrationJSON(row: comparison, other: otherMethod), forKey: .comparison) }
         }
     }
     struct Summary: Encodable {
@@ -73,6 +94,7 @@ struct EstimateJSON: Encodable {
         var monthlyCost: Money
         var users: Int
         var diagnostics: [String: Int]
+        var migration: MigrationSummaryJSON?
     }
     var users: [User]
     var summary: Summary
@@ -81,14 +103,15 @@ struct EstimateJSON: Encodable {
 
     init(_ report: EstimateReport) {
         let estimate = report.estimate
-        users = estimate.users.map(User.init)
+        users = estimate.users.enumerated().map { User(row: $1, comparison: report.comparison?.rows[$0], otherMethod: report.comparison?.other) }
         let counts = diagnosticCounts(estimate.diagnostics)
         summary = Summary(
             tiers: Dictionary(uniqueKeysWithValues: LicenseTier.allCases.map { ($0.name, estimate.summary.tiers[$0] ?? 0) }),
             skus: Dictionary(uniqueKeysWithValues: estimate.summary.skus.map { ($0.name, $0.count) }),
             monthlyCost: estimate.summary.monthlyCost,
             users: estimate.users.count,
-            diagnostics: ["errors": counts.errors, "warnings": counts.warnings])
+            diagnostics: ["errors": counts.errors, "warnings": counts.warnings],
+            migration: report.comparison.map(MigrationSummaryJSON.init))
         diagnostics = estimate.diagnostics.map(DiagnosticJSON.init)
         complete = report.isComplete
     }

@@ -1,3 +1,4 @@
+import AXLicensing
 /// What a column holds (see Docs/reports.md). The kind, not the report, decides how a cell is aligned, whether CSV keeps it a number, and
 /// what happens when a terminal is too narrow for it: numbers never shrink, names are cut with an ellipsis, and
 /// lists, paths and messages wrap onto more lines.
@@ -293,4 +294,74 @@ extension Report {
         case .json: encodeJSON(jsonBody)
         }
     }
+}
+
+/// The licensing method a report's licenses come from, as JSON writes it: `{"name": "objects", "primary": …,
+/// "comparison": …, "defaulted": …, "objectLicenses": …, "note": …}`.
+struct MethodJSON: Encodable, Sendable {
+    var name: String
+    var primary: String
+    var comparison: String?
+    var defaulted: Bool
+    var objectLicenses: String?
+    var note: String
+
+    init(_ use: MethodUse) {
+        name = use.name
+        primary = use.primary.rawValue
+        comparison = use.comparison?.rawValue
+        defaulted = use.wasDefaulted
+        objectLicenses = use.objectLicenses?.path
+        note = use.note
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(primary, forKey: .primary)
+        try container.encode(comparison, forKey: .comparison)
+        try container.encode(defaulted, forKey: .defaulted)
+        try container.encode(objectLicenses, forKey: .objectLicenses)
+        try container.encode(note, forKey: .note)
+    }
+
+    enum CodingKeys: String, CodingKey { case name, primary, comparison, defaulted, objectLicenses, note }
+}
+
+/// A report's JSON body with a top-level `method` member beside its own.
+private struct MethodTaggedJSON: Encodable, Sendable {
+    var body: any Encodable & Sendable
+    var method: MethodJSON
+
+    enum CodingKeys: String, CodingKey { case method }
+
+    func encode(to encoder: any Encoder) throws {
+        try body.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(method, forKey: .method)
+    }
+}
+
+extension Report {
+    /// The report naming the licensing method its licenses come from: a first line on the terminal, in markdown and
+    /// HTML, and a `method` member in JSON (CSV holds one table; the command says it on standard error).
+    public func noting(_ method: MethodUse) -> Report {
+        // Each part is still made only when a renderer asks for it.
+        let base = self
+        return Report(sections: [[.lines([method.note])]] + base.sections, csvTable: base.csvTable,
+                      jsonBody: MethodTaggedJSON(body: base.jsonBody, method: MethodJSON(method)))
+    }
+}
+
+/// A report with the method it was computed by named (see `Report.noting`).
+public struct MethodNotedReport<Base: ReportConvertible>: ReportConvertible {
+    public var base: Base
+    public var method: MethodUse
+
+    public init(_ base: Base, method: MethodUse) {
+        self.base = base
+        self.method = method
+    }
+
+    public var report: Report { base.report.noting(method) }
 }
