@@ -2,7 +2,7 @@
 """A/B benchmark: one axlicense binary against another on the same generated workspaces. Not part of CI.
 
   Scripts/bench-compare.py --baseline OLD_BINARY [--candidate NEW_BINARY] [--profiles full,large] [--runs 8]
-                           [--work /tmp/axlicense-bench] [--command estimate]
+                           [--work /tmp/axlicense-bench] [--command estimate] [--method legacy]
 
 Answers "did this change make it slower or bigger?", which Scripts/bench.py (ratios to the xmllint floor) answers
 only across runs the machine's drift disturbs. Each round runs the two binaries back to back, alternating which goes
@@ -12,7 +12,9 @@ and the median of the per-round ratios candidate / baseline.
 The candidate defaults to this checkout's release build (built first). To make a baseline binary from an earlier
 commit: `git worktree add /tmp/base REV && (cd /tmp/base && swift build -c release)` and pass
 `/tmp/base/.build/release/axlicense`. Workspaces come from `axlicense generate --scale P --seed 1`, as in bench.py,
-and are shared with it (same --work folder).
+and are shared with it (same --work folder). They carry object-license data, so the licensing method is named:
+`--method M` (default legacy) is passed to each binary whose `--help` lists `--method`; a binary without it only has
+the legacy method, and comparing it on another method is refused.
 """
 import argparse, os, statistics, subprocess, sys, time
 
@@ -37,6 +39,7 @@ def main():
     parser.add_argument("--runs", type=int, default=8)
     parser.add_argument("--work", default="/tmp/axlicense-bench")
     parser.add_argument("--command", default="estimate", help="estimate or roles")
+    parser.add_argument("--method", default="legacy", help="legacy, objects or both (binaries with --method)")
     args = parser.parse_args()
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     os.chdir(root)
@@ -47,6 +50,15 @@ def main():
                                    text=True).stdout.strip() + "/axlicense"
     os.makedirs(args.work, exist_ok=True)
     m = statistics.median
+    method = {}
+    for binary in (args.baseline, candidate):
+        help_text = subprocess.run([binary, args.command, "--help"], capture_output=True, text=True)
+        if "--method" in help_text.stdout + help_text.stderr:
+            method[binary] = ["--method", args.method]
+        elif args.method == "legacy":
+            method[binary] = []
+        else:
+            sys.exit(f"{binary} has no --method option: it can only be compared on the legacy method")
     print(f"Machine: {os.cpu_count()} cores; {args.runs} alternating rounds per profile, medians; command `{args.command}`\n")
     print("| profile | baseline wall (s) | candidate wall (s) | wall ratio | baseline CPU (s) | candidate CPU (s) | CPU ratio | baseline RSS (MB) | candidate RSS (MB) |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
@@ -57,7 +69,7 @@ def main():
                            stdout=subprocess.DEVNULL)
         extra = ["--no-db"] if args.command == "estimate" else []
         def command(binary):
-            return [binary, args.command, "--workspace", workspace, "--quiet", "--output", "/dev/null"] + extra
+            return [binary, args.command, "--workspace", workspace, "--quiet", "--output", "/dev/null"] + extra + method[binary]
         run(command(args.baseline)); run(command(candidate))  # page cache warm for both
         results = {"base": [], "cand": []}
         for round_ in range(args.runs):

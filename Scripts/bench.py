@@ -14,6 +14,11 @@ Scripts/cache-key-floor.c listing the tree and stat-ing every XML file (what any
 modification time must read before it can trust an entry: the least a warm run with such a cache costs),
 reporting medians of --runs runs, the ratios 2/1 and 3/2 (medians of the per-round ratios), peak RSS, and the user-evaluation phase
 (AXLICENSE_TIMINGS). Prints a markdown table for BENCHMARKS.md.
+
+Licensing methods (issue 14): generated workspaces carry object-license data (ObjectLicenses/), so when the binary has
+`--method`, estimate 2. and 3. run with `--method legacy`, and each round also runs `estimate --method objects` and
+`--method both` cold, right after the legacy cold run; a second table gives their medians and the ratios to the legacy
+cold time (targets: objects <= 1.1x, both <= 1.3x). A binary without `--method` skips those cases and says so.
 """
 import argparse, os, statistics, subprocess, sys, time
 
@@ -27,6 +32,11 @@ def run(cmd, env=None, stdin=None):
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"failed: {' '.join(cmd)}\n{err[-2000:]}")
     return elapsed, usage.ru_maxrss, err
+
+def supports_method(binary):
+    """True when `estimate` takes --method (the licensing-method seam of issue 14)."""
+    help_text = subprocess.run([binary, "estimate", "--help"], capture_output=True, text=True)
+    return "--method" in help_text.stdout + help_text.stderr
 
 def drop_caches():
     try:
@@ -50,7 +60,10 @@ def main():
     os.makedirs(args.work, exist_ok=True)
     key_floor_binary = os.path.join(args.work, "cache-key-floor")
     subprocess.run(["clang", "-O2", "-o", key_floor_binary, os.path.join(root, "Scripts", "cache-key-floor.c")], check=True)
-    rows = []
+    methods = supports_method(binary)
+    if not methods:
+        print("note: this axlicense has no --method option: skipping the --method objects and --method both cases", file=sys.stderr)
+    rows, method_rows = [], []
     for profile in args.profiles.split(","):
         workspace = os.path.join(args.work, profile)
         if not os.path.isdir(workspace):
@@ -65,9 +78,13 @@ def main():
             f.write("\n".join(files) + "\n")
         xmllint = ["xargs", "-s", "2000000", "-a", list_path, "xmllint", "--noout", "--nowarning"]
         estimate = [binary, "estimate", "--workspace", workspace, "--no-db", "--quiet", "--output", "/dev/null"]
+        estimate_objects, estimate_both = estimate + ["--method", "objects"], estimate + ["--method", "both"]
+        if methods:
+            estimate = estimate + ["--method", "legacy"]  # the workspace has ObjectLicenses/: name the method measured
         env = dict(os.environ, AXLICENSE_TIMINGS="1")
         key_floor = [key_floor_binary, os.path.join(workspace, "Metadata")]
         floor, cold, warm, rss, user_phase, keys = [], [], [], [], [], []
+        objects_cold, both_cold, objects_rss, both_rss = [], [], [], []
         dropped = drop_caches()
         io_cold = run(estimate, env)[0] if dropped else float("nan")
         run(xmllint)  # fill the page cache for everything below
@@ -76,6 +93,13 @@ def main():
             keys.append(run(key_floor)[0])
             t, r, _ = run(estimate, env)
             cold.append(t)
+            if methods:
+                t, r, _ = run(estimate_objects, env)
+                objects_cold.append(t)
+                objects_rss.append(r)
+                t, r, _ = run(estimate_both, env)
+                both_cold.append(t)
+                both_rss.append(r)
             t, r, err = run(estimate, env)
             warm.append(t)
             rss.append(r)
@@ -89,11 +113,24 @@ def main():
         key_ratio = m([k / c for c, k in zip(cold, keys)])
         rows.append((profile, len(files), total_bytes, users, m(floor), m(cold), m(warm), cold_ratio, warm_ratio, max(rss), m(user_phase) if user_phase else float("nan"), io_cold, m(keys), key_ratio))
         print(f"{profile}: floor {m(floor):.2f}s cold {m(cold):.2f}s warm {m(warm):.2f}s", file=sys.stderr)
+        if methods:
+            objects_ratio = m([o / c for c, o in zip(cold, objects_cold)])
+            both_ratio = m([b / c for c, b in zip(cold, both_cold)])
+            method_rows.append((profile, m(cold), m(objects_cold), objects_ratio, max(objects_rss), m(both_cold), both_ratio, max(both_rss)))
+            print(f"{profile}: objects {m(objects_cold):.2f}s ({objects_ratio:.2f}x legacy) both {m(both_cold):.2f}s ({both_ratio:.2f}x)", file=sys.stderr)
     print(f"Machine: {os.cpu_count()} cores; {args.runs} runs per figure, medians\n")
     print("| profile | XML files | MB | users | 1. xmllint floor (s) | 2. estimate cold (s) | 3. estimate warm (s) | 2/1 | 3/2 | peak RSS (MB) | user evaluation (ms) | page cache dropped (s) | cache-key floor (s) | key floor / cold |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for p, n, b, u, f, c, w, cr, wr, r, up, io, k, kr in rows:
         print(f"| {p} | {n:,} | {b/1e6:.1f} | {u:,} | {f:.2f} | {c:.2f} | {w:.2f} | {cr:.2f} | {wr:.2f} | {r/1024:.0f} | {up:.0f} | {io:.2f} | {k:.3f} | {kr:.2f} |")
+    if not methods:
+        print("\nLicensing methods: not measured (this axlicense has no --method option).")
+        return
+    print("\nLicensing methods, estimate cold (targets: objects <= 1.10x legacy, both <= 1.30x)\n")
+    print("| profile | legacy (s) | objects (s) | objects / legacy | objects peak RSS (MB) | both (s) | both / legacy | both peak RSS (MB) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for p, c, o, orat, orss, b, brat, brss in method_rows:
+        print(f"| {p} | {c:.2f} | {o:.2f} | {orat:.2f} | {orss/1024:.0f} | {b:.2f} | {brat:.2f} | {brss/1024:.0f} |")
 
 if __name__ == "__main__":
     main()

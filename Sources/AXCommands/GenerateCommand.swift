@@ -11,6 +11,8 @@ struct GenerateCommand: ParsableCommand {
     @Option(name: .long, help: "small, full or large.") var scale: String = "small"
     @Option(name: .long, help: "Random seed: the same seed writes the same bytes.") var seed: UInt64 = 1
     @Option(name: [.short, .long], help: ArgumentHelp("Folder to write the workspace into.", valueName: "dir")) var output: String
+    @Flag(name: .long, help: "Also write SecurityObjectLicenses.csv: the USG export of the same object licenses as ObjectLicenses/ (read it with --object-licenses).")
+    var usgExport = false
 
     func validate() throws {
         guard WorkloadScale.named(scale) != nil else { throw ValidationError("--scale '\(scale)' is not small, full or large") }
@@ -19,7 +21,7 @@ struct GenerateCommand: ParsableCommand {
     func run() throws {
         let count: Int
         do {
-            count = try WorkloadGenerator(scale: WorkloadScale.named(scale)!, seed: seed).write(to: output)
+            count = try WorkloadGenerator(scale: WorkloadScale.named(scale)!, seed: seed, writesSecurityObjectLicensesExport: usgExport).write(to: output)
         } catch {
             CommandRunner.printError(error)
             throw ExitStatus.inputError

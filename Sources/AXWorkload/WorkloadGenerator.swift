@@ -53,14 +53,25 @@ public struct WorkloadError: Error, Sendable, CustomStringConvertible {
 
 /// Writes a realistic, deterministic workspace: a PackagesLocalDirectory-shaped `Metadata/` tree formatted like real
 /// AOT files (CRLF, a UTF-8 BOM on some, `xmlns:i`, the menu-item default namespace), a SKU map covering a share of
-/// the privileges, `users.csv` with skewed role counts, and `entitlements.json`.
+/// the privileges, `users.csv` with skewed role counts, `entitlements.json`, and the per-object licensing data of
+/// 10.0.44 (`ObjectLicenses/`, the `Licensing*` SQL exports), so benchmarks cover both licensing methods.
 public struct WorkloadGenerator: Sendable {
     public var scale: WorkloadScale
     public var seed: UInt64
+    /// Writes `ObjectLicenses/` (the SQL exports of `LicensingAllSkus`, `LicensingEntitlementObjects` and
+    /// `LicensingAllEntitledPermissions`). Its draws come from a generator of their own, so the metadata, users and
+    /// SKU map are the same bytes with or without it.
+    public var writesObjectLicenses: Bool
+    /// Also writes `SecurityObjectLicenses.csv` at the workspace root: the User security governance export of the same
+    /// entitlements, one row per role / sub-role / duty / privilege path and licensed grant (read with
+    /// `--object-licenses`). Off by default: at `large` it is millions of rows.
+    public var writesSecurityObjectLicensesExport: Bool
 
-    public init(scale: WorkloadScale, seed: UInt64) {
+    public init(scale: WorkloadScale, seed: UInt64, writesObjectLicenses: Bool = true, writesSecurityObjectLicensesExport: Bool = false) {
         self.scale = scale
         self.seed = seed
+        self.writesObjectLicenses = writesObjectLicenses
+        self.writesSecurityObjectLicensesExport = writesSecurityObjectLicensesExport
     }
 
     /// Makes `folder` when nothing is there (a dangling link is refused, not written through), or accepts an empty
@@ -170,6 +181,9 @@ public struct WorkloadGenerator: Sendable {
         // Menu items.
         let kinds = ["Display", "Display", "Display", "Display", "Display", "Display", "Action", "Action", "Action", "Output"]
         var menuItems: [(name: String, kind: String)] = []
+        // Per menu item: its MaintainUserLicense and whether it is custom (outside Microsoft's packages), for the
+        // object-license data.
+        var itemTraits: [(maintain: String, custom: Bool)] = []
         for index in 0..<scale.menuItems {
             let kind = kinds[index % kinds.count]
             let name = "\(kind)Item\(index)"
@@ -178,6 +192,8 @@ public struct WorkloadGenerator: Sendable {
             if rng.chance(0.0005) { view = rng.pick(["Activity", "Enterprise"]) }
             if rng.chance(0.002) { view = rng.pick(["SelfServe", "Task"]) }
             if rng.chance(0.002) { maintain = rng.pick(["Functional", "Server"]) }
+            let package = model(index).package
+            itemTraits.append((maintain, package != "ApplicationSuite" && package != "ApplicationPlatform"))
             var lines = ["<AxMenuItem\(kind) xmlns:i=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns=\"Microsoft.Dynamics.AX.Metadata.V1\">",
                          "\t<Name>\(name)</Name>", "\t<HelpText>@SYS\(100_000 + index)</HelpText>", "\t<Label>@SYS\(200_000 + index)</Label>"]
             if maintain != "None" || rng.chance(0.5) { lines.append("\t<MaintainUserLicense>\(maintain)</MaintainUserLicense>") }
@@ -193,6 +209,8 @@ public struct WorkloadGenerator: Sendable {
         // Resources; 8–9 are general (no SKU rows).
         var privilegeNames: [String] = []
         var skuRows: [String] = []
+        var privilegeGrants: [[GeneratedGrant]] = []
+        privilegeGrants.reserveCapacity(scale.privileges)
         for index in 0..<scale.privileges {
             let name = "Privilege\(index)"
             privilegeNames.append(name)
@@ -200,12 +218,15 @@ public struct WorkloadGenerator: Sendable {
             let inquiry = Self.isInquiry(index)
             var lines = ["<AxSecurityPrivilege xmlns:i=\"http://www.w3.org/2001/XMLSchema-instance\">", "\t<Name>\(name)</Name>",
                          "\t<Label>@SYS\(300_000 + index)</Label>", "\t<DataEntityPermissions />", "\t<DirectAccessPermissions />", "\t<EntryPoints>"]
+            var grants: [GeneratedGrant] = []
             for _ in 0..<rng.skewed(max: 15, mean: 3) {
-                let item = rng.pick(menuItems)
+                let itemIndex = rng.int(0...(menuItems.count - 1))  // the draw `rng.pick(menuItems)` makes
+                let item = menuItems[itemIndex]
                 let standard = rng.chance(0.03)
                 let object = standard ? "Standard\(item.name)" : item.name
                 let type = rng.chance(0.05) ? "ServiceOperation" : "MenuItem\(item.kind)"
                 lines += ["\t\t<AxSecurityEntryPointReference>", "\t\t\t<Name>\(object)</Name>"]
+                var grant = GeneratedGrant(type: type, object: object, item: itemIndex, standard: standard, rights: [])
                 if !rng.chance(0.01) {
                     let rights: [(String, String)]
                     switch inquiry ? (rng.chance(0.97) ? 0 : 19) : rng.int(10...19) {
@@ -218,10 +239,13 @@ public struct WorkloadGenerator: Sendable {
                     lines.append("\t\t\t<Grant>")
                     lines += rights.map { "\t\t\t\t<\($0.0)>\($0.1)</\($0.0)>" }
                     lines.append("\t\t\t</Grant>")
+                    grant.rights = rights
                 }
+                grants.append(grant)
                 lines += ["\t\t\t<ObjectName>\(object)</ObjectName>", "\t\t\t<ObjectType>\(type)</ObjectType>", "\t\t\t<Forms />", "\t\t</AxSecurityEntryPointReference>"]
             }
             lines += ["\t</EntryPoints>", "\t<FormControlOverrides />", "</AxSecurityPrivilege>"]
+            privilegeGrants.append(grants)
             try write(path(model(index), "AxSecurityPrivilege", name), xml(lines), bom: index % 5 == 0)
             if let sku = Self.areaSku(area), rng.chance(inquiry ? 0.002 : 0.5) {
                 // The area's SKU, sometimes shared with another area's as an any-of group, sometimes with an Activity row.
@@ -236,6 +260,8 @@ public struct WorkloadGenerator: Sendable {
 
         // Duties of 3–10 privileges of one area (index % 10), inquiry duties (odd index) of inquiry privileges only.
         var dutyNames: [String] = []
+        var dutyPrivileges: [[String]] = []
+        var dutyExtensions: [String: [String]] = [:]
         let perArea = privilegeNames.count / 10
         for index in 0..<scale.duties {
             let name = "Duty\(index)"
@@ -247,18 +273,23 @@ public struct WorkloadGenerator: Sendable {
                 while Self.isInquiry(candidate) != inquiryDuty { candidate = area + 10 * rng.int(0...(perArea - 1)) }
                 return privilegeNames[candidate]
             }
+            let privilegeSet = Array(Set(privileges)).sorted()
+            dutyPrivileges.append(privilegeSet)
             try write(path(model(index), "AxSecurityDuty", name), xml(["<AxSecurityDuty xmlns:i=\"http://www.w3.org/2001/XMLSchema-instance\">", "\t<Name>\(name)</Name>", "\t<Label>@SYS\(400_000 + index)</Label>"]
-                + references("Privileges", "AxSecurityPrivilegeReference", Array(Set(privileges)).sorted()) + ["</AxSecurityDuty>"]), bom: index % 6 == 0)
+                + references("Privileges", "AxSecurityPrivilegeReference", privilegeSet) + ["</AxSecurityDuty>"]), bom: index % 6 == 0)
             if rng.chance(0.03) {
                 let ext = "\(name).Extension\(index)"
+                let added = rng.pick(privilegeNames)
+                dutyExtensions[name, default: []].append(added)
                 try write(path(models[models.count - 1], "AxSecurityDutyExtension", ext), xml(["<AxSecurityDutyExtension xmlns:i=\"http://www.w3.org/2001/XMLSchema-instance\">", "\t<Name>\(ext)</Name>"]
-                    + references("Privileges", "AxSecurityPrivilegeReference", [rng.pick(privilegeNames)]) + ["</AxSecurityDutyExtension>"]))
+                    + references("Privileges", "AxSecurityPrivilegeReference", [added]) + ["</AxSecurityDutyExtension>"]))
             }
         }
 
         // Roles of 5–25 duties; some sub-roles (always to earlier roles: no cycles) and extensions.
         var roleNames: [String] = []
         var inquiryRoles: [String] = []
+        var roleContents: [GeneratedRole] = []
         for index in 0..<scale.roles {
             let name = index == 0 ? "SystemUser" : "Role\(index)"
             roleNames.append(name)
@@ -279,11 +310,16 @@ public struct WorkloadGenerator: Sendable {
                 + references("Duties", "AxSecurityDutyReference", Array(Set(duties)).sorted())
                 + references("Privileges", "AxSecurityPrivilegeReference", Array(Set(privileges)).sorted())
                 + references("SubRoles", "AxSecurityRoleReference", Array(Set(subRoles)).sorted()) + ["</AxSecurityRole>"]), bom: index % 4 == 0)
+            var content = GeneratedRole(name: name, duties: Array(Set(duties)).sorted(), privileges: Array(Set(privileges)).sorted(),
+                                        subRoles: Array(Set(subRoles)).sorted())
             if index > 0 && rng.chance(0.05) {
                 let ext = "\(name).Extension"
+                let added = rng.pick(dutyNames)
+                content.duties.append(added)
                 try write(path(models[models.count - 1], "AxSecurityRoleExtension", ext), xml(["<AxSecurityRoleExtension xmlns:i=\"http://www.w3.org/2001/XMLSchema-instance\">", "\t<Name>\(ext)</Name>"]
-                    + references("Duties", "AxSecurityDutyReference", [rng.pick(dutyNames)]) + ["</AxSecurityRoleExtension>"]))
+                    + references("Duties", "AxSecurityDutyReference", [added]) + ["</AxSecurityRoleExtension>"]))
             }
+            roleContents.append(content)
         }
 
         try write("LicensingServicePlansPrivilege.json", "[\n" + skuRows.joined(separator: ",\n") + "\n]\n")
@@ -313,12 +349,27 @@ public struct WorkloadGenerator: Sendable {
             "    {\"model\": \"\(sku)\", \"licenseQuantity\": \(scale.users / (index + 2)), \"expirationDate\": \"2030-06-30\", \"currentVersion\": \"10.0.44\", \"latestVersion\": \"10.0.45\", \"licenseHolder\": \"Generated Ltd\"}"
         }
         try write("entitlements.json", "{\n  \"products\": [\n" + products.joined(separator: ",\n") + "\n  ]\n}\n")
+
+        if writesObjectLicenses {
+            let data = GeneratedObjectLicenses(privileges: privilegeGrants, traits: itemTraits, seed: seed)
+            try write("ObjectLicenses/LicensingAllSkus.csv", data.skusCSV)
+            try write("ObjectLicenses/LicensingEntitlementObjects.csv", data.objectsCSV)
+            try write("ObjectLicenses/LicensingAllEntitledPermissions.csv", data.permissionsCSV)
+            if writesSecurityObjectLicensesExport {
+                let path = folder + "/SecurityObjectLicenses.csv"
+                var file = try ChunkedFile(path: path)
+                try data.writeSecurityObjectLicenses(roles: roleContents, dutyPrivileges: Dictionary(uniqueKeysWithValues: zip(dutyNames, dutyPrivileges)),
+                                                     dutyExtensions: dutyExtensions, to: &file)
+                try file.close()
+                written += 1
+            }
+        }
         return written
     }
 }
 
 /// Writes every byte of `data` to `descriptor`; returns the `errno` of a write that failed (nil when all went).
-private func writeAll(_ data: Data, to descriptor: Int32) -> Int32? {
+func writeAll(_ data: Data, to descriptor: Int32) -> Int32? {
     data.withUnsafeBytes { raw -> Int32? in
         guard let base = raw.baseAddress else { return nil }
         var offset = 0
