@@ -48,13 +48,12 @@ public struct ReconcileReport: Sendable {
             })
     }
 
-    /// Counts per outcome and reason.
+    /// Counts per outcome and per reason (a disagreement may cite several).
     public var countsTable: ReportTable {
         let r = reconciliation
         return ReportTable(title: "Summary", columns: [ReportColumn("Outcome"), ReportColumn("Users", .number)],
                            rows: [["Agree", "\(r.agreeing)"], ["Disagree", "\(r.disagreeing)"]]
-                               + DisagreementReason.allCases.map { [$0.text.prefix(1).uppercased() + $0.text.dropFirst(), "\(r.count($0))"] }
-                               + [["Stale PPAC refresh (all rows)", "\(r.stale)"]])
+                               + DisagreementReason.allCases.map { [$0.text.prefix(1).uppercased() + $0.text.dropFirst(), "\(r.count($0))"] })
     }
 }
 
