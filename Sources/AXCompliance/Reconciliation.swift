@@ -46,7 +46,7 @@ public enum ReconciliationMatch: String, Sendable, Hashable, Codable {
     case none
 }
 
-/// A likely reason why axlicense and PPAC disagree about a user (Docs/licensing-rules.md, "Reconciliation").
+/// A likely reason why axlicense and PPAC disagree about a user (Docs/licensing-rules.md, "Reconciliation with PPAC").
 public enum DisagreementReason: String, Sendable, Hashable, Codable, CaseIterable {
     /// The PPAC row matches no user of the users file.
     case notInD365Users = "not-in-d365-users"
@@ -115,7 +115,7 @@ public struct ReconciliationOptions: Sendable, Hashable {
 }
 
 /// axlicense's result compared with the Power Platform admin center's user license report, per user, each
-/// disagreement with its likely reasons (Docs/licensing-rules.md, "Reconciliation").
+/// disagreement with its likely reasons (Docs/licensing-rules.md, "Reconciliation with PPAC").
 public struct Reconciliation: Sendable {
     /// D365FO users with a PPAC row or a license, then PPAC rows that match no D365FO user; each in input order.
     public var rows: [ReconciliationRow]

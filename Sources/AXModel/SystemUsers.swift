@@ -23,7 +23,7 @@ public struct EntraObjectID: Sendable, Hashable, Comparable, CustomStringConvert
 }
 
 /// One D365FO user from the SystemUsers export: the link between the D365FO user id that role assignments use and the
-/// e-mail or Entra object id the Power Platform admin center uses (Docs/licensing-rules.md, "Reconciliation").
+/// e-mail or Entra object id the Power Platform admin center uses (Docs/licensing-rules.md, "Reconciliation with PPAC").
 public struct SystemUser: Sendable, Hashable {
     /// `UserID`: the D365FO user id, as in the users file.
     public var userId: String

@@ -97,6 +97,13 @@ private extension Reconciliation {
         #expect(result.row("alicia")?.missingPerAxlicense == [])
     }
 
+    @Test func missingListsThatOverlapButDifferDisagree() throws {
+        // axlicense misses Finance only; PPAC misses Finance and Commerce.
+        let result = reconcile(users("alicia"), try ppac("t,alicia,,,Dynamics 365 Finance; Dynamics 365 Commerce,2026-11-20"))
+        #expect(result.row("alicia")?.missingPerAxlicense == ["Finance"])
+        #expect(result.row("alicia")?.agrees == false)
+    }
+
     @Test func anyOfEntriesAgreeWhenAxlicenseMissesOneOfThem() throws {
         let result = reconcile(users("alicia"), try ppac("t,alicia,,,Dynamics 365 Finance or Dynamics 365 Supply Chain Management,2026-11-20"))
         #expect(result.row("alicia")?.agrees == true)
