@@ -21,6 +21,8 @@ ws=(--workspace Data/sample --quiet)
 check=(check "${ws[@]}" --no-db --today 2026-11-23 --fail-on none --assigned Data/sample/assigned-licenses.csv)
 "$bin" "${check[@]}" --format markdown --output "$out/check.md"
 "$bin" "${check[@]}" --format json --output "$out/check.json"
+# PPAC's report beside axlicense's result (no SystemUsers export: PPAC's UserId is the D365FO user id); the date is pinned.
+"$bin" reconcile "${ws[@]}" --ppac Data/sample/assigned-licenses.csv --as-of 2026-11-23 --format markdown --output "$out/reconcile.md"
 "$bin" roles "${ws[@]}" --format markdown --output "$out/roles.md"
 "$bin" roles "${ws[@]}" --format json --output "$out/roles.json"
 # `explain` and `what-if` on the cases EXPECTED.md works by hand.

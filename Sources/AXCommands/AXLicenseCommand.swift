@@ -25,12 +25,12 @@ public struct AXLicenseCommand: ParsableCommand {
               0   success
               1   an input could not be read, or metadata files are malformed (without --keep-going)
               2   --strict was given and there are warnings (the report is still written)
-              3   check: a license notification selected by --fail-on fired; diff: the --fail-on policy failed
-                  (the report is still written)
+              3   check: a license notification selected by --fail-on fired; diff: the --fail-on policy failed;
+                  reconcile: --fail-on-disagreement and a user disagrees (the report is still written)
               64  invalid command line
             """,
         version: "0.1.0",
-        subcommands: [EstimateCommand.self, RolesCommand.self, PermissionsCommand.self, ExplainCommand.self, WhatIfCommand.self, ReportCommand.self, CheckCommand.self, DiffCommand.self, AuditCommand.self, HistoryCommand.self, GenerateCommand.self]
+        subcommands: [EstimateCommand.self, RolesCommand.self, PermissionsCommand.self, ExplainCommand.self, WhatIfCommand.self, ReportCommand.self, CheckCommand.self, ReconcileCommand.self, DiffCommand.self, AuditCommand.self, HistoryCommand.self, GenerateCommand.self]
     )
 
     /// Parses and runs a command like ArgumentParser's own `main`, but writes help, errors and reports through

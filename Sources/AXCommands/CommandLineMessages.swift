@@ -20,21 +20,22 @@ enum CommandLineMessages {
         }
     }
 
-    /// The one-line message for `error`; `metadataFlag` is the option that named the metadata folder (diff has two).
-    static func message(for error: any Error, metadataFlag: String = "--metadata") -> String {
+    /// The one-line message for `error`; `metadataFlag` is the option that named the metadata folder (diff has two), and
+    /// `flags` the options a command names an input by where they differ from `flag(for:)` (`reconcile --ppac`).
+    static func message(for error: any Error, metadataFlag: String = "--metadata", flags: [InputKind: String] = [:]) -> String {
         switch error {
         case let error as InputError:
             if case .outsideWorkspace(_, let target, let input) = error {
-                return "\(error.description); pass \(flag(for: input)) \(target) to read it"
+                return "\(error.description); pass \(flags[input] ?? flag(for: input)) \(target) to read it"
             }
             guard case .missing(let path, let input) = error else { return error.description }
-            let flag = flag(for: input)
+            let flag = flags[input] ?? flag(for: input)
             return "\(path): error: \(input.what) not found; pass it with \(flag)"
                 + (input.hasWorkspaceConvention ? " (or put it at this path in the --workspace folder)" : "")
         case let error as WorkspaceError:
             switch error {
             case .input(let input):
-                return message(for: input)
+                return message(for: input, flags: flags)
             case .metadataFolder(let folder):
                 return "\(folder); pass the metadata folder with \(metadataFlag)"
                     + (metadataFlag == "--metadata" ? " (or put it at Metadata/ in the --workspace folder)" : "")

@@ -84,7 +84,7 @@ extension OutputFormat: ExpressibleByArgument {}
 
 /// Where and how the report goes.
 struct OutputOptions: ParsableArguments {
-    @Option(name: [.short, .long], help: ArgumentHelp("Output format: table, csv, json or markdown.", valueName: "format"))
+    @Option(name: [.short, .long], help: ArgumentHelp("Output format: table, csv, json, markdown or html.", valueName: "format"))
     var format: OutputFormat = .table
 
     @Option(name: [.short, .long], help: ArgumentHelp("Write the report to this file (atomically) instead of standard output.", valueName: "file"))

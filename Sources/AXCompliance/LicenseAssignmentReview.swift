@@ -3,16 +3,36 @@ import AXModel
 import AXReading
 import Foundation
 
-/// The licenses one user actually holds, from the Power Platform admin center report.
+/// The licenses one user actually holds, from the Power Platform admin center (PPAC) user license report.
 public struct AssignedLicenses: Sendable, Hashable {
+    /// `UserId` as written: a D365FO user id in hand-made files, the Entra object id in PPAC's own export.
     public var userId: String
+    /// `UserEmail` as written (PPAC sometimes puts the Entra object id here).
     public var userEmail: String
     /// The held SKUs (names the catalog knows).
     public var skus: SkuSet
+    /// `TenantId`, empty when absent.
+    public var tenantId: String = ""
+    /// `MissingLicense(s)`: what PPAC says the user lacks, one any-of group per entry (`A or B` is one entry).
+    public var missing: [SkuSet] = []
+    /// `RefreshedOn`: the day PPAC last computed the row, as written (time of day and zone dropped); nil when absent
+    /// or unreadable.
+    public var refreshedOn: CalendarDate?
     public var location: SourceLocation
+
+    /// The Entra object id the row names: a GUID in `UserId`, else in `UserEmail`.
+    public var objectId: EntraObjectID? { EntraObjectID(userId) ?? EntraObjectID(userEmail) }
+
+    /// The e-mail address the row names: `UserEmail` unless it holds a GUID, else `UserId` when it holds an `@`.
+    public var emailAddress: String? {
+        if !userEmail.isEmpty && EntraObjectID(userEmail) == nil { return userEmail }
+        return userId.contains("@") ? userId : nil
+    }
 }
 
-/// Reads the Power Platform admin center license report (`UserId`, `UserEmail`, `AssignedLicense(s)`, …).
+/// Reads the Power Platform admin center user license report (`TenantId`, `UserId`, `UserEmail`,
+/// `AssignedLicense(s)`, `MissingLicense(s)`, `RefreshedOn`): the one reader of assigned licenses, for `check
+/// --assigned` and `reconcile --ppac` alike.
 public enum AssignedLicensesReader {
     /// Reads the file; license names are resolved through the catalog, unknown ones warned about once each.
     public static func load(path: String, catalog: SkuCatalog, delimiter: UnicodeScalar? = nil) throws(InputError) -> (users: [AssignedLicenses], diagnostics: [Diagnostic]) {
@@ -24,40 +44,117 @@ public enum AssignedLicensesReader {
     public static func parse(_ text: String, path: String, catalog: SkuCatalog, delimiter: UnicodeScalar? = nil) throws(InputError) -> (users: [AssignedLicenses], diagnostics: [Diagnostic]) {
         let table = try CSVTable(text, path: path, delimiter: delimiter)
         let header = table.header
-        enum Column { case userId, userEmail, assigned }
+        enum Column { case userId, userEmail, assigned, missing, tenantId, refreshedOn }
         let (columns, headerDiagnostics) = CSVHeader.columns(header, path: path) { name -> Column? in
             let normalized = String(name.lowercased().filter { $0.isLetter || $0.isNumber })
-            return normalized == "userid" ? .userId : normalized == "useremail" ? .userEmail : normalized.hasPrefix("assignedlicense") ? .assigned : nil
+            switch normalized {
+            case "userid": return .userId
+            case "useremail": return .userEmail
+            case "tenantid": return .tenantId
+            case "refreshedon": return .refreshedOn
+            default:
+                return normalized.hasPrefix("assignedlicense") ? .assigned : normalized.hasPrefix("missinglicense") ? .missing : nil
+            }
         }
         guard let userColumn = columns[.userId] else {
             throw .invalid(path: path, line: 1, column: nil, message: "missing required column UserId; the header has: \(header.joined(separator: ", "))")
         }
-        guard let assignedColumn = columns[.assigned] else {
+        guard columns[.assigned] != nil else {
             throw .invalid(path: path, line: 1, column: nil, message: "missing required column AssignedLicense(s); the header has: \(header.joined(separator: ", "))")
         }
-        let emailColumn = columns[.userEmail]
         var result: [AssignedLicenses] = []
         var diagnostics = DiagnosticLog(headerDiagnostics)
         var unknownNames: Set<NameKey> = []
+        func resolve(_ name: String, line: Int) -> Int? {
+            if let position = catalog.position(of: name) { return position }
+            if unknownNames.insert(NameKey(name)).inserted {
+                diagnostics.append(Diagnostic(.warning, .unknownLicenseName, "license '\(name)' is not in the SKU catalog; ignored", at: SourceLocation(file: path, line: line)))
+            }
+            return nil
+        }
         let read = table.rows { $0 }
         for (line, row) in read.rows {
-            let userId = userColumn < row.count ? row[userColumn].trimmingBlanks() : ""
+            func field(_ column: Column) -> String {
+                guard let index = columns[column], index < row.count else { return "" }
+                return row[index].trimmingBlanks()
+            }
+            let userId = field(.userId)
             guard !userId.isEmpty else { throw .invalid(path: path, line: line, column: nil, message: "UserId is empty") }
-            var skus = SkuSet.empty
-            let names = assignedColumn < row.count ? row[assignedColumn].split(whereSeparator: { $0 == ";" || $0 == "," || $0 == "|" }) : []
-            for name in names.map({ $0.trimmingBlanks() }) where !name.isEmpty {
-                if let position = catalog.position(of: name) {
-                    skus.insert(position)
-                } else if unknownNames.insert(NameKey(name)).inserted {
-                    diagnostics.append(Diagnostic(.warning, .unknownLicenseName, "license '\(name)' is not in the SKU catalog; ignored", at: SourceLocation(file: path, line: line)))
+            let location = SourceLocation(file: path, line: line)
+            var entry = AssignedLicenses(userId: userId, userEmail: field(.userEmail), skus: .empty, tenantId: field(.tenantId), location: location)
+            for name in licenseEntries(field(.assigned)) {
+                if let position = resolve(name, line: line) { entry.skus.insert(position) }
+            }
+            for alternatives in licenseEntries(field(.missing)) {
+                let group = SkuSet(alternatives.split(separator: " or ").compactMap { resolve($0.trimmingBlanks(), line: line) })
+                if !group.isEmpty { entry.missing.append(group) }
+            }
+            let refreshed = field(.refreshedOn)
+            if !refreshed.isEmpty {
+                entry.refreshedOn = refreshDate(refreshed)
+                if entry.refreshedOn == nil {
+                    diagnostics.append(Diagnostic(.warning, .unreadableDate,
+                                                  "RefreshedOn '\(refreshed)' of user '\(userId)' is not a date (YYYY-MM-DD, an ISO date-time or M/D/YYYY [h:mm[:ss] [AM|PM]]); the row's freshness is unknown",
+                                                  at: location))
                 }
             }
-            let email = emailColumn.flatMap { $0 < row.count ? row[$0].trimmingBlanks() : nil } ?? ""
-            result.append(AssignedLicenses(userId: userId, userEmail: email, skus: skus, location: SourceLocation(file: path, line: line)))
+            result.append(entry)
         }
         if let error = read.error { throw error }
         if result.isEmpty { diagnostics.append(CSVHeader.noRows(path: path)) }
         return (result, diagnostics.diagnostics)
+    }
+
+    /// The license names of one cell: entries separated by `;`, `,` or `|`, blanks dropped. An entry may be
+    /// `A or B` (PPAC's wording for "any of these").
+    private static func licenseEntries(_ cell: String) -> [String] {
+        cell.split(whereSeparator: { $0 == ";" || $0 == "," || $0 == "|" }).map { $0.trimmingBlanks() }.filter { !$0.isEmpty }
+    }
+
+    /// The day of a `RefreshedOn` value: `YYYY-MM-DD`, an ISO 8601 date-time (`2026-11-20T06:00:00Z`,
+    /// `2026-11-20 06:00:00`), or the US form PPAC writes in English (`11/20/2026`, `11/20/2026 6:00 AM`,
+    /// `11/20/2026 18:00:00`). The date is taken as written; the time (and any zone) only has to be well-formed.
+    static func refreshDate(_ text: String) -> CalendarDate? {
+        let value = text.trimmingBlanks()
+        guard let first = value.first(where: { $0 == "-" || $0 == "/" }) else { return nil }
+        // The date part ends at `T` or a space; the rest is a time.
+        let splitIndex = value.firstIndex(where: { $0 == "T" || $0 == "t" || $0 == " " }) ?? value.endIndex
+        let datePart = value[..<splitIndex]
+        let timePart = value[splitIndex...].dropFirst().trimmingBlanks()
+        guard timePart.isEmpty || isTime(timePart, allowsMeridiem: first == "/") else { return nil }
+        let numbers = datePart.split(separator: first, omittingEmptySubsequences: false).map { Int($0) }
+        guard numbers.count == 3, numbers.allSatisfy({ $0 != nil }), datePart.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == first) }) else { return nil }
+        let parts = datePart.split(separator: first, omittingEmptySubsequences: false)
+        if parts[0].count == 4 { return CalendarDate(year: numbers[0]!, month: numbers[1]!, day: numbers[2]!) }
+        guard first == "/", parts[2].count == 4, parts[0].count <= 2, parts[1].count <= 2 else { return nil }
+        return CalendarDate(year: numbers[2]!, month: numbers[0]!, day: numbers[1]!)
+    }
+
+    /// `h:mm[:ss[.fff]]`, then optionally `AM`/`PM` (US form) or a zone (`Z`, `+hh:mm`, `-hhmm`).
+    private static func isTime(_ text: String, allowsMeridiem: Bool) -> Bool {
+        var rest = Substring(text)
+        var meridiem = false
+        if allowsMeridiem, let last = rest.split(separator: " ").last, ["am", "pm"].contains(last.lowercased()), rest.contains(" ") {
+            rest = rest.dropLast(2).trimmingBlanks()[...]
+            meridiem = true
+        }
+        if !meridiem {
+            if rest.hasSuffix("Z") || rest.hasSuffix("z") {
+                rest = rest.dropLast()
+            } else if let sign = rest.lastIndex(where: { $0 == "+" || $0 == "-" }) {
+                let zone = rest[rest.index(after: sign)...].filter { $0 != ":" }
+                guard zone.count == 4, zone.allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
+                rest = rest[..<sign]
+            }
+        }
+        let pieces = rest.split(separator: ":", omittingEmptySubsequences: false)
+        guard (2...3).contains(pieces.count) else { return false }
+        let seconds = pieces.count == 3 ? pieces[2].split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false) : ["00"]
+        guard let hour = Int(pieces[0]), let minute = Int(pieces[1]), pieces[1].count == 2, let second = Int(seconds[0]), seconds[0].count == 2,
+              seconds.count == 1 || (seconds[1].allSatisfy { $0.isASCII && $0.isNumber } && !seconds[1].isEmpty),
+              pieces[0].count <= 2, pieces[0].allSatisfy({ $0.isASCII && $0.isNumber }),
+              minute < 60, second < 61 else { return false }
+        return meridiem ? (1...12).contains(hour) : hour < 24
     }
 }
 

@@ -131,7 +131,9 @@ public struct UserDirectory: Sendable {
         }
     }
 
-    private static func parseEnabled(_ value: String, path: String, line: Int) throws(InputError) -> Bool {
+    /// Parses an `Enabled` field (true/false, yes/no, 1/0, enabled/disabled; empty is true): the one rule for every
+    /// users export.
+    static func parseEnabled(_ value: String, path: String, line: Int) throws(InputError) -> Bool {
         switch value.lowercased() {
         case "", "true", "yes", "1", "enabled": return true
         case "false", "no", "0", "disabled": return false

@@ -95,6 +95,10 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case readAboveTeamMembers = "read-above-team-members"
     /// An object whose every listed SKU is unknown to the catalog: no license can entitle it.
     case unlicensableObject = "unlicensable-object"
+    /// A user listed twice (by user id, e-mail or object id) in the SystemUsers export or the PPAC report: the first is used.
+    case duplicateUser = "duplicate-user"
+    /// A date the PPAC report's RefreshedOn column holds that is not a date: the row's freshness is unknown.
+    case unreadableDate = "unreadable-date"
 }
 
 /// One problem found in the input, with where it is and what it means for the result.

@@ -290,6 +290,7 @@ extension Report {
         switch format {
         case .table: TerminalRenderer(width: width).render(self)
         case .markdown: MarkdownRenderer().render(self)
+        case .html: HTMLRenderer().render(self)
         case .csv: csvTable.map { CSVRenderer().render($0) } ?? ""
         case .json: encodeJSON(jsonBody)
         }

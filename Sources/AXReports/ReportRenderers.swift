@@ -11,6 +11,8 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     case json
     /// GitHub-flavoured markdown tables, for pull requests and wikis.
     case markdown
+    /// One self-contained HTML page (no scripts, no network) of what the table format shows, for sharing.
+    case html
 }
 
 /// Width in terminal characters: ASCII text (nearly all) is measured by bytes, without grapheme breaking.
@@ -333,6 +335,64 @@ struct CSVRenderer {
         guard let first = cell.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) else { return cell }
         return "'" + cell
     }
+}
+
+/// A self-contained HTML page of a report: what the terminal shows, as headings, paragraphs, lists and tables; every
+/// piece of text is escaped here (`xmlEscaped`).
+struct HTMLRenderer {
+    func render(_ report: Report) -> String {
+        let elements = report.sections.flatMap { $0 }.compactMap(visible)
+        var title = "axlicense report"
+        for element in elements { if case .title(let text, _) = element { title = text; break } }
+        var tables = 0
+        let body = elements.map { render($0, tables: &tables) }.joined()
+        return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"generator\" content=\"axlicense\">\n"
+            + "<title>\(xmlEscaped(title))</title>\n<style>\(Self.css)</style>\n</head>\n<body>\n" + body + "</body>\n</html>\n"
+    }
+
+    private func visible(_ element: ReportElement) -> ReportElement? {
+        switch element {
+        case .only(.terminal, let child): visible(child)
+        case .only(.markdown, _): nil
+        default: element
+        }
+    }
+
+    private func render(_ element: ReportElement, tables: inout Int) -> String {
+        switch element {
+        case .title(let text, _): return "<h1>\(xmlEscaped(text))</h1>\n"
+        case .heading(let text, let level): return "<h\(min(max(level, 1), 6))>\(inline(text))</h\(min(max(level, 1), 6))>\n"
+        case .facts(let facts): return "<ul class=\"facts\">" + facts.map { "<li><strong>\(xmlEscaped($0.label)):</strong> \(xmlEscaped($0.value))</li>" }.joined() + "</ul>\n"
+        case .table(let table, _):
+            tables += 1
+            return HTMLTableRenderer().render(table, id: "table-\(tables)")
+        case .paragraph(let text): return "<p>\(inline(text))</p>\n"
+        case .total(let label, let value): return "<p><strong>\(xmlEscaped(label)):</strong> \(xmlEscaped(value))</p>\n"
+        case .lines(let texts): return "<p>" + texts.map(xmlEscaped).joined(separator: "<br>") + "</p>\n"
+        case .list(let items): return "<ul>" + items.map { "<li>\(inline($0))</li>" }.joined() + "</ul>\n"
+        case .notes(let notes): return notes.map { "<p class=\"note\">Note: \(xmlEscaped($0))</p>\n" }.joined()
+        case .alert(let text): return "<p class=\"alert\">\(xmlEscaped(text))</p>\n"
+        case .details(let summary, let children):
+            return "<details><summary>\(xmlEscaped(summary))</summary>\n" + children.compactMap(visible).map { render($0, tables: &tables) }.joined() + "</details>\n"
+        case .only(_, let child): return render(child, tables: &tables)
+        }
+    }
+
+    private func inline(_ text: ReportText) -> String {
+        text.spans.map { span in
+            switch span {
+            case .plain(let text): xmlEscaped(text)
+            case .code(let text): "<code>\(xmlEscaped(text))</code>"
+            case .strong(let text): "<strong>\(xmlEscaped(text))</strong>"
+            }
+        }.joined()
+    }
+
+    private static let css = """
+        body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2733;margin:0 auto;max-width:1200px;padding:16px 24px}
+        table.data{border-collapse:collapse;font-size:.85rem;width:100%}table.data th,table.data td{border:1px solid #d5dbe3;padding:4px 8px;text-align:left;vertical-align:top}
+        table.data th{background:#e9eef4}table.data td.num{text-align:right}.note{color:#4b5866}.alert{background:#fff4e5;border:1px solid #e0a050;padding:8px 12px}
+        """
 }
 
 /// An HTML `<table>` of the HTML report; every heading and cell is escaped here (`xmlEscaped`).

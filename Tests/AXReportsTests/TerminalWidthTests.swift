@@ -32,6 +32,9 @@ func sampleReports() throws -> [(name: String, report: Report)] {
         ("what-if role", WhatIfReport(answer: .role(try engine.whatIf(role: "AccountsPayableClerk", edit: RoleEdit(removePrivileges: ["CustAgingReportView"]), users: users)),
                                       diagnostics: [], isComplete: true).report),
         ("check", CheckReport(view: view, review: review, diagnostics: [], isComplete: true, emoji: true).report),
+        ("reconcile", ReconcileReport(reconciliation: Reconciliation(users: ReconciliationUser.users(of: estimate, graph: engine.graph), ppac: held.users, systemUsers: nil,
+                                                                     optimizer: engine.optimizer, options: ReconciliationOptions(asOf: CalendarDate("2026-11-23")!)),
+                                      methodName: engine.method.name, options: ReconciliationOptions(asOf: CalendarDate("2026-11-23")!), diagnostics: [], isComplete: true).report),
     ]
     for object in ["AccountsPayableClerk", "ContosoFinanceController", "SalesClerk"] {
         let found = try engine.findObject(named: object, type: nil)
