@@ -53,7 +53,8 @@ struct ReconcileCommand: ParsableCommand {
     }
 
     func run() throws {
-        let workspace = try CommandRunner.loadWorkspace(inputs, analysis, users: .required)
+        // PPAC reports what Microsoft enforces: the per-object method, unless another is asked for.
+        let workspace = try CommandRunner.loadWorkspace(inputs, analysis, users: .required, method: inputs.method ?? .objects)
         let engine = workspace.engine
         // `.required` guarantees users are present.
         let estimate = engine.estimate(workspace.users!, options: rules.estimateOptions)
@@ -69,14 +70,18 @@ struct ReconcileCommand: ParsableCommand {
         }
         let options = ReconciliationOptions(asOf: asOf.flatMap(CalendarDate.init) ?? CalendarDate.today(), staleAfterDays: staleAfter)
         // The method is the engine's: whichever one computed the estimate is the one PPAC is compared with.
-        let reconciliation = Reconciliation(users: ReconciliationUser.users(of: estimate, graph: engine.graph), ppac: ppacRows.users, systemUsers: directory,
+        let notInData = { (row: UserLicense) -> [String] in
+            engine.objectsNotInMicrosoftData(ofPrivileges: Array(Set(row.roleIndices.flatMap { engine.graph.roleEffectivePrivileges[$0] }))) ?? []
+        }
+        let users = ReconciliationUser.users(of: estimate, graph: engine.graph, objectsNotInMicrosoftData: notInData)
+        let reconciliation = Reconciliation(users: users, ppac: ppacRows.users, systemUsers: directory,
                                             optimizer: engine.optimizer, options: options)
         let diagnostics = DiagnosticLog.merged(estimate.diagnostics, ppacRows.diagnostics, directory?.diagnostics ?? [], reconciliation.diagnostics)
-        let report = ReconcileReport(reconciliation: reconciliation, methodName: engine.method.name, options: options, diagnostics: diagnostics,
+        let report = ReconcileReport(reconciliation: reconciliation, methodName: workspace.method.primary.title, options: options, diagnostics: diagnostics,
                                      isComplete: workspace.isComplete)
         let failure = failOnDisagreement && reconciliation.disagreeing > 0
             ? "--fail-on-disagreement: \(reconciliation.disagreeing) user(s) disagree with PPAC" : nil
-        try CommandRunner.finish(text: output.render(report), diagnostics: diagnostics, analysis: analysis, output: output, protecting: protectedInputs,
+        try CommandRunner.finish(text: output.render(report, method: workspace.method, quiet: analysis.quiet), diagnostics: diagnostics, analysis: analysis, output: output, protecting: protectedInputs,
                                  policyFailure: failure)
     }
 }
