@@ -311,7 +311,7 @@ public struct LicenseImpact: Sendable {
     }
 
     private static func skuText(_ engine: LicensingEngine, _ privilege: Int) -> String {
-        let text = engine.describeSkus(engine.privilegeSkuRequirements[privilege])
+        let text = engine.privilegeSkuRequirements[privilege]?.description(in: engine.catalog) ?? ""
         return text.isEmpty ? "" : "; SKUs: \(text)"
     }
 
