@@ -117,6 +117,17 @@ import Testing
         #expect(unmapped.entries.contains { $0.privilegeSkus == nil })
     }
 
+    /// `report` counts each role's users from the estimate's rows (the users' roles resolved once, for the estimate):
+    /// the same rows as resolving the users again.
+    @Test func roleUserCountsFromTheEstimateMatchThoseFromTheUsers() throws {
+        let engine = Self.workspace.engine, users = try #require(Self.workspace.users)
+        let fromEstimate = engine.roleLicenses(estimate: engine.estimate(users))
+        let fromUsers = engine.roleLicenses(users: users)
+        #expect(fromEstimate.map(\.role.name) == fromUsers.map(\.role.name) && fromEstimate.map(\.usersAssigned) == fromUsers.map(\.usersAssigned))
+        #expect(fromEstimate.map(\.license) == fromUsers.map(\.license))
+        #expect(fromEstimate.contains { ($0.usersAssigned ?? 0) > 0 })
+    }
+
     @Test func permissionsShowEveryEntryPointOnceWithItsShortestPath() {
         let engine = Self.workspace.engine
         let view = engine.permissions(of: .role(engine.graph.role(named: "accountspayableclerk")!))
