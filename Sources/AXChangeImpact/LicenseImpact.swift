@@ -257,6 +257,7 @@ public struct LicenseImpact: Sendable {
         let basePrivileges = Dictionary(base.graph.roleEffectivePrivileges[baseRole].map { (NameKey(base.graph.privileges[$0].name), $0) }, uniquingKeysWith: { a, _ in a })
         let headPrivileges = Dictionary(head.graph.roleEffectivePrivileges[headRole].map { (NameKey(head.graph.privileges[$0].name), $0) }, uniquingKeysWith: { a, _ in a })
         let headRoleFile = at(head.graph.roles[headRole].location)
+        let skuMapLocation = head.method.inputs.first { $0.kind == .skuMap }.map { SourceLocation(file: $0.file) }
         var causes: [ChangeCause] = []
         for key in Set(basePrivileges.keys).union(headPrivileges.keys).sorted() {
             switch (basePrivileges[key], headPrivileges[key]) {
@@ -279,7 +280,7 @@ public struct LicenseImpact: Sendable {
                 let before = SkuRows(base, b), after = SkuRows(head, h)
                 if before != after {
                     causes.append(ChangeCause(kind: .skuRowsChanged, privilege: head.graph.privileges[h].name, entryPoint: nil,
-                                              detail: SkuRows.change(from: before, to: after), location: (head.method as? EntryPointSkuMapMethod)?.skuMap.source.map { SourceLocation(file: $0) } ?? headRoleFile))
+                                              detail: SkuRows.change(from: before, to: after), location: skuMapLocation ?? headRoleFile))
                 }
             case (nil, nil):
                 break
@@ -311,7 +312,7 @@ public struct LicenseImpact: Sendable {
     }
 
     private static func skuText(_ engine: LicensingEngine, _ privilege: Int) -> String {
-        let text = engine.describeSkus(engine.privilegeSkuRequirements[privilege])
+        let text = engine.privilegeSkuRequirements[privilege]?.description(in: engine.catalog) ?? ""
         return text.isEmpty ? "" : "; SKUs: \(text)"
     }
 

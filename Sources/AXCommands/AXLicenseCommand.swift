@@ -2,10 +2,10 @@ import ArgumentParser
 import Foundation
 
 /// The `axlicense` root command; the executable's `main` runs it.
-public struct AXLicenseCommand: ParsableCommand {
-    public init() {}
+package struct AXLicenseCommand: ParsableCommand {
+    package init() {}
 
-    public static let configuration = CommandConfiguration(
+    package static let configuration = CommandConfiguration(
         commandName: "axlicense",
         abstract: "Computes the Dynamics 365 Finance & Operations user licenses a security setup requires.",
         discussion: """
@@ -36,7 +36,7 @@ public struct AXLicenseCommand: ParsableCommand {
     /// Parses and runs a command like ArgumentParser's own `main`, but writes help, errors and reports through
     /// `Console`: a standard output or error that cannot be written ends the run with status 1, never a crash, and a
     /// closed pipe is an error to handle rather than a SIGPIPE that kills the process.
-    public static func main() {
+    package static func main() {
         signal(SIGPIPE, SIG_IGN)
         // A closed standard descriptor would be reused by the next file opened, and the report written into it: hold
         // each one with a read-only /dev/null, so writing there fails (EBADF) and the run ends with status 1.

@@ -56,7 +56,7 @@ enum CommandRunner {
     }
 
     /// Writes a report to `--output` atomically, or to standard output.
-    static func write(_ text: String, output: OutputOptions, protecting inputs: [ProtectedInput]) throws {
+    static func write<Format>(_ text: String, output: ReportOutputOptions<Format>, protecting inputs: [ProtectedInput]) throws {
         try write([(OutputText.bytes(text), output.output)], protecting: inputs)
     }
 

@@ -53,15 +53,6 @@ struct DiffCommand: ParsableCommand {
     @Option(name: .customLong("fail-on"), help: ArgumentHelp("Comma list of escalation, new-sku, cost-increase:AMOUNT; or never.", valueName: "policy"))
     var failOn: String = "escalation"
 
-    @Option(name: [.short, .long], help: ArgumentHelp("Output format: table, csv, json, markdown, github or junit.", valueName: "format"))
-    var format: DiffFormat = .table
-
-    @Option(name: [.short, .long], help: ArgumentHelp("Write the report to this file (atomically) instead of standard output.", valueName: "file"))
-    var output: String?
-
-    @Option(name: .long, help: ArgumentHelp("Show only these columns, named by their headings (case-insensitive), in this order: table, CSV and markdown.", valueName: "a,b,c"))
-    var columns: String?
-
     @Option(name: .long, help: ArgumentHelp("Workspace folder for the SKU map and users.", valueName: "dir"))
     var workspace: String = "."
 
@@ -77,6 +68,8 @@ struct DiffCommand: ParsableCommand {
     @OptionGroup(title: "Rules") var rules: RuleOptions
 
     @OptionGroup(title: "Analysis") var analysis: AnalysisOptions
+
+    @OptionGroup(title: "Output") var output: ReportOutputOptions<DiffFormat>
 
     func validate() throws { _ = try policies() }
 
@@ -108,9 +101,8 @@ struct DiffCommand: ParsableCommand {
             Diagnostic(file.diagnostic.severity, file.diagnostic.code, "\(file.side.rawValue) tree: \(file.diagnostic.message)", at: file.diagnostic.location)
         }, quiet: analysis.quiet)
         let report = DiffReport(impact: impact, baseName: base, headName: head)
-        let options = OutputOptions.renderOptions(output: output, columns: columns)
-        let text = try OutputOptions.rendered { () throws(ColumnSelectionError) in try report.render(format, options: options) }
-        try CommandRunner.write(text, output: OutputOptions.with(output), protecting: protectedInputs(basePaths, headPaths))
+        let text = try output.render { (format, options) throws(ColumnSelectionError) in try report.render(format, options: options) }
+        try CommandRunner.write(text, output: output, protecting: protectedInputs(basePaths, headPaths))
         if !impact.isComplete {
             let count = { (side: TreeSide) in impact.unreadFiles.filter { $0.side == side }.count }
             CommandRunner.printError("axlicense: warning: --keep-going: the result is incomplete: \(count(.base)) file(s) of the base tree and \(count(.head)) of the head tree could not be read; their license impact is unknown")
@@ -155,14 +147,5 @@ struct DiffCommand: ParsableCommand {
             CommandRunner.printError(CommandLineMessages.message(for: error, metadataFlag: flag).replacingOccurrences(of: tree.displayPrefix ?? "\u{0}", with: ""))
             throw ExitStatus.inputError
         }
-    }
-}
-
-extension OutputOptions {
-    /// Output options for commands with a format of their own.
-    static func with(_ path: String?) -> OutputOptions {
-        var options = OutputOptions()
-        options.output = path
-        return options
     }
 }

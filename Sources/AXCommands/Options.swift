@@ -82,10 +82,20 @@ struct AnalysisOptions: ParsableArguments {
 
 extension OutputFormat: ExpressibleByArgument {}
 
-/// Where and how the report goes.
-struct OutputOptions: ParsableArguments {
-    @Option(name: [.short, .long], help: ArgumentHelp("Output format: table, csv, json, markdown or html.", valueName: "format"))
-    var format: OutputFormat = .table
+/// The formats a command's `--format` offers: every command's four (`OutputFormat`), or `diff`'s six (`DiffFormat`).
+protocol OutputFormatChoice: ExpressibleByArgument, CaseIterable, RawRepresentable<String>, Sendable {
+    /// The format without `--format`: aligned columns for a terminal.
+    static var table: Self { get }
+}
+
+extension OutputFormat: OutputFormatChoice {}
+extension DiffFormat: OutputFormatChoice {}
+
+/// Where and how the report goes: `--format` (one of `Format`'s cases), `--output` and `--columns`, declared once for
+/// every command.
+struct ReportOutputOptions<Format: OutputFormatChoice>: ParsableArguments {
+    @Option(name: [.short, .long], help: ArgumentHelp("Output format: \(Self.formatList).", valueName: "format"))
+    var format: Format = .table
 
     @Option(name: [.short, .long], help: ArgumentHelp("Write the report to this file (atomically) instead of standard output.", valueName: "file"))
     var output: String?
@@ -93,16 +103,29 @@ struct OutputOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Show only these columns, named by their headings (case-insensitive), in this order: table, CSV and markdown.", valueName: "a,b,c"))
     var columns: String?
 
+    /// `table, csv, json or markdown`: the formats in declaration order.
+    static var formatList: String {
+        let names = Format.allCases.map(\.rawValue)
+        return names.count < 2 ? names.joined() : names.dropLast().joined(separator: ", ") + " or " + names.last!
+    }
+
     /// How to fit the report: the terminal's width when the report goes to a terminal, and the columns picked.
-    var renderOptions: RenderOptions { Self.renderOptions(output: output, columns: columns) }
+    var renderOptions: RenderOptions { OutputOptions.renderOptions(output: output, columns: columns) }
 
-    /// Whether `--output` names standard output: absent, or `-` (the usual convention; a file named `-` is `./-`).
-    static func isStandardOutput(_ output: String?) -> Bool { output == nil || output == "-" }
+    /// The report in the chosen format, fitted to the terminal; an unknown `--columns` name ends the run with status 1.
+    func render(_ render: (Format, RenderOptions) throws(ColumnSelectionError) -> String) throws -> String {
+        let (format, options) = (format, renderOptions)
+        return try OutputOptions.rendered { () throws(ColumnSelectionError) in try render(format, options) }
+    }
+}
 
-    /// Render options for a report written to `output` (nil: standard output) with `--columns` `columns`.
-    static func renderOptions(output: String?, columns: String?) -> RenderOptions {
-        RenderOptions(width: isStandardOutput(output) ? TerminalWidth.ofStandardOutput() : nil,
-                      columns: columns.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } })
+/// The output options of every command but `diff`.
+typealias OutputOptions = ReportOutputOptions<OutputFormat>
+
+extension ReportOutputOptions where Format == OutputFormat {
+    /// The report in the chosen format, fitted to the terminal; an unknown `--columns` name ends the run with status 1.
+    func render(_ report: some ReportConvertible) throws -> String {
+        try render { (format, options) throws(ColumnSelectionError) in try report.render(format, options: options) }
     }
 
     /// The report naming the licensing method it was computed by (CSV holds one table, so the method is said on
@@ -112,9 +135,13 @@ struct OutputOptions: ParsableArguments {
         return try render(MethodNotedReport(report, method: method))
     }
 
-    /// The report in the chosen format, fitted to the terminal; an unknown `--columns` name ends the run with status 1.
-    func render(_ report: some ReportConvertible) throws -> String {
-        try Self.rendered { () throws(ColumnSelectionError) in try report.render(format, options: renderOptions) }
+    /// Whether `--output` names standard output: absent, or `-` (the usual convention; a file named `-` is `./-`).
+    static func isStandardOutput(_ output: String?) -> Bool { output == nil || output == "-" }
+
+    /// Render options for a report written to `output` (nil: standard output) with `--columns` `columns`.
+    static func renderOptions(output: String?, columns: String?) -> RenderOptions {
+        RenderOptions(width: isStandardOutput(output) ? TerminalWidth.ofStandardOutput() : nil,
+                      columns: columns.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } })
     }
 
     /// The text `body` renders; a column selection error is printed and ends the run with status 1.

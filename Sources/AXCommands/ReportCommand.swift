@@ -74,7 +74,7 @@ struct ReportCommand: ParsableCommand {
         }
         let report = LicenseReport(
             estimate: EstimateReport(estimate: reportEstimate, isComplete: workspace.isComplete),
-            roles: RolesReport(roles: workspace.engine.roleLicenses(users: workspace.users), catalog: workspace.engine.catalog,
+            roles: RolesReport(roles: workspace.engine.roleLicenses(estimate: estimate), catalog: workspace.engine.catalog,
                                diagnostics: workspace.diagnostics, isComplete: workspace.isComplete),
             check: check, catalog: workspace.engine.catalog, today: purchased.day, subject: inputs.workspace)
         // Build every output before writing any, so a failure leaves earlier files as they were.

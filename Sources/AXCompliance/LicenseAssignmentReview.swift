@@ -214,7 +214,7 @@ public struct LicenseAssignmentReview: Sendable {
         self.diagnostics = diagnostics.diagnostics
     }
 
-    public static func review(_ user: UserLicense, holding held: SkuSet, optimizer: LicenseOptimizer, catalog: SkuCatalog) -> AssignmentReviewRow {
+    package static func review(_ user: UserLicense, holding held: SkuSet, optimizer: LicenseOptimizer, catalog: SkuCatalog) -> AssignmentReviewRow {
         let isMet: (SkuSet) -> Bool = { candidate in
             guard let requirements = user.requirements else { return true }
             return optimizer.isMet(by: candidate, requirements: requirements)

@@ -45,7 +45,7 @@ public enum LicenseStatus: String, Sendable, Hashable, Codable {
     case healthy
 
     /// The icon, or a plain-text marker for logs and files.
-    public func marker(emoji: Bool) -> String {
+    package func marker(emoji: Bool) -> String {
         switch self {
         case .warning: emoji ? "⚠️" : "[!]"
         case .newerVersion: emoji ? "ℹ️" : "[i]"

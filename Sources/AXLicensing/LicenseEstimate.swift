@@ -92,14 +92,20 @@ public struct RoleLicense: Sendable {
 extension LicensingEngine {
     /// Licenses every user (Docs/licensing-rules.md §2–§4), optimising once per distinct requirement signature.
     public func estimate(_ directory: UserDirectory, options: EstimateOptions = EstimateOptions()) -> LicenseEstimate {
+        estimate(directory, options: options) { graph.roles(of: directory.users[$0]) }
+    }
+
+    /// Licenses every user of `directory`, whose roles `resolvedRoles` gives by position in `directory.users`: a
+    /// caller that has resolved them already (what-if's holders) does not resolve them again.
+    func estimate(_ directory: UserDirectory, options: EstimateOptions, resolvedRoles: (Int) -> UserRoles) -> LicenseEstimate {
         var diagnostics = DiagnosticLog(DiagnosticLog.merged(graph.diagnostics, catalog.diagnostics, method.diagnostics, directory.diagnostics))
         var cache: [LicenseRequirements: LicenseChoice] = [:]
         var reportedUnknown: Set<[NameKey]> = []
         let systemAdministrator = NameKey(EstimateOptions.systemAdministratorRole)
         var rows: [UserLicense] = []
         rows.reserveCapacity(directory.users.count)
-        for user in directory.users {
-            let resolved = graph.roles(of: user)
+        for (index, user) in directory.users.enumerated() {
+            let resolved = resolvedRoles(index)
             let (roles, roleNames) = (resolved.roles, resolved.names)
             let isSysAdmin = user.assignments.contains { $0.isEnabled && NameKey($0.roleIdentifier) == systemAdministrator }
             for assignment in resolved.unknown where user.isEnabled {
@@ -152,19 +158,31 @@ extension LicensingEngine {
 
     /// One row per role: requirements, entry-point license, cheapest license, and assigned users when `directory` is given.
     public func roleLicenses(users directory: UserDirectory?) -> [RoleLicense] {
+        roleLicenses(assignedRoles: directory.map { directory in directory.users.lazy.filter(\.isEnabled).map { graph.roles(of: $0).roles } })
+    }
+
+    /// One row per role, with the users assigned counted from `estimate`'s rows: the users' roles were resolved once,
+    /// for the estimate, and are not resolved again (`report` shows both).
+    public func roleLicenses(estimate: LicenseEstimate) -> [RoleLicense] {
+        roleLicenses(assignedRoles: estimate.users.lazy.filter(\.user.isEnabled).map(\.roleIndices))
+    }
+
+    /// One row per role; `assignedRoles` (nil without users) gives each enabled user's roles, to count the users assigned.
+    private func roleLicenses(assignedRoles: (some Sequence<[Int]>)?) -> [RoleLicense] {
         var assigned = [Int](repeating: 0, count: graph.roles.count)
-        if let directory {
-            for user in directory.users where user.isEnabled {
-                for role in graph.roles(of: user).roles { assigned[role] += 1 }
+        if let assignedRoles {
+            for roles in assignedRoles {
+                for role in roles { assigned[role] += 1 }
             }
         }
+        let counted = assignedRoles != nil
         var cache: [LicenseRequirements: LicenseChoice] = [:]
         return graph.roles.indices.map { index in
             let requirements = roleRequirements[index]
             let license = cache[requirements] ?? optimizer.cheapestLicense(for: requirements)
             cache[requirements] = license
             return RoleLicense(role: graph.roles[index], requirements: requirements, entryPointLicense: requirements.entryPointTier, license: license,
-                               usersAssigned: directory == nil ? nil : assigned[index],
+                               usersAssigned: counted ? assigned[index] : nil,
                                objectsNotInMicrosoftData: objectsNotInMicrosoftData(ofPrivileges: graph.roleEffectivePrivileges[index])?.count)
         }
     }

@@ -3,8 +3,9 @@ import AXReading
 
 /// What in a privilege demands part of a license.
 public enum LicenseDemandSource: Sendable, Hashable {
-    /// An entry point whose grant needs a license tier (Docs/licensing-rules.md §2).
-    case entryPoint(objectType: String, objectName: String, rights: String, access: AccessLevel, license: LicenseTier)
+    /// An entry point whose grant needs a license tier (Docs/licensing-rules.md §2); `rights` are the rights the grant
+    /// allows (a grant that demands a tier denies none of them).
+    case entryPoint(objectType: String, objectName: String, rights: Set<AccessRight>, access: AccessLevel, license: LicenseTier)
     /// A `LicensingServicePlansPrivilege` row naming the SKU; `isUnique` rows must be held, the others are one of
     /// `alternatives` (every SKU the privilege's rows name).
     case skuMapRow(sku: String, isUnique: Bool, alternatives: [String])
@@ -133,7 +134,7 @@ extension LicensingEngine {
                 guard entry.isKnown, entry.tier == requirements.entryPointTier, entry.tier != .none else { continue }
                 tierChains.append(LicenseDemandChain(path: grant.path, furtherPaths: grant.furtherPaths, source: .entryPoint(
                     objectType: entryPoint.objectType.description, objectName: entryPoint.objectName,
-                    rights: Self.describeRights(entryPoint.grant), access: entry.access, license: entry.tier)))
+                    rights: Set(entryPoint.grant.allowedRights), access: entry.access, license: entry.tier)))
             }
         }
         demands.append(Self.demand(.tier(tier), tierChains))

@@ -23,6 +23,23 @@ public protocol LicensingMethod: Sendable {
 
     /// Problems found in the method's own inputs (the SKU map's, say), for the run's diagnostics.
     var diagnostics: [Diagnostic] { get }
+
+    /// The files the method read its rules from, each with what it is, so a report can point at the one a change
+    /// touched (diff points a changed SKU-map row at the SKU map) without knowing the method's type.
+    var inputs: [MethodInput] { get }
+}
+
+/// One file a licensing method reads its rules from.
+public struct MethodInput: Sendable, Hashable {
+    /// What the file is (`skuMap`, `objectLicenses`).
+    public var kind: InputKind
+    /// The file's path as it was read.
+    public var file: String
+
+    public init(kind: InputKind, file: String) {
+        self.kind = kind
+        self.file = file
+    }
 }
 
 /// What one privilege demands under a licensing method.
@@ -63,6 +80,9 @@ public struct EntryPointSkuMapMethod: LicensingMethod {
     public let diagnostics: [Diagnostic]
 
     public var name: String { "entry-point-sku-map" }
+
+    /// The SKU map, when it was read from a file.
+    public var inputs: [MethodInput] { skuMap.source.map { [MethodInput(kind: .skuMap, file: $0)] } ?? [] }
 
     /// Evaluates every privilege of `graph` once.
     public init(graph: SecurityGraph, skuMap: SkuMap) {

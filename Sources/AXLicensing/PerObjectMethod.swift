@@ -109,6 +109,9 @@ public struct PerObjectMethod: LicensingMethod {
 
     public var name: String { "objects" }
 
+    /// The object-license files the data came from.
+    public var inputs: [MethodInput] { map.files.map { MethodInput(kind: .objectLicenses, file: $0) } }
+
     /// Evaluates every grant of every privilege of `graph` once.
     public init(graph: SecurityGraph, map: ObjectLicenseMap) {
         self.graph = graph

@@ -13,15 +13,14 @@ public struct PermissionEntry: Sendable, Hashable {
     public var entryPointLicense: EntryPointLicense
     /// The granting privilege.
     public var privilege: String
-    /// The granting privilege's SKU-map requirement, in words (`Finance (required)`, `any of Finance, Commerce`).
-    public var privilegeSkus: String
+    /// What the SKU map demands of the granting privilege's holders; nil when the map does not name the privilege.
+    /// A value: the reports word it (`Finance (required)`, `any of Finance, Commerce`).
+    public var privilegeSkus: SkuRequirement?
     /// Role > sub-role > duty > privilege: a shortest path (see `GrantPath`).
     public var path: [GrantPathStep]
     /// How many other paths grant the privilege; `GrantPath.furtherPathLimit` means that many or more.
     public var furtherPaths: Int
 
-    /// The grant in words: allowed rights (`Read, Update`), `Read denied`, or `None`.
-    public var rights: String { LicensingEngine.describeRights(grant) }
     /// View, maintain or no access.
     public var access: AccessLevel { entryPointLicense.access }
 }
@@ -49,7 +48,7 @@ extension LicensingEngine {
         for grant in graph.grantPaths(from: object) {
             let (path, privilege, furtherPaths) = (grant.path, grant.privilege, grant.furtherPaths)
             let definition = graph.privileges[privilege]
-            let skus = describeSkus(privilegeSkuRequirements[privilege])
+            let skus = privilegeSkuRequirements[privilege]
             for (index, entryPoint) in definition.entryPoints.enumerated() {
                 let license = entryPointLicense(privilege: privilege, entryPoint: index)
                 entries.append(PermissionEntry(
@@ -69,20 +68,16 @@ extension LicensingEngine {
             type: type, name: name, label: label, origin: origin, entryPointLicense: requirements.entryPointTier,
             requirements: requirements, license: optimizer.cheapestLicense(for: requirements), entries: entries)
     }
+}
 
-    /// `Finance (required); any of Finance, Commerce`, or empty when the map does not name the privilege.
-    public func describeSkus(_ requirement: SkuRequirement?) -> String {
-        guard let requirement else { return "" }
+extension SkuRequirement {
+    /// The requirement in words, as every report and the diff's causes write it: `Finance (required); any of Finance,
+    /// Commerce` (the any-of part names every SKU of the privilege's rows, and appears only when some are not required).
+    public func description(in catalog: SkuCatalog) -> String {
         var parts: [String] = []
-        if !requirement.required.isEmpty { parts.append(catalog.names(requirement.required).map { "\($0) (required)" }.joined(separator: ", ")) }
-        let optional = requirement.anyOf.intersection(SkuSet(bits: ~requirement.required.bits))
-        if !optional.isEmpty { parts.append("any of " + catalog.names(requirement.anyOf).joined(separator: ", ")) }
+        if !required.isEmpty { parts.append(catalog.names(required).map { "\($0) (required)" }.joined(separator: ", ")) }
+        let optional = anyOf.intersection(SkuSet(bits: ~required.bits))
+        if !optional.isEmpty { parts.append("any of " + catalog.names(anyOf).joined(separator: ", ")) }
         return parts.joined(separator: "; ")
-    }
-
-    static func describeRights(_ grant: AccessGrant) -> String {
-        if grant[.read] == .deny { return "Read denied" }
-        let allowed = grant.allowedRights
-        return allowed.isEmpty ? "None" : allowed.map(\.rawValue).joined(separator: ", ")
     }
 }

@@ -196,13 +196,18 @@ extension LicensingEngine {
         var usersAssigned = 0
         var usersChanged: [UserLicenseChange] = []
         if let directory {
-            let holders = directory.users.filter { user in
-                user.isEnabled && graph.roles(of: user).roles.contains { isAffected[$0] }
+            // Each user's roles are resolved once: to find the holders, and for both estimates of them.
+            var holders: [SecurityUser] = [], holderRoles: [UserRoles] = []
+            for user in directory.users where user.isEnabled {
+                let roles = graph.roles(of: user)
+                guard roles.roles.contains(where: { isAffected[$0] }) else { continue }
+                holders.append(user)
+                holderRoles.append(roles)
             }
             usersAssigned = holders.count
             let holdersDirectory = UserDirectory(users: holders)
-            let before = estimate(holdersDirectory, options: options).users
-            let after = edited.estimate(holdersDirectory, options: options).users
+            let before = estimate(holdersDirectory, options: options) { holderRoles[$0] }.users
+            let after = edited.estimate(holdersDirectory, options: options) { holderRoles[$0] }.users
             for (old, new) in zip(before, after) where old.license != new.license {
                 usersChanged.append(UserLicenseChange(userId: old.user.userId, before: old.license, after: new.license))
             }

@@ -42,7 +42,7 @@ public struct MetadataSnapshot: Sendable {
 /// The folder may be a whole PackagesLocalDirectory, one package, one model, or a folder of `Ax*` folders.
 public struct MetadataLoader: Sendable {
     /// Folders never searched: build output and compiled metadata inside packages.
-    public static let skippedFolders: Set<String> = ["bin", "xppmetadata", "descriptor", "reports", "resources", "node_modules"]
+    package static let skippedFolders: Set<String> = ["bin", "xppmetadata", "descriptor", "reports", "resources", "node_modules"]
 
     /// How many files are parsed at once; defaults to the number of active cores.
     public var concurrency: Int

@@ -252,11 +252,11 @@ public struct GrantPath: Sendable, Hashable {
     }
 
     /// `Role > Duty > Privilege`, with `(and 3 more paths)` when there are others.
-    public var pathDescription: String { Self.describe(path, furtherPaths: furtherPaths) }
+    package var pathDescription: String { Self.describe(path, furtherPaths: furtherPaths) }
 
     /// `Role > Duty > Privilege` for `path`, with `(and 3 more paths)` when `furtherPaths` is not zero: how every
     /// report writes a grant path.
-    public static func describe(_ path: [GrantPathStep], furtherPaths: Int) -> String {
+    package static func describe(_ path: [GrantPathStep], furtherPaths: Int) -> String {
         let text = path.map(\.name).joined(separator: " > ")
         switch furtherPaths {
         case 0: return text
@@ -404,7 +404,7 @@ extension SecurityGraph {
     /// links (Tarjan's algorithm, with its own stack) come out sinks first, so each component's privileges are its
     /// members' own plus those already computed for the components it links to. The cost is the size of the links
     /// plus that of the results.
-    public static func effectivePrivileges(links: [RoleLinks], dutyPrivileges: [[Int]], privilegeCount: Int) -> [[Int]] {
+    package static func effectivePrivileges(links: [RoleLinks], dutyPrivileges: [[Int]], privilegeCount: Int) -> [[Int]] {
         let count = links.count
         var result = [[Int]](repeating: [], count: count)
         var order = [Int](repeating: -1, count: count)  // discovery index, -1 not yet reached

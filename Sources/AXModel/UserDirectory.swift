@@ -55,7 +55,7 @@ public struct UserDirectory: Sendable {
     }
 
     /// Column names (case-insensitive) the reader understands.
-    public enum Column: String, CaseIterable, Sendable {
+    package enum Column: String, CaseIterable, Sendable {
         case userId = "UserId"
         case securityRoleIdentifier = "SecurityRoleIdentifier"
         case securityRoleName = "SecurityRoleName"

@@ -309,13 +309,13 @@ struct DiffJSON: Encodable {
         var after: Outcome
         var causes: [Cause]
     }
+    /// A user whose license changes: each side's license as values (tier, base, attaches, cost), as `explain` and
+    /// `what-if` give a license.
     struct User: Encodable {
         var userId: String
         var classification: String
-        var before: String
-        var after: String
-        var monthlyCostBefore: Money
-        var monthlyCostAfter: Money
+        var before: LicenseJSON
+        var after: LicenseJSON
     }
     struct Objects: Encodable {
         var added: [String]
@@ -361,8 +361,7 @@ struct DiffJSON: Encodable {
                    "duties": Objects(added: impact.duties.added, removed: impact.duties.removed),
                    "privileges": Objects(added: impact.privileges.added, removed: impact.privileges.removed)]
         users = impact.userChanges?.map {
-            User(userId: $0.userId, classification: $0.classification.rawValue, before: $0.before.summary, after: $0.after.summary,
-                 monthlyCostBefore: $0.before.monthlyCost, monthlyCostAfter: $0.after.monthlyCost)
+            User(userId: $0.userId, classification: $0.classification.rawValue, before: LicenseJSON($0.before), after: LicenseJSON($0.after))
         }
         monthlyCostDelta = impact.userCostDelta
         newSkus = impact.newSkus

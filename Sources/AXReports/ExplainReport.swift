@@ -42,7 +42,7 @@ public struct ExplainReport: Sendable {
                 let path = GrantPath.describe(chain.path, furtherPaths: chain.furtherPaths)
                 switch chain.source {
                 case .entryPoint(let type, let name, let rights, let access, let license):
-                    rows.append([demand.need.description, path, "\(type) \(name)", rights, access.rawValue, license.name])
+                    rows.append([demand.need.description, path, "\(type) \(name)", ValueText.rights(rights), access.rawValue, license.name])
                 case .skuMapRow(let sku, let isUnique, let alternatives):
                     rows.append([demand.need.description, path, "SKU-map row \(sku)", isUnique ? "IsUnique 1: required" : "IsUnique 0: any of " + alternatives.joined(separator: ", "), "", sku])
                 }
@@ -110,7 +110,8 @@ struct ExplainJSON: Encodable {
         var kind: String
         @ExplicitNull var objectType: String? = nil
         @ExplicitNull var objectName: String? = nil
-        @ExplicitNull var rights: String? = nil
+        /// The allowed rights, in the order the AOT writes them.
+        @ExplicitNull var rights: [String]? = nil
         @ExplicitNull var access: String? = nil
         @ExplicitNull var entryPointLicense: String? = nil
         @ExplicitNull var sku: String? = nil
@@ -157,7 +158,7 @@ struct ExplainJSON: Encodable {
                 let path = chain.path.map(\.name)
                 switch chain.source {
                 case .entryPoint(let type, let name, let rights, let access, let license):
-                    return Chain(path: path, furtherPaths: chain.furtherPaths, kind: "entryPoint", objectType: type, objectName: name, rights: rights, access: access.rawValue, entryPointLicense: license.name)
+                    return Chain(path: path, furtherPaths: chain.furtherPaths, kind: "entryPoint", objectType: type, objectName: name, rights: AccessRight.allCases.filter(rights.contains).map(\.rawValue), access: access.rawValue, entryPointLicense: license.name)
                 case .skuMapRow(let sku, let isUnique, let alternatives):
                     return Chain(path: path, furtherPaths: chain.furtherPaths, kind: "skuMapRow", sku: sku, isUnique: isUnique, alternatives: alternatives)
                 }

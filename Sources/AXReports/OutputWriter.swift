@@ -3,26 +3,26 @@ import AXReading
 import Foundation
 
 /// Why a report could not be written.
-public struct OutputWriteError: Error, Sendable, CustomStringConvertible {
-    public var path: String
-    public var reason: String
-    public var description: String { "\(path): error: cannot write output: \(reason)" }
+package struct OutputWriteError: Error, Sendable, CustomStringConvertible {
+    package var path: String
+    package var reason: String
+    package var description: String { "\(path): error: cannot write output: \(reason)" }
 }
 
 /// Why bytes could not be written to an open file descriptor: the `errno` of the write that failed.
-public struct DescriptorWriteError: Error, Sendable, Equatable {
+package struct DescriptorWriteError: Error, Sendable, Equatable {
     /// The `errno` value (`ENOSPC`, `EPIPE`, `EBADF`, …).
-    public var code: Int32
+    package var code: Int32
     /// The system's words for it.
-    public var reason: String { String(cString: strerror(code)) }
+    package var reason: String { String(cString: strerror(code)) }
 }
 
 /// Writes a whole buffer to a file descriptor, or says why it could not: the one checked write behind standard
 /// output, standard error and every output file (Foundation's `FileHandle.write(_:)` traps on a failed write).
-public enum DescriptorWriter {
+package enum DescriptorWriter {
     /// Writes every byte of `data` to `descriptor`, retrying after a signal interrupts the write and waiting while a
     /// non-blocking descriptor is full.
-    public static func writeAll(_ data: Data, to descriptor: Int32) throws(DescriptorWriteError) {
+    package static func writeAll(_ data: Data, to descriptor: Int32) throws(DescriptorWriteError) {
         let failure: Int32? = data.withUnsafeBytes { raw in
             guard let base = raw.baseAddress else { return nil }
             var offset = 0
@@ -50,9 +50,9 @@ public enum DescriptorWriter {
 }
 
 /// A file the run reads, which an output must never replace.
-public struct ProtectedInput: Sendable, Hashable {
+package struct ProtectedInput: Sendable, Hashable {
     /// What the path is.
-    public enum Kind: Sendable, Hashable {
+    package enum Kind: Sendable, Hashable {
         /// One input file (users, SKU map, catalog, entitlements, assigned licenses, state database).
         case file
         /// A metadata tree: every file in its `Ax*` object folders is an input.
@@ -60,16 +60,16 @@ public struct ProtectedInput: Sendable, Hashable {
     }
 
     /// The path as given (a file or, for a tree, its root folder).
-    public var path: String
+    package var path: String
     /// The input in words, for the error: `the users file`.
-    public var what: String
-    public var kind: Kind
+    package var what: String
+    package var kind: Kind
 
     /// One input file.
-    public static func file(_ path: String, _ what: String) -> ProtectedInput { ProtectedInput(path: path, what: what, kind: .file) }
+    package static func file(_ path: String, _ what: String) -> ProtectedInput { ProtectedInput(path: path, what: what, kind: .file) }
 
     /// A metadata tree.
-    public static func metadataTree(_ path: String) -> ProtectedInput { ProtectedInput(path: path, what: "the metadata", kind: .metadataTree) }
+    package static func metadataTree(_ path: String) -> ProtectedInput { ProtectedInput(path: path, what: "the metadata", kind: .metadataTree) }
 }
 
 /// Writes a report to a file atomically: a temporary file beside it, then a rename, so a failed run
@@ -78,9 +78,9 @@ public struct ProtectedInput: Sendable, Hashable {
 /// An output never replaces an input of the run (compared as files: device and inode, after symbolic links), a
 /// replaced file keeps its permissions, a symbolic link keeps pointing at its (replaced or created) target, and a
 /// device or pipe (`/dev/null`, `/dev/stdout`) is written in place, since renaming over it would replace the device.
-public enum OutputWriter {
+package enum OutputWriter {
     /// Writes bytes (a rendered text from `OutputText.bytes`, or a workbook) to `path` with the guarantees above.
-    public static func write(_ data: Data, to path: String, protecting inputs: [ProtectedInput]) throws(OutputWriteError) {
+    package static func write(_ data: Data, to path: String, protecting inputs: [ProtectedInput]) throws(OutputWriteError) {
         let target = try checkTarget(path, protecting: inputs)
         if let existing = target.status, existing.st_mode & S_IFMT != S_IFREG {
             return try writeInPlace(data, to: target.path, reportedAs: path)
@@ -129,7 +129,7 @@ public enum OutputWriter {
 
     /// Refuses `path` when it is a folder or an input of the run, before anything is written; returns where it leads.
     @discardableResult
-    public static func check(_ path: String, protecting inputs: [ProtectedInput]) throws(OutputWriteError) -> String {
+    package static func check(_ path: String, protecting inputs: [ProtectedInput]) throws(OutputWriteError) -> String {
         try checkTarget(path, protecting: inputs).path
     }
 

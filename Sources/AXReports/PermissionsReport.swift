@@ -37,8 +37,8 @@ public struct PermissionsReport: Sendable {
                       ReportColumn("Rights", .list), ReportColumn("Access", priority: .low), ReportColumn("Entry-point license", .license, priority: .essential),
                       ReportColumn("Privilege SKUs", .list), ReportColumn("Granted through", .path)],
             rows: view.entries.map { entry in
-                [entry.objectType, entry.objectName, entry.objectChildName, entry.rights, entry.access.rawValue, entry.entryPointLicense.name,
-                 entry.privilegeSkus, GrantPath.describe(entry.path, furtherPaths: entry.furtherPaths)]
+                [entry.objectType, entry.objectName, entry.objectChildName, ValueText.grant(entry.grant), entry.access.rawValue, entry.entryPointLicense.name,
+                 ValueText.skus(entry.privilegeSkus, catalog: catalog), GrantPath.describe(entry.path, furtherPaths: entry.furtherPaths)]
             })
     }
 }
@@ -80,7 +80,7 @@ struct PermissionsJSON: Encodable {
         var access: String
         var entryPointLicense: String
         var privilege: String
-        var privilegeSkus: String
+        @ExplicitNull var privilegeSkus: SkuRequirementJSON?
         var path: [String]
         var furtherPaths: Int
     }
@@ -92,8 +92,9 @@ struct PermissionsJSON: Encodable {
     init(_ report: PermissionsReport) {
         object = Object(view: report.view, requirement: RequirementText(report.view.requirements, catalog: report.catalog))
         entryPoints = report.view.entries.map {
-            Entry(objectType: $0.objectType, objectName: $0.objectName, objectChildName: $0.objectChildName, rights: $0.rights,
-                  access: $0.access.rawValue, entryPointLicense: $0.entryPointLicense.name, privilege: $0.privilege, privilegeSkus: $0.privilegeSkus,
+            Entry(objectType: $0.objectType, objectName: $0.objectName, objectChildName: $0.objectChildName, rights: ValueText.grant($0.grant),
+                  access: $0.access.rawValue, entryPointLicense: $0.entryPointLicense.name, privilege: $0.privilege,
+                  privilegeSkus: $0.privilegeSkus.map { SkuRequirementJSON($0, catalog: report.catalog) },
                   path: $0.path.map(\.name), furtherPaths: $0.furtherPaths)
         }
         diagnostics = report.diagnostics.map(DiagnosticJSON.init)

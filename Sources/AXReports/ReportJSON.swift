@@ -6,12 +6,12 @@ import AXReading
 /// left out, so every object of a kind has the same keys (the README documents each shape with its nulls). Every
 /// optional property of a JSON body is declared with this wrapper.
 @propertyWrapper
-public struct ExplicitNull<Value: Encodable & Sendable>: Encodable, Sendable {
-    public var wrappedValue: Value?
+package struct ExplicitNull<Value: Encodable & Sendable>: Encodable, Sendable {
+    package var wrappedValue: Value?
 
-    public init(wrappedValue: Value?) { self.wrappedValue = wrappedValue }
+    package init(wrappedValue: Value?) { self.wrappedValue = wrappedValue }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         if let wrappedValue { try container.encode(wrappedValue) } else { try container.encodeNil() }
     }
@@ -21,15 +21,15 @@ extension ExplicitNull: Equatable where Value: Equatable {}
 extension ExplicitNull: Hashable where Value: Hashable {}
 
 /// A diagnostic as it appears in JSON output.
-public struct DiagnosticJSON: Encodable, Sendable, Hashable {
-    public var severity: String
-    public var code: String
-    public var message: String
-    @ExplicitNull public var file: String?
-    @ExplicitNull public var line: Int?
-    @ExplicitNull public var column: Int?
+package struct DiagnosticJSON: Encodable, Sendable, Hashable {
+    package var severity: String
+    package var code: String
+    package var message: String
+    @ExplicitNull package var file: String?
+    @ExplicitNull package var line: Int?
+    @ExplicitNull package var column: Int?
 
-    public init(_ diagnostic: Diagnostic) {
+    package init(_ diagnostic: Diagnostic) {
         severity = diagnostic.severity.rawValue
         code = diagnostic.code.rawValue
         message = diagnostic.message

@@ -429,7 +429,7 @@ extension String {
 }
 
 /// Encodes report values as pretty, key-sorted JSON so output is stable across runs and platforms.
-public func encodeJSON<Value: Encodable>(_ value: Value) -> String {
+package func encodeJSON<Value: Encodable>(_ value: Value) -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     // Report values are plain structs of strings and numbers: encoding cannot fail.
@@ -438,13 +438,13 @@ public func encodeJSON<Value: Encodable>(_ value: Value) -> String {
 }
 
 /// The width of the terminal a report is shown on.
-public enum TerminalWidth {
+package enum TerminalWidth {
     /// The narrowest width tables are fitted to (a narrower terminal wraps the lines itself).
-    public static let minimum = 40
+    package static let minimum = 40
 
     /// The width of the terminal standard output shows, or nil when standard output is not a terminal (a file, a pipe,
     /// which keep every value in full): `COLUMNS` when set to a number, else the terminal's own size.
-    public static func ofStandardOutput(environment: [String: String] = ProcessInfo.processInfo.environment) -> Int? {
+    package static func ofStandardOutput(environment: [String: String] = ProcessInfo.processInfo.environment) -> Int? {
         guard isatty(STDOUT_FILENO) == 1 else { return nil }
         if let columns = environment["COLUMNS"].flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }), columns > 0 {
             return max(columns, minimum)

@@ -4,13 +4,13 @@ import AXReading
 /// Diagnostics as a person reads them on standard error. A few are listed one per line; many would bury the report
 /// and the one that matters, so above `groupingThreshold` a summary line counts them by severity and code, and only
 /// the first `groupingThreshold` follow (the JSON output always holds every one).
-public enum TerminalDiagnostics {
+package enum TerminalDiagnostics {
     /// The most diagnostics listed without a summary line, and how many are listed under one.
-    public static let groupingThreshold = 20
+    package static let groupingThreshold = 20
 
     /// The lines to print for `diagnostics`. `fullListHint` says where the rest are (the command layer names the
     /// option: `--format json for all`).
-    public static func lines(_ diagnostics: [Diagnostic], fullListHint: String, threshold: Int = groupingThreshold) -> [String] {
+    package static func lines(_ diagnostics: [Diagnostic], fullListHint: String, threshold: Int = groupingThreshold) -> [String] {
         guard diagnostics.count > threshold else { return diagnostics.map(\.description) }
         return [summary(diagnostics, threshold: threshold, fullListHint: fullListHint)] + diagnostics.prefix(threshold).map(\.description)
     }

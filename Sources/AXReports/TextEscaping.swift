@@ -1,12 +1,12 @@
 import Foundation
 
 /// The boundary every rendered output passes on its way out: what no output may carry, whatever the inputs held.
-public enum OutputText {
+package enum OutputText {
     /// True for the characters no output carries (each becomes U+FFFD): control characters other than tab, line
     /// feed and carriage return (NUL, escape, the other C0 codes, DEL, the C1 codes U+0080–U+009F), and the
     /// bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), which can make a name
     /// display as another (Trojan Source, CVE-2021-42574). The one rule for every renderer and the workbook.
-    public static func isReplaced(_ scalar: Unicode.Scalar) -> Bool {
+    package static func isReplaced(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x09, 0x0A, 0x0D: false
         case 0x00...0x1F, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069: true
@@ -17,7 +17,7 @@ public enum OutputText {
     /// The UTF-8 bytes of a rendered output, with every character `isReplaced` names replaced by U+FFFD: a NUL cuts
     /// short C tools and file viewers, an escape sequence in a name would drive the terminal that shows a table, and a
     /// bidirectional override would make it read as another name.
-    public static func bytes(_ text: String) -> Data {
+    package static func bytes(_ text: String) -> Data {
         var text = text
         return text.withUTF8 { utf8 in
             /// How many bytes the control character at `index` takes (0: none there).

@@ -103,6 +103,19 @@ func impact(_ name: String, reversed: Bool = false) throws -> LicenseImpact {
         #expect(result.userCostDelta == Money(cents: 30200))
     }
 
+    /// The SKU-row cause points at the SKU map the head's licensing method names among its inputs, whatever type the
+    /// method is: the diff asks the method, it does not know the entry-point method's type.
+    @Test func skuRowChangePointsAtTheSkuMapTheMethodNamesAsItsInput() throws {
+        let folder = TemporaryFolder()
+        let fixture = try DiffFixture("new-isunique-row", in: folder)
+        let base = try side(fixture, .base), head = try side(fixture, .head)
+        let wrapped = LicensingEngine(graph: head.engine.graph, catalog: head.engine.catalog, method: ForwardingMethod(inner: head.engine.method))
+        let result = LicenseImpact(base: base.engine, head: wrapped, users: nil, baseRoot: fixture.tree(.base).path, headRoot: fixture.tree(.head).path)
+        let cause = try #require(result.roleChanges.only?.causes.only)
+        #expect(cause.kind == .skuRowsChanged)
+        #expect(cause.location?.file == fixture.skuMap(.head).path, "\(String(describing: cause.location))")
+    }
+
     @Test func pureRenameHasNoLicenseImpact() throws {
         let result = try impact("pure-rename")
         #expect(!result.hasLicenseImpact)
@@ -162,4 +175,14 @@ func impact(_ name: String, reversed: Bool = false) throws -> LicenseImpact {
         #expect(impact.roleChanges.count == count)
         #expect(impact.roleChanges.allSatisfy { $0.classification == .deEscalation && $0.causes.map(\.kind) == [.privilegeRemoved] })
     }
+}
+
+/// A licensing method of another type than the entry-point one, answering as `inner` does.
+private struct ForwardingMethod: LicensingMethod {
+    var inner: any LicensingMethod
+    var name: String { "forwarding" }
+    var diagnostics: [Diagnostic] { inner.diagnostics }
+    func demand(ofPrivilege privilege: Int) -> PrivilegeDemand { inner.demand(ofPrivilege: privilege) }
+    func license(ofGrant grant: Int, inPrivilege privilege: Int) -> GrantLicense { inner.license(ofGrant: grant, inPrivilege: privilege) }
+    var inputs: [MethodInput] { inner.inputs }
 }

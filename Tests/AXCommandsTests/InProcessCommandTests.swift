@@ -39,6 +39,17 @@ private let sample = packageRoot.appendingPathComponent("Data/sample").path
         #expect(result.stderr == "axlicense: error: no role named 'NoSuchRole' in the metadata\n")
     }
 
+    /// `--format`, `--output` and `--columns` are declared once: diff's help lists them under Output, as every other
+    /// command's does, each with its own formats.
+    @Test func diffSharesTheOutputOptionsWithItsOwnFormats() {
+        let diff = DiffCommand.helpMessage(columns: 200), estimate = EstimateCommand.helpMessage(columns: 200)
+        #expect(diff.contains("OUTPUT:\n  -f, --format <format>   Output format: table, csv, json, markdown, github or junit."))
+        #expect(estimate.contains("OUTPUT:\n  -f, --format <format>   Output format: table, csv, json or markdown."))
+        for help in [diff, estimate] { #expect(help.contains("-o, --output <file>") && help.contains("--columns <a,b,c>")) }
+        let parsed = try? DiffCommand.parse(["--base", "a", "--format", "junit", "--columns", "Role"])
+        #expect(parsed?.output.format == .junit && parsed?.output.columns == "Role")
+    }
+
     @Test func anUnknownOptionIsAUsageErrorWithStatus64() {
         let result = axlicense("estimate", "--no-such-option")
         #expect(result.status == 64)

@@ -199,7 +199,8 @@ import Testing
         let entries = try #require(root["entryPoints"] as? [[String: Any]])
         #expect(entries.count == 1)
         #expect(entries[0]["entryPointLicense"] as? String == "TeamMembers")
-        #expect(entries[0]["privilegeSkus"] as? String == "Finance (required)")
+        // The SKU-map requirement as data: the required SKUs and every SKU the privilege's rows name.
+        #expect(entries[0]["privilegeSkus"] as? [String: [String]] == ["required": ["Finance"], "anyOf": ["Finance"]])
         #expect(entries[0]["path"] as? [String] == ["CustAgingReportView"])
     }
 

@@ -38,7 +38,12 @@ func diff(_ name: String, _ extra: [String] = []) throws -> RunResult {
         #expect(roles.count == 1 && roles[0]["classification"] as? String == "escalation")
         #expect((roles[0]["after"] as? [String: Any])?["base"] as? String == "Finance")
         #expect((roles[0]["before"] as? [String: Any])?["requiredSkus"] as? [String] == [])
-        #expect((root["users"] as? [Any])?.count == 2)
+        let users = try #require(root["users"] as? [[String: Any]])
+        #expect(users.count == 2)
+        // Each user's license before and after as values (tier, base, attaches, cost), not a summary in words.
+        let before = try #require(users[0]["before"] as? [String: Any]), after = try #require(users[0]["after"] as? [String: Any])
+        #expect(Set(before.keys) == ["licenseTier", "base", "attach", "monthlyCost"] && Set(after.keys) == Set(before.keys))
+        #expect(after["base"] as? String == "Finance" && after["attach"] as? [String] == [] && after["licenseTier"] as? String == "Operations")
     }
 
     @Test func githubFormatAnnotatesTheChangedFile() throws {

@@ -21,6 +21,12 @@ import Testing
             return name
         }
         #expect(tierObjects == ["VendInvoiceJournal", "VendInvoicePost"])
+        // Each entry-point chain carries the rights its grant allows as a set of values.
+        let rights = explanation.demands[0].chains.compactMap { chain -> Set<AccessRight>? in
+            guard case .entryPoint(_, "VendInvoiceJournal", let rights, _, _) = chain.source else { return nil }
+            return rights
+        }
+        #expect(rights.first?.contains(.read) == true && rights.first?.isSuperset(of: [.read, .update]) == true)
         let unique = explanation.demands[1].chains.filter { if case .skuMapRow(_, true, _) = $0.source { true } else { false } }
         #expect(unique.map { $0.path.map(\.name) } == [["AccountsPayableClerk", "CustAgingReportView"]])
         // Without the aging report: Activity (the invoice journal). Without the journal too: Team Members.

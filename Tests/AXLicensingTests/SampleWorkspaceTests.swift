@@ -105,12 +105,35 @@ import Testing
         #expect(engine.license(of: .duty(duty)).summary == "Activity")
     }
 
+    /// A View Permissions row carries the granting privilege's SKU-map requirement as a value (positions in the
+    /// catalog), not words: the reports word it.
+    @Test func permissionsRowCarriesThePrivilegeSkuRequirementAsAValue() throws {
+        let engine = Self.workspace.engine
+        let view = engine.permissions(of: .privilege(try #require(engine.graph.privilege(named: "CustAgingReportView"))))
+        let finance = try #require(engine.catalog.position(of: "Finance"))
+        let entry = try #require(view.entries.only)
+        #expect(entry.privilegeSkus == SkuRequirement(required: SkuSet([finance]), anyOf: SkuSet([finance])))
+        let unmapped = engine.permissions(of: .role(try #require(engine.graph.role(named: "AccountsPayableClerk"))))
+        #expect(unmapped.entries.contains { $0.privilegeSkus == nil })
+    }
+
+    /// `report` counts each role's users from the estimate's rows (the users' roles resolved once, for the estimate):
+    /// the same rows as resolving the users again.
+    @Test func roleUserCountsFromTheEstimateMatchThoseFromTheUsers() throws {
+        let engine = Self.workspace.engine, users = try #require(Self.workspace.users)
+        let fromEstimate = engine.roleLicenses(estimate: engine.estimate(users))
+        let fromUsers = engine.roleLicenses(users: users)
+        #expect(fromEstimate.map(\.role.name) == fromUsers.map(\.role.name) && fromEstimate.map(\.usersAssigned) == fromUsers.map(\.usersAssigned))
+        #expect(fromEstimate.map(\.license) == fromUsers.map(\.license))
+        #expect(fromEstimate.contains { ($0.usersAssigned ?? 0) > 0 })
+    }
+
     @Test func permissionsShowEveryEntryPointOnceWithItsShortestPath() {
         let engine = Self.workspace.engine
         let view = engine.permissions(of: .role(engine.graph.role(named: "accountspayableclerk")!))
         #expect(view.name == "AccountsPayableClerk")
         let denied = view.entries.first { $0.objectName == "VendPaymJournal" }
-        #expect(denied?.rights == "Read denied" && denied?.entryPointLicense.name == "None")
+        #expect(denied?.grant[.read] == .deny && denied?.entryPointLicense.name == "None")
         let unknown = view.entries.first { $0.objectName == "VendPortalVendorInfo" }
         #expect(unknown?.entryPointLicense.name == "Unknown")
         let invoice = view.entries.first { $0.objectName == "VendInvoiceJournal" }

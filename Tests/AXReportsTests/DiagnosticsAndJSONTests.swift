@@ -39,4 +39,27 @@ import Testing
         let row = try #require(chains.first { $0["kind"] as? String == "skuMapRow" })
         #expect(row["objectType"] is NSNull && row["entryPointLicense"] is NSNull)
     }
+
+    /// An entry-point chain's rights are a list of right names in the AOT's order (a set of values, not words), and the
+    /// markdown table words the same set.
+    @Test func explainChainRightsAreAListOfRightNames() throws {
+        let explain = try #require(try sampleReports().first { $0.name == "explain user" }).report
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(explain.render(.json).utf8)) as? [String: Any])
+        let chains = try #require(root["demands"] as? [[String: Any]]).flatMap { $0["chains"] as? [[String: Any]] ?? [] }
+        let journal = try #require(chains.first { $0["objectName"] as? String == "VendInvoiceJournal" })
+        let rights = try #require(journal["rights"] as? [String])
+        #expect(rights.first == "Read" && rights.contains("Update"))
+        #expect(explain.render(.markdown).contains("| MenuItemDisplay VendInvoiceJournal | \(rights.joined(separator: ", ")) |"))
+    }
+
+    /// A View Permissions row's privilege SKUs: worded in the table, a requirement object (null when unmapped) in JSON.
+    @Test func permissionsPrivilegeSkusAreWordedInTablesAndStructuredInJSON() throws {
+        let report = try #require(try sampleReports().first { $0.name == "permissions AccountsPayableClerk" }).report
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(report.render(.json).utf8)) as? [String: Any])
+        let entries = try #require(root["entryPoints"] as? [[String: Any]])
+        let aging = try #require(entries.first { $0["privilege"] as? String == "CustAgingReportView" })
+        #expect(aging["privilegeSkus"] as? [String: [String]] == ["required": ["Finance"], "anyOf": ["Finance"]])
+        #expect(entries.contains { $0["privilegeSkus"] is NSNull })
+        #expect(report.render(.csv).contains(",Finance (required),"))
+    }
 }
