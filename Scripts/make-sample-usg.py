@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the sample's object-license data in the second shape DOMAIN §7 accepts.
+"""Writes the sample's object-license data in the second shape the per-object method accepts (Docs/licensing-rules.md §7).
 
     Scripts/make-sample-usg.py [WORKSPACE [OUTPUT_DIR]]     (defaults: Data/sample, Data/sample-usg)
 
@@ -54,7 +54,7 @@ def grant_of(element):
 
 
 def access_level(grant):
-    """DOMAIN §7: Read = Deny -> none; any write right -> Write; only Read -> Read; nothing -> none."""
+    """Docs/licensing-rules.md §7: Read = Deny -> none; any write right -> Write; only Read -> Read; nothing -> none."""
     if grant.get("Read", "").lower() == "deny":
         return None
     if any(grant.get(r, "").lower() == "allow" for r in WRITE_RIGHTS):

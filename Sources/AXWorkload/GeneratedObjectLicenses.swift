@@ -12,7 +12,7 @@ struct GeneratedGrant: Sendable {
     /// The `Grant` children as written: right and Allow/Deny; empty when the entry point has no `<Grant>`.
     var rights: [(right: String, value: String)]
 
-    /// The access level of the grant (DOMAIN §7): 1 Read, 2 Write, nil when it gives no access.
+    /// The access level of the grant (Docs/licensing-rules.md §7): 1 Read, 2 Write, nil when it gives no access.
     var level: Int? {
         if rights.contains(where: { $0.right == "Read" && $0.value == "Deny" }) { return nil }
         if rights.contains(where: { $0.right != "Read" && $0.value == "Allow" }) { return 2 }

@@ -80,7 +80,7 @@ func csvRows(_ path: String) throws -> (header: [String], rows: [[String]]) {
     return (table.header, read.rows.map(\.row))
 }
 
-/// The generated object-license data (DOMAIN §7's SQL exports and the USG export) for the per-object method.
+/// The generated object-license data (the Licensing* SQL exports and the USG export) for the per-object method.
 @Suite struct GeneratedObjectLicenseTests {
     static let sql = generatedSmall + "/ObjectLicenses/"
 
