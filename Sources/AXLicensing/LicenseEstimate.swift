@@ -100,6 +100,7 @@ extension LicensingEngine {
     func estimate(_ directory: UserDirectory, options: EstimateOptions, resolvedRoles: (Int) -> UserRoles) -> LicenseEstimate {
         var diagnostics = DiagnosticLog(DiagnosticLog.merged(graph.diagnostics, catalog.diagnostics, method.diagnostics, directory.diagnostics))
         var cache: [LicenseRequirements: LicenseChoice] = [:]
+        var byRoles: [[Int]: LicenseRequirements] = [:]
         var reportedUnknown: Set<[NameKey]> = []
         let systemAdministrator = NameKey(EstimateOptions.systemAdministratorRole)
         var rows: [UserLicense] = []
@@ -123,7 +124,14 @@ extension LicensingEngine {
             } else if roles.isEmpty {
                 rows.append(row(.none, .none, .noEnabledRoles))
             } else {
-                let requirements = roles.dropFirst().reduce(roleRequirements[roles[0]]) { $0.merged(with: roleRequirements[$1]) }
+                // Users with the same roles share one merge; users with the same requirements share one optimisation.
+                let requirements: LicenseRequirements
+                if let known = byRoles[roles] {
+                    requirements = known
+                } else {
+                    requirements = roles.dropFirst().reduce(roleRequirements[roles[0]]) { $0.merged(with: roleRequirements[$1]) }
+                    byRoles[roles] = requirements
+                }
                 let license: LicenseChoice
                 if let known = cache[requirements] {
                     license = known

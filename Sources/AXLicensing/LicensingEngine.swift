@@ -60,13 +60,15 @@ public struct LicensingEngine: Sendable {
         self.privilegeDemands = demands
         self.privilegeEntryPointTiers = demands.map(\.tier)
         self.privilegeSkuRequirements = demands.map(\.skus)
-        self.roleRequirements = graph.roleEffectivePrivileges.map { Self.requirements(ofPrivileges: $0, demands: demands) }
+        let meetsAll = catalog.metByEveryLicense
+        self.roleRequirements = graph.roleEffectivePrivileges.map { Self.requirements(ofPrivileges: $0, demands: demands, everyLicenseMeets: meetsAll) }
     }
 
-    private static func requirements(ofPrivileges privileges: [Int], demands: [PrivilegeDemand]) -> LicenseRequirements {
+    private static func requirements(ofPrivileges privileges: [Int], demands: [PrivilegeDemand], everyLicenseMeets: SkuSet) -> LicenseRequirements {
         var tier = LicenseTier.none
         var required = SkuSet.empty
         var groups: Set<SkuSet> = []
+        var objectGroups: Set<SkuSet> = []
         var isUnlicensable = false
         for privilege in privileges {
             let demand = demands[privilege]
@@ -75,10 +77,22 @@ public struct LicensingEngine: Sendable {
                 required = required.union(sku.required)
                 groups.insert(sku.anyOf)
             }
-            groups.formUnion(demand.objectGroups)
+            objectGroups.formUnion(demand.objectGroups)
             isUnlicensable = isUnlicensable || demand.isUnlicensable
         }
+        groups.formUnion(Self.essentialGroups(objectGroups, meetingAll: everyLicenseMeets))
         return LicenseRequirements(entryPointTier: tier, required: required, anyOfGroups: groups, isUnlicensable: isUnlicensable)
+    }
+
+    /// The per-object groups that still constrain the license: a group listing a Team Members or Self Service SKU
+    /// is met by every license (Docs/licensing-rules.md §7, "Meeting a set"), and a group that contains another
+    /// group is met whenever that one is. A role grants thousands of objects but only a handful of such groups
+    /// remain, so users share requirement signatures and the optimiser checks few groups.
+    static func essentialGroups(_ groups: Set<SkuSet>, meetingAll: SkuSet) -> [SkuSet] {
+        let candidates = groups.filter { !$0.intersects(meetingAll) }.sorted { $0.bits.nonzeroBitCount < $1.bits.nonzeroBitCount }
+        var kept: [SkuSet] = []
+        for group in candidates where !kept.contains(where: { $0.isSubset(of: group) }) { kept.append(group) }
+        return kept
     }
 
     /// The license one entry point (grant) of one privilege needs, as the method says.
@@ -101,7 +115,7 @@ public struct LicensingEngine: Sendable {
 
     /// The requirements of holding these privileges.
     public func requirements(ofPrivileges privileges: [Int]) -> LicenseRequirements {
-        Self.requirements(ofPrivileges: privileges, demands: privilegeDemands)
+        Self.requirements(ofPrivileges: privileges, demands: privilegeDemands, everyLicenseMeets: catalog.metByEveryLicense)
     }
 
     /// The requirements of holding a role, duty or privilege.

@@ -37,10 +37,17 @@ public struct ObjectLicenseMap: Sendable {
         var entries: [ObjectLicenseKey: Entry] = [:]
         entries.reserveCapacity(table.entries.count)
         // Sorted so that which diagnostics are shown never depends on hashing order.
+        // Real data repeats a dozen SKU names over many thousand objects: each name is resolved once.
+        var positions: [String: Int?] = [:]
         for (key, entry) in table.entries.sorted(by: { Self.precedes($0.value.location, $1.value.location) }) {
             var skus = SkuSet.empty
             for name in entry.skuNames {
-                if let position = catalog.position(of: name) {
+                let resolved = positions[name] ?? {
+                    let position = catalog.position(of: name)
+                    positions[name] = position
+                    return position
+                }()
+                if let position = resolved {
                     skus.insert(position)
                 } else {
                     log.append(Diagnostic(.warning, .unknownSku, "object license names SKU '\(name)', which the catalog does not know (\(key.kind) \(entry.aotName), \(key.level))",

@@ -195,6 +195,9 @@ public struct SkuCatalog: Sendable {
         return try! SkuCatalog(currency: currency, skus: skus, diagnostics: diagnostics)
     }
 
+    /// The tier-level SKUs every license meets (Team Members and Self Service: Docs/licensing-rules.md §7).
+    public var metByEveryLicense: SkuSet { SkuSet(skus.indices.filter { skus[$0].tier == .teamMembers || skus[$0].tier == .selfService }) }
+
     /// Names of the SKUs in a set, in catalog order.
     public func names(_ set: SkuSet) -> [String] { set.positions.map { skus[$0].name } }
 
