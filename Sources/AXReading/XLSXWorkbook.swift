@@ -246,8 +246,7 @@ private final class WorksheetHandler: XMLPushHandler {
     private var row = WorksheetRow(number: 0, cells: [])
     private var inRow = false
     private var column = 0
-    private var cellType = ""
-    private var cellReference = ""
+    private var cellType = CellType.other
     private var value: [UInt8] = []
     private var inlineText: [UInt8] = []
     private var capture = Capture.none
@@ -256,6 +255,8 @@ private final class WorksheetHandler: XMLPushHandler {
     private var lastColumn = 0
 
     private enum Capture { case none, value, inline }
+    /// How a cell holds its text: an index into the shared strings (`t="s"`), an inline string, or its value as written.
+    private enum CellType { case shared, inline, other }
 
     init(file: String, sharedStrings: [String], part: String, body: @escaping (WorksheetRow) throws(InputError) -> Void) {
         self.file = file
@@ -282,17 +283,21 @@ private final class WorksheetHandler: XMLPushHandler {
             inRow = true
             lastColumn = 0
         case "c":
-            cellReference = attributes.value("r") ?? ""
-            if cellReference.isEmpty {
-                column = lastColumn + 1
-            } else if let parsed = Self.column(of: cellReference) {
+            if let reference = attributes.bytes("r"), !reference.isEmpty {
+                guard let parsed = Self.column(of: reference) else {
+                    fail("\(part): the cell reference '\(String(decoding: reference, as: UTF8.self))' is not a cell reference (like C5)")
+                    return
+                }
                 column = parsed
             } else {
-                fail("\(part): the cell reference '\(cellReference)' is not a cell reference (like C5)")
-                return
+                column = lastColumn + 1
             }
             lastColumn = column
-            cellType = attributes.value("t") ?? "n"
+            if let type = attributes.bytes("t") {
+                cellType = type.count == 1 && type[0] == UInt8(ascii: "s") ? .shared : type.elementsEqual("inlineStr".utf8) ? .inline : .other
+            } else {
+                cellType = .other
+            }
             value.removeAll(keepingCapacity: true)
             inlineText.removeAll(keepingCapacity: true)
         case "v": capture = .value
@@ -329,26 +334,40 @@ private final class WorksheetHandler: XMLPushHandler {
     private func endCell() {
         let text: String
         switch cellType {
-        case "s":
+        case .shared:
             guard !value.isEmpty else { return }
-            let digits = String(decoding: value, as: UTF8.self).trimmingBlanks()
-            guard let index = Int(digits), sharedStrings.indices.contains(index) else {
-                fail("\(part): cell \(cellReference.isEmpty ? WorksheetRow.letters(ofColumn: column) + "\(row.number)" : cellReference) points to shared string '\(digits)', which the workbook does not have (it has \(sharedStrings.count))",
+            guard let index = Self.number(value), sharedStrings.indices.contains(index) else {
+                fail("\(part): cell \(WorksheetRow.letters(ofColumn: column))\(row.number) points to shared string '\(String(decoding: value, as: UTF8.self).trimmingBlanks())', which the workbook does not have (it has \(sharedStrings.count))",
                      column: column)
                 return
             }
             text = sharedStrings[index]
-        case "inlineStr": text = String(decoding: inlineText, as: UTF8.self)
+        case .inline: text = String(decoding: inlineText, as: UTF8.self)
         default: text = String(decoding: value, as: UTF8.self)
         }
         guard inRow, !text.isEmpty else { return }
         row.cells.append((column, text))
     }
 
+    /// A shared string index: digits, blanks around them allowed; nil when it is not one.
+    static func number(_ bytes: [UInt8]) -> Int? {
+        var number = 0, digits = 0
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                guard digits < 18 else { return nil }
+                number = number * 10 + Int(byte - 48); digits += 1
+            case 0x20, 0x09, 0x0A, 0x0D: continue
+            default: return nil
+            }
+        }
+        return digits > 0 ? number : nil
+    }
+
     /// The column (1 = A) of a reference like `C5` or `AB12`; nil when it is not one.
-    static func column(of reference: String) -> Int? {
+    static func column(of reference: UnsafeBufferPointer<UInt8>) -> Int? {
         var column = 0, letters = 0, digits = 0
-        for byte in reference.utf8 {
+        for byte in reference {
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z") where digits == 0:
                 column = column * 26 + Int(byte - 64); letters += 1

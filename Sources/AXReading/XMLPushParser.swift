@@ -13,16 +13,21 @@ package struct XMLAttributes {
 
     /// The value of the attribute whose local name is exactly `localName` (any namespace), or nil.
     package func value(_ localName: StaticString) -> String? {
+        bytes(localName).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The bytes (UTF-8) of the attribute whose local name is exactly `localName` (any namespace), or nil; valid only
+    /// during the `didStart` call, read without making a `String` (millions of cells each have two attributes).
+    package func bytes(_ localName: StaticString) -> UnsafeBufferPointer<UInt8>? {
         guard let raw else { return nil }
-        for index in 0..<count {
+        let count = localName.utf8CodeUnitCount
+        let literal = UnsafeRawPointer(localName.utf8Start).assumingMemoryBound(to: CChar.self)
+        for index in 0..<self.count {
             let base = index * 5
             guard let name = raw[base], let start = raw[base + 3], let end = raw[base + 4] else { continue }
-            let count = localName.utf8CodeUnitCount
             let candidate = UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self)
-            let literal = UnsafeRawPointer(localName.utf8Start).assumingMemoryBound(to: CChar.self)
-            let matches = strncmp(candidate, literal, count) == 0 && candidate[count] == 0
-            guard matches else { continue }
-            return String(decoding: UnsafeBufferPointer(start: start, count: end - start), as: UTF8.self)
+            guard strncmp(candidate, literal, count) == 0 && candidate[count] == 0 else { continue }
+            return UnsafeBufferPointer(start: start, count: end - start)
         }
         return nil
     }

@@ -516,3 +516,20 @@ enum ObjectLicenseFixtures {
         #expect(throws: Never.self) { try WorkspacePaths(workspace: folder.path, objectLicenses: folder.path + "/ObjectLicenses").requireConventionalInputsInside() }
     }
 }
+
+/// The memory benchmark's input (Scripts/make-usg-xlsx.py), read in-process when `AXLICENSE_USG_XLSX` names one; not
+/// timed: it checks only that a large export is read whole and without diagnostics (peak memory is measured outside).
+@Suite struct LargeSecurityObjectLicensesExportTests {
+    static let path = ProcessInfo.processInfo.environment["AXLICENSE_USG_XLSX"]
+
+    @Test(.enabled(if: path != nil, "set AXLICENSE_USG_XLSX to a workbook made by Scripts/make-usg-xlsx.py"))
+    func aLargeGeneratedExportIsReadWhole() throws {
+        let table = try ObjectLicenseReader.read(path: try #require(Self.path))
+        #expect(table.diagnostics.isEmpty)
+        if let expected = ProcessInfo.processInfo.environment["AXLICENSE_USG_XLSX_ENTRIES"].flatMap(Int.init) {
+            #expect(table.entries.count == expected)
+        } else {
+            #expect(!table.entries.isEmpty)
+        }
+    }
+}

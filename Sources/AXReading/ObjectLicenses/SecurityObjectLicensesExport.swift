@@ -39,14 +39,16 @@ package enum SecurityObjectLicensesExport {
     package static func readXLSX(path: String) throws(InputError) -> ObjectLicenseTable {
         let workbook = try XLSXWorkbook(path: path)
         var collector: ObjectLicenseRowCollector?
+        var columns: [Int?] = []
         var fields = [String](repeating: "", count: ObjectLicenseRowCollector.Column.allCases.count)
         try workbook.readFirstWorksheet { (row: WorksheetRow) throws(InputError) in
-            guard let current = collector else {
+            // The collector is only ever mutated in place: a second reference to it would copy its tables on every row.
+            guard collector != nil else {
                 collector = try ObjectLicenseRowCollector(header: row.cells, headerLine: row.number, path: path, placeName: "row",
                                                           columnName: { "column \(WorksheetRow.letters(ofColumn: $0))" })
+                columns = collector!.columns
                 return
             }
-            let columns = current.columns
             for index in fields.indices { fields[index] = "" }
             for cell in row.cells {
                 for (index, column) in columns.enumerated() where column == cell.column { fields[index] = cell.text }
@@ -85,8 +87,8 @@ struct ObjectLicenseRowCollector {
     private let placeName: String
     private let columnName: (Int) -> String
     private var entries: [ObjectLicenseKey: ObjectLicenseEntry] = [:]
-    /// Each entry's SKU names as keys, for comparing a later row's License with the first one's.
-    private var skuKeys: [ObjectLicenseKey: Set<NameKey>] = [:]
+    /// Each entry's License as its first row wrote it and as SKU name keys, for comparing a later row's with it.
+    private var firstLicenses: [ObjectLicenseKey: (text: String, skus: Set<NameKey>)] = [:]
     private var diagnostics: DiagnosticLog
     private var rowCount = 0
 
@@ -134,14 +136,15 @@ struct ObjectLicenseRowCollector {
         let levelText = field(.accessLevel)
         guard let level = ObjectAccessLevel(text: levelText) else { throw refuse(.accessLevel, "'\(levelText)' is not an access level (Read or Write)") }
         let licenseText = field(.license)
+        let childName = field(.aotChildName)
+        let key = ObjectLicenseKey(kind: kind, name: name, childName: childName, level: level)
+        // Most rows repeat an object already seen with the same License text: settled without splitting it.
+        if firstLicenses[key]?.text == licenseText { return }
         let skuNames = Self.skuNames(licenseText)
         guard !skuNames.isEmpty else { throw refuse(.license, "the License is empty; every object and level names at least one SKU") }
-        let childName = field(.aotChildName)
-
-        let key = ObjectLicenseKey(kind: kind, name: name, childName: childName, level: level)
         let keys = Set(skuNames.map(NameKey.init))
         if let first = entries[key] {
-            if skuKeys[key] != keys {
+            if firstLicenses[key]?.skus != keys {
                 diagnostics.append(Diagnostic(.warning, .conflictingObjectLicense,
                                               "\(kind) '\(Self.display(name, childName))' at \(level) is licensed by '\(licenseText)' here but by '\(first.licenseText)' at \(placeName) \(first.location.line ?? 0); the first is used",
                                               at: location))
@@ -149,7 +152,7 @@ struct ObjectLicenseRowCollector {
             return
         }
         entries[key] = ObjectLicenseEntry(aotName: name, childName: childName, skuNames: skuNames, location: location)
-        skuKeys[key] = keys
+        firstLicenses[key] = (licenseText, keys)
     }
 
     /// The table of everything added.
