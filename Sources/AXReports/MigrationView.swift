@@ -40,9 +40,15 @@ enum MigrationColumns {
                 ReportFact("Monthly cost, \(primary)", comparison.primaryCost.description),
                 ReportFact("Change", (change.cents > 0 ? "+" : "") + change.description),
             ]),
+            .notes(whyTheyDiffer),
         ]
     }
 }
+
+/// Why the two methods give different licenses, for a reader of the migration view (Docs/licensing-rules.md §7).
+let whyTheyDiffer = [
+    "Why licenses differ between the methods: the per-object method ignores menu-item license properties and the SKU map's privilege rows; it licenses service operations, data entities and data entity methods too; each object's Read and Write levels name their own SKUs (Read is at most Team Members in Microsoft's data); and objects not in Microsoft's data count as Team Members. `axlicense explain` names the objects behind a user's or role's license.",
+]
 
 /// One row's other-method license in JSON.
 struct MigrationJSON: Encodable {
