@@ -170,7 +170,11 @@ struct DiffCommand: ParsableCommand {
             if case .metadataErrors(let errors) = error {
                 CommandRunner.printDiagnostics(errors.map { Diagnostic($0.severity, $0.code, $0.message, at: $0.location.map { SourceLocation(file: tree.displayPath($0.file), line: $0.line, column: $0.column) }) }, quiet: false)
             }
-            CommandRunner.printError(CommandLineMessages.message(for: error, metadataFlag: flag).replacingOccurrences(of: tree.displayPrefix ?? "\u{0}", with: ""))
+            // A base-side input given by its own option is named by it: the fix is on that option, not the head's.
+            let flags: [InputKind: String] = flag == "--base"
+                ? [.skuMap: baseSkuMap == nil ? "--sku-map" : "--base-sku-map", .objectLicenses: baseObjectLicenses == nil ? "--object-licenses" : "--base-object-licenses"]
+                : [:]
+            CommandRunner.printError(CommandLineMessages.message(for: error, metadataFlag: flag, flags: flags).replacingOccurrences(of: tree.displayPrefix ?? "\u{0}", with: ""))
             throw ExitStatus.inputError
         }
     }

@@ -118,4 +118,20 @@ func diffWithObjectLicenses(_ name: String, base: String = "base", head: String 
         #expect(result.status == 1)
         #expect(result.stderr.contains("--base-object-licenses needs the head's object-license data too"))
     }
+
+    /// A base-side input that is missing names the option that gave it (`--base-object-licenses`, `--base-sku-map`),
+    /// not the head's.
+    @Test func missingBaseSideInputNamesItsOwnOption() throws {
+        let folder = TemporaryFolder()
+        let fixture = try DiffFixture("no-change", in: folder)
+        let data = DiffFixture.folder.appendingPathComponent("object-licenses/base.csv").path
+        let objects = try run(axlicenseBinary, ["diff", "--base", fixture.path(.base), "--head", fixture.path(.head), "--sku-map", fixture.skuMapPath(.head),
+                                                "--object-licenses", data, "--base-object-licenses", "missing.csv"], in: fixture.root)
+        #expect(objects.status == 1)
+        #expect(objects.stderr.contains("missing.csv: error: object licenses (Security object licenses export or Licensing* SQL exports) not found; pass it with --base-object-licenses"), "\(objects.stderr)")
+        let skuMap = try run(axlicenseBinary, ["diff", "--base", fixture.path(.base), "--head", fixture.path(.head), "--sku-map", fixture.skuMapPath(.head),
+                                               "--base-sku-map", "missing.json"], in: fixture.root)
+        #expect(skuMap.status == 1)
+        #expect(skuMap.stderr.contains("not found; pass it with --base-sku-map"), "\(skuMap.stderr)")
+    }
 }
