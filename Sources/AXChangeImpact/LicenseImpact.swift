@@ -62,18 +62,22 @@ public struct ChangeCause: Sendable, Hashable {
         case grantChanged = "grant changed"
         case menuItemLicenseChanged = "menu item license changed"
         case skuRowsChanged = "SKU rows changed"
+        /// Per-object method: the object-license data entitles a granted object at its level by other SKUs (or no
+        /// longer lists it, or newly does).
+        case objectLicenseChanged = "object license changed"
     }
 
     public var kind: Kind
     public var privilege: String
-    /// `MenuItemDisplay LedgerJournalTable`, when the cause is one entry point.
+    /// `MenuItemDisplay LedgerJournalTable`, when the cause is one entry point (per-object method: one granted object,
+    /// `DataEntity VendVendorV2Entity` for a data entity permission).
     public var entryPoint: String?
     /// Before → after, in words.
     public var detail: String
     /// The file and line the change touched, on the head side: the role, role-extension or duty file and the line of
     /// the reference added (for a privilege removed, the file of the object that lost it); the privilege file and the
     /// entry point's line for an entry point or grant change; the menu item's file for its license; the SKU map for
-    /// its rows.
+    /// its rows; the object-license data's row (or file, when the object is no longer listed) for an object's license.
     public var location: SourceLocation?
 }
 
@@ -132,6 +136,9 @@ public struct LicenseImpact: Sendable {
     public var addedRoleOutcomes: [String: LicenseOutcome]
     public var duties: AddedAndRemoved
     public var privileges: AddedAndRemoved
+    /// Per-object method: objects some role grants (`Kind Name (Level)`) that Microsoft's data does not list, new on
+    /// the head side or gone from it (each needs Team Members); empty under the legacy method.
+    public var objectsNotInMicrosoftData: AddedAndRemoved
     /// Warnings on the head side that the base side does not have (errors are in `unreadFiles`).
     public var newDiagnostics: [Diagnostic]
     /// Files of either side that could not be read (`--keep-going`), base side first; empty when both trees were read whole.
@@ -193,6 +200,11 @@ public struct LicenseImpact: Sendable {
         roles = compare(base.graph.roles.map(\.name), head.graph.roles.map(\.name))
         duties = compare(base.graph.duties.map(\.name), head.graph.duties.map(\.name))
         privileges = compare(base.graph.privileges.map(\.name), head.graph.privileges.map(\.name))
+        // Over the privileges some role grants: an object only an unused privilege grants needs nobody a license.
+        func notInData(_ engine: LicensingEngine) -> [String] {
+            engine.objectsNotInMicrosoftData(ofPrivileges: Array(Set(engine.graph.roleEffectivePrivileges.joined()))) ?? []
+        }
+        objectsNotInMicrosoftData = compare(notInData(base), notInData(head))
         var addedOutcomes: [String: LicenseOutcome] = [:]
         for name in roles.added {
             if let role = head.graph.role(named: name) { addedOutcomes[name] = outcome(head, role: role, side: 1) }
@@ -266,14 +278,13 @@ public struct LicenseImpact: Sendable {
                 // The reference the change added, or the privilege's own file when no link is new (the privilege is).
                 let reference = addedLinks.link(role: headRole, privilege: h)
                 causes.append(ChangeCause(kind: .privilegeAdded, privilege: privilege.name, entryPoint: nil,
-                                          detail: "now granted: entry-point license \(head.privilegeEntryPointTiers[h].name)" + skuText(head, h),
-                                          location: at(reference?.location ?? privilege.location)))
+                                          detail: "now granted: " + demandText(head, h), location: at(reference?.location ?? privilege.location)))
             case (let b?, nil):
                 let privilege = base.graph.privileges[b]
                 // The head file of the object that lost the reference; the role's file when that object is gone.
                 let holder = removedLinks.link(role: baseRole, privilege: b).flatMap { $0.holder.location(in: head.graph) }.map(at)
                 causes.append(ChangeCause(kind: .privilegeRemoved, privilege: privilege.name, entryPoint: nil,
-                                          detail: "no longer granted: entry-point license \(base.privilegeEntryPointTiers[b].name)" + skuText(base, b),
+                                          detail: "no longer granted: " + demandText(base, b),
                                           location: holder ?? headRoleFile))
             case (let b?, let h?):
                 causes += entryPointCauses(base: base, b, head: head, h, at: at)
@@ -296,7 +307,7 @@ public struct LicenseImpact: Sendable {
         var anyOf: Set<String>
 
         init(_ engine: LicensingEngine, _ privilege: Int) {
-            let requirement = engine.privilegeSkuRequirements[privilege]
+            let requirement = engine.privilegeDemands[privilege].skus
             required = Set(requirement.map { engine.catalog.names($0.required) } ?? [])
             anyOf = Set(requirement.map { engine.catalog.names($0.anyOf) } ?? []).subtracting(required)
         }
@@ -311,18 +322,85 @@ public struct LicenseImpact: Sendable {
         }
     }
 
-    private static func skuText(_ engine: LicensingEngine, _ privilege: Int) -> String {
-        let text = engine.privilegeSkuRequirements[privilege]?.description(in: engine.catalog) ?? ""
-        return text.isEmpty ? "" : "; SKUs: \(text)"
+    /// What holding a privilege demands, in the method's own terms: the entry-point license and SKU-map rows
+    /// (legacy), or each object it grants with its level and the SKUs that entitle it (per-object).
+    private static func demandText(_ engine: LicensingEngine, _ privilege: Int) -> String {
+        guard engine.method is PerObjectMethod else {
+            let demand = engine.privilegeDemands[privilege]
+            let skus = demand.skus?.description(in: engine.catalog) ?? ""
+            return "entry-point license \(demand.tier.name)" + (skus.isEmpty ? "" : "; SKUs: \(skus)")
+        }
+        let texts = Grant.all(engine, privilege).compactMap { grant in grant.license(engine).object.map { Grant.text(grant.label, $0) } }
+        guard !texts.isEmpty else { return "no object access" }
+        let shown = 5
+        return texts.prefix(shown).joined(separator: "; ") + (texts.count > shown ? "; and \(texts.count - shown) more" : "")
+    }
+
+    /// One grant of a privilege as the diff compares it: an entry point, or (per-object method) a data entity
+    /// permission, which that method licenses too.
+    struct Grant {
+        /// Kind, name and child, compared case-insensitively.
+        var key: String
+        /// `MenuItemDisplay CustTable`, `DataEntity VendVendorV2Entity`.
+        var label: String
+        var grant: AccessGrant
+        var location: SourceLocation
+        /// The grant's index in the privilege (entry points first), as `LicensingEngine.entryPointLicense` counts.
+        var index: Int
+        var privilege: Int
+        /// True for a data entity permission, false for an entry point.
+        var isDataEntityPermission: Bool
+
+        func license(_ engine: LicensingEngine) -> EntryPointLicense { engine.entryPointLicense(privilege: privilege, entryPoint: index) }
+
+        /// The privilege's grants: its entry points, and its data entity permissions under the per-object method
+        /// (the legacy method gives them no license, so they explain no change there).
+        static func all(_ engine: LicensingEngine, _ privilege: Int) -> [Grant] {
+            let definition = engine.graph.privileges[privilege]
+            var grants = definition.entryPoints.enumerated().map { index, entryPoint in
+                Grant(key: "\(entryPoint.objectType)|\(NameKey(entryPoint.objectName))|\(NameKey(entryPoint.objectChildName))",
+                      label: "\(entryPoint.objectType) \(entryPoint.objectName)" + (entryPoint.objectChildName.isEmpty ? "" : ".\(entryPoint.objectChildName)"),
+                      grant: entryPoint.grant, location: entryPoint.location, index: index, privilege: privilege, isDataEntityPermission: false)
+            }
+            guard engine.method is PerObjectMethod else { return grants }
+            grants += definition.dataEntityPermissions.enumerated().map { offset, permission in
+                Grant(key: "DataEntityPermission|\(NameKey(permission.name))|", label: "\(SecurableKind.dataEntity.rawValue) \(permission.name)",
+                      grant: permission.grant, location: permission.location, index: definition.entryPoints.count + offset, privilege: privilege,
+                      isDataEntityPermission: true)
+            }
+            return grants
+        }
+
+        /// `Write on MenuItemDisplay CustTable, entitled by Finance`; `Read on … , not in Microsoft's data (needs Team
+        /// Members)`; `… , unlicensable (entitled only by SKUs the catalog does not know: …)`.
+        static func text(_ label: String, _ object: ObjectEntitlement) -> String {
+            "\(object.level) on \(label), " + entitlementText(object)
+        }
+
+        /// `entitled by Finance or Supply Chain Management`, `not in Microsoft's data (needs Team Members)`, …
+        static func entitlementText(_ object: ObjectEntitlement) -> String {
+            switch object.status {
+            case .entitled: "entitled by \(object.licenseText)"
+            case .notInMicrosoftData: "not in Microsoft's data (needs \(object.licenseText))"
+            case .unlicensable: "unlicensable (entitled only by SKUs the catalog does not know: \(object.licenseText))"
+            }
+        }
+
+        /// The object-license data's row for this grant at `level` on `engine`'s side, else the data's first file.
+        func objectLicenseLocation(_ engine: LicensingEngine, _ object: ObjectEntitlement) -> SourceLocation? {
+            guard let method = engine.method as? PerObjectMethod else { return nil }
+            let definition = engine.graph.privileges[privilege]
+            let (name, child) = isDataEntityPermission
+                ? (definition.dataEntityPermissions[index - definition.entryPoints.count].name, "")
+                : (definition.entryPoints[index].objectName, definition.entryPoints[index].objectChildName)
+            if let kind = object.kind, let entry = method.map.entries[ObjectLicenseKey(kind: kind, name: name, childName: child, level: object.level)] {
+                return entry.location
+            }
+            return method.inputs.first.map { SourceLocation(file: $0.file) }
+        }
     }
 
     private static func entryPointCauses(base: LicensingEngine, _ b: Int, head: LicensingEngine, _ h: Int, at: (SourceLocation) -> SourceLocation) -> [ChangeCause] {
-        func key(_ entryPoint: EntryPointGrant) -> String {
-            "\(entryPoint.objectType)|\(NameKey(entryPoint.objectName))|\(NameKey(entryPoint.objectChildName))"
-        }
-        func label(_ entryPoint: EntryPointGrant) -> String {
-            "\(entryPoint.objectType) \(entryPoint.objectName)" + (entryPoint.objectChildName.isEmpty ? "" : ".\(entryPoint.objectChildName)")
-        }
         /// What a grant lets a user do, as values: whether Read is denied, and the rights allowed.
         func effectiveRights(_ grant: AccessGrant) -> [String] {
             grant[.read] == .deny ? ["deny"] : grant.allowedRights.map(\.rawValue)
@@ -330,40 +408,51 @@ public struct LicenseImpact: Sendable {
         func rights(_ grant: AccessGrant) -> String {
             grant[.read] == .deny ? "Read denied" : (grant.allowedRights.isEmpty ? "none" : grant.allowedRights.map(\.rawValue).joined(separator: ", "))
         }
-        func menuItem(_ engine: LicensingEngine, _ privilege: Int, _ index: Int) -> MenuItem? {
-            engine.graph.entryPointMenuItems[privilege][index].map { engine.graph.menuItems[$0] }
+        func menuItem(_ engine: LicensingEngine, _ grant: Grant) -> MenuItem? {
+            grant.isDataEntityPermission ? nil : engine.graph.entryPointMenuItems[grant.privilege][grant.index].map { engine.graph.menuItems[$0] }
+        }
+        /// `Write on MenuItemDisplay CustTable, entitled by Finance` (per-object), or the entry-point license (legacy).
+        func access(_ grant: Grant, _ license: EntryPointLicense) -> String {
+            license.object.map { Grant.text(grant.label, $0) } ?? license.name
         }
         let privilegeName = head.graph.privileges[h].name
-        let baseEntries = Dictionary(base.graph.privileges[b].entryPoints.enumerated().map { (key($0.element), $0.offset) }, uniquingKeysWith: { a, _ in a })
-        let headEntries = Dictionary(head.graph.privileges[h].entryPoints.enumerated().map { (key($0.element), $0.offset) }, uniquingKeysWith: { a, _ in a })
+        let baseGrants = Dictionary(Grant.all(base, b).map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        let headGrants = Dictionary(Grant.all(head, h).map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
         var causes: [ChangeCause] = []
-        for entryKey in Set(baseEntries.keys).union(headEntries.keys).sorted() {
-            switch (baseEntries[entryKey], headEntries[entryKey]) {
-            case (nil, let hi?):
-                let entry = head.graph.privileges[h].entryPoints[hi]
-                let license = head.entryPointLicense(privilege: h, entryPoint: hi)
-                causes.append(ChangeCause(kind: .entryPointAdded, privilege: privilegeName, entryPoint: label(entry),
-                                          detail: "grants \(rights(entry.grant)) → \(license.name)", location: at(entry.location)))
-            case (let bi?, nil):
-                let entry = base.graph.privileges[b].entryPoints[bi]
-                let license = base.entryPointLicense(privilege: b, entryPoint: bi)
-                causes.append(ChangeCause(kind: .entryPointRemoved, privilege: privilegeName, entryPoint: label(entry),
-                                          detail: "granted \(rights(entry.grant)) → \(license.name)", location: at(head.graph.privileges[h].location)))
-            case (let bi?, let hi?):
-                let old = base.graph.privileges[b].entryPoints[bi], new = head.graph.privileges[h].entryPoints[hi]
-                let oldLicense = base.entryPointLicense(privilege: b, entryPoint: bi), newLicense = head.entryPointLicense(privilege: h, entryPoint: hi)
-                // An entry point whose license is the same on both sides explains no license change, whatever its grant.
+        for grantKey in Set(baseGrants.keys).union(headGrants.keys).sorted() {
+            switch (baseGrants[grantKey], headGrants[grantKey]) {
+            case (nil, let new?):
+                let license = new.license(head)
+                let detail = license.object.map { "now grants " + Grant.text(new.label, $0) } ?? "grants \(rights(new.grant)) → \(license.name)"
+                causes.append(ChangeCause(kind: .entryPointAdded, privilege: privilegeName, entryPoint: new.label, detail: detail, location: at(new.location)))
+            case (let old?, nil):
+                let license = old.license(base)
+                let detail = license.object.map { "no longer grants " + Grant.text(old.label, $0) } ?? "granted \(rights(old.grant)) → \(license.name)"
+                causes.append(ChangeCause(kind: .entryPointRemoved, privilege: privilegeName, entryPoint: old.label, detail: detail,
+                                          location: at(head.graph.privileges[h].location)))
+            case (let old?, let new?):
+                let oldLicense = old.license(base), newLicense = new.license(head)
+                // A grant whose license is the same on both sides explains no license change, whatever its rights.
                 guard oldLicense != newLicense else { continue }
                 if effectiveRights(old.grant) != effectiveRights(new.grant) {
-                    causes.append(ChangeCause(kind: .grantChanged, privilege: privilegeName, entryPoint: label(new),
-                                              detail: "\(rights(old.grant)) → \(rights(new.grant)): \(oldLicense.name) → \(newLicense.name)", location: at(new.location)))
-                } else if oldLicense != newLicense {
-                    let oldItem = menuItem(base, b, bi), newItem = menuItem(head, h, hi)
+                    let detail = newLicense.object != nil || oldLicense.object != nil
+                        ? "\(rights(old.grant)) → \(rights(new.grant)): " + (newLicense.object.map { "now grants " + Grant.text(new.label, $0) } ?? "no access")
+                            + (oldLicense.object.map { " (was \($0.level), " + Grant.entitlementText($0) + ")" } ?? " (was no access)")
+                        : "\(rights(old.grant)) → \(rights(new.grant)): \(oldLicense.name) → \(newLicense.name)"
+                    causes.append(ChangeCause(kind: .grantChanged, privilege: privilegeName, entryPoint: new.label, detail: detail, location: at(new.location)))
+                } else if let object = newLicense.object {
+                    // Same rights, another entitlement: the object-license data changed.
+                    let was = oldLicense.object.map(Grant.entitlementText) ?? oldLicense.name
+                    causes.append(ChangeCause(kind: .objectLicenseChanged, privilege: privilegeName, entryPoint: new.label,
+                                              detail: "\(object.level) on \(new.label): \(was) → \(Grant.entitlementText(object))",
+                                              location: new.objectLicenseLocation(head, object) ?? at(new.location)))
+                } else {
+                    let oldItem = menuItem(base, old), newItem = menuItem(head, new)
                     func values(_ item: MenuItem?) -> String {
                         item.map { "View \($0.viewLicense.isEmpty ? "None" : $0.viewLicense), Maintain \($0.maintainLicense.isEmpty ? "None" : $0.maintainLicense)" } ?? "not in the tree"
                     }
-                    causes.append(ChangeCause(kind: .menuItemLicenseChanged, privilege: privilegeName, entryPoint: label(new),
-                                              detail: "\(values(oldItem)) → \(values(newItem)): \(oldLicense.name) → \(newLicense.name)",
+                    causes.append(ChangeCause(kind: .menuItemLicenseChanged, privilege: privilegeName, entryPoint: new.label,
+                                              detail: "\(values(oldItem)) → \(values(newItem)): \(access(old, oldLicense)) → \(access(new, newLicense))",
                                               location: newItem.map { at($0.location) } ?? at(new.location)))
                 }
             case (nil, nil):

@@ -57,8 +57,10 @@ struct CheckCommand: ParsableCommand {
             let check = try CommandRunner.licenseCheck(purchased, inputs: inputs, workspace: workspace, estimate: estimate, required: true)!
             let view = check.view
             let emoji = !noEmoji && OutputOptions.isStandardOutput(output.output) && isatty(STDOUT_FILENO) == 1
+            // With `--method both`: the used counts under the other method beside the judged ones (notifications follow the primary).
+            let comparison = workspace.comparisonUsage(of: view, options: rules.estimateOptions)
             let report = CheckReport(view: view, review: check.review, diagnostics: DiagnosticLog.merged(estimate.diagnostics, check.diagnostics),
-                                     isComplete: workspace.isComplete, emoji: emoji)
+                                     isComplete: workspace.isComplete, emoji: emoji, comparison: comparison)
             let usage = view.rows.map { ProductUsage(product: $0.product.model, licenseQuantity: $0.product.licenseQuantity, used: $0.used) }
             // Written inside `recording`: a run whose output fails is logged as failed.
             CommandRunner.printDiagnostics(report.diagnostics, quiet: analysis.quiet)
@@ -73,6 +75,17 @@ struct CheckCommand: ParsableCommand {
         let failing = try failOnPolicies().failures(in: report.view)  // valid: checked in validate()
         try CommandRunner.endStatus(diagnostics: report.diagnostics, analysis: analysis,
                                     policyFailure: failing.isEmpty ? nil : "license notification: " + failing.map { $0.message }.joined(separator: " "))
+    }
+}
+
+extension LoadedWorkspace {
+    /// With `--method both`: the used count of each of `view`'s products under the other method (the same products
+    /// and date, that method's estimate of the same users); nil otherwise.
+    func comparisonUsage(of view: LicenseView, options: EstimateOptions) -> CheckReport.ComparisonUsage? {
+        guard let other = method.comparison, let engine = comparison, let users else { return nil }
+        let otherView = LicenseView(products: view.rows.map(\.product), estimate: engine.estimate(users, options: options), engine: engine,
+                                    today: view.today, source: "")
+        return CheckReport.ComparisonUsage(method: other, used: otherView.rows.map(\.used))
     }
 }
 

@@ -65,6 +65,15 @@ struct DiffCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("SKU catalog JSON (default: the built-in Data/skus.json).", valueName: "file"))
     var skus: String?
 
+    @Option(name: .customLong("object-licenses"), help: ArgumentHelp("Microsoft's per-object license data after the change: an export (.xlsx or .csv) or a folder (default: <workspace>/ObjectLicenses when present).", valueName: "path"))
+    var objectLicenses: String?
+
+    @Option(name: .customLong("base-object-licenses"), help: ArgumentHelp("Per-object license data before the change, a path or git:REV:PATH (default: the same as --object-licenses).", valueName: "path"))
+    var baseObjectLicenses: String?
+
+    @Option(name: .long, help: ArgumentHelp("Licensing method of both sides: objects, legacy or both (the verdict follows objects, legacy shown beside it) (default: objects when object-license data is present, else legacy).", valueName: "method"))
+    var method: MethodSelection?
+
     @OptionGroup(title: "Rules") var rules: RuleOptions
 
     @OptionGroup(title: "Analysis") var analysis: AnalysisOptions
@@ -82,25 +91,41 @@ struct DiffCommand: ParsableCommand {
         defer { baseTree.cleanUp() }
         let headTree = try materialize(TreeSource(head))
         defer { headTree.cleanUp() }
-        let headPaths = WorkspacePaths(workspace: workspace, metadata: headTree.root, skuMap: skuMap, users: users, skuCatalog: skus)
-        var baseSkuTree: MaterializedTree?
-        defer { baseSkuTree?.cleanUp() }
-        var baseSkuPath = headPaths.skuMap
-        if let baseSkuMap {
-            let tree = try materialize(TreeSource(baseSkuMap))
-            baseSkuTree = tree
-            baseSkuPath = tree.root
+        let headPaths = WorkspacePaths(workspace: workspace, metadata: headTree.root, skuMap: skuMap, users: users, skuCatalog: skus, objectLicenses: objectLicenses)
+        var baseInputTrees: [MaterializedTree] = []
+        defer { baseInputTrees.forEach { $0.cleanUp() } }
+        /// A base-side input given as a path or git:REV:PATH, else the head's.
+        func baseInput(_ given: String?, default head: String?) throws -> String? {
+            guard let given else { return head }
+            let tree = try materialize(TreeSource(given))
+            baseInputTrees.append(tree)
+            return tree.root
         }
-        let basePaths = WorkspacePaths(workspace: workspace, metadata: baseTree.root, skuMap: baseSkuPath, users: users, skuCatalog: skus)
+        // Both sides are evaluated by one method: a side with per-object data and a side without it would compare methods, not trees.
+        if baseObjectLicenses != nil && headPaths.objectLicenses == nil {
+            CommandRunner.printError("axlicense: error: --base-object-licenses needs the head's object-license data too: pass --object-licenses PATH (or put it in <workspace>/ObjectLicenses)")
+            throw ExitStatus.inputError
+        }
+        let basePaths = WorkspacePaths(workspace: workspace, metadata: baseTree.root, skuMap: try baseInput(baseSkuMap, default: headPaths.skuMap), users: users,
+                                       skuCatalog: skus, objectLicenses: try baseInput(baseObjectLicenses, default: headPaths.objectLicenses))
         let before = try load(basePaths, users: .unused, tree: baseTree, flag: "--base")
         let after = try load(headPaths, users: .optional, tree: headTree, flag: "--head")
-        let impact = LicenseImpact(base: before.engine, head: after.engine, users: after.users, options: rules.estimateOptions,
-                                   baseRoot: baseTree.root, headRoot: headTree.root, baseDisplayPath: baseTree.displayPath, headDisplayPath: headTree.displayPath)
+        func compare(_ base: LicensingEngine, _ head: LicensingEngine) -> LicenseImpact {
+            LicenseImpact(base: base, head: head, users: after.users, options: rules.estimateOptions,
+                          baseRoot: baseTree.root, headRoot: headTree.root, baseDisplayPath: baseTree.displayPath, headDisplayPath: headTree.displayPath)
+        }
+        // The verdict follows the primary method; with `both` the other method's impact is shown beside it.
+        let impact = compare(before.engine, after.engine)
+        var comparison: DiffReport.MethodImpact?
+        if let other = after.method.comparison, let base = before.comparison, let head = after.comparison {
+            comparison = DiffReport.MethodImpact(method: other, impact: compare(base, head))
+        }
         // Both sides' unread files, each saying its side: with git: trees the two sides show the same paths.
         CommandRunner.printDiagnostics(impact.unreadFiles.map { file in
             Diagnostic(file.diagnostic.severity, file.diagnostic.code, "\(file.side.rawValue) tree: \(file.diagnostic.message)", at: file.diagnostic.location)
         }, quiet: analysis.quiet)
-        let report = DiffReport(impact: impact, baseName: base, headName: head)
+        let report = DiffReport(impact: impact, baseName: base, headName: head, method: after.method, comparison: comparison)
+        if output.format == .csv && !analysis.quiet { Console.error(after.method.note) }
         let text = try output.render { (format, options) throws(ColumnSelectionError) in try report.render(format, options: options) }
         try CommandRunner.write(text, output: output, protecting: protectedInputs(basePaths, headPaths))
         if !impact.isComplete {
@@ -126,6 +151,7 @@ struct DiffCommand: ParsableCommand {
     private func protectedInputs(_ base: WorkspacePaths, _ head: WorkspacePaths) -> [ProtectedInput] {
         [.metadataTree(base.metadata), .metadataTree(head.metadata), .file(base.skuMap, "the base SKU map"), .file(head.skuMap, "the SKU map"),
          .file(head.users, "the users file")] + (skus.map { [.file($0, "the SKU catalog")] } ?? [])
+            + [base.objectLicenses, head.objectLicenses].compactMap { $0 }.flatMap(InputOptions.objectLicenseFiles)
     }
 
     private func materialize(_ source: TreeSource) throws -> MaterializedTree {
@@ -139,12 +165,16 @@ struct DiffCommand: ParsableCommand {
 
     private func load(_ paths: WorkspacePaths, users: UsersRequirement, tree: MaterializedTree, flag: String) throws -> LoadedWorkspace {
         do {
-            return try LoadedWorkspace.load(paths, users: users, keepGoing: analysis.keepGoing)
+            return try LoadedWorkspace.load(paths, users: users, keepGoing: analysis.keepGoing, method: method)
         } catch {
             if case .metadataErrors(let errors) = error {
                 CommandRunner.printDiagnostics(errors.map { Diagnostic($0.severity, $0.code, $0.message, at: $0.location.map { SourceLocation(file: tree.displayPath($0.file), line: $0.line, column: $0.column) }) }, quiet: false)
             }
-            CommandRunner.printError(CommandLineMessages.message(for: error, metadataFlag: flag).replacingOccurrences(of: tree.displayPrefix ?? "\u{0}", with: ""))
+            // A base-side input given by its own option is named by it: the fix is on that option, not the head's.
+            let flags: [InputKind: String] = flag == "--base"
+                ? [.skuMap: baseSkuMap == nil ? "--sku-map" : "--base-sku-map", .objectLicenses: baseObjectLicenses == nil ? "--object-licenses" : "--base-object-licenses"]
+                : [:]
+            CommandRunner.printError(CommandLineMessages.message(for: error, metadataFlag: flag, flags: flags).replacingOccurrences(of: tree.displayPrefix ?? "\u{0}", with: ""))
             throw ExitStatus.inputError
         }
     }

@@ -12,25 +12,46 @@ public struct CheckReport: Sendable {
     public var isComplete: Bool
     /// Status icons as emoji (a terminal) or plain markers (files, pipes, `--no-emoji`).
     public var emoji: Bool
+    /// With `--method both`: each product's used count under the other method, beside the judged one.
+    public var comparison: ComparisonUsage?
 
-    public init(view: LicenseView, review: LicenseAssignmentReview?, diagnostics: [Diagnostic], isComplete: Bool, emoji: Bool) {
+    /// The used counts of the License View's products under the method shown for comparison (not judged).
+    public struct ComparisonUsage: Sendable, Hashable {
+        public var method: MethodUse.Method
+        /// One count per row of the view, in its order.
+        public var used: [Int]
+
+        public init(method: MethodUse.Method, used: [Int]) {
+            self.method = method
+            self.used = used
+        }
+    }
+
+    public init(view: LicenseView, review: LicenseAssignmentReview?, diagnostics: [Diagnostic], isComplete: Bool, emoji: Bool,
+                comparison: ComparisonUsage? = nil) {
+        precondition(comparison.map { $0.used.count == view.rows.count } ?? true, "one comparison count per product")
         self.view = view
         self.review = review
         self.diagnostics = diagnostics
         self.isComplete = isComplete
         self.emoji = emoji
+        self.comparison = comparison
     }
 
-    /// The License View grid, columns as in the License Management form.
+    /// The License View grid, columns as in the License Management form (with `--method both`, the other method's
+    /// used count beside the judged one).
     public var licenseTable: ReportTable {
         ReportTable(
             title: "License View (today: \(view.today))",
             columns: [ReportColumn("Status", priority: .essential), ReportColumn("Model", priority: .essential), ReportColumn("License Qty", .number),
-                      ReportColumn("Used licenses", .number), ReportColumn("Expiration date"), ReportColumn("Current version", priority: .low),
-                      ReportColumn("Latest version", priority: .low), ReportColumn("License holder", priority: .low)],
-            rows: view.rows.map { row in
-                [row.status.marker(emoji: emoji), row.product.model, "\(row.product.licenseQuantity)", "\(row.used)",
-                 row.product.expirationDate?.description ?? "", row.product.currentVersion, row.product.latestVersion, row.product.licenseHolder]
+                      ReportColumn("Used licenses", .number)]
+                + (comparison.map { [ReportColumn("Used (\($0.method == .legacy ? "legacy" : "per-object"))", .number)] } ?? [])
+                + [ReportColumn("Expiration date"), ReportColumn("Current version", priority: .low),
+                   ReportColumn("Latest version", priority: .low), ReportColumn("License holder", priority: .low)],
+            rows: view.rows.enumerated().map { index, row in
+                [row.status.marker(emoji: emoji), row.product.model, "\(row.product.licenseQuantity)", "\(row.used)"]
+                    + (comparison.map { ["\($0.used[index])"] } ?? [])
+                    + [row.product.expirationDate?.description ?? "", row.product.currentVersion, row.product.latestVersion, row.product.licenseHolder]
             })
     }
 
@@ -86,6 +107,12 @@ struct CheckJSON: Encodable {
         var expired: Bool
         var overQuantity: Bool
         var newerVersion: Bool
+        /// With `--method both`: the used count under the other method.
+        var comparison: ComparisonUsed?
+    }
+    struct ComparisonUsed: Encodable {
+        var method: String
+        var used: Int
     }
     struct Notification: Encodable {
         var id: String
@@ -117,11 +144,12 @@ struct CheckJSON: Encodable {
 
     init(_ report: CheckReport) {
         today = report.view.today.description
-        products = report.view.rows.map { row in
+        products = report.view.rows.enumerated().map { index, row in
             Product(status: row.status.rawValue, model: row.product.model, matchedAs: row.match.kind, licenseQuantity: row.product.licenseQuantity,
                     used: row.used, expirationDate: row.product.expirationDate?.description, currentVersion: row.product.currentVersion,
                     latestVersion: row.product.latestVersion, licenseHolder: row.product.licenseHolder, expired: row.isExpired,
-                    overQuantity: row.isOverQuantity, newerVersion: row.hasNewerVersion)
+                    overQuantity: row.isOverQuantity, newerVersion: row.hasNewerVersion,
+                    comparison: report.comparison.map { ComparisonUsed(method: $0.method.rawValue, used: $0.used[index]) })
         }
         notifications = report.view.notifications.map { Notification(id: $0.rawValue, message: $0.message) }
         assignments = report.review.map { review in

@@ -18,11 +18,40 @@ public struct DiffReport: Sendable {
     public var impact: LicenseImpact
     public var baseName: String
     public var headName: String
+    /// The licensing method both sides were evaluated with: every format names it, so a reviewer knows which rules
+    /// the verdict follows.
+    public var method: MethodUse
+    /// With `--method both`: the same change under the other method, shown beside the verdict (which follows
+    /// `impact` alone).
+    public var comparison: MethodImpact?
 
-    public init(impact: LicenseImpact, baseName: String, headName: String) {
+    /// The impact of the change under one licensing method.
+    public struct MethodImpact: Sendable {
+        public var method: MethodUse.Method
+        public var impact: LicenseImpact
+
+        public init(method: MethodUse.Method, impact: LicenseImpact) {
+            self.method = method
+            self.impact = impact
+        }
+    }
+
+    public init(impact: LicenseImpact, baseName: String, headName: String, method: MethodUse = MethodUse(primary: .legacy), comparison: MethodImpact? = nil) {
         self.impact = impact
         self.baseName = baseName
         self.headName = headName
+        self.method = method
+        self.comparison = comparison
+    }
+
+    /// The report of the same change under the other method (`--method both`), nil otherwise.
+    var comparisonReport: DiffReport? {
+        comparison.map { DiffReport(impact: $0.impact, baseName: baseName, headName: headName, method: MethodUse(primary: $0.method)) }
+    }
+
+    /// `Under legacy entry-point + SKU-map licensing: No license impact.` (`--method both`), nil otherwise.
+    public var comparisonSummary: String? {
+        comparison.map { "Under \($0.method.title) (shown for comparison, not judged): \(comparisonReport!.summary)" }
     }
 
     /// One line: what changed, in the terms a reviewer decides on. An incomplete comparison says so first and never
@@ -59,17 +88,20 @@ public struct DiffReport: Sendable {
     }
 
     /// Before → after for each role whose license changes.
+    /// Under the per-object method there is no entry-point license or SKU-map row: those columns are left out.
     public var rolesTable: ReportTable {
-        ReportTable(
+        let legacy = method.primary == .legacy
+        return ReportTable(
             title: "Roles whose license changes",
-            columns: [ReportColumn("Role", priority: .essential), ReportColumn("Change", priority: .essential), ReportColumn("Entry-point license", .license),
-                      ReportColumn("Required SKUs", .list), ReportColumn("License", .list, priority: .essential), ReportColumn("Monthly cost", .list, priority: .essential)],
+            columns: [ReportColumn("Role", priority: .essential), ReportColumn("Change", priority: .essential)]
+                + (legacy ? [ReportColumn("Entry-point license", .license), ReportColumn("Required SKUs", .list)] : [])
+                + [ReportColumn("License", .list, priority: .essential), ReportColumn("Monthly cost", .list, priority: .essential)],
             rows: impact.roleChanges.map { change in
-                [change.role, change.classification.rawValue,
-                 arrow(change.before.entryPointLicense.name, change.after.entryPointLicense.name),
-                 arrow(list(change.before.requiredSkus), list(change.after.requiredSkus)),
-                 arrow(change.before.license.summary, change.after.license.summary),
-                 arrow(change.before.license.monthlyCost.description, change.after.license.monthlyCost.description)]
+                [change.role, change.classification.rawValue]
+                    + (legacy ? [arrow(change.before.entryPointLicense.name, change.after.entryPointLicense.name),
+                                 arrow(list(change.before.requiredSkus), list(change.after.requiredSkus))] : [])
+                    + [arrow(change.before.license.summary, change.after.license.summary),
+                       arrow(change.before.license.monthlyCost.description, change.after.license.monthlyCost.description)]
             })
     }
 
@@ -88,7 +120,7 @@ public struct DiffReport: Sendable {
         ReportTable(
             title: "Why",
             columns: [ReportColumn("Role", priority: .essential), ReportColumn("Cause", .message, priority: .essential), ReportColumn("Privilege", priority: .essential),
-                      ReportColumn("Entry point", .path), ReportColumn("Detail", .message), ReportColumn("Where", .path, priority: .low)],
+                      ReportColumn(method.primary == .legacy ? "Entry point" : "Object", .path), ReportColumn("Detail", .message), ReportColumn("Where", .path, priority: .low)],
             rows: impact.roleChanges.flatMap { change in
                 change.causes.map { [change.role, $0.kind.rawValue, $0.privilege, $0.entryPoint ?? "", $0.detail, $0.location?.description ?? ""] }
             })
@@ -114,6 +146,9 @@ public struct DiffReport: Sendable {
             }
             rows += changes.removed.map { [kind, "removed", $0, ""] }
         }
+        // Per-object method: newly granted objects Microsoft's data does not list (each needs Team Members).
+        rows += impact.objectsNotInMicrosoftData.added.map { ["Object not in Microsoft's data", "added", $0, "Team Members"] }
+        rows += impact.objectsNotInMicrosoftData.removed.map { ["Object not in Microsoft's data", "removed", $0, ""] }
         return ReportTable(title: "Objects added or removed",
                            columns: [ReportColumn("Type", priority: .essential), ReportColumn("Change", priority: .essential), ReportColumn("Name", priority: .essential),
                                      ReportColumn("License (roles)", .license)],
@@ -158,9 +193,9 @@ public struct DiffReport: Sendable {
     /// causes are lists per role and the long parts fold away.
     public var report: Report {
         var sections: [[ReportElement]] = [
-            [.only(.terminal, .paragraph(ReportText("License impact of \(headName) against \(baseName): \(summary)")))],
+            [.only(.terminal, .paragraph(ReportText("License impact of \(headName) against \(baseName): \(summary)"))), .only(.terminal, .lines([method.note]))],
             [.only(.markdown, .heading("axlicense: license impact", level: 2)), .only(.markdown, .paragraph(ReportText([.strong(summary)]))),
-             .only(.markdown, .paragraph(ReportText([.code(headName), .plain(" compared with "), .code(baseName), .plain(".")])))],
+             .only(.markdown, .paragraph(ReportText([.code(headName), .plain(" compared with "), .code(baseName), .plain(". \(method.note).")])))],
         ]
         if !impact.isComplete { sections.append([.table(unreadFilesTable, headingLevel: 3)]) }
         if !impact.roleChanges.isEmpty {
@@ -179,6 +214,16 @@ public struct DiffReport: Sendable {
         if let users = usersTable, !users.rows.isEmpty {
             sections.append([.details(summary: "Users whose license changes (\(users.rows.count))", [.table(users, headingLevel: 3)])])
         }
+        // The other method's verdict, after the judged one's roles and users: shown, not judged.
+        if let other = comparisonReport, let text = comparisonSummary {
+            var part: [ReportElement] = [.paragraph(ReportText(text))]
+            if !other.impact.roleChanges.isEmpty {
+                var table = other.rolesTable
+                table.title = "Roles whose license changes under \(other.method.primary.title)"
+                part.append(.table(table, headingLevel: 3))
+            }
+            sections.append(part)
+        }
         let objects = objectsTable
         if !objects.rows.isEmpty {
             sections.append([.details(summary: "Objects added or removed (\(objects.rows.count))", [.table(objects, headingLevel: 3)])])
@@ -187,7 +232,9 @@ public struct DiffReport: Sendable {
             sections.append([.details(summary: "New diagnostics (\(impact.newDiagnostics.count))", [.table(diagnosticsTable, headingLevel: 3)])])
         }
         let built = sections
-        return Report(sections: built, csvTable: csvTable, jsonBody: DiffJSON(self))
+        // JSON names the method as every command's does (a `method` member); the sections say it where they should.
+        let json = Report(sections: [], csvTable: nil, jsonBody: DiffJSON(self)).noting(method).jsonBody
+        return Report(sections: built, csvTable: csvTable, jsonBody: json)
     }
 
     private func renderGitHub() -> String {
@@ -209,7 +256,8 @@ public struct DiffReport: Sendable {
         var lines: [String] = []
         for change in impact.roleChanges {
             let level = change.classification == .escalation ? "error" : "notice"
-            let message = "Role \(change.role): \(change.before.license.summary) (\(change.before.license.monthlyCost)) → \(change.after.license.summary) (\(change.after.license.monthlyCost)), entry-point license \(change.before.entryPointLicense.name) → \(change.after.entryPointLicense.name)"
+            let message = "Role \(change.role): \(change.before.license.summary) (\(change.before.license.monthlyCost)) → \(change.after.license.summary) (\(change.after.license.monthlyCost))"
+                + (method.primary == .legacy ? ", entry-point license \(change.before.entryPointLicense.name) → \(change.after.entryPointLicense.name)" : "")
             // Each cause at the file and line it touched (the role's file when it has none), so none is left out.
             if change.causes.isEmpty {
                 lines.append(command(level, change.location, title: "axlicense: \(change.classification.rawValue)", message))
@@ -225,7 +273,8 @@ public struct DiffReport: Sendable {
         for file in impact.unreadFiles {
             lines.append(command("error", file.diagnostic.location, title: "axlicense: \(file.side.rawValue) tree file not read", file.diagnostic.message))
         }
-        lines.append("::notice title=axlicense::\(escapeData(summary))")
+        if let text = comparisonSummary { lines.append("::notice title=axlicense (\(escapeProperty(comparison!.method.rawValue)) method)::\(escapeData(text))") }
+        lines.append("::notice title=axlicense::\(escapeData(summary + " " + method.note + "."))")
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -238,7 +287,12 @@ public struct DiffReport: Sendable {
         let errors = unread.isEmpty ? "" : " errors=\"\(unread.count)\""
         var lines = ["<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
                      "<testsuites name=\"axlicense diff\" tests=\"\(tests)\" failures=\"\(failures)\"\(errors)>",
-                     "  <testsuite name=\"license impact\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"\(unread.count)\" skipped=\"0\">"]
+                     "  <testsuite name=\"license impact\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"\(unread.count)\" skipped=\"0\">",
+                     "    <properties>",
+                     "      <property name=\"method\" value=\"\(xmlEscaped(method.name))\"/>",
+                     "      <property name=\"methodNote\" value=\"\(xmlEscaped(method.note))\"/>"]
+        if let text = comparisonSummary { lines.append("      <property name=\"comparison\" value=\"\(xmlEscaped(text))\"/>") }
+        lines.append("    </properties>")
         if changes.isEmpty && unread.isEmpty {
             lines.append("    <testcase classname=\"axlicense.roles\" name=\"no license impact\"/>")
         }
@@ -330,6 +384,8 @@ struct DiffJSON: Encodable {
     @ExplicitNull var monthlyCostDelta: Money?
     var newSkus: [String]
     var newDiagnostics: [DiagnosticJSON]
+    /// With `--method both`: the same change under the other method (its `method`, `summary`, `roles`, …), not judged.
+    @ExplicitNull var comparison: ComparisonJSON?
     /// False when a file of either tree could not be read (`--keep-going`).
     var complete: Bool
     /// The files not read, each with its side (`base` or `head`).
@@ -346,8 +402,27 @@ struct DiffJSON: Encodable {
         }
     }
 
+    /// The other method's impact: its name and its diff body.
+    final class ComparisonJSON: Encodable, Sendable {
+        let method: String
+        let body: DiffJSON
+
+        init(method: String, body: DiffJSON) {
+            self.method = method
+            self.body = body
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            enum Keys: String, CodingKey { case method }
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encode(method, forKey: .method)
+            try body.encode(to: encoder)
+        }
+    }
+
     init(_ report: DiffReport) {
         let impact = report.impact
+        comparison = report.comparisonReport.map { ComparisonJSON(method: $0.method.primary.rawValue, body: DiffJSON($0)) }
         summary = report.summary
         complete = impact.isComplete
         unreadFiles = impact.unreadFiles.map { UnreadFileJSON(side: $0.side.rawValue, diagnostic: DiagnosticJSON($0.diagnostic)) }
@@ -360,6 +435,9 @@ struct DiffJSON: Encodable {
         objects = ["roles": Objects(added: impact.roles.added, removed: impact.roles.removed),
                    "duties": Objects(added: impact.duties.added, removed: impact.duties.removed),
                    "privileges": Objects(added: impact.privileges.added, removed: impact.privileges.removed)]
+        if report.method.primary == .objects {
+            objects["objectsNotInMicrosoftData"] = Objects(added: impact.objectsNotInMicrosoftData.added, removed: impact.objectsNotInMicrosoftData.removed)
+        }
         users = impact.userChanges?.map {
             User(userId: $0.userId, classification: $0.classification.rawValue, before: LicenseJSON($0.before), after: LicenseJSON($0.after))
         }

@@ -19,14 +19,35 @@ public struct LicenseReport: Sendable {
     public var today: CalendarDate
     /// What the report is about, shown in the heading (the workspace folder).
     public var subject: String
+    /// The licensing method the licenses come from, named at the top of the page and in the SKU summary sheet.
+    public var method: MethodUse
 
-    public init(estimate: EstimateReport, roles: RolesReport, check: CheckReport?, catalog: SkuCatalog, today: CalendarDate, subject: String) {
+    public init(estimate: EstimateReport, roles: RolesReport, check: CheckReport?, catalog: SkuCatalog, today: CalendarDate, subject: String,
+                method: MethodUse = MethodUse(primary: .legacy)) {
         self.estimate = estimate
         self.roles = roles
         self.check = check
         self.catalog = catalog
         self.today = today
         self.subject = subject
+        self.method = method
+    }
+
+    /// With `--method both`: who changes between the methods, for users then roles (counts, costs under each).
+    public var migrationTable: ReportTable? {
+        let comparisons = [("Users", estimate.comparison), ("Roles", roles.comparison)].compactMap { name, comparison in comparison.map { (name, $0) } }
+        guard let first = comparisons.first?.1 else { return nil }
+        let primary = first.primary == .objects ? "per-object" : "legacy", other = first.other == .objects ? "per-object" : "legacy"
+        return ReportTable(
+            title: "What changes from the \(other) to the \(primary) method",
+            columns: [ReportColumn("Of", priority: .essential), ReportColumn("Higher", .number), ReportColumn("Lower", .number),
+                      ReportColumn("Other license, same cost", .number), ReportColumn("Unchanged", .number),
+                      ReportColumn("Monthly cost, \(other)", .money), ReportColumn("Monthly cost, \(primary)", .money), ReportColumn("Change", .money)],
+            rows: comparisons.map { name, comparison in
+                let change = comparison.primaryCost - comparison.otherCost
+                return [name, "\(comparison.count(.higher))", "\(comparison.count(.lower))", "\(comparison.count(.different))", "\(comparison.count(.same))",
+                        comparison.otherCost.description, comparison.primaryCost.description, (change.cents > 0 ? "+" : "") + change.description]
+            })
     }
 
     /// One licensed SKU's counts and the monthly cost it accounts for.
@@ -69,17 +90,26 @@ public struct LicenseReport: Sendable {
                     rows: skuCosts.map { [$0.name, "\($0.base)", "\($0.attach)", $0.monthlyCost.description] })
     }
 
+    /// The workbook's summary sheet: the per-SKU table, then a row naming the method the licenses come from.
+    private var skuSummarySheet: ReportTable {
+        var table = skuTable
+        table.rows.append([method.note, "", "", ""])
+        return table
+    }
+
     private var plainCheck: CheckReport? {
         guard var check else { return nil }
         check.emoji = false
         return check
     }
 
-    /// The workbook: users, roles, per-SKU summary, License View and over/under users when there are any; first an
+    /// The workbook: users, roles, per-SKU summary (with the method), "What changes" with `--method both`, License View
+    /// and over/under users when there are any; first an
     /// `INCOMPLETE` sheet when metadata files could not be read (--keep-going).
     public func workbook() throws(Workbook.BuildError) -> Data {
         var sheets = [Workbook.Sheet(name: "Users", table: estimate.usersTable), Workbook.Sheet(name: "Roles", table: roles.table),
-                      Workbook.Sheet(name: "SKU summary", table: skuTable), Workbook.Sheet(name: "Users per tier", table: estimate.tiersTable)]
+                      Workbook.Sheet(name: "SKU summary", table: skuSummarySheet), Workbook.Sheet(name: "Users per tier", table: estimate.tiersTable)]
+        if let migration = migrationTable { sheets.append(Workbook.Sheet(name: "What changes", table: migration)) }
         if let check = plainCheck {
             sheets.append(Workbook.Sheet(name: "License View", table: check.licenseTable))
             if let review = check.reviewTable { sheets.append(Workbook.Sheet(name: "Over and under", table: review)) }
@@ -115,6 +145,7 @@ public struct LicenseReport: Sendable {
             <header>
             <h1>Dynamics 365 Finance &amp; Operations license report</h1>
             <p class="meta">Workspace <code>\(xmlEscaped(subject))</code> · for \(today) · \(users.count) users · prices per user per month in \(xmlEscaped(catalog.currency))</p>
+            <p class="meta method" data-method="\(xmlEscaped(method.name))">\(xmlEscaped(method.note))</p>
 
             """
         if !estimate.isComplete { page += #"<p class="alert">\#(xmlEscaped(incompleteNote))</p>"# + "\n" }
@@ -136,6 +167,11 @@ public struct LicenseReport: Sendable {
                          detail: "\(sku.monthlyCost) per month")
         }
         page += "</div></section>\n"
+
+        // With both methods: who changes, before the charts, as the page's second answer.
+        if let migration = migrationTable {
+            page += htmlTable(migration, id: "what-changes")
+        }
 
         // Charts.
         page += #"<section aria-label="Charts"><h2>Charts</h2><div class="charts">"#
