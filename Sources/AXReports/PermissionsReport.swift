@@ -14,13 +14,14 @@ public struct PermissionsReport: Sendable {
     /// The same object under the other method (`both`): its license, and each row's entry-point license beside.
     public var comparison: PermissionsView?
 
-    public init(view: PermissionsView, catalog: SkuCatalog, diagnostics: [Diagnostic], isComplete: Bool, method: MethodUse.Method = .legacy,
+    /// `method` defaults to the one `view` was computed with, so the columns always fit the rows.
+    public init(view: PermissionsView, catalog: SkuCatalog, diagnostics: [Diagnostic], isComplete: Bool, method: MethodUse.Method? = nil,
                 comparison: PermissionsView? = nil) {
         self.view = view
         self.catalog = catalog
         self.diagnostics = diagnostics
         self.isComplete = isComplete
-        self.method = method
+        self.method = method ?? (view.objectsNotInMicrosoftData != nil ? .objects : .legacy)
         // Both views list the same grants in the same order; anything else is not shown beside.
         self.comparison = comparison.flatMap { $0.entries.count == view.entries.count ? $0 : nil }
     }
