@@ -76,7 +76,8 @@ struct WhatIfCommand: ParsableCommand {
             CommandRunner.printError(error)
             throw ExitStatus.inputError
         }
-        let report = WhatIfReport(answer: answer, diagnostics: workspace.diagnostics, isComplete: workspace.isComplete, comparison: comparison)
+        let report = WhatIfReport(answer: answer, diagnostics: workspace.diagnostics, isComplete: workspace.isComplete, method: workspace.method.primary,
+                                  comparison: comparison)
         try CommandRunner.finish(text: output.render(report, method: workspace.method, quiet: analysis.quiet), diagnostics: workspace.diagnostics, analysis: analysis, output: output,
                                  protecting: inputs.protectedInputs)
     }

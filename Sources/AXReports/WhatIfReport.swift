@@ -18,11 +18,15 @@ public struct WhatIfReport: Sendable {
     public var isComplete: Bool
     /// The same question under the other method (`both`), shown beside; nil otherwise.
     public var comparison: (method: MethodUse.Method, answer: Answer)?
+    /// The method of `answer`: the per-object method has no entry-point license, so a user's table leaves it out.
+    public var method: MethodUse.Method
 
-    public init(answer: Answer, diagnostics: [Diagnostic], isComplete: Bool, comparison: (method: MethodUse.Method, answer: Answer)? = nil) {
+    public init(answer: Answer, diagnostics: [Diagnostic], isComplete: Bool, method: MethodUse.Method = .legacy,
+                comparison: (method: MethodUse.Method, answer: Answer)? = nil) {
         self.answer = answer
         self.diagnostics = diagnostics
         self.isComplete = isComplete
+        self.method = method
         self.comparison = comparison
     }
 
@@ -75,12 +79,14 @@ public struct WhatIfReport: Sendable {
             if case .user(let o)? = comparison?.answer { other = [o.before, o.after] }
             let rows = [("Before", u.before), ("After", u.after)].enumerated().map { index, side in
                 let (label, row) = side
-                var cells = [label, row.roles.joined(separator: ", "), row.entryPointLicense.name, row.license.summary, row.license.monthlyCost.description]
+                var cells = [label, row.roles.joined(separator: ", ")] + (method == .legacy ? [row.entryPointLicense.name] : [])
+                cells += [row.license.summary, row.license.monthlyCost.description]
                 if let other { cells += [other[index].license.summary, other[index].license.monthlyCost.description] }
                 return cells
             }
-            var columns = [ReportColumn("", priority: .essential), ReportColumn("Roles", .list), ReportColumn("Entry-point license", .license, priority: .low),
-                           ReportColumn("License", .license, priority: .essential), ReportColumn("Monthly cost", .money, priority: .essential)]
+            var columns = [ReportColumn("", priority: .essential), ReportColumn("Roles", .list)]
+            if method == .legacy { columns.append(ReportColumn("Entry-point license", .license, priority: .low)) }
+            columns += [ReportColumn("License", .license, priority: .essential), ReportColumn("Monthly cost", .money, priority: .essential)]
             if other != nil { columns += [ReportColumn("\(otherName) license", .license), ReportColumn("\(otherName) cost", .money)] }
             return ReportTable(title: "License", columns: columns, rows: rows)
         case .role(let r):

@@ -151,4 +151,12 @@ private func json(_ text: String) throws -> [String: Any] {
         let text = axlicense("what-if", "--role", "PurchasingAgent", "--add-privilege", "LedgerJournalPost", "--method", "both", "--format", "markdown").stdout
         #expect(text.contains("Legacy before") && text.contains("Monthly cost delta (legacy)"))
     }
+
+    @Test func whatIfForAUserUnderBothShowsTheLegacyLicenseBesideAndNoEntryPointLicense() {
+        // arnie without AccountsPayableClerk: per-object Activity 50 → Team Members 8; legacy Finance 180 → 8.
+        let text = axlicense("what-if", "--user", "arnie", "--remove-role", "AccountsPayableClerk", "--method", "both", "--format", "csv").stdout
+        #expect(text.contains(",Roles,License,Monthly cost,Legacy license,Legacy cost\n"))
+        #expect(text.contains("Before,\"AccountsPayableClerk, SystemUser\",Activity,50.00,Finance,180.00\n"))
+        #expect(text.contains("After,SystemUser,TeamMembers,8.00,TeamMembers,8.00"))
+    }
 }
