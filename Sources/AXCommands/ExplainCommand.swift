@@ -42,13 +42,19 @@ struct ExplainCommand: ParsableCommand {
         let explanation: LicenseExplanation
         var comparison: (method: MethodUse.Method, license: LicenseChoice)?
         do {
-            func explain(_ engine: LicensingEngine) throws(LookupError) -> LicenseExplanation {
-                if let user { return try engine.explain(user: user, in: workspace.users!, options: rules.estimateOptions) }
-                return try engine.explain(role: role!)
+            if let user {
+                explanation = try workspace.engine.explain(user: user, in: workspace.users!, options: rules.estimateOptions)
+            } else {
+                explanation = try workspace.engine.explain(role: role!)
             }
-            explanation = try explain(workspace.engine)
+            // The other method's license only: its chains and drivers are not shown.
             if let other = workspace.comparison, let method = workspace.method.comparison {
-                comparison = (method, try explain(other).license)
+                if let user {
+                    let directory = UserDirectory(users: [try workspace.users!.user(withID: user)])
+                    comparison = (method, other.estimate(directory, options: rules.estimateOptions).users[0].license)
+                } else {
+                    comparison = (method, other.license(of: try other.findObject(named: role!, type: .role)))
+                }
             }
         } catch {
             CommandRunner.printError(error)

@@ -306,6 +306,13 @@ extension LicensingEngine {
             if writes[id] == nil { order.append(id) }
             writes[id, default: []].append(item)
         }
+        // Every privilege's groups counted once, so that each object needs only its own privileges recomputed.
+        var counts: [SkuSet: Int] = [:]
+        var unlicensableCount = 0
+        for privilege in privileges {
+            for group in privilegeDemands[privilege].objectGroups { counts[group, default: 0] += 1 }
+            if privilegeDemands[privilege].isUnlicensable { unlicensableCount += 1 }
+        }
         var found: [LicenseDowngrade] = []
         for id in order {
             let items = writes[id]!, first = items[0]
@@ -313,15 +320,15 @@ extension LicensingEngine {
             // An unlicensable Read row, or one no cheaper than Write, cannot lower the license.
             guard !readSkus.isEmpty, first.object.entitlement.status != .unlicensable, alone(readSkus) < alone(first.object.entitlement.skus) else { continue }
             let downgraded = Set(items.map(\.grant.privilege))
-            var groups: Set<SkuSet> = []
-            var isUnlicensable = false
-            for privilege in privileges {
+            var groups = counts, unlicensable = unlicensableCount
+            for privilege in downgraded {
                 let demand = privilegeDemands[privilege]
-                guard downgraded.contains(privilege) else {
-                    groups.formUnion(demand.objectGroups)
-                    isUnlicensable = isUnlicensable || demand.isUnlicensable
-                    continue
+                for group in demand.objectGroups {
+                    groups[group]! -= 1
+                    if groups[group] == 0 { groups[group] = nil }
                 }
+                if demand.isUnlicensable { unlicensable -= 1 }
+                var own: Set<SkuSet> = [], isUnlicensable = false
                 let definition = graph.privileges[privilege]
                 for index in 0..<(definition.entryPoints.count + definition.dataEntityPermissions.count) {
                     guard let entitlement = method.entitlement(ofGrant: index, inPrivilege: privilege) else { continue }
@@ -329,15 +336,17 @@ extension LicensingEngine {
                         ? (definition.entryPoints[index].objectName, definition.entryPoints[index].objectChildName)
                         : (definition.dataEntityPermissions[index - definition.entryPoints.count].name, "")
                     if entitlement.level == .write, entitlement.kind == id.kind, NameKey(name) == id.name, NameKey(child) == id.child {
-                        groups.insert(readSkus)
+                        own.insert(readSkus)
                     } else if entitlement.status == .unlicensable {
                         isUnlicensable = true
                     } else {
-                        groups.insert(entitlement.skus)
+                        own.insert(entitlement.skus)
                     }
                 }
+                for group in own { groups[group, default: 0] += 1 }
+                if isUnlicensable { unlicensable += 1 }
             }
-            let after = cheapest(LicenseRequirements(entryPointTier: .none, required: .empty, anyOfGroups: groups, isUnlicensable: isUnlicensable))
+            let after = cheapest(LicenseRequirements(entryPointTier: .none, required: .empty, anyOfGroups: groups.keys, isUnlicensable: unlicensable > 0))
             guard after.monthlyCost < license.monthlyCost else { continue }
             found.append(LicenseDowngrade(object: first.object.objectText, path: first.grant.path, furtherGrants: downgraded.count - 1,
                                           writeLicense: first.object.entitlement.licenseText, readLicense: readText, licenseAfter: after,
