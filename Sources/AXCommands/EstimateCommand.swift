@@ -66,7 +66,13 @@ extension SecurableObjectType: ExpressibleByArgument {}
 struct PermissionsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "permissions",
-        abstract: "View Permissions: every entry point a role, duty or privilege reaches, its access, license and granting path.")
+        abstract: "View Permissions: every entry point a role, duty or privilege reaches, its access, license and granting path.",
+        discussion: """
+            Under the per-object method each row is an object permission: its access level (Read, Write or none), \
+            Microsoft's License text ("Finance or Supply Chain Management"), and "Team Members *" with "yes" under \
+            "Not in Microsoft's data" for objects Microsoft's data does not list. With --method both, the legacy \
+            entry-point license is shown beside each row and the legacy license in the header.
+            """)
 
     @Argument(help: "The role, duty or privilege's AOT name (case-insensitive).")
     var name: String
@@ -88,7 +94,8 @@ struct PermissionsCommand: ParsableCommand {
             throw ExitStatus.inputError
         }
         let report = PermissionsReport(view: workspace.engine.permissions(of: object), catalog: workspace.engine.catalog,
-                                       diagnostics: workspace.diagnostics, isComplete: workspace.isComplete)
+                                       diagnostics: workspace.diagnostics, isComplete: workspace.isComplete, method: workspace.method.primary,
+                                       comparison: workspace.comparison?.permissions(of: object))
         try CommandRunner.finish(text: output.render(report, method: workspace.method, quiet: analysis.quiet), diagnostics: workspace.diagnostics, analysis: analysis, output: output,
                                  protecting: inputs.protectedInputs)
     }

@@ -15,6 +15,10 @@ struct ExplainCommand: ParsableCommand {
             set saves as much), with the license after and the monthly saving; exact while the privileges fall \
             into at most 12 distinct contributions (tier, SKU row). Above that the output says so: sets of up to 2 \
             contributions are searched, and for the tier and each SKU the contributions demanding it, shrunk.
+            Under the per-object method, each SKU of the license lists the object grants that force it (the license \
+            meets the object's SKU set only through that SKU: neither the other SKUs held nor the tier license just \
+            below it would), the unlicensable objects, the objects not in Microsoft's data, and the Write → Read \
+            downgrades that alone lower the license. With --method both, the legacy license is shown beside.
             """)
 
     @Option(name: .long, help: ArgumentHelp("Explain this user (UserId in the users file, case-insensitive).", valueName: "id"))
@@ -36,17 +40,27 @@ struct ExplainCommand: ParsableCommand {
     func run() throws {
         let workspace = try CommandRunner.loadWorkspace(inputs, analysis, users: user == nil ? .unused : .required)
         let explanation: LicenseExplanation
+        var comparison: (method: MethodUse.Method, license: LicenseChoice)?
         do {
             if let user {
                 explanation = try workspace.engine.explain(user: user, in: workspace.users!, options: rules.estimateOptions)
             } else {
                 explanation = try workspace.engine.explain(role: role!)
             }
+            // The other method's license only: its chains and drivers are not shown.
+            if let other = workspace.comparison, let method = workspace.method.comparison {
+                if let user {
+                    let directory = UserDirectory(users: [try workspace.users!.user(withID: user)])
+                    comparison = (method, other.estimate(directory, options: rules.estimateOptions).users[0].license)
+                } else {
+                    comparison = (method, other.license(of: try other.findObject(named: role!, type: .role)))
+                }
+            }
         } catch {
             CommandRunner.printError(error)
             throw ExitStatus.inputError
         }
-        let report = ExplainReport(explanation: explanation, diagnostics: workspace.diagnostics, isComplete: workspace.isComplete)
+        let report = ExplainReport(explanation: explanation, diagnostics: workspace.diagnostics, isComplete: workspace.isComplete, comparison: comparison)
         try CommandRunner.finish(text: output.render(report, method: workspace.method, quiet: analysis.quiet), diagnostics: workspace.diagnostics, analysis: analysis, output: output,
                                  protecting: inputs.protectedInputs)
     }

@@ -16,6 +16,8 @@ struct WhatIfCommand: ParsableCommand {
             license changes, and the total monthly cost delta. Edits apply to the role's own links, as a security \
             change would: removing a privilege or duty the role does not hold directly is an error naming the \
             path that grants it.
+            Licenses follow the method in use (--method); with --method both, the legacy licenses before and after \
+            and the legacy cost delta are shown beside.
             Nothing is written to the metadata.
             """)
 
@@ -62,17 +64,20 @@ struct WhatIfCommand: ParsableCommand {
         let workspace = try CommandRunner.loadWorkspace(inputs, analysis, users: user == nil ? .optional : .required)
         let options = rules.estimateOptions
         let answer: WhatIfReport.Answer
+        var comparison: (method: MethodUse.Method, answer: WhatIfReport.Answer)?
         do {
-            if let user {
-                answer = .user(try workspace.engine.whatIf(user: user, addRoles: addRoles, removeRoles: removeRoles, in: workspace.users!, options: options))
-            } else {
-                answer = .role(try workspace.engine.whatIf(role: role!, edit: edit, users: workspace.users, options: options))
+            func ask(_ engine: LicensingEngine) throws(WhatIfError) -> WhatIfReport.Answer {
+                if let user { return .user(try engine.whatIf(user: user, addRoles: addRoles, removeRoles: removeRoles, in: workspace.users!, options: options)) }
+                return .role(try engine.whatIf(role: role!, edit: edit, users: workspace.users, options: options))
             }
+            answer = try ask(workspace.engine)
+            if let other = workspace.comparison, let method = workspace.method.comparison { comparison = (method, try ask(other)) }
         } catch {
             CommandRunner.printError(error)
             throw ExitStatus.inputError
         }
-        let report = WhatIfReport(answer: answer, diagnostics: workspace.diagnostics, isComplete: workspace.isComplete)
+        let report = WhatIfReport(answer: answer, diagnostics: workspace.diagnostics, isComplete: workspace.isComplete, method: workspace.method.primary,
+                                  comparison: comparison)
         try CommandRunner.finish(text: output.render(report, method: workspace.method, quiet: analysis.quiet), diagnostics: workspace.diagnostics, analysis: analysis, output: output,
                                  protecting: inputs.protectedInputs)
     }

@@ -37,6 +37,11 @@ public struct PermissionsView: Sendable {
     /// What a user holding only this object needs.
     public var license: LicenseChoice
     public var entries: [PermissionEntry]
+    /// Per-object method: the objects reached that are not in Microsoft's data (each needs Team Members), as
+    /// `Kind Name[.Child] (Level)`; nil under the legacy method.
+    public var objectsNotInMicrosoftData: [String]? = nil
+    /// Per-object method: the objects reached that no SKU the catalog knows can entitle; nil under the legacy method.
+    public var unlicensableObjects: [String]? = nil
 }
 
 extension LicensingEngine {
@@ -64,9 +69,11 @@ extension LicensingEngine {
                     privilege: definition.name, privilegeSkus: skus, path: path, furtherPaths: furtherPaths))
             }
         }
+        let privileges = graph.effectivePrivileges(of: object)
         return PermissionsView(
             type: type, name: name, label: label, origin: origin, entryPointLicense: requirements.entryPointTier,
-            requirements: requirements, license: optimizer.cheapestLicense(for: requirements), entries: entries)
+            requirements: requirements, license: optimizer.cheapestLicense(for: requirements), entries: entries,
+            objectsNotInMicrosoftData: objectsNotInMicrosoftData(ofPrivileges: privileges), unlicensableObjects: unlicensableObjects(ofPrivileges: privileges))
     }
 }
 

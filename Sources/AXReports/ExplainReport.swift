@@ -10,12 +10,19 @@ public struct ExplainReport: Sendable {
     public var diagnostics: [Diagnostic]
     /// False when metadata errors were skipped with `--keep-going`.
     public var isComplete: Bool
+    /// The subject's license under the other method (`both`), shown beside; nil otherwise.
+    public var comparison: (method: MethodUse.Method, license: LicenseChoice)?
 
-    public init(explanation: LicenseExplanation, diagnostics: [Diagnostic], isComplete: Bool) {
+    public init(explanation: LicenseExplanation, diagnostics: [Diagnostic], isComplete: Bool,
+                comparison: (method: MethodUse.Method, license: LicenseChoice)? = nil) {
         self.explanation = explanation
         self.diagnostics = diagnostics
         self.isComplete = isComplete
+        self.comparison = comparison
     }
+
+    /// True when the explanation comes from the per-object method (objects, not entry points and SKU-map rows).
+    private var isPerObject: Bool { explanation.objectsNotInMicrosoftData != nil }
 
     /// Header facts as label/value pairs.
     public var facts: [ReportFact] {
@@ -25,7 +32,16 @@ public struct ExplainReport: Sendable {
             ReportFact("Roles", e.roles.isEmpty ? "-" : e.roles.joined(separator: ", ")),
             ReportFact("License", "\(e.license.summary) (\(e.license.monthlyCost) per month)"),
         ]
+        if let group = e.license.anyBaseLabel ?? e.license.baseGroup { lines.append(ReportFact("Base group", group)) }
+        if let notInData = e.objectsNotInMicrosoftData {
+            lines.append(ReportFact("Not in Microsoft's data", "\(notInData.count) object\(notInData.count == 1 ? "" : "s")"
+                                    + (notInData.isEmpty ? "" : " (each needs Team Members): " + notInData.joined(separator: ", "))))
+        }
+        if let comparison {
+            lines.append(ReportFact("\(comparison.method == .legacy ? "Legacy" : "Per-object") license", "\(comparison.license.summary) (\(comparison.license.monthlyCost) per month)"))
+        }
         switch e.basis {
+        case .roles where isPerObject: break
         case .roles: lines.insert(ReportFact("Entry-point license", e.entryPointLicense.name), at: 2)
         case .disabledUser: lines.append(ReportFact("Why", "the user is disabled: no license is needed"))
         case .systemAdministrator: lines.append(ReportFact("Why", "the user holds System administrator: no license is needed (10.0.44 rule; the option to count them like any user restores the earlier rule)"))
@@ -45,13 +61,16 @@ public struct ExplainReport: Sendable {
                     rows.append([demand.need.description, path, "\(type) \(name)", ValueText.rights(rights), access.rawValue, license.name])
                 case .skuMapRow(let sku, let isUnique, let alternatives):
                     rows.append([demand.need.description, path, "SKU-map row \(sku)", isUnique ? "IsUnique 1: required" : "IsUnique 0: any of " + alternatives.joined(separator: ", "), "", sku])
+                case .object(let object):
+                    rows.append([demand.need.description, path, object.objectText, ValueText.rights(object.rights), ValueText.accessLevel(object.entitlement),
+                                 ValueText.objectLicense(object.entitlement)])
                 }
             }
             if demand.totalChains > demand.chains.count {
                 rows.append([demand.need.description, "… \(demand.totalChains - demand.chains.count) more chain(s) not listed", "", "", "", ""])
             }
         }
-        return ReportTable(title: "Why: the chains that demand each part of the license",
+        return ReportTable(title: isPerObject ? "Why: the objects that force each SKU of the license" : "Why: the chains that demand each part of the license",
                            columns: [ReportColumn("Need", .license, priority: .essential), ReportColumn("Granted through", .path),
                                      ReportColumn("Demanded by", .message, priority: .essential), ReportColumn("Grant / row", .message),
                                      ReportColumn("Access", priority: .low), ReportColumn("License", .license)],
@@ -64,6 +83,18 @@ public struct ExplainReport: Sendable {
                     columns: [ReportColumn("Remove privileges", .list, priority: .essential), ReportColumn("License after", .license, priority: .essential),
                               ReportColumn("Monthly saving", .money, priority: .essential)],
                     rows: explanation.drivers.map { [$0.privileges.joined(separator: ", "), $0.licenseAfter.summary, $0.monthlySaving.description] })
+    }
+
+    /// Per-object method: one row per Write → Read downgrade that alone lowers the license.
+    public var downgradesTable: ReportTable {
+        ReportTable(title: "Write → Read downgrades that alone lower the license",
+                    columns: [ReportColumn("Object", priority: .essential), ReportColumn("Granted through", .path), ReportColumn("Write license", .license),
+                              ReportColumn("Read license", .license), ReportColumn("License after", .license, priority: .essential),
+                              ReportColumn("Monthly saving", .money, priority: .essential)],
+                    rows: explanation.downgrades.map {
+                        [$0.object, GrantPath.describe($0.path, furtherPaths: 0) + ($0.furtherGrants > 0 ? " (and \($0.furtherGrants) more privilege(s))" : ""),
+                         $0.writeLicense, $0.readLicense, $0.licenseAfter.summary, $0.monthlySaving.description]
+                    })
     }
 
     private var driversNote: [String] {
@@ -83,6 +114,10 @@ extension ExplainReport: ReportConvertible {
         var sections: [[ReportElement]] = [[.title("Explain", markdown: "Explain: \(explanation.subjectType) \(explanation.subject)"), .facts(facts)]]
         if explanation.basis == .roles {
             sections += [[.table(chainsTable, headingLevel: 2)], [.table(driversTable, headingLevel: 2)] + (driversNote.isEmpty ? [] : [.lines(driversNote)])]
+            if isPerObject {
+                sections.append([.table(downgradesTable, headingLevel: 2)]
+                                + (explanation.downgrades.isEmpty ? [.lines(["No single object's Write grants, turned into Read, lower the license."])] : []))
+            }
         }
         sections.append(reportFooter(diagnostics, isComplete: isComplete))
         let built = sections
@@ -117,6 +152,25 @@ struct ExplainJSON: Encodable {
         @ExplicitNull var sku: String? = nil
         @ExplicitNull var isUnique: Bool? = nil
         @ExplicitNull var alternatives: [String]? = nil
+        // Per-object chains only (absent from the legacy ones).
+        var objectChildName: String? = nil
+        var accessLevel: String? = nil
+        var license: String? = nil
+        var skus: [String]? = nil
+        var inMicrosoftData: Bool? = nil
+    }
+    struct Downgrade: Encodable {
+        var object: String
+        var path: [String]
+        var furtherGrants: Int
+        var writeLicense: String
+        var readLicense: String
+        var licenseAfter: LicenseJSON
+        var monthlySaving: Money
+    }
+    struct Comparison: Encodable {
+        var method: String
+        var license: LicenseJSON
     }
     struct Demand: Encodable {
         var need: String
@@ -138,6 +192,10 @@ struct ExplainJSON: Encodable {
     var demands: [Demand]
     var drivers: [Driver]
     var driversExhaustive: Bool
+    // Per-object method only (absent under the legacy method).
+    var objectsNotInMicrosoftData: [String]? = nil
+    var downgrades: [Downgrade]? = nil
+    var comparison: Comparison? = nil
     var diagnostics: [DiagnosticJSON]
     var complete: Bool
 
@@ -153,6 +211,7 @@ struct ExplainJSON: Encodable {
             let (need, kind): (String, String) = switch demand.need {
             case .tier(let tier): (tier.name, "tier")
             case .sku(let name): (name, "sku")
+            case .unlicensable: ("Unlicensable", "unlicensable")
             }
             return Demand(need: need, kind: kind, chains: demand.chains.map { chain in
                 let path = chain.path.map(\.name)
@@ -161,11 +220,24 @@ struct ExplainJSON: Encodable {
                     return Chain(path: path, furtherPaths: chain.furtherPaths, kind: "entryPoint", objectType: type, objectName: name, rights: AccessRight.allCases.filter(rights.contains).map(\.rawValue), access: access.rawValue, entryPointLicense: license.name)
                 case .skuMapRow(let sku, let isUnique, let alternatives):
                     return Chain(path: path, furtherPaths: chain.furtherPaths, kind: "skuMapRow", sku: sku, isUnique: isUnique, alternatives: alternatives)
+                case .object(let object):
+                    return Chain(path: path, furtherPaths: chain.furtherPaths, kind: "object", objectType: object.objectType, objectName: object.objectName,
+                                 rights: AccessRight.allCases.filter(object.rights.contains).map(\.rawValue), access: nil, entryPointLicense: nil,
+                                 objectChildName: object.objectChildName, accessLevel: object.entitlement.level.description, license: object.entitlement.licenseText,
+                                 skus: object.skus, inMicrosoftData: object.entitlement.status != .notInMicrosoftData)
                 }
             }, totalChains: demand.totalChains)
         }
         drivers = e.drivers.map { Driver(removePrivileges: $0.privileges, licenseAfter: LicenseJSON($0.licenseAfter), monthlySaving: $0.monthlySaving) }
         driversExhaustive = e.driversAreExhaustive
+        objectsNotInMicrosoftData = e.objectsNotInMicrosoftData
+        if e.objectsNotInMicrosoftData != nil {
+            downgrades = e.downgrades.map {
+                Downgrade(object: $0.object, path: $0.path.map(\.name), furtherGrants: $0.furtherGrants, writeLicense: $0.writeLicense,
+                          readLicense: $0.readLicense, licenseAfter: LicenseJSON($0.licenseAfter), monthlySaving: $0.monthlySaving)
+            }
+        }
+        comparison = report.comparison.map { Comparison(method: $0.method.rawValue, license: LicenseJSON($0.license)) }
         diagnostics = report.diagnostics.map(DiagnosticJSON.init)
         complete = report.isComplete
     }

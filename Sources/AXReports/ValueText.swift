@@ -14,6 +14,23 @@ enum ValueText {
         grant[.read] == .deny ? "Read denied" : rights(Set(grant.allowedRights))
     }
 
+    /// A grant's access level under the per-object method: `Read`, `Write`, or `none` (denied or nothing set).
+    static func accessLevel(_ object: ObjectEntitlement?) -> String {
+        object?.level.description ?? "none"
+    }
+
+    /// An object permission's License under the per-object method: Microsoft's text (`Finance or Supply Chain
+    /// Management`); `Team Members *` when the object is not in Microsoft's data; the unknown names marked unlicensable;
+    /// empty for no access.
+    static func objectLicense(_ object: ObjectEntitlement?) -> String {
+        guard let object else { return "" }
+        switch object.status {
+        case .entitled: return object.licenseText
+        case .notInMicrosoftData: return object.licenseText + PermissionsReport.notInDataMarker
+        case .unlicensable: return "\(object.licenseText) (unlicensable: no known SKU)"
+        }
+    }
+
     /// A privilege's SKU-map requirement (`Finance (required); any of Finance, Commerce`), empty when the map names none.
     static func skus(_ requirement: SkuRequirement?, catalog: SkuCatalog) -> String {
         requirement?.description(in: catalog) ?? ""
