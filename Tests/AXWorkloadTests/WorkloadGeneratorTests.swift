@@ -62,7 +62,7 @@ func snapshotOfFiles(_ folder: String) throws -> [String: Data] {
     }
 
     @Test func generatedWorkspaceEstimatesWithAMixOfTiers() throws {
-        let workspace = try LoadedWorkspace.load(WorkspacePaths(workspace: generatedSmall), users: .required, keepGoing: false)
+        let workspace = try LoadedWorkspace.load(WorkspacePaths(workspace: generatedSmall), users: .required, keepGoing: false, method: .legacy)
         let estimate = workspace.engine.estimate(workspace.users!)
         #expect(estimate.users.count == 1_000)
         #expect(workspace.engine.graph.roles.count == 30)
