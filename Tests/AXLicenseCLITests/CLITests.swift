@@ -228,6 +228,40 @@ import Testing
     }
 }
 
+/// Reports/ shows the sample under both methods, and each report says which: `-legacy` files were made by the legacy
+/// method, `-both` files by the per-object method with the legacy one beside it, the others by the per-object method
+/// (the sample's default). Markdown names the method on its first line, JSON in its `method` member.
+@Suite struct ReportsNameTheirMethodTests {
+    /// The method a committed report's file name says it was made by (nil: a report about no licensing method).
+    static func method(ofReportNamed name: String) -> String? {
+        if name == "README.md" || name.hasPrefix("diff-") || name.hasPrefix(".") { return nil }
+        let stem = name.split(separator: ".").first.map(String.init) ?? name
+        return stem.hasSuffix("-legacy") ? "legacy" : stem.hasSuffix("-both") ? "both" : "objects"
+    }
+
+    @Test func everyCommittedReportNamesTheMethodItsFileNameSays() throws {
+        let folder = packageRoot.appendingPathComponent("Reports")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        let notes = ["legacy": "Method: legacy entry-point + SKU-map licensing", "objects": "Method: per-object licensing (10.0.44 and later)", "both": "Method: per-object licensing (10.0.44 and later)"]
+        for name in names {
+            guard let method = Self.method(ofReportNamed: name) else { continue }
+            let url = folder.appendingPathComponent(name)
+            if name.hasSuffix(".md") {
+                let first = try String(contentsOf: url, encoding: .utf8).split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
+                #expect(first.hasPrefix(notes[method]!), "Reports/\(name): \(first)")
+                #expect(first.contains("compared with legacy") == (method == "both"), "Reports/\(name): \(first)")
+            } else if name.hasSuffix(".json") {
+                let root = try json(try String(contentsOf: url, encoding: .utf8))
+                #expect((root["method"] as? [String: Any])?["name"] as? String == method, "Reports/\(name)")
+            }
+        }
+        // Both methods and the side-by-side view are there for the estimate and the roles.
+        for name in ["estimate.md", "estimate-legacy.md", "estimate-both.md", "roles.md", "roles-legacy.md", "roles-both.md"] {
+            #expect(names.contains(name), "Reports/\(name) is missing")
+        }
+    }
+}
+
 @Suite struct GenerateCommandTests {
     @Test func smallWorkloadGeneratesAndEstimates() throws {
         let folder = TemporaryFolder()
