@@ -19,15 +19,15 @@ private func axlicense(_ arguments: String...) -> (status: Int32, stdout: String
 private let sample = packageRoot.appendingPathComponent("Data/sample").path
 
 @Suite struct InProcessCommandTests {
-    @Test func estimateOfTheSampleReportsItsTotalAndExitsZero() {
-        let result = axlicense("estimate", "--no-db", "--workspace", sample, "--quiet")
+    @Test func legacyEstimateOfTheSampleReportsItsTotalAndExitsZero() {
+        let result = axlicense("estimate", "--no-db", "--method", "legacy", "--workspace", sample, "--quiet")
         #expect(result.status == 0)
         #expect(result.stdout.contains("Total monthly cost: 2808.00"))
         #expect(result.stderr.isEmpty)
     }
 
     @Test func aMissingSkuMapNamesTheFlagThatSuppliesItAndExitsOne() {
-        let result = axlicense("estimate", "--no-db", "--workspace", sample, "--sku-map", "/nonexistent/map.json")
+        let result = axlicense("estimate", "--no-db", "--method", "legacy", "--workspace", sample, "--sku-map", "/nonexistent/map.json")
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.hasPrefix("/nonexistent/map.json: error: SKU map (LicensingServicePlansPrivilege JSON) not found; pass it with --sku-map"))
@@ -44,7 +44,7 @@ private let sample = packageRoot.appendingPathComponent("Data/sample").path
     @Test func diffSharesTheOutputOptionsWithItsOwnFormats() {
         let diff = DiffCommand.helpMessage(columns: 200), estimate = EstimateCommand.helpMessage(columns: 200)
         #expect(diff.contains("OUTPUT:\n  -f, --format <format>   Output format: table, csv, json, markdown, github or junit."))
-        #expect(estimate.contains("OUTPUT:\n  -f, --format <format>   Output format: table, csv, json or markdown."))
+        #expect(estimate.contains("OUTPUT:\n  -f, --format <format>   Output format: table, csv, json, markdown or html."))
         for help in [diff, estimate] { #expect(help.contains("-o, --output <file>") && help.contains("--columns <a,b,c>")) }
         let parsed = try? DiffCommand.parse(["--base", "a", "--format", "junit", "--columns", "Role"])
         #expect(parsed?.output.format == .junit && parsed?.output.columns == "Role")

@@ -15,7 +15,7 @@ private let samplePPAC = sampleWorkspaceFolder.appendingPathComponent("assigned-
 
 @Suite struct ReconcileCommandTests {
     @Test func theSampleReconcilesWithOneUserUnknownToD365AndExitsZero() {
-        let result = axlicense("reconcile", "--workspace", sample, "--ppac", samplePPAC, "--as-of", "2026-11-23", "--quiet", "--format", "csv")
+        let result = axlicense("reconcile", "--method", "legacy", "--workspace", sample, "--ppac", samplePPAC, "--as-of", "2026-11-23", "--quiet", "--format", "csv")
         #expect(result.status == 0)
         #expect(result.stderr.isEmpty)
         let lines = result.stdout.split(separator: "\n")
@@ -24,12 +24,21 @@ private let samplePPAC = sampleWorkspaceFolder.appendingPathComponent("assigned-
     }
 
     @Test func theSummaryNamesTheEnginesMethod() {
+        let result = axlicense("reconcile", "--method", "legacy", "--workspace", sample, "--ppac", samplePPAC, "--as-of", "2026-11-23", "--quiet")
+        #expect(result.stdout.contains("Reconciled 29 user(s) with PPAC (legacy entry-point + SKU-map licensing method): 28 agree, 1 disagree (1 PPAC user not found in D365FO users)"))
+    }
+
+    /// PPAC reports what Microsoft enforces, so without --method the sample (which has object-license data) is
+    /// reconciled under the per-object method, and the summary says so.
+    @Test func byDefaultThePerObjectMethodIsReconciledAndNamed() {
         let result = axlicense("reconcile", "--workspace", sample, "--ppac", samplePPAC, "--as-of", "2026-11-23", "--quiet")
-        #expect(result.stdout.contains("Reconciled 29 user(s) with PPAC (entry-point-sku-map method): 28 agree, 1 disagree (1 PPAC user not found in D365FO users)"))
+        #expect(result.status == 0)
+        #expect(result.stdout.hasPrefix("Method: per-object licensing (10.0.44 and later), from \(sample)/ObjectLicenses (Licensing* SQL exports)\n"))
+        #expect(result.stdout.contains("Reconciled 29 user(s) with PPAC (per-object licensing (10.0.44 and later) method): 24 agree, 5 disagree"))
     }
 
     @Test func failOnDisagreementExitsThreeAndStillWritesTheReport() {
-        let result = axlicense("reconcile", "--workspace", sample, "--ppac", samplePPAC, "--as-of", "2026-11-23", "--quiet", "--fail-on-disagreement")
+        let result = axlicense("reconcile", "--method", "legacy", "--workspace", sample, "--ppac", samplePPAC, "--as-of", "2026-11-23", "--quiet", "--fail-on-disagreement")
         #expect(result.status == 3)
         #expect(result.stdout.contains("Reconciled 29 user(s)"))
         #expect(result.stderr == "axlicense: --fail-on-disagreement: 1 user(s) disagree with PPAC\n")
@@ -55,7 +64,7 @@ private let samplePPAC = sampleWorkspaceFolder.appendingPathComponent("assigned-
             alicia,alicia@contoso.example,{1F0C7E2A-3B4D-4C5E-8F90-A1B2C3D4E5F6},Yes
             arnie,arnie@contoso.example,,Yes
             """)
-        let result = axlicense("reconcile", "--workspace", sample, "--ppac", ppac, "--system-users", systemUsers, "--as-of", "2026-11-23", "--quiet", "--format", "csv")
+        let result = axlicense("reconcile", "--method", "legacy", "--workspace", sample, "--ppac", ppac, "--system-users", systemUsers, "--as-of", "2026-11-23", "--quiet", "--format", "csv")
         #expect(result.status == 0)
         let rows = result.stdout.split(separator: "\n").map(String.init)
         #expect(rows.contains("alicia,1f0c7e2a-3b4d-4c5e-8f90-a1b2c3d4e5f6,object id,Finance,Finance,,,Yes,,2026-11-20,"))

@@ -6,7 +6,8 @@ import AXTestSupport
 import Foundation
 import Testing
 
-let sampleWorkspace = try! LoadedWorkspace.load(WorkspacePaths(workspace: sampleWorkspaceFolder.path), users: .required, keepGoing: false)
+/// The sample under the legacy method: the License View and review figures of EXPECTED.md's legacy sections.
+let sampleWorkspace = try! LoadedWorkspace.load(WorkspacePaths(workspace: sampleWorkspaceFolder.path), users: .required, keepGoing: false, method: .legacy)
 let sampleEstimate = sampleWorkspace.engine.estimate(sampleWorkspace.users!)
 let today = CalendarDate(year: 2026, month: 11, day: 23)!
 

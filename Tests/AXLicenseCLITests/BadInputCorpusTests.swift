@@ -55,7 +55,9 @@ struct BadInputExpectation: Decodable {
         let workspace = folder.copySample()
         let path = workspace + "/" + file
         try sparseFile(at: path, size: mebibytes * 1_048_576)
-        let result = try axlicense("estimate", "--workspace", workspace, "--no-db")
+        // Only the legacy method reads the SKU map (the sample's default is the per-object method).
+        let method = file == "LicensingServicePlansPrivilege.json" ? ["--method", "legacy"] : []
+        let result = try run(axlicenseBinary, ["estimate", "--workspace", workspace, "--no-db"] + method)
         #expect(result.status == 1)
         #expect(result.stderr == "\(path): error: cannot read file: file is \(mebibytes).0 MiB, over the \(limit) MiB limit for this input\n")
         #expect(result.stdout.isEmpty)

@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct EstimateCommandTests {
     @Test func tableShowsUsersSummaryAndTotal() throws {
-        let result = try axlicense("estimate", "--no-db", "--workspace", "Data/sample", "--quiet")
+        let result = try axlicense("estimate", "--no-db", "--method", "legacy", "--workspace", "Data/sample", "--quiet")
         #expect(result.status == 0)
         #expect(result.stdout.contains("Total monthly cost: 2808.00"))
         #expect(result.stdout.contains("ursula    Yes      SalesClerk, HRAssistant"))
@@ -12,7 +12,7 @@ import Testing
     }
 
     @Test func jsonHasTheDocumentedShape() throws {
-        let result = try axlicense("estimate", "--no-db", "--workspace", "Data/sample", "--format", "json", "--quiet")
+        let result = try axlicense("estimate", "--no-db", "--method", "legacy", "--workspace", "Data/sample", "--format", "json", "--quiet")
         #expect(result.status == 0)
         let root = try json(result.stdout)
         let users = try #require(root["users"] as? [[String: Any]])
@@ -41,7 +41,7 @@ import Testing
     }
 
     @Test func csvHasAHeaderAndOneRowPerUser() throws {
-        let result = try axlicense("estimate", "--no-db", "--workspace", "Data/sample", "--format", "csv", "--quiet")
+        let result = try axlicense("estimate", "--no-db", "--method", "legacy", "--workspace", "Data/sample", "--format", "csv", "--quiet")
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.first == "User,Enabled,Roles,Entry-point license,License tier,Base,Attach,Monthly cost")
         #expect(lines.count == 29)
@@ -49,7 +49,7 @@ import Testing
     }
 
     @Test func markdownHasTablesAndTotal() throws {
-        let result = try axlicense("estimate", "--no-db", "--workspace", "Data/sample", "--format", "markdown", "--quiet")
+        let result = try axlicense("estimate", "--no-db", "--method", "legacy", "--workspace", "Data/sample", "--format", "markdown", "--quiet")
         #expect(result.stdout.contains("| zoe | Yes | ContosoBatchOperator | Operations | Operations | Operations |  | 120.00 |"))
         #expect(result.stdout.contains("**Total monthly cost:** 2808.00"))
     }
@@ -62,12 +62,12 @@ import Testing
     }
 
     @Test func sysadminCountsFlagChangesTheTotal() throws {
-        let result = try axlicense("estimate", "--no-db", "--workspace", "Data/sample", "--sysadmin-counts", "--quiet")
+        let result = try axlicense("estimate", "--no-db", "--method", "legacy", "--workspace", "Data/sample", "--sysadmin-counts", "--quiet")
         #expect(result.stdout.contains("Total monthly cost: 3048.00"))
     }
 
     @Test func strictExitsTwoOnWarningsButStillWritesTheReport() throws {
-        let result = try axlicense("estimate", "--no-db", "--workspace", "Data/sample", "--strict", "--quiet")
+        let result = try axlicense("estimate", "--no-db", "--method", "legacy", "--workspace", "Data/sample", "--strict", "--quiet")
         #expect(result.status == 2)
         #expect(result.stdout.contains("Total monthly cost: 2808.00"))
     }
@@ -101,7 +101,7 @@ import Testing
         #expect(failing.stderr.contains("2 metadata file(s) could not be read"))
         #expect(!FileManager.default.fileExists(atPath: folder.path + "/out.json"))
 
-        let keepGoing = try axlicense("estimate", "--no-db", "--workspace", ws, "--keep-going", "--format", "json", "--quiet")
+        let keepGoing = try axlicense("estimate", "--no-db", "--method", "legacy", "--workspace", ws, "--keep-going", "--format", "json", "--quiet")
         #expect(keepGoing.status == 0)
         let root = try json(keepGoing.stdout)
         #expect(root["complete"] as? Bool == false)
@@ -112,7 +112,7 @@ import Testing
     @Test func outputIsWrittenAtomicallyAndAFailedRunKeepsTheEarlierFile() throws {
         let folder = TemporaryFolder()
         let output = folder.path + "/estimate.md"
-        let first = try axlicense("estimate", "--no-db", "--workspace", "Data/sample", "--format", "markdown", "--output", output, "--quiet")
+        let first = try axlicense("estimate", "--no-db", "--method", "legacy", "--workspace", "Data/sample", "--format", "markdown", "--output", output, "--quiet")
         #expect(first.status == 0 && first.stdout.isEmpty)
         let written = try String(contentsOfFile: output, encoding: .utf8)
         #expect(written.contains("2808.00"))
@@ -146,7 +146,7 @@ import Testing
     }
 
     @Test func rolesJsonGivesLicenseFieldsAndAssignedUsers() throws {
-        let result = try axlicense("roles", "--workspace", "Data/sample", "--format", "json", "--quiet")
+        let result = try axlicense("roles", "--method", "legacy", "--workspace", "Data/sample", "--format", "json", "--quiet")
         let roles = try #require(try json(result.stdout)["roles"] as? [[String: Any]])
         #expect(roles.count == 16)
         let sales = try #require(roles.first { $0["name"] as? String == "SalesClerk" })
@@ -180,7 +180,7 @@ import Testing
     }
 
     @Test func permissionsHeaderAndRowsForADuty() throws {
-        let result = try axlicense("permissions", "VendInvoicesProcess", "--type", "duty", "--workspace", "Data/sample", "--quiet")
+        let result = try axlicense("permissions", "VendInvoicesProcess", "--type", "duty", "--method", "legacy", "--workspace", "Data/sample", "--quiet")
         #expect(result.status == 0)
         #expect(result.stdout.contains("Object:              Duty VendInvoicesProcess"))
         #expect(result.stdout.contains("License:             Activity (50.00 per month)"))
@@ -189,7 +189,7 @@ import Testing
     }
 
     @Test func permissionsJsonForAPrivilege() throws {
-        let result = try axlicense("permissions", "custagingreportview", "--workspace", "Data/sample", "--format", "json", "--quiet")
+        let result = try axlicense("permissions", "custagingreportview", "--method", "legacy", "--workspace", "Data/sample", "--format", "json", "--quiet")
         let root = try json(result.stdout)
         let object = try #require(root["object"] as? [String: Any])
         #expect(object["type"] as? String == "privilege")
@@ -224,6 +224,40 @@ import Testing
             let fresh = try Data(contentsOf: folder.url.appendingPathComponent(name))
             let old = try? Data(contentsOf: packageRoot.appendingPathComponent("Reports/\(name)"))
             #expect(fresh == old, "Reports/\(name) is stale: regenerate with Scripts/generate-reports.sh")
+        }
+    }
+}
+
+/// Reports/ shows the sample under both methods, and each report says which: `-legacy` files were made by the legacy
+/// method, `-both` files by the per-object method with the legacy one beside it, the others by the per-object method
+/// (the sample's default). Markdown names the method on its first line, JSON in its `method` member.
+@Suite struct ReportsNameTheirMethodTests {
+    /// The method a committed report's file name says it was made by (nil: a report about no licensing method).
+    static func method(ofReportNamed name: String) -> String? {
+        if name == "README.md" || name.hasPrefix("diff-") || name.hasPrefix(".") { return nil }
+        let stem = name.split(separator: ".").first.map(String.init) ?? name
+        return stem.hasSuffix("-legacy") ? "legacy" : stem.hasSuffix("-both") ? "both" : "objects"
+    }
+
+    @Test func everyCommittedReportNamesTheMethodItsFileNameSays() throws {
+        let folder = packageRoot.appendingPathComponent("Reports")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        let notes = ["legacy": "Method: legacy entry-point + SKU-map licensing", "objects": "Method: per-object licensing (10.0.44 and later)", "both": "Method: per-object licensing (10.0.44 and later)"]
+        for name in names {
+            guard let method = Self.method(ofReportNamed: name) else { continue }
+            let url = folder.appendingPathComponent(name)
+            if name.hasSuffix(".md") {
+                let first = try String(contentsOf: url, encoding: .utf8).split(separator: "\n", maxSplits: 1).first.map(String.init) ?? ""
+                #expect(first.hasPrefix(notes[method]!), "Reports/\(name): \(first)")
+                #expect(first.contains("compared with legacy") == (method == "both"), "Reports/\(name): \(first)")
+            } else if name.hasSuffix(".json") {
+                let root = try json(try String(contentsOf: url, encoding: .utf8))
+                #expect((root["method"] as? [String: Any])?["name"] as? String == method, "Reports/\(name)")
+            }
+        }
+        // Both methods and the side-by-side view are there for the estimate and the roles.
+        for name in ["estimate.md", "estimate-legacy.md", "estimate-both.md", "roles.md", "roles-legacy.md", "roles-both.md"] {
+            #expect(names.contains(name), "Reports/\(name) is missing")
         }
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 @Suite struct CheckCommandTests {
-    let check = ["check", "--workspace", "Data/sample", "--no-db", "--quiet", "--today", "2026-11-23"]
+    let check = ["check", "--workspace", "Data/sample", "--method", "legacy", "--no-db", "--quiet", "--today", "2026-11-23"]
 
     @Test func sampleShowsEveryStatusBothNotificationsAndExitsThree() throws {
         let result = try run(axlicenseBinary, check)
@@ -21,7 +21,7 @@ import Testing
         #expect(try run(axlicenseBinary, check + ["--fail-on", "none"]).status == 0)
         #expect(try run(axlicenseBinary, check + ["--fail-on", "expired"]).status == 3)
         // Before Commerce expired, only over-quantity fires.
-        let earlier = ["check", "--workspace", "Data/sample", "--no-db", "--quiet", "--today", "2026-01-31"]
+        let earlier = ["check", "--workspace", "Data/sample", "--method", "legacy", "--no-db", "--quiet", "--today", "2026-01-31"]
         #expect(try run(axlicenseBinary, earlier + ["--fail-on", "expired"]).status == 0)
         #expect(try run(axlicenseBinary, earlier + ["--fail-on", "over-quantity"]).status == 3)
         #expect(try run(axlicenseBinary, check + ["--fail-on", "bogus"]).status == 64)
@@ -60,7 +60,7 @@ import Testing
     @Test func auditAndHistoryAccumulateAcrossRuns() throws {
         let folder = TemporaryFolder()
         let db = folder.path + "/state.sqlite"
-        let base = ["--workspace", "Data/sample", "--quiet", "--db", db, "--environment", "test-env"]
+        let base = ["--workspace", "Data/sample", "--method", "legacy", "--quiet", "--db", db, "--environment", "test-env"]
         #expect(try run(axlicenseBinary, ["check", "--today", "2026-11-23", "--fail-on", "none"] + base).status == 0)
         #expect(try run(axlicenseBinary, ["estimate"] + base).status == 0)
         #expect(try run(axlicenseBinary, ["check", "--today", "2026-11-23", "--fail-on", "none"] + base).status == 0)

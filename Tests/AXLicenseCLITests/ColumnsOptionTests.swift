@@ -5,7 +5,7 @@ import Testing
 /// `--columns` picks columns by heading in every format that has columns; a file or pipe keeps full values.
 @Suite struct ColumnsOptionTests {
     @Test func columnsPickAndOrderTheCSVColumnsByHeadingCaseInsensitively() throws {
-        let result = try axlicense("estimate", "--workspace", "Data/sample", "--no-db", "--quiet", "--format", "csv", "--columns", "monthly cost, USER")
+        let result = try axlicense("estimate", "--workspace", "Data/sample", "--method", "legacy", "--no-db", "--quiet", "--format", "csv", "--columns", "monthly cost, USER")
         #expect(result.status == 0)
         let lines = result.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         #expect(lines.first == "Monthly cost,User")
@@ -13,7 +13,7 @@ import Testing
     }
 
     @Test func anUnknownColumnIsOneClearErrorListingTheColumns() throws {
-        let result = try axlicense("roles", "--workspace", "Data/sample", "--quiet", "--columns", "Role,Price")
+        let result = try axlicense("roles", "--workspace", "Data/sample", "--method", "legacy", "--quiet", "--columns", "Role,Price")
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr == "axlicense: error: --columns: no column named 'Price'; the columns are: Role, Label, Model, Entry-point license, Required SKUs, Any-of groups, License, Monthly cost, Users\n")
@@ -28,9 +28,9 @@ import Testing
         #expect(result.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } == ["Role,Change", "Viewer,escalation"])
     }
 
-    /// Piped output is not fitted to any terminal, whatever COLUMNS says: the roles table keeps its 228-character line.
+    /// Piped output is not fitted to any terminal, whatever COLUMNS says: the legacy roles table keeps its 228-character line.
     @Test func pipedOutputKeepsEveryColumnAndFullValues() throws {
-        let result = try axlicense("roles", "--workspace", "Data/sample", "--quiet")
+        let result = try axlicense("roles", "--workspace", "Data/sample", "--method", "legacy", "--quiet")
         #expect(result.stdout.split(separator: "\n").map(\.count).max() ?? 0 > 200)
         #expect(!result.stdout.contains("Not shown to fit"))
     }

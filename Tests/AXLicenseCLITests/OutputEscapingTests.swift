@@ -166,7 +166,7 @@ private func markdownBreakouts(_ markdown: String) -> [String] {
         let users = try String(contentsOfFile: ws + "/users.csv", encoding: .utf8)
         try (users + "\"=HYPERLINK(\"\"http://evil\"\")\",SystemUser,,Enabled,Manual,,true\n@SUM(A1),SystemUser,,Enabled,Manual,,true\n+1,SystemUser,,Enabled,Manual,,true\n")
             .write(toFile: ws + "/users.csv", atomically: true, encoding: .utf8)
-        let estimate = try axlicense("estimate", "--no-db", "--workspace", ws, "--format", "csv", "--quiet")
+        let estimate = try axlicense("estimate", "--no-db", "--method", "legacy", "--workspace", ws, "--format", "csv", "--quiet")
         #expect(estimate.status == 0, "\(estimate.stderr)")
         let lines = estimate.stdout.components(separatedBy: .newlines)
         #expect(lines.contains { $0.hasPrefix("\"'=HYPERLINK(\"\"http://evil\"\")\",") }, "\(estimate.stdout)")
@@ -177,7 +177,7 @@ private func markdownBreakouts(_ markdown: String) -> [String] {
             #expect(!["=", "+", "-", "@", "\t", "\r"].contains(line.first.map(String.init) ?? ""), "\(line)")
         }
 
-        let whatIf = try axlicense("what-if", "--role", "AccountsPayableClerk", "--remove-privilege", "CustAgingReportView", "--workspace", "Data/sample",
+        let whatIf = try axlicense("what-if", "--role", "AccountsPayableClerk", "--remove-privilege", "CustAgingReportView", "--method", "legacy", "--workspace", "Data/sample",
                                    "--format", "csv", "--quiet")
         #expect(whatIf.stdout.contains("arnie,Finance,Activity,-130.00"), "a negative number stays a number:\n\(whatIf.stdout)")
     }

@@ -4,7 +4,7 @@ import Testing
 
 /// `axlicense report`: the HTML page and the workbook, checked against the JSON outputs and real readers.
 @Suite struct ReportCommandTests {
-    static let checkArguments = ["--workspace", "Data/sample", "--quiet", "--today", "2026-11-23", "--assigned", "Data/sample/assigned-licenses.csv"]
+    static let checkArguments = ["--workspace", "Data/sample", "--method", "legacy", "--quiet", "--today", "2026-11-23", "--assigned", "Data/sample/assigned-licenses.csv"]
 
     /// Writes the report into a fresh folder and returns the folder.
     func makeReport() throws -> TemporaryFolder {
@@ -47,7 +47,7 @@ import Testing
     @Test func htmlNumbersEqualTheJSONOutputs() throws {
         let folder = try makeReport()
         let html = try String(contentsOfFile: folder.path + "/license-report.html", encoding: .utf8)
-        let estimate = try json(try axlicense("estimate", "--workspace", "Data/sample", "--quiet", "--no-db", "--format", "json").stdout)
+        let estimate = try json(try axlicense("estimate", "--workspace", "Data/sample", "--method", "legacy", "--quiet", "--no-db", "--format", "json").stdout)
         let summary = try #require(estimate["summary"] as? [String: Any])
         let tiles = try tiles(html)
         #expect(Double(try #require(tiles["monthlyCost"]?["value"])) == summary["monthlyCost"] as? Double)
@@ -174,7 +174,7 @@ import Testing
 
 @Suite struct ExplainAndWhatIfCommandTests {
     @Test func explainUserAsJSON() throws {
-        let result = try axlicense("explain", "--user", "arnie", "--workspace", "Data/sample", "--quiet", "--format", "json")
+        let result = try axlicense("explain", "--user", "arnie", "--method", "legacy", "--workspace", "Data/sample", "--quiet", "--format", "json")
         #expect(result.status == 0)
         let object = try json(result.stdout)
         #expect(object["licenseTier"] == nil)
@@ -189,7 +189,7 @@ import Testing
 
     @Test func whatIfRoleAsJSON() throws {
         let result = try axlicense("what-if", "--role", "AccountsPayableClerk", "--remove-privilege", "CustAgingReportView",
-                                   "--workspace", "Data/sample", "--quiet", "--format", "json")
+                                   "--method", "legacy", "--workspace", "Data/sample", "--quiet", "--format", "json")
         #expect(result.status == 0)
         let object = try json(result.stdout)
         #expect(object["monthlyCostDelta"] as? Int == -260)

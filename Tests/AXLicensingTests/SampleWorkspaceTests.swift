@@ -7,7 +7,7 @@ import Testing
 
 /// The hand-checked results of `Data/sample`, worked out in `Data/sample/EXPECTED.md` before the tool ran.
 @Suite struct SampleWorkspaceTests {
-    static let workspace = try! LoadedWorkspace.load(WorkspacePaths(workspace: sampleWorkspaceFolder.path), users: .required, keepGoing: false)
+    static let workspace = try! LoadedWorkspace.load(WorkspacePaths(workspace: sampleWorkspaceFolder.path), users: .required, keepGoing: false, method: .legacy)
 
     /// user → (entry-point license, tier, base, attach, monthly cost in cents)
     static let expected: [String: (LicenseTier, LicenseTier, String?, [String], Int)] = [

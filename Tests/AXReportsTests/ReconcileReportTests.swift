@@ -8,11 +8,11 @@ import Testing
 
 @testable import AXReports
 
-/// alicia (Finance) holds Activity and PPAC misses nothing: no known cause; arnie (Finance) holds Activity and both
+/// Under the legacy method, alicia (Finance) holds Activity and PPAC misses nothing: no known cause; arnie (Finance) holds Activity and both
 /// miss Finance: agree; <b>ghost</b> is no D365FO user and was refreshed 22 days before 2026-11-23: stale.
 private func smallReport() throws -> ReconcileReport {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-    let workspace = try LoadedWorkspace.load(WorkspacePaths(workspace: root + "/Data/sample"), users: .required, keepGoing: false)
+    let workspace = try LoadedWorkspace.load(WorkspacePaths(workspace: root + "/Data/sample"), users: .required, keepGoing: false, method: .legacy)
     let engine = workspace.engine
     let users = ReconciliationUser.users(of: engine.estimate(workspace.users!), graph: engine.graph).filter { ["alicia", "arnie"].contains($0.userId) }
     let ppac = try AssignedLicensesReader.parse("""
@@ -24,10 +24,10 @@ private func smallReport() throws -> ReconcileReport {
     let systemUsers = try SystemUserDirectory.parse("UserID,Email\nalicia,alicia@contoso.example\narnie,arnie@contoso.example\n", path: "s.csv")
     let options = ReconciliationOptions(asOf: CalendarDate("2026-11-23")!)
     let reconciliation = Reconciliation(users: users, ppac: ppac, systemUsers: systemUsers, optimizer: engine.optimizer, options: options)
-    return ReconcileReport(reconciliation: reconciliation, methodName: "objects", options: options, diagnostics: [], isComplete: true)
+    return ReconcileReport(reconciliation: reconciliation, methodName: "legacy", options: options, diagnostics: [], isComplete: true)
 }
 
-private let summary = "Reconciled 3 user(s) with PPAC (objects method): 1 agree, 2 disagree (1 PPAC user not found in D365FO users; 1 stale PPAC refresh; 1 no known cause)"
+private let summary = "Reconciled 3 user(s) with PPAC (legacy method): 1 agree, 2 disagree (1 PPAC user not found in D365FO users; 1 stale PPAC refresh; 1 no known cause)"
 
 @Suite struct ReconcileReportTests {
     @Test func theSummaryLineNamesTheMethodAndTheReasonsCited() throws {
@@ -112,7 +112,7 @@ private let summary = "Reconciled 3 user(s) with PPAC (objects method): 1 agree,
     @Test func jsonNamesTheMethodAndEachUsersReasons() throws {
         let json = try smallReport().render(.json)
         let root = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
-        #expect(root["method"] as? String == "objects")
+        #expect(root["method"] as? String == "legacy")
         #expect(root["asOf"] as? String == "2026-11-23" && root["staleAfterDays"] as? Int == 7)
         let users = try #require(root["users"] as? [[String: Any]])
         #expect(users.map { $0["userId"] as? String } == ["alicia", "arnie", ""])

@@ -12,10 +12,10 @@ import Testing
 /// The repository root (this file is Tests/AXReportsTests/TerminalWidthTests.swift).
 private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
-/// Every command's report on the sample workspace, as the command builds it.
+/// Every command's report on the sample workspace under the legacy method, as the command builds it.
 func sampleReports() throws -> [(name: String, report: Report)] {
     let sample = WorkspacePaths(workspace: root + "/Data/sample")
-    let workspace = try LoadedWorkspace.load(sample, users: .required, keepGoing: false)
+    let workspace = try LoadedWorkspace.load(sample, users: .required, keepGoing: false, method: .legacy)
     let engine = workspace.engine, users = workspace.users!
     let estimate = engine.estimate(users)
     let (products, _) = try ProductEntitlement.load(path: root + "/Data/sample/entitlements.json")

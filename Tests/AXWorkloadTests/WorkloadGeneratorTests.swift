@@ -61,13 +61,27 @@ func snapshotOfFiles(_ folder: String) throws -> [String: Data] {
         #expect(sequential.roleEffectivePrivileges == parallel.roleEffectivePrivileges)
     }
 
-    @Test func generatedWorkspaceEstimatesWithAMixOfTiers() throws {
-        let workspace = try LoadedWorkspace.load(WorkspacePaths(workspace: generatedSmall), users: .required, keepGoing: false)
+    @Test func generatedWorkspaceEstimatesWithAMixOfTiersUnderTheLegacyMethod() throws {
+        let workspace = try LoadedWorkspace.load(WorkspacePaths(workspace: generatedSmall), users: .required, keepGoing: false, method: .legacy)
         let estimate = workspace.engine.estimate(workspace.users!)
         #expect(estimate.users.count == 1_000)
         #expect(workspace.engine.graph.roles.count == 30)
         for tier in LicenseTier.allCases { #expect((estimate.summary.tiers[tier] ?? 0) > 0, "no \(tier) users") }
         #expect(!estimate.diagnostics.containsErrors)
+    }
+
+    /// A generated workspace carries ObjectLicenses/, so its default is the per-object method, which prices the same
+    /// users differently from the legacy one.
+    @Test func generatedWorkspaceDefaultsToThePerObjectMethod() throws {
+        let paths = WorkspacePaths(workspace: generatedSmall)
+        let objects = try LoadedWorkspace.load(paths, users: .required, keepGoing: false)
+        #expect(objects.method.primary == .objects && objects.method.wasDefaulted)
+        let estimate = objects.engine.estimate(objects.users!)
+        #expect(estimate.users.count == 1_000)
+        #expect(!estimate.diagnostics.containsErrors)
+        #expect((estimate.summary.tiers[.teamMembers] ?? 0) > 0 && (estimate.summary.tiers[.operations] ?? 0) > 0)
+        let legacy = try LoadedWorkspace.load(paths, users: .required, keepGoing: false, method: .legacy)
+        #expect(estimate.summary.monthlyCost != legacy.engine.estimate(legacy.users!).summary.monthlyCost)
     }
 }
 
