@@ -17,8 +17,8 @@ enum ExitStatus {
 /// The steps every command shares: load inputs, report diagnostics, write output, choose the exit status.
 enum CommandRunner {
     /// Loads the workspace; on failure prints what went wrong and exits 1.
-    /// Loads the workspace under `method` (default: what `--method` asks, else chosen by the workspace).
-    static func loadWorkspace(_ inputs: InputOptions, _ analysis: AnalysisOptions, users: UsersRequirement, method: MethodSelection? = nil) throws -> LoadedWorkspace {
+    /// Loads the workspace under the method `--method` asks for (default: chosen by what the workspace holds).
+    static func loadWorkspace(_ inputs: InputOptions, _ analysis: AnalysisOptions, users: UsersRequirement) throws -> LoadedWorkspace {
         var progress: (@Sendable (Int, Int) -> Void)?
         if !analysis.quiet && isatty(STDERR_FILENO) == 1 {
             progress = { (done: Int, total: Int) in
@@ -27,7 +27,7 @@ enum CommandRunner {
             }
         }
         do {
-            return try LoadedWorkspace.load(inputs.paths, users: users, keepGoing: analysis.keepGoing, method: method ?? inputs.method, progress: progress)
+            return try LoadedWorkspace.load(inputs.paths, users: users, keepGoing: analysis.keepGoing, method: inputs.method, progress: progress)
         } catch {
             if case .metadataErrors(let errors) = error { printDiagnostics(errors, quiet: analysis.quiet) }
             printError(error)

@@ -53,8 +53,9 @@ struct ReconcileCommand: ParsableCommand {
     }
 
     func run() throws {
-        // PPAC reports what Microsoft enforces: the per-object method, unless another is asked for.
-        let workspace = try CommandRunner.loadWorkspace(inputs, analysis, users: .required, method: inputs.method ?? .objects)
+        // PPAC reports what Microsoft enforces, the per-object method: the default whenever object-license data is
+        // present; without it the legacy method is used and every output says so.
+        let workspace = try CommandRunner.loadWorkspace(inputs, analysis, users: .required)
         let engine = workspace.engine
         // `.required` guarantees users are present.
         let estimate = engine.estimate(workspace.users!, options: rules.estimateOptions)
