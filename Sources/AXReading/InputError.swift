@@ -113,13 +113,7 @@ package func readInputFile(_ path: String, input: InputKind, maximumSize: Int) t
     defer { close(descriptor) }
     var status = stat()
     guard fstat(descriptor, &status) == 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
-    switch status.st_mode & S_IFMT {
-    case S_IFREG: break
-    case S_IFDIR: throw .unreadable(path: path, reason: "it is a folder, not a file")
-    case S_IFIFO: throw .unreadable(path: path, reason: "it is a named pipe (FIFO), not a regular file")
-    case S_IFCHR, S_IFBLK: throw .unreadable(path: path, reason: "it is a device, not a regular file")
-    default: throw .unreadable(path: path, reason: "it is not a regular file")
-    }
+    if let reason = notARegularFile(mode: status.st_mode) { throw .unreadable(path: path, reason: reason) }
     let size = Int(status.st_size)
     if size > maximumSize {
         let mebibytes = (Double(size) / 1_048_576 * 10).rounded() / 10
@@ -162,4 +156,27 @@ public func decodeUTF8(_ data: Data, path: String) throws(InputError) -> String 
         }
     }
     throw .invalid(path: path, line: line, column: column, message: "file is not valid UTF-8 text")
+}
+
+/// Why a file of this mode is not an input (a folder, FIFO, device or socket), nil for a regular file.
+package func notARegularFile(mode: mode_t) -> String? {
+    switch mode & S_IFMT {
+    case S_IFREG: nil
+    case S_IFDIR: "it is a folder, not a file"
+    case S_IFIFO: "it is a named pipe (FIFO), not a regular file"
+    case S_IFCHR, S_IFBLK: "it is a device, not a regular file"
+    default: "it is not a regular file"
+    }
+}
+
+/// Refuses `path` unless it is a regular file, by its kind, without opening it (so a FIFO never blocks): for inputs
+/// read by a library that opens the file itself (the .xlsx reader).
+package func requireRegularFile(_ path: String, input: InputKind) throws(InputError) {
+    var status = stat()
+    guard stat(path, &status) == 0 else {
+        let code = errno
+        if code == ENOENT || code == ENOTDIR { throw .missing(path: path, input: input) }
+        throw .unreadable(path: path, reason: String(cString: strerror(code)))
+    }
+    if let reason = notARegularFile(mode: status.st_mode) { throw .unreadable(path: path, reason: reason) }
 }

@@ -28,12 +28,12 @@ private let samplePPAC = sampleWorkspaceFolder.appendingPathComponent("assigned-
         #expect(result.stdout.contains("Reconciled 29 user(s) with PPAC (legacy entry-point + SKU-map licensing method): 28 agree, 1 disagree (1 PPAC user not found in D365FO users)"))
     }
 
-    /// PPAC reports what Microsoft enforces, so without --method the sample (which has object-license data) is
-    /// reconciled under the per-object method, and the summary says so.
+    /// Without --method the sample, which has object-license data, is reconciled under the per-object method (what
+    /// PPAC reports), and the output says so and why.
     @Test func byDefaultThePerObjectMethodIsReconciledAndNamed() {
         let result = axlicense("reconcile", "--workspace", sample, "--ppac", samplePPAC, "--as-of", "2026-11-23", "--quiet")
         #expect(result.status == 0)
-        #expect(result.stdout.hasPrefix("Method: per-object licensing (10.0.44 and later), from \(sample)/ObjectLicenses (Licensing* SQL exports)\n"))
+        #expect(result.stdout.hasPrefix("Method: per-object licensing (10.0.44 and later), from \(sample)/ObjectLicenses (Licensing* SQL exports) (chosen because object-license data is present)\n"))
         #expect(result.stdout.contains("Reconciled 29 user(s) with PPAC (per-object licensing (10.0.44 and later) method): 24 agree, 5 disagree"))
     }
 

@@ -85,7 +85,7 @@ import Testing
 @Suite struct SpecialFileInputTests {
     /// Each input option with a file of another kind: refused by its kind, before a read that would block (FIFO) or
     /// run to the size limit (`/dev/zero`).
-    @Test(arguments: ["--users", "--sku-map", "--skus", "--entitlements", "--assigned"])
+    @Test(arguments: ["--users", "--sku-map", "--skus", "--entitlements", "--assigned", "--object-licenses"])
     func fifoOrDeviceAsAnInputFileIsRefusedByItsKind(_ flag: String) throws {
         let folder = TemporaryFolder()
         let fifo = folder.path + "/ff"

@@ -70,6 +70,7 @@ public enum ObjectLicenseReader {
 
     /// Reads one Security object licenses export, by its extension.
     private static func readExport(path: String, delimiter: UnicodeScalar?) throws(InputError) -> ObjectLicenseTable {
+        try requireRegularFile(path, input: .objectLicenses)
         let name = (path as NSString).lastPathComponent.lowercased()
         if [LicensingSQLExports.skusFileName, LicensingSQLExports.objectsFileName, LicensingSQLExports.permissionsFileName].contains(where: { $0.lowercased() == name }) {
             throw .invalid(path: path, line: nil, column: nil, message: "this is one of the three SQL exports; give the folder that holds all three instead")
