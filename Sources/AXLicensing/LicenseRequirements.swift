@@ -131,8 +131,17 @@ public enum LicenseBase: Sendable, Hashable, CustomStringConvertible {
 public struct LicenseOptimizer: Sendable {
     /// The catalog whose SKUs and prices are considered.
     public let catalog: SkuCatalog
+    /// The tier-level (not Operations) SKUs.
+    private let tierLevelSkus: SkuSet
+    /// Per license tier (by raw value), the tier-level SKUs a license of that tier meets: those of that tier or lower.
+    private let metAtLevel: [SkuSet]
 
-    public init(catalog: SkuCatalog) { self.catalog = catalog }
+    public init(catalog: SkuCatalog) {
+        self.catalog = catalog
+        let tierLevel = catalog.skus.indices.filter { catalog[$0].tier != .operations }
+        tierLevelSkus = SkuSet(tierLevel)
+        metAtLevel = LicenseTier.allCases.map { level in SkuSet(tierLevel.filter { catalog[$0].tier.licenseTier <= level }) }
+    }
 
     /// A candidate license: a tier license (one SKU) or a full set with its base.
     public struct Candidate: Sendable, Hashable {
@@ -273,24 +282,29 @@ public struct LicenseOptimizer: Sendable {
         return total
     }
 
-    /// Whether a license made of `skus` meets `requirements` (the validity rules of Docs/licensing-rules.md §3).
+    /// Whether a license made of `skus` meets `requirements` (the validity rules of Docs/licensing-rules.md §3), with
+    /// set operations only: it runs for every candidate of every distinct requirement.
     public func isValid(_ skus: SkuSet, for requirements: LicenseRequirements) -> Bool {
         let isFullSet = skus.isSubset(of: catalog.fullSkus) && !skus.isEmpty
-        let level: LicenseTier = isFullSet ? .operations : skus.positions.map { catalog[$0].tier.licenseTier }.max() ?? .none
-        if requirements.entryPointTier > level { return false }
-        for position in requirements.required.positions {
-            let sku = catalog[position]
-            if sku.tier == .operations {
-                if !skus.contains(position) { return false }
-            } else if sku.tier.licenseTier > level {
-                return false
+        var level = LicenseTier.operations
+        if !isFullSet {
+            level = .none
+            var bits = skus.bits
+            while bits != 0 {
+                let position = bits.trailingZeroBitCount
+                level = max(level, catalog[position].tier.licenseTier)
+                bits &= bits - 1
             }
         }
+        if requirements.entryPointTier > level { return false }
+        // Required full SKUs must be in the set; a required tier-level SKU needs that tier or higher.
+        if !requirements.required.intersection(catalog.fullSkus).isSubset(of: skus) { return false }
+        if !requirements.required.intersection(tierLevelSkus).isSubset(of: metAtLevel[level.rawValue]) { return false }
         for group in requirements.anyOfGroups {
-            let tiers = group.positions.map { catalog[$0].tier }
             if isFullSet {
-                if !group.intersects(skus) && !tiers.contains(where: { $0 != .operations }) { return false }
-            } else if !tiers.contains(where: { $0 != .operations && $0.licenseTier <= level }) {
+                // A full set meets a group holding one of its SKUs, or listing any tier-level SKU.
+                if !group.intersects(skus) && !group.intersects(tierLevelSkus) { return false }
+            } else if !group.intersects(metAtLevel[level.rawValue]) {
                 return false
             }
         }

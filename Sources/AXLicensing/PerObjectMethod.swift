@@ -39,7 +39,9 @@ public struct ObjectLicenseMap: Sendable {
         // Sorted so that which diagnostics are shown never depends on hashing order.
         // Real data repeats a dozen SKU names over many thousand objects: each name is resolved once.
         var positions: [String: Int?] = [:]
-        for (key, entry) in table.entries.sorted(by: { Self.precedes($0.value.location, $1.value.location) }) {
+        // Problems are collected, then logged in file order, so which ones are shown never depends on hashing order.
+        var problems: [Diagnostic] = []
+        for (key, entry) in table.entries {
             var skus = SkuSet.empty
             for name in entry.skuNames {
                 let resolved = positions[name] ?? {
@@ -50,21 +52,22 @@ public struct ObjectLicenseMap: Sendable {
                 if let position = resolved {
                     skus.insert(position)
                 } else {
-                    log.append(Diagnostic(.warning, .unknownSku, "object license names SKU '\(name)', which the catalog does not know (\(key.kind) \(entry.aotName), \(key.level))",
+                    problems.append(Diagnostic(.warning, .unknownSku, "object license names SKU '\(name)', which the catalog does not know (\(key.kind) \(entry.aotName), \(key.level))",
                                           at: entry.location))
                 }
             }
             if skus.isEmpty {
-                log.append(Diagnostic(.warning, .unlicensableObject,
+                problems.append(Diagnostic(.warning, .unlicensableObject,
                                       "\(key.kind) \(entry.aotName) (\(key.level)) is entitled only by SKUs the catalog does not know: its holders are flagged unlicensable",
                                       at: entry.location))
             } else if key.level == .read, skus.positions.contains(where: { catalog[$0].tier.licenseTier > .teamMembers }) {
-                log.append(Diagnostic(.warning, .readAboveTeamMembers,
+                problems.append(Diagnostic(.warning, .readAboveTeamMembers,
                                       "Read on \(key.kind) \(entry.aotName) names \(entry.licenseText); Microsoft says Read needs at most Team Members, applied as given",
                                       at: entry.location))
             }
             entries[key] = Entry(skus: skus, licenseText: entry.licenseText, location: entry.location)
         }
+        log.append(contentsOf: problems.sorted { Self.precedes($0.location!, $1.location!) || ($0.location == $1.location && $0.message < $1.message) })
         self.entries = entries
         self.catalog = catalog
         self.shape = table.shape
@@ -110,8 +113,8 @@ public struct PerObjectMethod: LicensingMethod {
     private let demands: [PrivilegeDemand]
     /// Per privilege, the objects it grants that are not in Microsoft's data, as indices into `notInDataNames`.
     private let notInData: [[Int]]
-    /// `Kind Name[.Child] (Level)` of each object not in Microsoft's data, each once.
-    private let notInDataNames: [String]
+    /// Each object not in Microsoft's data once, as the first grant found on it.
+    private let notInDataObjects: [(privilege: Int, grant: Int)]
     public let diagnostics: [Diagnostic]
 
     public var name: String { "objects" }
@@ -123,54 +126,141 @@ public struct PerObjectMethod: LicensingMethod {
     public init(graph: SecurityGraph, map: ObjectLicenseMap) {
         self.graph = graph
         self.map = map
+        self.diagnostics = map.diagnostics
+        // Privileges are evaluated in slices on the cores, each slice with its own key cache.
+        let count = graph.privileges.count
+        let slices = max(1, min(8, count / 2_048))
+        let evaluated = concurrentMap(slices) { slice in
+            Self.evaluate(graph.privileges[(count * slice / slices)..<(count * (slice + 1) / slices)], map: map)
+        }
+        var entitlements: [[ObjectEntitlement?]] = [], demands: [PrivilegeDemand] = [], notInData: [[Int]] = []
+        entitlements.reserveCapacity(count)
+        demands.reserveCapacity(count)
+        notInData.reserveCapacity(count)
+        // Objects not in the data are told apart by their identity, each once; names are made only when asked for.
+        var objects: [(privilege: Int, grant: Int)] = [], index: [ObjectIdentity: Int] = [:]
+        for part in evaluated {
+            for privilege in part {
+                let number = entitlements.count
+                entitlements.append(privilege.entitlements)
+                demands.append(privilege.demand)
+                notInData.append(privilege.notInData.map { identity, grant in
+                    if let known = index[identity] { return known }
+                    objects.append((number, grant))
+                    index[identity] = objects.count - 1
+                    return objects.count - 1
+                })
+            }
+        }
+        self.entitlements = entitlements
+        self.demands = demands
+        self.notInData = notInData
+        self.notInDataObjects = objects
+    }
+
+    /// An object as the metadata names it at one level: its type as written (a kind the data does not know included).
+    private struct ObjectIdentity: Hashable, Sendable {
+        var type: String
+        var name: NameKey
+        var child: NameKey
+        var level: ObjectAccessLevel
+    }
+
+    /// One privilege evaluated: each grant's entitlement, the demand, and the grants on objects not in the data.
+    private struct EvaluatedPrivilege: Sendable {
+        var entitlements: [ObjectEntitlement?]
+        var demand: PrivilegeDemand
+        var notInData: [(identity: ObjectIdentity, grant: Int)]
+    }
+
+    private static func evaluate(_ privileges: ArraySlice<SecurityPrivilege>, map: ObjectLicenseMap) -> [EvaluatedPrivilege] {
         let teamMembers = SkuSet([map.catalog.teamMembers])
-        var entitlements: [[ObjectEntitlement?]] = []
-        var demands: [PrivilegeDemand] = []
-        entitlements.reserveCapacity(graph.privileges.count)
-        demands.reserveCapacity(graph.privileges.count)
-        for privilege in graph.privileges {
+        let meetsAll = map.catalog.metByEveryLicense
+        var keys = KeyCache()
+        return privileges.map { privilege in
             var row: [ObjectEntitlement?] = []
             row.reserveCapacity(privilege.entryPoints.count + privilege.dataEntityPermissions.count)
             var groups: Set<SkuSet> = []
             var isUnlicensable = false
-            func add(kind: SecurableKind?, name: String, child: String, grant: AccessGrant) {
-                let entitlement = Self.entitlement(kind: kind, name: name, child: child, grant: grant, map: map, teamMembers: teamMembers)
+            var notInData: [(identity: ObjectIdentity, grant: Int)] = []
+            func add(kind: SecurableKind?, type: @autoclosure () -> String, name: String, child: String, grant: AccessGrant) {
+                let (nameKey, childKey) = (keys.key(name), keys.key(child))
+                let entitlement = Self.entitlement(kind: kind, name: nameKey, child: childKey, grant: grant, map: map, teamMembers: teamMembers)
                 row.append(entitlement)
                 guard let entitlement else { return }
-                if entitlement.status == .unlicensable { isUnlicensable = true } else { groups.insert(entitlement.skus) }
+                switch entitlement.status {
+                case .unlicensable: isUnlicensable = true
+                case .notInMicrosoftData:
+                    groups.insert(entitlement.skus)
+                    notInData.append((ObjectIdentity(type: type(), name: nameKey, child: childKey, level: entitlement.level), row.count - 1))
+                case .entitled: groups.insert(entitlement.skus)
+                }
             }
             for entryPoint in privilege.entryPoints {
-                add(kind: SecurableKind(entryPoint.objectType), name: entryPoint.objectName, child: entryPoint.objectChildName, grant: entryPoint.grant)
+                add(kind: keys.kind(entryPoint.objectType), type: entryPoint.objectType.description, name: entryPoint.objectName,
+                    child: entryPoint.objectChildName, grant: entryPoint.grant)
             }
             for permission in privilege.dataEntityPermissions {
-                add(kind: .dataEntity, name: permission.name, child: "", grant: permission.grant)
+                add(kind: .dataEntity, type: SecurableKind.dataEntity.rawValue, name: permission.name, child: "", grant: permission.grant)
             }
-            entitlements.append(row)
-            demands.append(PrivilegeDemand(tier: .none, skus: nil, objectGroups: groups.sorted(), isUnlicensable: isUnlicensable))
+            // Only the groups that constrain a license are kept: roles merge thousands of privileges' groups.
+            let essential = LicensingEngine.essentialGroups(groups, meetingAll: meetsAll).sorted()
+            return EvaluatedPrivilege(entitlements: row, demand: PrivilegeDemand(tier: .none, skus: nil, objectGroups: essential, isUnlicensable: isUnlicensable),
+                                      notInData: notInData)
         }
-        self.entitlements = entitlements
-        self.demands = demands
-        self.diagnostics = map.diagnostics
-        var names: [String] = [], index: [String: Int] = [:]
-        self.notInData = graph.privileges.indices.map { privilege in
-            Self.objects(graph, entitlements, ofPrivilege: privilege, status: .notInMicrosoftData).map { name in
-                if let known = index[name] { return known }
-                names.append(name)
-                index[name] = names.count - 1
-                return names.count - 1
-            }
-        }
-        self.notInDataNames = names
     }
 
     /// The objects these privileges grant that are not in Microsoft's data, each once, sorted.
     public func objectsNotInMicrosoftData(ofPrivileges privileges: [Int]) -> [String] {
         var seen = Set<Int>()
         for privilege in privileges { seen.formUnion(notInData[privilege]) }
-        return seen.map { notInDataNames[$0] }.sorted()
+        return seen.map(notInDataName).sorted()
     }
 
-    private static func entitlement(kind: SecurableKind?, name: String, child: String, grant: AccessGrant, map: ObjectLicenseMap,
+    /// `Kind Name[.Child] (Level)` of the `index`th object not in Microsoft's data.
+    private func notInDataName(_ index: Int) -> String {
+        let (privilege, grant) = notInDataObjects[index]
+        return Self.describe(graph, entitlements, privilege: privilege, grant: grant)
+    }
+
+    /// The object type, name and child name of grant `grant` of `privilege`.
+    private static func object(_ graph: SecurityGraph, privilege: Int, grant: Int) -> (kind: String, name: String, child: String) {
+        let definition = graph.privileges[privilege]
+        if grant < definition.entryPoints.count {
+            let entryPoint = definition.entryPoints[grant]
+            return (entryPoint.objectType.description, entryPoint.objectName, entryPoint.objectChildName)
+        }
+        return (SecurableKind.dataEntity.rawValue, definition.dataEntityPermissions[grant - definition.entryPoints.count].name, "")
+    }
+
+    /// `Kind Name[.Child] (Level)`.
+    private static func describe(_ graph: SecurityGraph, _ entitlements: [[ObjectEntitlement?]], privilege: Int, grant: Int) -> String {
+        let (kind, name, child) = object(graph, privilege: privilege, grant: grant)
+        return "\(kind) \(name)\(child.isEmpty ? "" : ".\(child)") (\(entitlements[privilege][grant]!.level))"
+    }
+
+    /// Thousands of grants name a few thousand objects: each name is made a key, and each written type a kind, once.
+    private struct KeyCache {
+        private var names: [String: NameKey] = [:]
+        private var kinds: [String: SecurableKind?] = [:]
+
+        mutating func key(_ name: String) -> NameKey {
+            if let known = names[name] { return known }
+            let key = NameKey(name)
+            names[name] = key
+            return key
+        }
+
+        mutating func kind(_ type: EntryPointObjectType) -> SecurableKind? {
+            guard case .other(let text) = type else { return SecurableKind(type) }
+            if let known = kinds[text] { return known }
+            let kind = SecurableKind(type)
+            kinds[text] = kind
+            return kind
+        }
+    }
+
+    private static func entitlement(kind: SecurableKind?, name: NameKey, child: NameKey, grant: AccessGrant, map: ObjectLicenseMap,
                                     teamMembers: SkuSet) -> ObjectEntitlement? {
         let level: ObjectAccessLevel
         switch grant.accessLevel {
@@ -203,7 +293,7 @@ public struct PerObjectMethod: LicensingMethod {
 
     /// The objects `privilege` grants that are not in Microsoft's data, as `Kind Name[.Child] (Level)`.
     public func objectsNotInMicrosoftData(ofPrivilege privilege: Int) -> [String] {
-        notInData[privilege].map { notInDataNames[$0] }
+        notInData[privilege].map(notInDataName)
     }
 
     /// The objects `privilege` grants that no known SKU can entitle.
@@ -212,19 +302,9 @@ public struct PerObjectMethod: LicensingMethod {
     }
 
     private static func objects(_ graph: SecurityGraph, _ entitlements: [[ObjectEntitlement?]], ofPrivilege privilege: Int, status: ObjectEntitlement.Status) -> [String] {
-        let definition = graph.privileges[privilege]
-        var names: [String] = []
-        for (grant, entitlement) in entitlements[privilege].enumerated() where entitlement?.status == status {
-            let (kind, name, child): (String, String, String)
-            if grant < definition.entryPoints.count {
-                let entryPoint = definition.entryPoints[grant]
-                (kind, name, child) = (entryPoint.objectType.description, entryPoint.objectName, entryPoint.objectChildName)
-            } else {
-                (kind, name, child) = (SecurableKind.dataEntity.rawValue, definition.dataEntityPermissions[grant - definition.entryPoints.count].name, "")
-            }
-            names.append("\(kind) \(name)\(child.isEmpty ? "" : ".\(child)") (\(entitlement!.level))")
+        entitlements[privilege].indices.filter { entitlements[privilege][$0]?.status == status }.map {
+            describe(graph, entitlements, privilege: privilege, grant: $0)
         }
-        return names
     }
 }
 

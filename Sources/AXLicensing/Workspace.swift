@@ -168,9 +168,11 @@ public struct LoadedWorkspace: Sendable {
         // metadata folders are listed, the users while the security graph is resolved; the parse has both cores.
         // An input error still wins over anything the metadata says, as if the inputs had been read first.
         let skuInputs = Background("  catalog and SKU map read, while the metadata is listed") { () throws(InputError) in try loadSkuInputs(paths, needsSkuMap: usesLegacy) }
-        let objectInputs = Background("  object licenses read, while the metadata is listed") { () throws(InputError) -> ObjectLicenseTable? in
+        // The object-license data is read and resolved against the catalog off the main path, while the metadata is parsed.
+        let objectInputs = Background("  object licenses read and resolved, while the metadata is parsed") { () throws(InputError) -> ObjectLicenseMap? in
             guard usesObjects, let path = paths.objectLicenses else { return nil }
-            return try ObjectLicenseReader.read(path: path, delimiter: paths.csvDelimiter)
+            let table = try ObjectLicenseReader.read(path: path, delimiter: paths.csvDelimiter)
+            return ObjectLicenseMap(table: table, catalog: try skuInputs.value().0)
         }
         do {
             var loader = concurrency.map { MetadataLoader(concurrency: $0) } ?? MetadataLoader()
@@ -180,7 +182,7 @@ public struct LoadedWorkspace: Sendable {
             let usersInput = Background("  users read, while the graph is resolved and roles evaluated") { () throws(InputError) in try loadUsers(paths, users: requirement) }
             let resolved = (try? loaded.get()).map(SecurityGraph.init)
             let (catalog, skuMap) = try skuInputs.value()
-            let objectMap = try objectInputs.value().map { ObjectLicenseMap(table: $0, catalog: catalog) }
+            let objectMap = try objectInputs.value()
             func engine(_ method: MethodUse.Method, _ graph: SecurityGraph) -> LicensingEngine {
                 switch method {
                 case .legacy: LicensingEngine(graph: graph, catalog: catalog, skuMap: skuMap)

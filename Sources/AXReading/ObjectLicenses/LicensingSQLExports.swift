@@ -47,7 +47,7 @@ package enum LicensingSQLExports {
         let skuRows = try rows(skusText, path: files.skus, delimiter: delimiter, columns: ["RecId", "SkuName", "Priority", "GroupName"], required: [0, 1],
                                diagnostics: &diagnostics).rows
         var skus: [ObjectLicenseSku] = []
-        var skuNames: [String: String] = [:]
+        var skuNames: [String: (name: String, key: NameKey)] = [:]
         for (line, fields) in skuRows {
             let recId = fields[0], name = fields[1]
             guard !recId.isEmpty else { throw .invalid(path: files.skus, line: line, column: nil, message: "RecId is empty") }
@@ -57,15 +57,18 @@ package enum LicensingSQLExports {
                 diagnostics.append(Diagnostic(.warning, .duplicateKey, "RecId \(recId) is listed again (SKU '\(name)'); the first row is used", at: location))
                 continue
             }
-            skuNames[recId] = name
+            skuNames[recId] = (name, NameKey(name))
             skus.append(ObjectLicenseSku(name: name, priority: Int(fields[2]), group: fields[3].isEmpty ? nil : fields[3], location: location))
         }
 
         // Objects by RecId; those of an unknown kind remembered, so their permissions are skipped without more warnings.
         let objectRows = try rows(objectsText, path: files.objects, delimiter: delimiter, columns: ["RecId", "AOTName", "AOTChildName", "SecurableType"],
                                   required: [0, 1, 3], diagnostics: &diagnostics).rows
-        var objects: [String: (kind: SecurableKind, name: String, child: String)] = [:]
+        // Each object's key parts are made once, not once per permission row.
+        var objects: [String: (kind: SecurableKind, name: String, child: String, nameKey: NameKey, childKey: NameKey)] = [:]
+        objects.reserveCapacity(objectRows.count)
         var skipped = Set<String>()
+        var kinds: [String: SecurableKind?] = [:]
         for (line, fields) in objectRows {
             let recId = fields[0], name = fields[1], child = fields[2], typeText = fields[3]
             let location = SourceLocation(file: files.objects, line: line)
@@ -75,21 +78,27 @@ package enum LicensingSQLExports {
                 diagnostics.append(Diagnostic(.warning, .duplicateKey, "RecId \(recId) is listed again ('\(name)'); the first row is used", at: location))
                 continue
             }
-            guard let kind = SecurableKind(text: typeText) else {
+            // A few securable types over thousands of rows: each spelling is read once.
+            let kind = kinds[typeText] ?? {
+                let kind = SecurableKind(text: typeText)
+                kinds[typeText] = .some(kind)
+                return kind
+            }()
+            guard let kind else {
                 diagnostics.append(Diagnostic(.warning, .unknownSecurableType,
                                               "SecurableType '\(typeText)' of '\(ObjectLicenseRowCollector.display(name, child))' is not one per-object licensing knows (a name such as MenuItemDisplay or DataEntity); its permissions are skipped",
                                               at: location))
                 skipped.insert(recId)
                 continue
             }
-            objects[recId] = (kind, name, child)
+            objects[recId] = (kind, name, child, NameKey(name), NameKey(child))
         }
 
         // Permissions: one SKU for one object and level per row.
         let (permissionRows, columnNumbers) = try rows(permissionsText, path: files.permissions, delimiter: delimiter,
                                                        columns: ["EntitlementObject", "AccessLevel", "SkuRecId"], required: [0, 1, 2], diagnostics: &diagnostics)
-        var entries: [ObjectLicenseKey: ObjectLicenseEntry] = [:]
-        var entrySkuKeys: [ObjectLicenseKey: Set<NameKey>] = [:]
+        var entries: [ObjectLicenseKey: (entry: ObjectLicenseEntry, skuKeys: [NameKey])] = [:]
+        entries.reserveCapacity(permissionRows.count)
         for (line, fields) in permissionRows {
             let objectId = fields[0], levelText = fields[1], skuId = fields[2]
             let location = SourceLocation(file: files.permissions, line: line)
@@ -103,23 +112,26 @@ package enum LicensingSQLExports {
                                               "EntitlementObject \(objectId.isEmpty ? "(empty)" : objectId) is not a RecId of \(files.objects); the row is skipped", at: location))
                 continue
             }
-            guard let skuName = skuNames[skuId] else {
+            guard let sku = skuNames[skuId] else {
                 diagnostics.append(Diagnostic(.warning, .unresolvedRecId,
                                               "SkuRecId \(skuId.isEmpty ? "(empty)" : skuId) is not a RecId of \(files.skus); the row is skipped", at: location))
                 continue
             }
-            let key = ObjectLicenseKey(kind: object.kind, name: object.name, childName: object.child, level: level)
-            if entries[key] == nil {
-                entries[key] = ObjectLicenseEntry(aotName: object.name, childName: object.child, skuNames: [skuName], location: location)
-                entrySkuKeys[key] = [NameKey(skuName)]
-            } else if entrySkuKeys[key]!.insert(NameKey(skuName)).inserted {
-                entries[key]!.skuNames.append(skuName)
+            let key = ObjectLicenseKey(kind: object.kind, name: object.nameKey, childName: object.childKey, level: level)
+            if let index = entries.index(forKey: key) {
+                // A handful of SKUs per object: a linear check beats a set.
+                if !entries.values[index].skuKeys.contains(sku.key) {
+                    entries.values[index].skuKeys.append(sku.key)
+                    entries.values[index].entry.skuNames.append(sku.name)
+                }
+            } else {
+                entries[key] = (ObjectLicenseEntry(aotName: object.name, childName: object.child, skuNames: [sku.name], location: location), [sku.key])
             }
         }
         if permissionRows.isEmpty {
             diagnostics.append(Diagnostic(.warning, .noRows, "the file has a header and no rows: no object licenses", at: SourceLocation(file: files.permissions, line: 1)))
         }
-        return ObjectLicenseTable(entries: entries, skus: skus, shape: .sqlExports, files: [files.skus, files.objects, files.permissions],
+        return ObjectLicenseTable(entries: entries.mapValues(\.entry), skus: skus, shape: .sqlExports, files: [files.skus, files.objects, files.permissions],
                                   diagnostics: diagnostics.diagnostics)
     }
 

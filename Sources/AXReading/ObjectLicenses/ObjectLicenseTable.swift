@@ -14,7 +14,12 @@ public enum ObjectAccessLevel: Int, Sendable, Hashable, Comparable, Codable, Cas
 
     /// Reads `1`/`2` (the SQL export's AccessLevel) or `Read`/`Write` (the USG export's Access level), any case.
     public init?(text: String) {
-        switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+        switch text {  // the SQL export's spelling first, without allocating
+        case "1": self = .read; return
+        case "2": self = .write; return
+        default: break
+        }
+        switch text.trimmingBlanks().lowercased() {
         case "1", "read": self = .read
         case "2", "write": self = .write
         default: return nil
@@ -60,9 +65,14 @@ public struct ObjectLicenseKey: Sendable, Hashable {
     public var level: ObjectAccessLevel
 
     public init(kind: SecurableKind, name: String, childName: String, level: ObjectAccessLevel) {
+        self.init(kind: kind, name: NameKey(name), childName: NameKey(childName), level: level)
+    }
+
+    /// A key from names already made keys (a reader that meets one object in many rows makes its keys once).
+    public init(kind: SecurableKind, name: NameKey, childName: NameKey, level: ObjectAccessLevel) {
         self.kind = kind
-        self.name = NameKey(name)
-        self.childName = NameKey(childName)
+        self.name = name
+        self.childName = childName
         self.level = level
     }
 }
