@@ -108,7 +108,7 @@ extension LicensingEngine {
         for (index, user) in directory.users.enumerated() {
             let resolved = resolvedRoles(index)
             let (roles, roleNames) = (resolved.roles, resolved.names)
-            let isSysAdmin = user.assignments.contains { $0.isEnabled && NameKey($0.roleIdentifier) == systemAdministrator }
+            let isSysAdmin = user.assignments.contains { $0.isEnabled && Self.mayBeSystemAdministrator($0.roleIdentifier) && NameKey($0.roleIdentifier) == systemAdministrator }
             for assignment in resolved.unknown where user.isEnabled {
                 if reportedUnknown.insert([NameKey(user.userId), NameKey(assignment.roleIdentifier)]).inserted {
                     diagnostics.append(Diagnostic(.warning, .unknownRole, "user '\(user.userId)' is assigned role '\(assignment.roleIdentifier)', which the metadata does not define; it contributes nothing", at: assignment.location))
@@ -146,6 +146,13 @@ extension LicensingEngine {
             }
         }
         return LicenseEstimate(users: rows, summary: summarize(rows), diagnostics: diagnostics.diagnostics)
+    }
+
+    /// False for a role identifier that cannot name `-SYSADMIN-` (an ASCII name of another length), without making its
+    /// key: most users hold several roles, none of them System administrator.
+    static func mayBeSystemAdministrator(_ identifier: String) -> Bool {
+        let utf8 = identifier.utf8
+        return utf8.count == EstimateOptions.systemAdministratorRole.utf8.count || utf8.contains { $0 >= 0x80 }
     }
 
     private func summarize(_ rows: [UserLicense]) -> EstimateSummary {
