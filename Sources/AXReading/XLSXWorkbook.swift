@@ -34,6 +34,8 @@ package enum XLSXLimit {
     package static let sharedStrings: UInt64 = 256 << 20
     /// The workbook and relationships parts, which only say where the first worksheet is.
     package static let smallPart: UInt64 = 16 << 20
+    /// The characters (UTF-16 code units) a cell holds at most, as Excel allows: a longer cell is no export of Excel.
+    package static let cellCharacters = 32_767
 }
 
 /// An Office Open XML workbook (`.xlsx`) read for its first worksheet's rows: shared strings (rich-text runs joined),
@@ -329,6 +331,13 @@ private final class WorksheetHandler: XMLPushHandler {
         case .value: value.append(contentsOf: bytes)
         case .inline: inlineText.append(contentsOf: bytes)
         }
+        // A UTF-16 code unit takes at most 3 UTF-8 bytes: past that, the cell is over Excel's limit whatever it holds.
+        if max(value.count, inlineText.count) > 3 * XLSXLimit.cellCharacters { refuseOverlongCell() }
+    }
+
+    private func refuseOverlongCell() {
+        fail("\(part): cell \(WorksheetRow.letters(ofColumn: column))\(row.number) holds over 32,767 characters, more than an Excel cell can; the file is not an export of Excel (export it again)",
+             column: column)
     }
 
     private func endCell() {
@@ -344,6 +353,10 @@ private final class WorksheetHandler: XMLPushHandler {
             text = sharedStrings[index]
         case .inline: text = String(decoding: inlineText, as: UTF8.self)
         default: text = String(decoding: value, as: UTF8.self)
+        }
+        if text.utf8.count > XLSXLimit.cellCharacters && text.utf16.count > XLSXLimit.cellCharacters {
+            refuseOverlongCell()
+            return
         }
         guard inRow, !text.isEmpty else { return }
         row.cells.append((column, text))

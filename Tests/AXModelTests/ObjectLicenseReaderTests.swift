@@ -256,6 +256,21 @@ enum ObjectLicenseFixtures {
         #expect(line == 2 && column == 14)
         #expect(message.contains("N2") && message.contains("shared string"))
     }
+
+    /// Excel holds at most 32,767 characters in a cell: a longer one is no export of USG (a crafted or damaged file),
+    /// and is refused at its row and column before it is copied into every message about the object.
+    @Test(arguments: [XLSXBuilder.Strings.shared, .inline])
+    func aCellLongerThanExcelAllowsIsRefusedWithItsRowAndColumn(strings: XLSXBuilder.Strings) throws {
+        let folder = TemporaryFolder()
+        var rows = ObjectLicenseFixtures.exportRows(Array(ObjectLicenseFixtures.sample.prefix(2)), roles: ["A"])
+        rows[2][5] = String(repeating: "M", count: 32_768)
+        let path = folder.url.appendingPathComponent("export.xlsx").path
+        XLSXBuilder.write(XLSXBuilder.parts(rows: rows, strings: strings), to: path)
+        let error = #expect(throws: InputError.self) { try ObjectLicenseReader.read(path: path) }
+        guard case .invalid(let file, let line, let column, let message) = error else { Issue.record("\(String(describing: error))"); return }
+        #expect(file == path && line == 3 && column == 6)
+        #expect(message.contains("F3") && message.contains("32,767"))
+    }
 }
 
 /// Hostile and broken workbooks: one clear error naming the file, never a crash or a hang.
