@@ -269,7 +269,8 @@ private final class WorksheetHandler: XMLPushHandler {
 
     private func fail(_ message: String, column: Int? = nil) {
         guard error == nil else { return }
-        error = .invalid(path: file, line: row.number, column: column, message: message)
+        // Before the first row is read there is no row to place the error on.
+        error = .invalid(path: file, line: row.number > 0 ? row.number : nil, column: column, message: message)
     }
 
     func didStart(element localName: XMLName, attributes: XMLAttributes) {
@@ -278,7 +279,8 @@ private final class WorksheetHandler: XMLPushHandler {
         case "row":
             let number = attributes.value("r").map { Int($0.trimmingBlanks()) } ?? .some(row.number + 1)
             guard let number, number > 0 else {
-                fail("\(part): a row's number '\(attributes.value("r") ?? "")' after row \(row.number) is not a row number")
+                let which = row.number > 0 ? "a row's number '\(attributes.value("r") ?? "")' after row \(row.number)" : "the first row's number '\(attributes.value("r") ?? "")'"
+                fail("\(part): \(which) is not a row number")
                 return
             }
             row = WorksheetRow(number: number, cells: [])

@@ -349,6 +349,19 @@ enum ObjectLicenseFixtures {
         XLSXBuilder.write(["[Content_Types].xml": "<Types/>"], to: path)
         expectRefused(path, saying: "no worksheet")
     }
+
+    /// A first row whose number is not one has no row to be placed on: the error names none (no "line 0").
+    @Test func aFirstRowNumberThatIsNoNumberIsRefusedWithoutARowZero() throws {
+        let folder = TemporaryFolder()
+        var parts = XLSXBuilder.parts(rows: ObjectLicenseFixtures.exportRows(ObjectLicenseFixtures.sample), strings: .shared)
+        parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"]!.replacingOccurrences(of: #"<row r="1">"#, with: #"<row r="99999999999999999999999">"#)
+        let path = folder.url.appendingPathComponent("export.xlsx").path
+        XLSXBuilder.write(parts, to: path)
+        let error = #expect(throws: InputError.self) { try ObjectLicenseReader.read(path: path) }
+        guard case .invalid(_, let line, _, let message) = error else { Issue.record("\(String(describing: error))"); return }
+        #expect(line == nil)
+        #expect(message.contains("the first row's number '99999999999999999999999' is not a row number"), "\(message)")
+    }
 }
 
 /// The SQL exports of LicensingAllSkus, LicensingEntitlementObjects and LicensingAllEntitledPermissions.
