@@ -142,6 +142,12 @@ package func readInputFile(_ path: String, input: InputKind, maximumSize: Int) t
 public func decodeUTF8(_ data: Data, path: String) throws(InputError) -> String {
     var bytes = [UInt8](data)
     if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+    // Excel's "Unicode Text" and many Windows tools write UTF-16: a byte-order mark, or a NUL byte in the first
+    // character of text that starts with an ASCII header (valid UTF-8, yet no CSV). Said so, rather than "not UTF-8 at line 1, column 1".
+    if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) || (bytes.count >= 2 && (bytes[0] == 0 || bytes[1] == 0)) {
+        throw .invalid(path: path, line: nil, column: nil,
+                       message: "the file is UTF-16 text (Excel's \"Unicode Text\"), not UTF-8; save it as \"CSV UTF-8 (Comma delimited)\"")
+    }
     if let text = String(validating: bytes, as: UTF8.self) { return text }
     var line = 1
     var column = 1

@@ -350,6 +350,16 @@ enum ObjectLicenseFixtures {
         expectRefused(path, saying: "no worksheet")
     }
 
+    /// UTF-16 without a byte-order mark is valid UTF-8 (NULs and ASCII): it is recognised by its NULs and refused
+    /// saying what to save instead, not read as a header of garbled column names.
+    @Test(arguments: [String.Encoding.utf16BigEndian, .utf16LittleEndian])
+    func aUTF16ExportWithoutByteOrderMarkIsRefusedSayingSo(encoding: String.Encoding) throws {
+        let folder = TemporaryFolder()
+        let path = folder.write("export.csv", "Securable type,AOT name,Access level,License\nMenu item display,M,Read,Dynamics 365 Team Members\n".data(using: encoding)!)
+        let error = #expect(throws: InputError.self) { try ObjectLicenseReader.read(path: path) }
+        #expect(error?.description.contains("the file is UTF-16 text") == true, "\(String(describing: error))")
+    }
+
     /// A first row whose number is not one has no row to be placed on: the error names none (no "line 0").
     @Test func aFirstRowNumberThatIsNoNumberIsRefusedWithoutARowZero() throws {
         let folder = TemporaryFolder()
