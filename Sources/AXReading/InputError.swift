@@ -78,7 +78,7 @@ public enum InputError: Error, Sendable, Equatable, CustomStringConvertible {
         case .outsideWorkspace(let path, let target, let input):
             "\(path): error: \(input.conventionalName) in the workspace is a link to \(target), outside the workspace"
         case .invalid(let path, let line, let column, let message):
-            "\(SourceLocation(file: path, line: line, column: column)): error: \(message)"
+            "\(SourceLocation(file: path, line: line, column: column)): error: \(message.withLineBreaksEscaped)"
         }
     }
 }
