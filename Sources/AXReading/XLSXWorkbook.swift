@@ -34,6 +34,8 @@ package enum XLSXLimit {
     package static let sharedStrings: UInt64 = 256 << 20
     /// The workbook and relationships parts, which only say where the first worksheet is.
     package static let smallPart: UInt64 = 16 << 20
+    /// The parts (ZIP entries) of a workbook: an Excel export has a few dozen.
+    package static let parts = 10_000
     /// The characters (UTF-16 code units) a cell holds at most, as Excel allows: a longer cell is no export of Excel.
     package static let cellCharacters = 32_767
 }
@@ -48,6 +50,9 @@ package enum XLSXLimit {
 package struct XLSXWorkbook {
     private let path: String
     private let archive: Archive
+    /// The archive's entries by lower-case path (without a leading `/`), the first of each: read once, as ZIPFoundation
+    /// looks a path up by reading the whole central directory.
+    private let entries: [String: Entry]
 
     /// Opens the workbook at `path`.
     package init(path: String) throws(InputError) {
@@ -72,6 +77,19 @@ package struct XLSXWorkbook {
         } catch {
             throw .invalid(path: path, line: nil, column: nil, message: "the workbook is damaged (its ZIP directory cannot be read); export it again")
         }
+        var entries: [String: Entry] = [:]
+        var count = 0
+        for entry in archive {
+            count += 1
+            guard count <= XLSXLimit.parts else {
+                throw .invalid(path: path, line: nil, column: nil,
+                               message: "the workbook has over \(XLSXLimit.parts) parts, more than an export holds (a few dozen); refused")
+            }
+            var key = entry.path.lowercased()
+            if key.hasPrefix("/") { key.removeFirst() }
+            if entries[key] == nil { entries[key] = entry }
+        }
+        self.entries = entries
     }
 
     private static func firstBytes(of path: String, count: Int) -> [UInt8] {
@@ -92,11 +110,7 @@ package struct XLSXWorkbook {
 
     // MARK: Parts
 
-    private func entry(_ part: String) -> Entry? {
-        if let entry = archive[part] { return entry }
-        let wanted = part.lowercased()
-        return archive.first { $0.path.lowercased() == wanted || $0.path.lowercased() == "/" + wanted }
-    }
+    private func entry(_ part: String) -> Entry? { entries[part.lowercased()] }
 
     /// The first sheet's part, found through `xl/workbook.xml` and its relationships.
     private func firstWorksheetPath() throws(InputError) -> String {

@@ -360,6 +360,17 @@ enum ObjectLicenseFixtures {
         #expect(error?.description.contains("the file is UTF-16 text") == true, "\(String(describing: error))")
     }
 
+    /// An Excel workbook holds a few dozen parts; one with tens of thousands (padding around a real sheet) is refused
+    /// by its count, read once, rather than searched part by part through them all.
+    @Test func aWorkbookWithMorePartsThanAnyExportIsRefused() throws {
+        let folder = TemporaryFolder()
+        var parts = XLSXBuilder.parts(rows: ObjectLicenseFixtures.exportRows(ObjectLicenseFixtures.sample), strings: .shared)
+        for index in 0..<10_000 { parts["junk/\(index).xml"] = "" }
+        let path = folder.url.appendingPathComponent("export.xlsx").path
+        XLSXBuilder.write(parts, to: path)
+        expectRefused(path, saying: "parts")
+    }
+
     /// A first row whose number is not one has no row to be placed on: the error names none (no "line 0").
     @Test func aFirstRowNumberThatIsNoNumberIsRefusedWithoutARowZero() throws {
         let folder = TemporaryFolder()
