@@ -148,6 +148,10 @@ public func decodeUTF8(_ data: Data, path: String) throws(InputError) -> String 
         throw .invalid(path: path, line: nil, column: nil,
                        message: "the file is UTF-16 text (Excel's \"Unicode Text\"), not UTF-8; save it as \"CSV UTF-8 (Comma delimited)\"")
     }
+    // An .xlsx saved or renamed as .csv: a ZIP archive, whose bytes are no text at all.
+    if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+        throw .invalid(path: path, line: nil, column: nil, message: "the file is an Excel workbook (a ZIP archive), not CSV text; save it as \"CSV UTF-8 (Comma delimited)\"")
+    }
     if let text = String(validating: bytes, as: UTF8.self) { return text }
     var line = 1
     var column = 1
