@@ -177,15 +177,17 @@ struct CSVPieces {
 /// The header of a CSV input: which field holds each column the reader understands.
 package enum CSVHeader {
     /// The field of each column `key` recognises (nil: a column the reader ignores). A column named twice is read from
-    /// its first field; each later one is a `duplicate-column` warning naming the file, header line and column.
-    package static func columns<Column: Hashable>(_ header: [String], path: String, key: (String) -> Column?) -> (columns: [Column: Int], diagnostics: [Diagnostic]) {
+    /// its first field; each later one is a `duplicate-column` warning naming the file, header line and column, the
+    /// column as `place` names the header's field at that index (`field 3` in a CSV; a sheet names its column letter).
+    package static func columns<Column: Hashable>(_ header: [String], path: String, place: (Int) -> String = { "field \($0 + 1)" },
+                                                  key: (String) -> Column?) -> (columns: [Column: Int], diagnostics: [Diagnostic]) {
         var columns: [Column: Int] = [:]
         var diagnostics: [Diagnostic] = []
         for (index, name) in header.enumerated() {
             guard let column = key(name) else { continue }
             if let first = columns[column] {
                 diagnostics.append(Diagnostic(.warning, .duplicateColumn,
-                                              "column '\(name.trimmingBlanks())' (field \(index + 1)) repeats '\(header[first].trimmingBlanks())' (field \(first + 1)) in the header; the first is read, this one ignored",
+                                              "column '\(name.trimmingBlanks())' (\(place(index))) repeats '\(header[first].trimmingBlanks())' (\(place(first))) in the header; the first is read, this one ignored",
                                               at: SourceLocation(file: path, line: 1)))
             } else {
                 columns[column] = index

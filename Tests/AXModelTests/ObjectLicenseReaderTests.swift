@@ -257,6 +257,17 @@ enum ObjectLicenseFixtures {
         #expect(message.contains("N2") && message.contains("shared string"))
     }
 
+    /// A repeated header in a sheet whose first column is empty is named by its sheet column letters (as Excel shows
+    /// them), not by its position among the header's non-empty cells.
+    @Test func aRepeatedColumnInTheWorkbookHeaderIsNamedByItsColumnLetter() throws {
+        let folder = TemporaryFolder()
+        let rows = ObjectLicenseFixtures.exportRows(Array(ObjectLicenseFixtures.sample.prefix(1)), roles: ["A"]).map { [""] + $0 + [$0[13]] }
+        let path = folder.url.appendingPathComponent("export.xlsx").path
+        XLSXBuilder.write(XLSXBuilder.parts(rows: rows, strings: .inline), to: path)
+        let warning = try #require(try ObjectLicenseReader.read(path: path).diagnostics.first { $0.code == .duplicateColumn })
+        #expect(warning.message.contains("(column P) repeats 'License' (column O)"), "\(warning.message)")
+    }
+
     /// Excel holds at most 32,767 characters in a cell: a longer one is no export of USG (a crafted or damaged file),
     /// and is refused at its row and column before it is copied into every message about the object.
     @Test(arguments: [XLSXBuilder.Strings.shared, .inline])
