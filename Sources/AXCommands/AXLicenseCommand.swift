@@ -18,8 +18,11 @@ package struct AXLicenseCommand: ParsableCommand {
               DIR/LicensingServicePlansPrivilege.json    SKU map (--sku-map)
               DIR/users.csv                              role assignments (--users)
               DIR/entitlements.json                      purchased licenses, for check (--entitlements)
+              DIR/ObjectLicenses/                        Microsoft's per-object license data (--object-licenses)
               DIR/.axlicense/state.sqlite                audit log and usage history (--db, --no-db)
             The SKU catalog is built in (Data/skus.json); replace it with --skus FILE.
+            With object-license data the per-object method (10.0.44 and later) is used, else the legacy one;
+            --method legacy|objects|both chooses, and every output names the method it used.
 
             Exit status:
               0   success

@@ -105,10 +105,10 @@ public enum AssignedLicensesReader {
         return (result, diagnostics.diagnostics)
     }
 
-    /// The license names of one cell: entries separated by `;`, `,` or `|`, blanks dropped. An entry may be
-    /// `A or B` (PPAC's wording for "any of these").
+    /// The license names of one cell: entries separated by `;`, `,`, `|` or line breaks (a list typed in one Excel
+    /// cell with Alt+Enter), blanks dropped. An entry may be `A or B` (PPAC's wording for "any of these").
     private static func licenseEntries(_ cell: String) -> [String] {
-        cell.split(whereSeparator: { $0 == ";" || $0 == "," || $0 == "|" }).map { $0.trimmingBlanks() }.filter { !$0.isEmpty }
+        cell.split(whereSeparator: { $0 == ";" || $0 == "," || $0 == "|" || $0.isNewline }).map { $0.trimmingBlanks() }.filter { !$0.isEmpty }
     }
 
     /// The day of a `RefreshedOn` value: `YYYY-MM-DD`, an ISO 8601 date-time (`2026-11-20T06:00:00Z`,

@@ -17,3 +17,20 @@ extension StringProtocol {
         return String(decoding: bytes, as: UTF8.self)
     }
 }
+
+extension String {
+    /// The text with its line breaks written `\n` and `\r`: a message quoting input (a quoted CSV cell) stays on the
+    /// one line a diagnostic or error is printed on.
+    package var withLineBreaksEscaped: String {
+        guard utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) else { return self }
+        var escaped = ""
+        for scalar in unicodeScalars {
+            switch scalar {
+            case "\n": escaped += "\\n"
+            case "\r": escaped += "\\r"
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return escaped
+    }
+}

@@ -53,7 +53,7 @@ package struct CSVTable {
 private struct PieceRows<Row: Sendable>: Sendable {
     /// Each record that is not blank, with its line counted from the piece's start (1 for its first record).
     var rows: [(line: Int, row: Row)] = []
-    /// Records read, blank ones included: the lines the piece spans.
+    /// The lines the piece's records span, blank ones and line breaks inside quoted fields included.
     var lineCount = 0
     /// Why reading stopped early, if it did.
     var error: String?
@@ -72,10 +72,15 @@ private struct PieceRows<Row: Sendable>: Sendable {
             self.error = "\(error)"
             return
         }
+        // A quoted field may hold line breaks: a record spans one line plus the line feeds inside its fields, so that
+        // every record (and an error after it) is placed on its line of the file, not counted as one line.
+        func lineFeeds(_ fields: [String]) -> Int { fields.reduce(0) { $0 + $1.utf8.count { $0 == UInt8(ascii: "\n") } } }
+        lineCount = skippingHeader ? reader.headerRow.map(lineFeeds) ?? 0 : 0
         while let fields = reader.next() {
-            lineCount += 1
+            let line = lineCount + 1
+            lineCount += 1 + lineFeeds(fields)
             if fields.allSatisfy({ $0.trimmingBlanks().isEmpty }) { continue }
-            rows.append((lineCount, extract(fields)))
+            rows.append((line, extract(fields)))
         }
         error = reader.error.map { "\($0)" }
     }
@@ -172,15 +177,17 @@ struct CSVPieces {
 /// The header of a CSV input: which field holds each column the reader understands.
 package enum CSVHeader {
     /// The field of each column `key` recognises (nil: a column the reader ignores). A column named twice is read from
-    /// its first field; each later one is a `duplicate-column` warning naming the file, header line and column.
-    package static func columns<Column: Hashable>(_ header: [String], path: String, key: (String) -> Column?) -> (columns: [Column: Int], diagnostics: [Diagnostic]) {
+    /// its first field; each later one is a `duplicate-column` warning naming the file, header line and column, the
+    /// column as `place` names the header's field at that index (`field 3` in a CSV; a sheet names its column letter).
+    package static func columns<Column: Hashable>(_ header: [String], path: String, place: (Int) -> String = { "field \($0 + 1)" },
+                                                  key: (String) -> Column?) -> (columns: [Column: Int], diagnostics: [Diagnostic]) {
         var columns: [Column: Int] = [:]
         var diagnostics: [Diagnostic] = []
         for (index, name) in header.enumerated() {
             guard let column = key(name) else { continue }
             if let first = columns[column] {
                 diagnostics.append(Diagnostic(.warning, .duplicateColumn,
-                                              "column '\(name.trimmingBlanks())' (field \(index + 1)) repeats '\(header[first].trimmingBlanks())' (field \(first + 1)) in the header; the first is read, this one ignored",
+                                              "column '\(name.trimmingBlanks())' (\(place(index))) repeats '\(header[first].trimmingBlanks())' (\(place(first))) in the header; the first is read, this one ignored",
                                               at: SourceLocation(file: path, line: 1)))
             } else {
                 columns[column] = index

@@ -144,7 +144,7 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
     /// `path:line:col: severity: message`, as printed on stderr.
     public var description: String {
         let prefix = location.map { "\($0): " } ?? "axlicense: "
-        return "\(prefix)\(severity.rawValue): \(message) [\(code.rawValue)]"
+        return "\(prefix)\(severity.rawValue): \(message.withLineBreaksEscaped) [\(code.rawValue)]"
     }
 }
 

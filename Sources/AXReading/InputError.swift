@@ -78,7 +78,7 @@ public enum InputError: Error, Sendable, Equatable, CustomStringConvertible {
         case .outsideWorkspace(let path, let target, let input):
             "\(path): error: \(input.conventionalName) in the workspace is a link to \(target), outside the workspace"
         case .invalid(let path, let line, let column, let message):
-            "\(SourceLocation(file: path, line: line, column: column)): error: \(message)"
+            "\(SourceLocation(file: path, line: line, column: column)): error: \(message.withLineBreaksEscaped)"
         }
     }
 }
@@ -142,6 +142,16 @@ package func readInputFile(_ path: String, input: InputKind, maximumSize: Int) t
 public func decodeUTF8(_ data: Data, path: String) throws(InputError) -> String {
     var bytes = [UInt8](data)
     if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+    // Excel's "Unicode Text" and many Windows tools write UTF-16: a byte-order mark, or a NUL byte in the first
+    // character of text that starts with an ASCII header (valid UTF-8, yet no CSV). Said so, rather than "not UTF-8 at line 1, column 1".
+    if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) || (bytes.count >= 2 && (bytes[0] == 0 || bytes[1] == 0)) {
+        throw .invalid(path: path, line: nil, column: nil,
+                       message: "the file is UTF-16 text (Excel's \"Unicode Text\"), not UTF-8; save it as \"CSV UTF-8 (Comma delimited)\"")
+    }
+    // An .xlsx saved or renamed as .csv: a ZIP archive, whose bytes are no text at all.
+    if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+        throw .invalid(path: path, line: nil, column: nil, message: "the file is an Excel workbook (a ZIP archive), not CSV text; save it as \"CSV UTF-8 (Comma delimited)\"")
+    }
     if let text = String(validating: bytes, as: UTF8.self) { return text }
     var line = 1
     var column = 1

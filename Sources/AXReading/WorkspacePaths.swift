@@ -58,13 +58,21 @@ public struct WorkspacePaths: Sendable, Hashable {
     }
 
     /// Refuses a conventional input (found in the workspace folder, not named by its option) that is a symbolic link
-    /// leading outside the workspace: `Metadata -> /` would read the whole host. A path named explicitly is the
-    /// user's choice and is followed; the error says which input it is, so the caller can name the option.
+    /// leading outside the workspace (for `ObjectLicenses/`, also a file in it that is one): `Metadata -> /` would read
+    /// the whole host. A path named explicitly is the user's choice and is followed; the error says which input it is,
+    /// so the caller can name the option.
     public func requireConventionalInputsInside() throws(InputError) {
         if !metadataGivenExplicitly { try requireInside(metadata, input: .metadata) }
         if !skuMapGivenExplicitly { try requireInside(skuMap, input: .skuMap) }
         if !usersGivenExplicitly { try requireInside(users, input: .users) }
-        if !objectLicensesGivenExplicitly, let objectLicenses { try requireInside(objectLicenses, input: .objectLicenses) }
+        if !objectLicensesGivenExplicitly, let objectLicenses {
+            try requireInside(objectLicenses, input: .objectLicenses)
+            // The folder's files are found by convention too: a link among them leading outside is refused alike.
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: objectLicenses)) ?? []
+            for name in files.sorted() where !name.hasPrefix(".") && !name.hasPrefix("~$") {
+                try requireInside(objectLicenses.hasSuffix("/") ? objectLicenses + name : objectLicenses + "/" + name, input: .objectLicenses)
+            }
+        }
     }
 
     /// Refuses `path`, the workspace's conventional place of `input`, when it exists and leads (through links)

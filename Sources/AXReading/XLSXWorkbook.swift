@@ -34,6 +34,10 @@ package enum XLSXLimit {
     package static let sharedStrings: UInt64 = 256 << 20
     /// The workbook and relationships parts, which only say where the first worksheet is.
     package static let smallPart: UInt64 = 16 << 20
+    /// The parts (ZIP entries) of a workbook: an Excel export has a few dozen.
+    package static let parts = 10_000
+    /// The characters (UTF-16 code units) a cell holds at most, as Excel allows: a longer cell is no export of Excel.
+    package static let cellCharacters = 32_767
 }
 
 /// An Office Open XML workbook (`.xlsx`) read for its first worksheet's rows: shared strings (rich-text runs joined),
@@ -46,6 +50,9 @@ package enum XLSXLimit {
 package struct XLSXWorkbook {
     private let path: String
     private let archive: Archive
+    /// The archive's entries by lower-case path (without a leading `/`), the first of each: read once, as ZIPFoundation
+    /// looks a path up by reading the whole central directory.
+    private let entries: [String: Entry]
 
     /// Opens the workbook at `path`.
     package init(path: String) throws(InputError) {
@@ -70,6 +77,19 @@ package struct XLSXWorkbook {
         } catch {
             throw .invalid(path: path, line: nil, column: nil, message: "the workbook is damaged (its ZIP directory cannot be read); export it again")
         }
+        var entries: [String: Entry] = [:]
+        var count = 0
+        for entry in archive {
+            count += 1
+            guard count <= XLSXLimit.parts else {
+                throw .invalid(path: path, line: nil, column: nil,
+                               message: "the workbook has over \(XLSXLimit.parts) parts, more than an export holds (a few dozen); refused")
+            }
+            var key = entry.path.lowercased()
+            if key.hasPrefix("/") { key.removeFirst() }
+            if entries[key] == nil { entries[key] = entry }
+        }
+        self.entries = entries
     }
 
     private static func firstBytes(of path: String, count: Int) -> [UInt8] {
@@ -90,11 +110,7 @@ package struct XLSXWorkbook {
 
     // MARK: Parts
 
-    private func entry(_ part: String) -> Entry? {
-        if let entry = archive[part] { return entry }
-        let wanted = part.lowercased()
-        return archive.first { $0.path.lowercased() == wanted || $0.path.lowercased() == "/" + wanted }
-    }
+    private func entry(_ part: String) -> Entry? { entries[part.lowercased()] }
 
     /// The first sheet's part, found through `xl/workbook.xml` and its relationships.
     private func firstWorksheetPath() throws(InputError) -> String {
@@ -267,7 +283,8 @@ private final class WorksheetHandler: XMLPushHandler {
 
     private func fail(_ message: String, column: Int? = nil) {
         guard error == nil else { return }
-        error = .invalid(path: file, line: row.number, column: column, message: message)
+        // Before the first row is read there is no row to place the error on.
+        error = .invalid(path: file, line: row.number > 0 ? row.number : nil, column: column, message: message)
     }
 
     func didStart(element localName: XMLName, attributes: XMLAttributes) {
@@ -276,7 +293,8 @@ private final class WorksheetHandler: XMLPushHandler {
         case "row":
             let number = attributes.value("r").map { Int($0.trimmingBlanks()) } ?? .some(row.number + 1)
             guard let number, number > 0 else {
-                fail("\(part): a row's number '\(attributes.value("r") ?? "")' after row \(row.number) is not a row number")
+                let which = row.number > 0 ? "a row's number '\(attributes.value("r") ?? "")' after row \(row.number)" : "the first row's number '\(attributes.value("r") ?? "")'"
+                fail("\(part): \(which) is not a row number")
                 return
             }
             row = WorksheetRow(number: number, cells: [])
@@ -329,6 +347,13 @@ private final class WorksheetHandler: XMLPushHandler {
         case .value: value.append(contentsOf: bytes)
         case .inline: inlineText.append(contentsOf: bytes)
         }
+        // A UTF-16 code unit takes at most 3 UTF-8 bytes: past that, the cell is over Excel's limit whatever it holds.
+        if max(value.count, inlineText.count) > 3 * XLSXLimit.cellCharacters { refuseOverlongCell() }
+    }
+
+    private func refuseOverlongCell() {
+        fail("\(part): cell \(WorksheetRow.letters(ofColumn: column))\(row.number) holds over 32,767 characters, more than an Excel cell can; the file is not an export of Excel (export it again)",
+             column: column)
     }
 
     private func endCell() {
@@ -344,6 +369,10 @@ private final class WorksheetHandler: XMLPushHandler {
             text = sharedStrings[index]
         case .inline: text = String(decoding: inlineText, as: UTF8.self)
         default: text = String(decoding: value, as: UTF8.self)
+        }
+        if text.utf8.count > XLSXLimit.cellCharacters && text.utf16.count > XLSXLimit.cellCharacters {
+            refuseOverlongCell()
+            return
         }
         guard inRow, !text.isEmpty else { return }
         row.cells.append((column, text))

@@ -40,6 +40,13 @@ private extension Reconciliation {
         #expect(row.refreshedOn == CalendarDate(year: 2026, month: 11, day: 20))
     }
 
+    /// Excel keeps a list typed with Alt+Enter in one cell, one name a line: each line is a license, as after `;`.
+    @Test func licensesOnSeparateLinesOfOneCellAreEachRead() throws {
+        let row = try #require(try ppac("t-1,alicia,alicia@contoso.example,\"Dynamics 365 Finance\r\nDynamics 365 Commerce\",\"Dynamics 365 Human Resources\nDynamics 365 Project Operations\",2026-11-20").only)
+        #expect(catalog.names(row.skus) == ["Finance", "Commerce"])
+        #expect(row.missing.map { catalog.names($0) } == [["HumanResources"], ["ProjectOperations"]])
+    }
+
     @Test func refreshDaysAreReadInISOAndUSForms() throws {
         let forms = ["2026-11-20", "2026-11-20T06:00:00Z", "2026-11-20T06:00:00.1234567+01:00", "2026-11-20 06:00:00", "2026-11-20T23:59", "2026/11/20",
                      "11/20/2026", "11/20/2026 6:00 AM", "11/20/2026 06:00:00 pm", "11/20/2026 18:00:00"]

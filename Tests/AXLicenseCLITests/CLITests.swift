@@ -3,6 +3,15 @@ import Foundation
 import Testing
 
 @Suite struct EstimateCommandTests {
+    /// The top-level help lists every input found by workspace convention, including the one that changes the
+    /// default licensing method, so a newcomer learns from --help why a workspace runs the per-object method.
+    @Test func helpListsTheObjectLicensesFolderAndTheMethodItSelects() throws {
+        let result = try axlicense("--help")
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("DIR/ObjectLicenses/"), "\(result.stdout)")
+        #expect(result.stdout.contains("--method legacy"), "\(result.stdout)")
+    }
+
     @Test func tableShowsUsersSummaryAndTotal() throws {
         let result = try axlicense("estimate", "--no-db", "--method", "legacy", "--workspace", "Data/sample", "--quiet")
         #expect(result.status == 0)

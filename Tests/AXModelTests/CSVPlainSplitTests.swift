@@ -36,4 +36,12 @@ import Testing
         let table = try CSVTable("A,B\n\"x,y\",z\n", path: "t.csv", delimiter: ",")
         #expect(table.rows { $0 }.rows.map(\.row) == [["x,y", "z"]])
     }
+
+    @Test func aRecordAfterAQuotedLineBreakIsPlacedOnItsLineOfTheFile() throws {
+        // The first record's quoted field spans lines 2 to 4 (an LF and a CRLF inside it), the second's lines 6 and 7.
+        let text = "A,B\n\"x\ny\r\nz\",1\n\n\"p\nq\",2\n\nlast,3\n"
+        let read = try CSVTable(text, path: "t.csv", delimiter: ",").rows { $0 }
+        #expect(read.rows.map(\.line) == [2, 6, 9])
+        #expect(read.rows.map(\.row) == [["x\ny\r\nz", "1"], ["p\nq", "2"], ["last", "3"]])
+    }
 }

@@ -18,6 +18,15 @@ private func roleXML(_ name: String, duties: [String]) -> String {
 
 /// Item 3 of issue 12: one file repeating a problem a hundred thousand times gives a few diagnostics and a count.
 @Suite struct DiagnosticVolumeTests {
+    /// A message quoting input text that holds line breaks (a quoted CSV cell) stays one line on the terminal, so the
+    /// next line is never mistaken for another diagnostic or cut off by tools reading one diagnostic a line.
+    @Test func aDiagnosticQuotingLineBreaksIsPrintedOnOneLine() {
+        let diagnostic = Diagnostic(.warning, .unknownLicenseName, "license 'A\nB\r\nC' is not in the SKU catalog; ignored", at: SourceLocation(file: "p.csv", line: 2))
+        #expect(diagnostic.description == #"p.csv:2: warning: license 'A\nB\r\nC' is not in the SKU catalog; ignored [unknown-license-name]"#)
+        let error = InputError.invalid(path: "p.csv", line: 3, column: nil, message: "'x\ny' is not a date")
+        #expect(error.description == #"p.csv:3: error: 'x\ny' is not a date"#)
+    }
+
     @Test func manyMissingReferencesInOneFileCollapseToTheFirstFiveAndACount() throws {
         let tree = TemporaryFolder()
         tree.write("P/M/AxSecurityRole/Big.xml", roleXML("Big", duties: (0..<100_000).map { "Missing\($0)" }))

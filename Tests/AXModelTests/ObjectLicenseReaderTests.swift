@@ -256,6 +256,32 @@ enum ObjectLicenseFixtures {
         #expect(line == 2 && column == 14)
         #expect(message.contains("N2") && message.contains("shared string"))
     }
+
+    /// A repeated header in a sheet whose first column is empty is named by its sheet column letters (as Excel shows
+    /// them), not by its position among the header's non-empty cells.
+    @Test func aRepeatedColumnInTheWorkbookHeaderIsNamedByItsColumnLetter() throws {
+        let folder = TemporaryFolder()
+        let rows = ObjectLicenseFixtures.exportRows(Array(ObjectLicenseFixtures.sample.prefix(1)), roles: ["A"]).map { [""] + $0 + [$0[13]] }
+        let path = folder.url.appendingPathComponent("export.xlsx").path
+        XLSXBuilder.write(XLSXBuilder.parts(rows: rows, strings: .inline), to: path)
+        let warning = try #require(try ObjectLicenseReader.read(path: path).diagnostics.first { $0.code == .duplicateColumn })
+        #expect(warning.message.contains("(column P) repeats 'License' (column O)"), "\(warning.message)")
+    }
+
+    /// Excel holds at most 32,767 characters in a cell: a longer one is no export of USG (a crafted or damaged file),
+    /// and is refused at its row and column before it is copied into every message about the object.
+    @Test(arguments: [XLSXBuilder.Strings.shared, .inline])
+    func aCellLongerThanExcelAllowsIsRefusedWithItsRowAndColumn(strings: XLSXBuilder.Strings) throws {
+        let folder = TemporaryFolder()
+        var rows = ObjectLicenseFixtures.exportRows(Array(ObjectLicenseFixtures.sample.prefix(2)), roles: ["A"])
+        rows[2][5] = String(repeating: "M", count: 32_768)
+        let path = folder.url.appendingPathComponent("export.xlsx").path
+        XLSXBuilder.write(XLSXBuilder.parts(rows: rows, strings: strings), to: path)
+        let error = #expect(throws: InputError.self) { try ObjectLicenseReader.read(path: path) }
+        guard case .invalid(let file, let line, let column, let message) = error else { Issue.record("\(String(describing: error))"); return }
+        #expect(file == path && line == 3 && column == 6)
+        #expect(message.contains("F3") && message.contains("32,767"))
+    }
 }
 
 /// Hostile and broken workbooks: one clear error naming the file, never a crash or a hang.
@@ -333,6 +359,40 @@ enum ObjectLicenseFixtures {
         let path = folder.url.appendingPathComponent("export.xlsx").path
         XLSXBuilder.write(["[Content_Types].xml": "<Types/>"], to: path)
         expectRefused(path, saying: "no worksheet")
+    }
+
+    /// UTF-16 without a byte-order mark is valid UTF-8 (NULs and ASCII): it is recognised by its NULs and refused
+    /// saying what to save instead, not read as a header of garbled column names.
+    @Test(arguments: [String.Encoding.utf16BigEndian, .utf16LittleEndian])
+    func aUTF16ExportWithoutByteOrderMarkIsRefusedSayingSo(encoding: String.Encoding) throws {
+        let folder = TemporaryFolder()
+        let path = folder.write("export.csv", "Securable type,AOT name,Access level,License\nMenu item display,M,Read,Dynamics 365 Team Members\n".data(using: encoding)!)
+        let error = #expect(throws: InputError.self) { try ObjectLicenseReader.read(path: path) }
+        #expect(error?.description.contains("the file is UTF-16 text") == true, "\(String(describing: error))")
+    }
+
+    /// An Excel workbook holds a few dozen parts; one with tens of thousands (padding around a real sheet) is refused
+    /// by its count, read once, rather than searched part by part through them all.
+    @Test func aWorkbookWithMorePartsThanAnyExportIsRefused() throws {
+        let folder = TemporaryFolder()
+        var parts = XLSXBuilder.parts(rows: ObjectLicenseFixtures.exportRows(ObjectLicenseFixtures.sample), strings: .shared)
+        for index in 0..<10_000 { parts["junk/\(index).xml"] = "" }
+        let path = folder.url.appendingPathComponent("export.xlsx").path
+        XLSXBuilder.write(parts, to: path)
+        expectRefused(path, saying: "parts")
+    }
+
+    /// A first row whose number is not one has no row to be placed on: the error names none (no "line 0").
+    @Test func aFirstRowNumberThatIsNoNumberIsRefusedWithoutARowZero() throws {
+        let folder = TemporaryFolder()
+        var parts = XLSXBuilder.parts(rows: ObjectLicenseFixtures.exportRows(ObjectLicenseFixtures.sample), strings: .shared)
+        parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"]!.replacingOccurrences(of: #"<row r="1">"#, with: #"<row r="99999999999999999999999">"#)
+        let path = folder.url.appendingPathComponent("export.xlsx").path
+        XLSXBuilder.write(parts, to: path)
+        let error = #expect(throws: InputError.self) { try ObjectLicenseReader.read(path: path) }
+        guard case .invalid(_, let line, _, let message) = error else { Issue.record("\(String(describing: error))"); return }
+        #expect(line == nil)
+        #expect(message.contains("the first row's number '99999999999999999999999' is not a row number"), "\(message)")
     }
 }
 

@@ -94,7 +94,7 @@ struct ObjectLicenseRowCollector {
 
     /// Maps the header (column number and text); throws when a required column is missing.
     init(header: [(column: Int, text: String)], headerLine: Int, path: String, placeName: String, columnName: @escaping (Int) -> String) throws(InputError) {
-        let (found, headerDiagnostics) = CSVHeader.columns(header.map(\.text), path: path, key: Column.matching)
+        let (found, headerDiagnostics) = CSVHeader.columns(header.map(\.text), path: path, place: { columnName(header[$0].column) }, key: Column.matching)
         let missing = Column.allCases.filter { $0 != .aotChildName && found[$0] == nil }
         guard missing.isEmpty else {
             throw .invalid(path: path, line: headerLine, column: nil,
