@@ -37,10 +37,11 @@ echo "${FLAGS[*]}" > "$SCRATCH/flags"
 link() { # name source objects...
   local name=$1 source=$2; shift 2
   swiftc -O -sanitize=fuzzer,address -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp -parse-as-library -use-ld=lld \
-    -I "$BUILD/Modules" -I Sources/CLibXML2 -Xcc -I/usr/include/libxml2 \
-    "$source" "$@" -lxml2 -o "$SCRATCH/$name"
+    -I "$BUILD/Modules" -I Sources/CLibXML2 -I "$SCRATCH/checkouts/ZIPFoundation/Sources/CZLib" -Xcc -I/usr/include/libxml2 \
+    "$source" "$@" -lxml2 -lz -o "$SCRATCH/$name"
 }
-AXR=("$BUILD"/AXReading.build/*.o "$BUILD"/CSV.build/*.o)
+# AXReading reads .xlsx through ZIPFoundation (and its zlib module, CZLib).
+AXR=("$BUILD"/AXReading.build/*.o "$BUILD"/CSV.build/*.o "$BUILD"/ZIPFoundation.build/*.o)
 AXM=("$BUILD"/AXModel.build/*.o)
 AXL=("$BUILD"/AXLicensing.build/*.o)
 link fuzz-xml Fuzz/FuzzXMLMetadata.swift "${AXR[@]}" "${AXM[@]}"
