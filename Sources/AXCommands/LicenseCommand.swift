@@ -27,21 +27,14 @@ struct LicenseCommand: ParsableCommand {
         @Option(name: .customLong("environment-id"), help: ArgumentHelp("This environment's id.", valueName: "id")) var environmentId: String
         @Option(name: .customLong("environment-name"), help: ArgumentHelp("This environment's name (default: the environment id).", valueName: "name"))
         var environmentName: String?
-        @OptionGroup var location: LicenseWorkspaceOption
-        @OptionGroup(title: "Service") var options: LicenseServiceOptions
-        @OptionGroup(title: "Output") var output: OutputOptions
-
-        var service: LicenseServiceSetup { options.with(workspace: location.workspace) }
-
-        func validate() throws { try options.validate() }
+        @OptionGroup var common: LicenseStateCommandOptions
 
         func run() throws {
-            let jobs = try service.jobs()
             let (endpoint, tenantId, environmentId, environmentName) = (self.endpoint, self.tenantId, self.environmentId, self.environmentName)
-            let status = try LicenseServiceSetup.wait {
-                try await jobs.register(endpoint: endpoint, tenantId: tenantId, environmentId: environmentId, environmentName: environmentName)
+            try common.run { jobs in
+                LicenseServiceStatusReport(status: try await jobs.register(endpoint: endpoint, tenantId: tenantId, environmentId: environmentId,
+                                                                           environmentName: environmentName))
             }
-            try service.write(LicenseServiceStatusReport(status: status), output: output)
         }
     }
 
@@ -49,18 +42,10 @@ struct LicenseCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Fetch the purchased licenses from the licensing service (the daily license refresh).",
             discussion: "A failed refresh keeps the licenses of the last successful one (its time is the status's Last license check).")
-        @OptionGroup var location: LicenseWorkspaceOption
-        @OptionGroup(title: "Service") var options: LicenseServiceOptions
-        @OptionGroup(title: "Output") var output: OutputOptions
-
-        var service: LicenseServiceSetup { options.with(workspace: location.workspace) }
-
-        func validate() throws { try options.validate() }
+        @OptionGroup var common: LicenseStateCommandOptions
 
         func run() throws {
-            let jobs = try service.jobs()
-            let refresh = try LicenseServiceSetup.wait { try await jobs.refreshLicenses() }
-            try service.write(LicenseRefreshReport(refresh: refresh), output: output)
+            try common.run { jobs in LicenseRefreshReport(refresh: try await jobs.refreshLicenses()) }
         }
     }
 
@@ -74,8 +59,6 @@ struct LicenseCommand: ParsableCommand {
         @OptionGroup(title: "Analysis") var analysis: AnalysisOptions
         @OptionGroup(title: "Service") var options: LicenseServiceOptions
         @OptionGroup(title: "Output") var output: OutputOptions
-
-        func validate() throws { try options.validate() }
 
         func run() throws {
             let service = options.with(workspace: inputs.workspace)
@@ -95,44 +78,40 @@ struct LicenseCommand: ParsableCommand {
     struct TokenRefresh: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "token-refresh", abstract: "Obtain a new token with the stored refresh token (when the status shows Token expired).")
-        @OptionGroup var location: LicenseWorkspaceOption
-        @OptionGroup(title: "Service") var options: LicenseServiceOptions
-        @OptionGroup(title: "Output") var output: OutputOptions
-
-        var service: LicenseServiceSetup { options.with(workspace: location.workspace) }
-
-        func validate() throws { try options.validate() }
+        @OptionGroup var common: LicenseStateCommandOptions
 
         func run() throws {
-            let jobs = try service.jobs()
-            let status = try LicenseServiceSetup.wait { try await jobs.refreshToken() }
-            try service.write(LicenseServiceStatusReport(status: status), output: output)
+            try common.run { jobs in LicenseServiceStatusReport(status: try await jobs.refreshToken()) }
         }
     }
 
     struct Status: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show the registration: endpoint, last license check, schedules, effective status, token expiry, registration info.")
-        @OptionGroup var location: LicenseWorkspaceOption
-        @OptionGroup(title: "Service") var options: LicenseServiceOptions
-        @OptionGroup(title: "Output") var output: OutputOptions
-
-        var service: LicenseServiceSetup { options.with(workspace: location.workspace) }
-
-        func validate() throws { try options.validate() }
+        @OptionGroup var common: LicenseStateCommandOptions
 
         func run() throws {
-            let jobs = try service.jobs()
-            let status = try LicenseServiceSetup.wait { try await jobs.status() }
-            try service.write(LicenseServiceStatusReport(status: status), output: output)
+            try common.run { jobs in LicenseServiceStatusReport(status: try await jobs.status()) }
         }
     }
 }
 
-/// The workspace folder of a `license` command that reads no other input.
-struct LicenseWorkspaceOption: ParsableArguments {
+/// The options of a `license` command that reads nothing but the state database: the workspace, the service options
+/// and the output.
+struct LicenseStateCommandOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Workspace folder whose state database holds the registration.", valueName: "dir"))
     var workspace: String = "."
+    @OptionGroup(title: "Service") var options: LicenseServiceOptions
+    @OptionGroup(title: "Output") var output: OutputOptions
+
+    /// Runs `operation` on the workspace's jobs and writes the report it makes; a failure is printed and ends the run
+    /// with status 1.
+    func run<Made: ReportConvertible>(_ operation: @escaping @Sendable (LicenseServiceJobs) async throws -> Made) throws {
+        let service = options.with(workspace: workspace)
+        let jobs = try service.jobs()
+        let report = try LicenseServiceSetup.wait { try await operation(jobs) }
+        try service.write(report, output: output)
+    }
 }
 
 /// The options every `license` command shares: the state database that holds the registration, and the request

@@ -101,6 +101,13 @@ public struct LicensedProduct: Sendable, Hashable, Codable {
         expirationDate = try c.decodeIfPresent(CalendarDate.self, forKey: .expirationDate)
         latestVersion = try c.decodeIfPresent(String.self, forKey: .latestVersion) ?? ""
         releaseNotesUrl = try c.decodeIfPresent(String.self, forKey: .releaseNotesUrl) ?? ""
+        // A link the License View opens: only a web address (never javascript:, file: or data:).
+        if !releaseNotesUrl.isEmpty {
+            let scheme = URLComponents(string: releaseNotesUrl)?.scheme?.lowercased()
+            guard scheme == "https" || scheme == "http", releaseNotesUrl.count <= 2048 else {
+                throw DecodingError.dataCorruptedError(forKey: .releaseNotesUrl, in: c, debugDescription: "releaseNotesUrl must be an http or https URL")
+            }
+        }
     }
 }
 

@@ -87,6 +87,10 @@ private struct Workspace {
         let security = try #require(rows.first { ($0["model"] ?? $0["product"]) as? String == "ContosoSecurity" })
         #expect(security["currentVersion"] as? String == "2.3.9" && security["latestVersion"] as? String == "2.4.0")
 
+        // report's License View too.
+        let report = ws.run("report", "--quiet", "--today", "2026-11-23")
+        #expect(report.status == 0 && report.stdout.contains("Fabrikam Inc"))
+
         // history names the holder and latest version of each run.
         let history = ws.run("history", "Finance", "--format", "csv")
         #expect(history.stdout.contains("Finance,") && history.stdout.contains(",10.0.46,Fabrikam Inc"))
@@ -109,7 +113,7 @@ private struct Workspace {
         }
         let operations = try ws.store.auditEntries().map(\.operation)
         #expect(operations == ["Registration Success", "License Refresh", "License check", "Telemetry Sent"])
-        try ws.expectNoTokenIn([before, registered, refreshed, check, history, telemetry, status].flatMap { [$0.stdout, $0.stderr] })
+        try ws.expectNoTokenIn([before, registered, refreshed, check, report, history, telemetry, status].flatMap { [$0.stdout, $0.stderr] })
     }
 
     @Test func aFailedRefreshKeepsTheLastLicensesAndCheckSaysHowOldTheyAre() throws {

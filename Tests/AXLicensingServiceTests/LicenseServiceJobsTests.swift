@@ -254,6 +254,12 @@ let sampleLicenses = #"""
             guard case .malformedReply(.licenseRefresh, let detail) = error as? LicensingServiceError else { return false }
             return detail.contains("products[0].licenseQty")
         }
+        harness.fake.script("/licenses", .status(200, body: #"{"licenseHolder":"C","products":[{"product":"F","licenseQty":1,"releaseNotesUrl":"javascript:alert(1)"}]}"#))
+        await #expect {
+            try await harness.jobs.refreshLicenses()
+        } throws: { error in
+            "\(error)".contains("releaseNotesUrl must be an http or https URL")
+        }
         harness.fake.script("/licenses", .status(200, body: "{not json"))
         await #expect(throws: LicensingServiceError.self) { try await harness.jobs.refreshLicenses() }
         #expect(try await harness.jobs.purchasedLicenses() == nil)
