@@ -39,7 +39,7 @@ public actor LicenseServiceJobs {
     public func register(endpoint: String, tenantId: String, environmentId: String, environmentName: String?) async throws(LicensingServiceError) -> LicensingServiceStatus {
         let name = environmentName ?? environmentId
         let previous = try registration()
-        var attempted = ServiceRegistration(endpoint: endpoint, tenantId: tenantId, environmentId: environmentId, environmentName: name,
+        var attempted = ServiceRegistration(endpoint: ServiceEndpoint.displayText(endpoint), tenantId: tenantId, environmentId: environmentId, environmentName: name,
                                             status: .failure, refreshSchedule: previous?.refreshSchedule, telemetrySchedule: previous?.telemetrySchedule)
         do {
             for (field, value) in [("tenant id", tenantId), ("environment id", environmentId), ("environment name", name)] {

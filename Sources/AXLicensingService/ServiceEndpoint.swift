@@ -12,7 +12,7 @@ public struct ServiceEndpoint: Sendable, Hashable, CustomStringConvertible {
     /// Checks `text`; an endpoint that is not usable throws `LicensingServiceError.invalidEndpoint` saying why.
     public init(_ text: String) throws(LicensingServiceError) {
         func refuse(_ reason: String) -> LicensingServiceError {
-            .invalidEndpoint(endpoint: String(text.prefix(200)), reason: reason)
+            .invalidEndpoint(endpoint: Self.displayText(text), reason: reason)
         }
         guard text.count <= Self.maximumLength else { throw refuse("is longer than \(Self.maximumLength) characters") }
         guard !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == " " }) else {
@@ -38,6 +38,20 @@ public struct ServiceEndpoint: Sendable, Hashable, CustomStringConvertible {
             throw refuse("uses '\(scheme)': use https")
         }
         self.url = url
+    }
+
+    /// `text` as an error or the stored registration may show it: without a password or user name (a secret the
+    /// user should not have typed there), cut to 200 characters.
+    public static func displayText(_ text: String) -> String {
+        var shown = text
+        if var components = URLComponents(string: text), components.user != nil || components.password != nil {
+            components.user = nil
+            components.password = nil
+            shown = components.string ?? "(an endpoint with credentials)"
+        } else if text.contains("@"), URLComponents(string: text) == nil {
+            shown = "(an endpoint that is not a URL)"
+        }
+        return String(shown.prefix(200))
     }
 
     /// `localhost`, `127.x.x.x` and `::1`.

@@ -320,6 +320,19 @@ let sampleLicenses = #"""
     }
 }
 
+@Suite struct EndpointCredentialsTests {
+    @Test func anEndpointWithAPasswordIsRefusedWithoutShowingOrStoringThePassword() async throws {
+        let harness = try ServiceHarness()
+        await #expect {
+            _ = try await harness.jobs.register(endpoint: "https://admin:hunter2@licensing.example.com", tenantId: "t", environmentId: "e", environmentName: nil)
+        } throws: { error in
+            "\(error)".contains("holds a user name or password") && !"\(error)".contains("hunter2")
+        }
+        #expect(!(try harness.everythingButTheTokenFile()).contains("hunter2"))
+        #expect(try await harness.jobs.status().registrationEndpoint == "https://licensing.example.com")
+    }
+}
+
 @Suite struct ServiceTokenFileTests {
     let tokens = ServiceTokens(accessToken: "secret-access", refreshToken: "secret-refresh", expiresAt: Date(timeIntervalSince1970: 1_800_000_000))
 
