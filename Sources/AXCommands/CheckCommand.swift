@@ -64,7 +64,7 @@ struct CheckCommand: ParsableCommand {
             let usage = view.rows.map { ProductUsage(product: $0.product.model, licenseQuantity: $0.product.licenseQuantity, used: $0.used) }
             // Written inside `recording`: a run whose output fails is logged as failed.
             CommandRunner.printDiagnostics(report.diagnostics, quiet: analysis.quiet)
-            try CommandRunner.write(output.render(report, method: workspace.method, quiet: analysis.quiet), output: output,
+            try CommandRunner.write(output.render(report, workspace: workspace, quiet: analysis.quiet), output: output,
                                     protecting: inputs.protectedInputs + purchased.protectedInputs(inputs) + state.protectedInputs(workspace: inputs.workspace))
             return (report, usage)
         }
