@@ -13,7 +13,8 @@ public enum PageChrome {
     /// The stylesheet of every page. Tables are not wrapped in a scroll box: cells wrap instead, so no column hides
     /// behind a horizontal scroll bar and headings stick to the top of the window (a scroll box is a sticky heading's
     /// containing block, which does not scroll vertically, so the heading never moved). Charts are SVG scaled to the
-    /// width of their grid cell, one per row on a phone and side by side on a desktop.
+    /// width of their grid cell (at most 620 px, so their text stays near its drawn size), one per row on a phone and
+    /// side by side on a desktop.
     public static let stylesheet = """
         :root{color-scheme:light;font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:#1d2733;background:#f5f7fa}
         *,*::before,*::after{box-sizing:border-box}
@@ -22,9 +23,9 @@ public enum PageChrome {
         .tile{background:#fff;border:1px solid #d5dbe3;border-radius:8px;padding:10px 14px;min-width:130px;max-width:100%;display:flex;flex-direction:column;overflow-wrap:anywhere}
         .tile.emphasis{border-color:#2f6fb3;box-shadow:0 0 0 1px #2f6fb3 inset}.tile .label{font-size:.8rem;color:#4b5866}
         .tile .value{font-size:1.35rem;font-weight:600;font-variant-numeric:tabular-nums}.tile .detail{font-size:.8rem;color:#4b5866}
-        .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,440px),1fr));gap:16px}
+        .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,520px),1fr));gap:16px;align-items:start}
         figure{background:#fff;border:1px solid #d5dbe3;border-radius:8px;margin:0;padding:10px;min-width:0}
-        figure svg{display:block;width:100%;height:auto}
+        figure svg{display:block;width:100%;max-width:620px;height:auto;margin:0 auto}
         figcaption{font-size:.85rem;color:#4b5866;text-align:center}svg text{fill:#1d2733;font-family:inherit}
         .alert{background:#fff4e5;border:1px solid #e0a050;border-radius:6px;padding:8px 12px;overflow-wrap:anywhere}.ok{color:#3f8f5a}
         .legend{display:flex;flex-wrap:wrap;gap:4px 18px;margin:.4em 0;padding:0;list-style:none;font-size:.85rem;color:#4b5866}
@@ -106,12 +107,20 @@ public enum PageChrome {
         }
     }
 
-    /// A whole self-contained page: the stylesheet inline, `headerHTML` (from `header`), `mainHTML`, a footer (text),
-    /// and `script` (the table script by default; nil for none). No file, font or address is fetched.
-    public static func page(title: String, headerHTML: String, mainHTML: String, footer: String, script: String? = tableScript) -> String {
+    /// A report table as a chrome table (`<section class="table">` with its heading, optional note and legend):
+    /// escaped, amounts shown with `money` and sorted by value, license tiers sorted by rank.
+    public static func table(_ table: ReportTable, id: String, money: MoneyFormat? = nil, note: String? = nil, legendHTML: String = "") -> String {
+        HTMLTableRenderer(money: money).render(table, id: id, note: note, legendHTML: legendHTML)
+    }
+
+    /// A whole self-contained page: the stylesheet inline (then `extraStyle`, a page's own rules), `headerHTML` (from
+    /// `header`), `mainHTML`, a footer (text), and `script` (the table script by default; nil for none). No file, font
+    /// or address is fetched.
+    public static func page(title: String, headerHTML: String, mainHTML: String, footer: String, script: String? = tableScript,
+                            extraStyle: String = "") -> String {
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"generator\" content=\"axlicense\">\n"
-            + "<title>\(xmlEscaped(title))</title>\n<style>\(stylesheet)</style>\n</head>\n<body>\n"
+            + "<title>\(xmlEscaped(title))</title>\n<style>\(stylesheet)\(extraStyle.isEmpty ? "" : "\n" + extraStyle)</style>\n</head>\n<body>\n"
             + headerHTML + "<main>\n" + mainHTML + "</main>\n<footer>\(xmlEscaped(footer))</footer>\n"
             + (script.map { "<script>\($0)</script>\n" } ?? "") + "</body>\n</html>\n"
     }

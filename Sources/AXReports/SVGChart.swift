@@ -26,11 +26,11 @@ struct SVGBarChart {
     var format: (Double) -> String
 
     func render() -> String {
-        let labelWidth = 190.0, chartWidth = 360.0, barHeight = 16.0, gap = 10.0
+        let labelWidth = 150.0, chartWidth = 280.0, barHeight = 16.0, gap = 10.0
         let groupHeight = Double(series.count) * barHeight + gap
         let legendHeight = series.count > 1 ? 22.0 : 0
         let height = legendHeight + Double(categories.count) * groupHeight + 8
-        let width = labelWidth + chartWidth + 110
+        let width = labelWidth + chartWidth + 90
         let largest = max(categories.flatMap(\.values).max() ?? 0, 1)
         var svg = #"<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 \#(Int(width)) \#(Int(height))" preserveAspectRatio="xMinYMin meet" aria-label="\#(xmlEscaped(title))">"#
         svg += "<title>\(xmlEscaped(title))</title>"
@@ -59,7 +59,7 @@ struct SVGBarChart {
     }
 
     /// The longest label drawn: what fits the label area at the labels' font size.
-    static let labelLength = 26
+    static let labelLength = 22
 
     /// `label`, cut to `labelLength` characters with "…".
     static func shortened(_ label: String) -> String {

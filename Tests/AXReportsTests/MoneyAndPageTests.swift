@@ -85,6 +85,9 @@ import Testing
         #expect(page.contains("<script>") && page.contains("row.cells"), "the filter looks at each cell, never the row's joined text")
         #expect(!page.contains("overflow-x:auto"), "no scroll box around tables")
         #expect(!PageChrome.page(title: "t", headerHTML: "", mainHTML: "", footer: "", script: nil).contains("<script>"))
+        #expect(PageChrome.page(title: "t", headerHTML: "", mainHTML: "", footer: "", extraStyle: ".tabs{display:flex}").contains(".tabs{display:flex}</style>"))
+        let grid = PageChrome.table(Self.table, id: "license-view", money: MoneyFormat(currency: "EUR"), legendHTML: PageChrome.statusLegend)
+        #expect(grid.hasPrefix(#"<section class="table" id="license-view"><h2>Costs</h2><ul class="legend""#) && grid.contains(">€216,000.00</td>"))
     }
 
     @Test func chartsScaleToTheirContainerInsteadOfAFixedWidth() {
@@ -93,8 +96,8 @@ import Testing
         let svg = chart.render()
         let root = svg.prefix { $0 != ">" }
         #expect(root.contains("viewBox=") && !root.contains(" width=") && !root.contains(" height="), "\(root)")
-        #expect(svg.contains(">Long SKU name Long SKU na…</text>"), "a label longer than the label area is cut")
-        #expect(PageChrome.stylesheet.contains("figure svg{display:block;width:100%;height:auto}"))
+        #expect(svg.contains(">Long SKU name Long SK…</text>"), "a label longer than the label area is cut")
+        #expect(PageChrome.stylesheet.contains("figure svg{display:block;width:100%;max-width:620px;height:auto;margin:0 auto}"))
     }
 
     @Test func workbookCellsAreTypedDatesAndAmountsInTheCurrencyFormat() throws {
