@@ -23,7 +23,7 @@ public enum PageChrome {
         .tile{background:#fff;border:1px solid #d5dbe3;border-radius:8px;padding:10px 14px;min-width:130px;max-width:100%;display:flex;flex-direction:column;overflow-wrap:anywhere}
         .tile.emphasis{border-color:#2f6fb3;box-shadow:0 0 0 1px #2f6fb3 inset}.tile .label{font-size:.8rem;color:#4b5866}
         .tile .value{font-size:1.35rem;font-weight:600;font-variant-numeric:tabular-nums}.tile .detail{font-size:.8rem;color:#4b5866}
-        .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,520px),1fr));gap:16px;align-items:start}
+        .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,400px),1fr));gap:16px;align-items:start}
         figure{background:#fff;border:1px solid #d5dbe3;border-radius:8px;margin:0;padding:10px;min-width:0}
         figure svg{display:block;width:100%;max-width:620px;height:auto;margin:0 auto}
         figcaption{font-size:.85rem;color:#4b5866;text-align:center}svg text{fill:#1d2733;font-family:inherit}

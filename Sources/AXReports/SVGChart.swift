@@ -26,7 +26,7 @@ struct SVGBarChart {
     var format: (Double) -> String
 
     func render() -> String {
-        let labelWidth = 150.0, chartWidth = 280.0, barHeight = 16.0, gap = 10.0
+        let labelWidth = 175.0, chartWidth = 255.0, barHeight = 16.0, gap = 10.0
         let groupHeight = Double(series.count) * barHeight + gap
         let legendHeight = series.count > 1 ? 22.0 : 0
         let height = legendHeight + Double(categories.count) * groupHeight + 8
