@@ -33,10 +33,11 @@ public struct LicenseReport: Sendable {
         self.method = method
     }
 
-    /// The name a workspace folder is known by: its own name, with `.`, `..`, symbolic links and trailing slashes
-    /// resolved (`--workspace .` run in `/srv/contoso` gives `contoso`); the whole path for the root folder.
+    /// The name a workspace folder is known by: its own name, with `.`, `..` and trailing slashes resolved
+    /// (`--workspace .` run in `/srv/contoso` gives `contoso`); a symbolic link keeps the name it was given by; the
+    /// whole path for the root folder.
     public static func subject(ofWorkspace path: String) -> String {
-        let url = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath()
+        let url = URL(fileURLWithPath: path).standardizedFileURL
         let name = url.lastPathComponent
         return name.isEmpty || name == "/" ? url.path : name
     }

@@ -122,5 +122,7 @@ import Testing
         #expect(LicenseReport.subject(ofWorkspace: folder.path + "/") == folder.lastPathComponent)
         #expect(LicenseReport.subject(ofWorkspace: ".") == URL(fileURLWithPath: FileManager.default.currentDirectoryPath).lastPathComponent)
         #expect(LicenseReport.subject(ofWorkspace: "/") == "/")
+        try FileManager.default.createSymbolicLink(atPath: folder.path + "/contoso-2026", withDestinationPath: folder.path + "/sub")
+        #expect(LicenseReport.subject(ofWorkspace: folder.path + "/contoso-2026") == "contoso-2026", "a link is named as the user named it")
     }
 }
