@@ -51,12 +51,17 @@ public struct MoneyFormat: Sendable, Hashable {
         return sign + prefix + units + grouped + "." + (fraction < 10 ? "0" : "") + String(fraction)
     }
 
-    /// A money cell as shown: every amount in the machine form the reports hold (`1234.50`, `+30.00`, `-5.00`, and
-    /// both sides of a change `180.00 → 210.00`) formatted; any other text (empty, `n/a`) unchanged.
+    /// A money cell as shown: every amount in the machine form the reports hold (`1234.50`, `+30.00`, `-5.00`, both
+    /// sides of a change `180.00 → 210.00`, an amount with a note `0.00 (other license)`) formatted; any other text
+    /// (empty, `n/a`) unchanged.
     public func display(_ cell: String) -> String {
         let arrow = " → "
-        guard cell.contains(arrow) else { return Self.cents(cell).map { text(cents: $0.cents, sign: $0.sign) } ?? cell }
-        return cell.components(separatedBy: arrow).map(display).joined(separator: arrow)
+        if cell.contains(arrow) { return cell.components(separatedBy: arrow).map(display).joined(separator: arrow) }
+        if let amount = Self.cents(cell) { return text(cents: amount.cents, sign: amount.sign) }
+        if cell.hasSuffix(")"), let note = cell.range(of: " ("), let amount = Self.cents(String(cell[..<note.lowerBound])) {
+            return text(cents: amount.cents, sign: amount.sign) + cell[note.lowerBound...]
+        }
+        return cell
     }
 
     /// The cents and written sign of an amount in the machine form (`-1234.50`: 123450 and `-`), nil for other text.

@@ -33,7 +33,8 @@ import Testing
         #expect(usd.display("-1234.50") == "-$1,234.50")
         #expect(usd.display("-0.00") == "$0.00")
         #expect(usd.display("180.00 → 1210.00") == "$180.00 → $1,210.00")
-        for text in ["", "n/a", "1.5", "12", "1e3", "12.345", "--1.00", "١٢.٠٠", "1.00 (stale)"] {
+        #expect(usd.display("0.00 (other license)") == "$0.00 (other license)")
+        for text in ["", "n/a", "1.5", "12", "1e3", "12.345", "--1.00", "١٢.٠٠", "1.00 (stale", "x (y)"] {
             #expect(usd.display(text) == text, "\(text)")
         }
     }
