@@ -16,8 +16,9 @@ browser=$(command -v chromium || command -v chromium-browser || command -v googl
 profile=$(mktemp -d)
 trap 'rm -rf "$profile"' EXIT
 flags=(--headless --no-sandbox --disable-gpu --hide-scrollbars --no-first-run --user-data-dir="$profile" --window-size=1280,2400)
-timeout 120 "$browser" "${flags[@]}" --screenshot="$shot" "file://$html" >/dev/null 2>&1
-timeout 120 "$browser" "${flags[@]}" --virtual-time-budget=2000 --dump-dom "file://$html" 2>/dev/null > "$profile/dom.html"
+late() { echo "check-report-render: chromium did not finish the $1 in 120 s" >&2; exit 1; }
+timeout 120 "$browser" "${flags[@]}" --screenshot="$shot" "file://$html" >/dev/null 2>&1 || late screenshot
+timeout 120 "$browser" "${flags[@]}" --virtual-time-budget=2000 --dump-dom "file://$html" 2>/dev/null > "$profile/dom.html" || late "DOM dump"
 # The probe runs after the page's own script (it is the last thing in the body) and writes JSON into <pre id="probe">.
 probe='<script>(function () {
   var out = {width: window.innerWidth, problems: []};
@@ -83,7 +84,7 @@ for width in (390, 1400):
 PY
 for width in 390 1400; do
   timeout 120 "$browser" "${flags[@]/--window-size=1280,2400/--window-size=$((width + 40)),1300}" --virtual-time-budget=3000 --dump-dom \
-    "file://$profile/probe-$width.html" 2>/dev/null > "$profile/probe-$width.out.html"
+    "file://$profile/probe-$width.html" 2>/dev/null > "$profile/probe-$width.out.html" || late "measurement at $width px"
 done
 python3 - "$shot" "$profile/dom.html" "$profile/probe-390.out.html" "$profile/probe-1400.out.html" <<'PY'
 import re, struct, sys, zlib
