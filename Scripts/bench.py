@@ -47,6 +47,11 @@ def drop_caches():
     except OSError:
         return False
 
+def release_binary(root):
+    """Builds the release axlicense of the package at `root` and returns its path."""
+    subprocess.run(["swift", "build", "-c", "release", "--product", "axlicense"], cwd=root, check=True, stdout=subprocess.DEVNULL)
+    return subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=root, check=True, capture_output=True, text=True).stdout.strip() + "/axlicense"
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--profiles", default="small,full,large")
@@ -55,8 +60,7 @@ def main():
     args = parser.parse_args()
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     os.chdir(root)
-    subprocess.run(["swift", "build", "-c", "release", "--product", "axlicense"], check=True, stdout=subprocess.DEVNULL)
-    binary = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], check=True, capture_output=True, text=True).stdout.strip() + "/axlicense"
+    binary = release_binary(root)
     os.makedirs(args.work, exist_ok=True)
     key_floor_binary = os.path.join(args.work, "cache-key-floor")
     subprocess.run(["clang", "-O2", "-o", key_floor_binary, os.path.join(root, "Scripts", "cache-key-floor.c")], check=True)

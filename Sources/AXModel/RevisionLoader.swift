@@ -26,8 +26,12 @@ extension MetadataLoader {
     ///
     /// A committed symbolic link to a file inside the folder is read as that file (as the folder walk follows it);
     /// one leading outside, or to a folder, is a `link-outside-tree` warning and not followed.
-    public func load(revision tree: GitRevisionTree, root: String, reusing reuse: ReusableParse? = nil) throws(GitSourceError) -> MetadataSnapshot {
-        let entries = try tree.entries()
+    ///
+    /// `listed`, when given, is `tree.entries()` already listed (while something else ran).
+    public func load(revision tree: GitRevisionTree, root: String, reusing reuse: ReusableParse? = nil,
+                     listed: [GitRevisionTree.Entry]? = nil) throws(GitSourceError) -> MetadataSnapshot {
+        var entries = listed ?? []
+        if listed == nil { entries = try tree.entries() }
         PhaseTimer.mark("  metadata: \(entries.count) entries of \(tree.spec) listed")
         let byPath = Dictionary(entries.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
         func join(_ relative: String) -> String { root.hasSuffix("/") ? root + relative : root + "/" + relative }

@@ -51,15 +51,20 @@ public enum TreeSides {
             switch (base, head) {
             case (.git(let revision, let path), .folder(let folder)):
                 let baseTree = try GitRevisionTree.open(revision, path: path, in: directory)
+                let isWorkingFolder = canonical(folder).map { here in canonical(baseTree.workingFolder) == here } ?? false
+                // git lists the revision and the working tree's changes while the head is parsed (git runs on its own).
+                let gitWork = BackgroundGit { () throws(GitSourceError) in
+                    (try baseTree.entries(), isWorkingFolder ? try baseTree.pathsChangedInWorkingTree() : [])
+                }
                 let headSide = try readFolder(folder, loader: loader)
+                let (entries, changed) = try gitWork.value()
                 // The head is this revision's own place in the working tree: reuse what git says is unchanged.
-                if let here = canonical(folder), let working = canonical(baseTree.workingFolder), here == working {
-                    let changed = try baseTree.pathsChangedInWorkingTree()
+                if isWorkingFolder {
                     let reuse = ReusableParse(snapshot: headSide.snapshot, isUnchanged: { !changed.contains($0) })
-                    let snapshot = try loader.load(revision: baseTree, root: headSide.root, reusing: reuse)
+                    let snapshot = try loader.load(revision: baseTree, root: headSide.root, reusing: reuse, listed: entries)
                     return (TreeSnapshot(snapshot: snapshot, root: headSide.root, displayPrefix: nil), headSide)
                 }
-                return (try readRevision(baseTree, loader: loader, reusing: nil), headSide)
+                return (try readRevision(baseTree, loader: loader, reusing: nil, listed: entries), headSide)
             case (.git(let baseRevision, let basePath), .git(let headRevision, let headPath)):
                 let baseTree = try GitRevisionTree.open(baseRevision, path: basePath, in: directory)
                 let headTree = try GitRevisionTree.open(headRevision, path: headPath, in: directory)
@@ -92,8 +97,9 @@ public enum TreeSides {
     }
 
     /// A revision, its files named as if checked out in its working folder and shown relative to the repository.
-    private static func readRevision(_ tree: GitRevisionTree, loader: MetadataLoader, reusing reuse: ReusableParse?) throws(GitSourceError) -> TreeSnapshot {
-        let snapshot = try loader.load(revision: tree, root: tree.workingFolder, reusing: reuse)
+    private static func readRevision(_ tree: GitRevisionTree, loader: MetadataLoader, reusing reuse: ReusableParse?,
+                                     listed: [GitRevisionTree.Entry]? = nil) throws(GitSourceError) -> TreeSnapshot {
+        let snapshot = try loader.load(revision: tree, root: tree.workingFolder, reusing: reuse, listed: listed)
         return TreeSnapshot(snapshot: snapshot, root: tree.workingFolder, displayPrefix: tree.repository.hasSuffix("/") ? tree.repository : tree.repository + "/")
     }
 
@@ -102,5 +108,20 @@ public enum TreeSides {
         guard let resolved = realpath(path, nil) else { return nil }
         defer { free(resolved) }
         return String(cString: resolved)
+    }
+}
+
+/// Git work run on another thread; `value()` waits for it.
+private final class BackgroundGit: @unchecked Sendable {
+    private var result: Result<([GitRevisionTree.Entry], Set<String>), GitSourceError>?
+    private let group = DispatchGroup()
+
+    init(_ work: @escaping @Sendable () throws(GitSourceError) -> ([GitRevisionTree.Entry], Set<String>)) {
+        DispatchQueue.global().async(group: group) { self.result = Result { () throws(GitSourceError) in try work() } }
+    }
+
+    func value() throws(GitSourceError) -> ([GitRevisionTree.Entry], Set<String>) {
+        group.wait()
+        return try result!.get()
     }
 }
