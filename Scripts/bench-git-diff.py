@@ -13,19 +13,13 @@ and reports, per command, the median wall time and the median CPU time (user + s
 rounds, and the medians of the per-round ratios diff / estimate (target: <= 2). The machine is shared: CPU time is the
 steadier figure. Prints a markdown table for BENCHMARKS.md.
 """
-import argparse, os, re, shutil, statistics, subprocess, sys, time
+import argparse, os, re, shutil, statistics, subprocess, sys
 
-from bench import release_binary
+from bench import release_binary, run_usage
 
 def run(cmd, cwd=None):
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    err = proc.stderr.read().decode(errors="replace")
-    proc.stderr.close()
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"failed: {' '.join(cmd)}\n{err[-2000:]}")
+    """Wall seconds and CPU seconds (user + system, git's child processes included) of one run of `cmd`."""
+    elapsed, usage, _ = run_usage(cmd, cwd=cwd)
     return elapsed, usage.ru_utime + usage.ru_stime
 
 def git(args, cwd):

@@ -22,15 +22,20 @@ cold time (targets: objects <= 1.1x, both <= 1.3x). A binary without `--method` 
 """
 import argparse, os, statistics, subprocess, sys, time
 
-def run(cmd, env=None, stdin=None):
+def run_usage(cmd, env=None, stdin=None, cwd=None):
+    """Runs `cmd` to the end; returns wall seconds, its rusage (children included) and its stderr; exits when it fails."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, stdin=stdin)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, stdin=stdin, cwd=cwd)
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
     err = proc.stderr.read().decode(errors="replace")
     proc.stderr.close()
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"failed: {' '.join(cmd)}\n{err[-2000:]}")
+    return elapsed, usage, err
+
+def run(cmd, env=None, stdin=None):
+    elapsed, usage, err = run_usage(cmd, env, stdin)
     return elapsed, usage.ru_maxrss, err
 
 def supports_method(binary):
