@@ -22,15 +22,20 @@ cold time (targets: objects <= 1.1x, both <= 1.3x). A binary without `--method` 
 """
 import argparse, os, statistics, subprocess, sys, time
 
-def run(cmd, env=None, stdin=None):
+def run_usage(cmd, env=None, stdin=None, cwd=None):
+    """Runs `cmd` to the end; returns wall seconds, its rusage (children included) and its stderr; exits when it fails."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, stdin=stdin)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, stdin=stdin, cwd=cwd)
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
     err = proc.stderr.read().decode(errors="replace")
     proc.stderr.close()
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"failed: {' '.join(cmd)}\n{err[-2000:]}")
+    return elapsed, usage, err
+
+def run(cmd, env=None, stdin=None):
+    elapsed, usage, err = run_usage(cmd, env, stdin)
     return elapsed, usage.ru_maxrss, err
 
 def supports_method(binary):
@@ -47,6 +52,11 @@ def drop_caches():
     except OSError:
         return False
 
+def release_binary(root):
+    """Builds the release axlicense of the package at `root` and returns its path."""
+    subprocess.run(["swift", "build", "-c", "release", "--product", "axlicense"], cwd=root, check=True, stdout=subprocess.DEVNULL)
+    return subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=root, check=True, capture_output=True, text=True).stdout.strip() + "/axlicense"
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--profiles", default="small,full,large")
@@ -55,8 +65,7 @@ def main():
     args = parser.parse_args()
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     os.chdir(root)
-    subprocess.run(["swift", "build", "-c", "release", "--product", "axlicense"], check=True, stdout=subprocess.DEVNULL)
-    binary = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], check=True, capture_output=True, text=True).stdout.strip() + "/axlicense"
+    binary = release_binary(root)
     os.makedirs(args.work, exist_ok=True)
     key_floor_binary = os.path.join(args.work, "cache-key-floor")
     subprocess.run(["clang", "-O2", "-o", key_floor_binary, os.path.join(root, "Scripts", "cache-key-floor.c")], check=True)

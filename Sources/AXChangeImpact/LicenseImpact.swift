@@ -224,12 +224,17 @@ public struct LicenseImpact: Sendable {
         }
         roleChanges = changes.sorted { ($0.classification, NameKey($0.role)) < ($1.classification, NameKey($1.role)) }
 
-        // New diagnostics: compared by code, path relative to the tree's root, and message without the root.
+        // New diagnostics: matched by content, whatever folder each side was read from. A metadata file by its path
+        // relative to its tree's root, any other input (SKU map, object-license data, catalog) by its file name (the
+        // two sides may read it from different places: `--base-sku-map git:…`); messages without the roots.
         func key(_ diagnostic: Diagnostic, root: String) -> String {
             let prefix = root.hasSuffix("/") ? root : root + "/"
-            func relative(_ path: String) -> String { !root.isEmpty && path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path }
+            func place(_ path: String) -> String {
+                if !root.isEmpty && path.hasPrefix(prefix) { return "tree:" + path.dropFirst(prefix.count) }
+                return "input:" + (path.split(separator: "/").last.map(String.init) ?? path)
+            }
             let message = root.isEmpty ? diagnostic.message : diagnostic.message.replacingOccurrences(of: prefix, with: "")
-            return diagnostic.code.rawValue + "|" + (diagnostic.location.map { relative($0.file) } ?? "") + "|" + message
+            return diagnostic.code.rawValue + "|" + (diagnostic.location.map { place($0.file) } ?? "") + "|" + message
         }
         let baseKeys = Set((base.graph.diagnostics + base.method.diagnostics).map { key($0, root: baseRoot) })
         newDiagnostics = (head.graph.diagnostics + head.method.diagnostics).filter { $0.severity != .error && !baseKeys.contains(key($0, root: headRoot)) }.map {
@@ -432,8 +437,9 @@ public struct LicenseImpact: Sendable {
                                           location: at(head.graph.privileges[h].location)))
             case (let old?, let new?):
                 let oldLicense = old.license(base), newLicense = new.license(head)
-                // A grant whose license is the same on both sides explains no license change, whatever its rights.
-                guard oldLicense != newLicense else { continue }
+                // A grant whose license reads the same on both sides explains no license change, whatever its rights
+                // (no `Activity → Activity` rows).
+                guard access(old, oldLicense) != access(new, newLicense) else { continue }
                 if effectiveRights(old.grant) != effectiveRights(new.grant) {
                     let detail = newLicense.object != nil || oldLicense.object != nil
                         ? "\(rights(old.grant)) → \(rights(new.grant)): " + (newLicense.object.map { "now grants " + Grant.text(new.label, $0) } ?? "no access")

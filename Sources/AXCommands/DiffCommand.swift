@@ -34,8 +34,9 @@ struct DiffCommand: ParsableCommand {
         commandName: "diff",
         abstract: "CI gate: the license impact of a security change between two metadata trees.",
         discussion: """
-            --base and --head are metadata folders, or git:REV[:PATH] read from the repository around the current \
-            folder with `git archive` (the working tree is never touched). Without PATH, git:REV means the current \
+            --base and --head are metadata folders, or git:REV[:PATH] read from the object store of the repository \
+            around the current folder (nothing is extracted; the working tree is never touched; only files that differ \
+            from the head are parsed). Without PATH, git:REV means the current \
             folder's place in the repository, so `--base git:HEAD~1 --head .` compares like with like.
 
             Exit status 3 when the --fail-on policy fails (default: escalation); otherwise as for every command.
@@ -87,10 +88,17 @@ struct DiffCommand: ParsableCommand {
     }
 
     func run() throws {
-        let baseTree = try materialize(TreeSource(base))
-        defer { baseTree.cleanUp() }
-        let headTree = try materialize(TreeSource(head))
-        defer { headTree.cleanUp() }
+        let sides: (base: TreeSnapshot, head: TreeSnapshot)
+        do {
+            sides = try TreeSides.read(base: TreeSource(base), head: TreeSource(head), loader: MetadataLoader())
+        } catch {
+            switch error {
+            case .git(let error): CommandRunner.printError(error)
+            case .folder(let error): CommandRunner.printError(CommandLineMessages.message(for: WorkspaceError.metadataFolder(error), metadataFlag: TreeSource(base) == .folder(error.path) ? "--base" : "--head"))
+            }
+            throw ExitStatus.inputError
+        }
+        let (baseTree, headTree) = sides
         let headPaths = WorkspacePaths(workspace: workspace, metadata: headTree.root, skuMap: skuMap, users: users, skuCatalog: skus, objectLicenses: objectLicenses)
         var baseInputTrees: [MaterializedTree] = []
         defer { baseInputTrees.forEach { $0.cleanUp() } }
@@ -163,9 +171,9 @@ struct DiffCommand: ParsableCommand {
         }
     }
 
-    private func load(_ paths: WorkspacePaths, users: UsersRequirement, tree: MaterializedTree, flag: String) throws -> LoadedWorkspace {
+    private func load(_ paths: WorkspacePaths, users: UsersRequirement, tree: TreeSnapshot, flag: String) throws -> LoadedWorkspace {
         do {
-            return try LoadedWorkspace.load(paths, users: users, keepGoing: analysis.keepGoing, method: method)
+            return try LoadedWorkspace.load(paths, users: users, keepGoing: analysis.keepGoing, method: method, metadata: tree.snapshot)
         } catch {
             if case .metadataErrors(let errors) = error {
                 CommandRunner.printDiagnostics(errors.map { Diagnostic($0.severity, $0.code, $0.message, at: $0.location.map { SourceLocation(file: tree.displayPath($0.file), line: $0.line, column: $0.column) }) }, quiet: false)

@@ -149,9 +149,11 @@ public struct LoadedWorkspace: Sendable {
     public var metadataFileCount: Int
 
     /// Loads and evaluates the inputs at `paths` under `selection` (nil: per-object when the workspace has
-    /// object-license data, else legacy).
+    /// object-license data, else legacy). `metadata`, when given, is the metadata already read (a side of `diff`, from
+    /// a folder or a git revision: `TreeSides`) and `paths.metadata` is not read again.
     public static func load(_ paths: WorkspacePaths, users requirement: UsersRequirement, keepGoing: Bool, method selection: MethodSelection? = nil,
-                            concurrency: Int? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil) throws(WorkspaceError) -> LoadedWorkspace {
+                            concurrency: Int? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil,
+                            metadata: MetadataSnapshot? = nil) throws(WorkspaceError) -> LoadedWorkspace {
         PhaseTimer.mark("start")
         do {
             try paths.requireConventionalInputsInside()
@@ -177,7 +179,10 @@ public struct LoadedWorkspace: Sendable {
         do {
             var loader = concurrency.map { MetadataLoader(concurrency: $0) } ?? MetadataLoader()
             loader.progress = progress
-            let loaded = Result { () throws(MetadataLoadError) in try loader.load(root: paths.metadata) }
+            let loaded = Result { () throws(MetadataLoadError) in 
+                if let metadata { return metadata }
+                return try loader.load(root: paths.metadata)
+            }
             PhaseTimer.mark("metadata read and parsed")
             let usersInput = Background("  users read, while the graph is resolved and roles evaluated") { () throws(InputError) in try loadUsers(paths, users: requirement) }
             let resolved = (try? loaded.get()).map(SecurityGraph.init)

@@ -242,6 +242,13 @@ public enum MetadataLoadError: Error, Sendable, Equatable, CustomStringConvertib
     case missingFolder(String)
     case notAFolder(String)
 
+    /// The path that could not be read.
+    public var path: String {
+        switch self {
+        case .missingFolder(let path), .notAFolder(let path): path
+        }
+    }
+
     public var description: String {
         switch self {
         case .missingFolder(let path): "metadata folder '\(path)' does not exist"

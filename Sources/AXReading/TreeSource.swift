@@ -33,8 +33,9 @@ public struct GitSourceError: Error, Sendable, CustomStringConvertible {
     public var description: String { "\(spec): error: \(message)" }
 }
 
-/// A tree materialised on disk for reading; a git revision is exported to a temporary folder (removed by `cleanUp`)
-/// with `git archive`, so the working tree and index are never touched.
+/// A file or folder input materialised on disk for reading (`--base-sku-map git:REV:PATH`, `--base-object-licenses`):
+/// a git revision's path is exported to a temporary folder (removed by `cleanUp`) with `git archive`, so the working
+/// tree and index are never touched. Metadata trees are never extracted: `GitRevisionTree` reads them in memory.
 public struct MaterializedTree: Sendable {
     /// The folder to read.
     public var root: String
@@ -118,29 +119,10 @@ public struct MaterializedTree: Sendable {
     }
 
     private static func git(_ arguments: [String], in directory: String, spec: String, failure: String? = nil) throws(GitSourceError) -> String {
-        try run("/usr/bin/env", ["git"] + arguments, in: directory, spec: spec, failure: failure)
+        try GitProcess.run(arguments, in: directory, spec: spec, failure: failure).text
     }
 
     private static func run(_ executable: String, _ arguments: [String], in directory: String, spec: String, failure: String?) throws(GitSourceError) -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        do {
-            try process.run()
-        } catch {
-            throw GitSourceError(spec: spec, message: "cannot run \(arguments.first ?? executable): \(error.localizedDescription)")
-        }
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let detail = String(decoding: errors, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            throw GitSourceError(spec: spec, message: failure ?? (detail.isEmpty ? "\(arguments.joined(separator: " ")) failed" : detail))
-        }
-        return String(decoding: output, as: UTF8.self)
+        try GitProcess.run(arguments[0], Array(arguments.dropFirst()), in: directory, spec: spec, failure: failure).text
     }
 }

@@ -93,6 +93,25 @@ func impact(_ name: String, reversed: Bool = false) throws -> LicenseImpact {
         #expect(change.causes.allSatisfy { cause in !cause.detail.contains("Activity → Activity") })
     }
 
+    /// Read → Read, Update on a menu item whose view and maintain licenses are both Activity changes the access level
+    /// (view → maintain) but not the license shown: not a cause, only the entry point added beside it is.
+    @Test func aGrantWhoseLicenseReadsTheSameIsNotACauseEvenWhenItsAccessLevelChanges() {
+        func tree(_ entryPoints: [TreeBuilder.EP]) -> TreeBuilder {
+            var tree = TreeBuilder()
+            tree.menuItem("Journal", view: "Activity", maintain: "Activity")
+            tree.menuItem("Ledger", view: "Enterprise", maintain: "Enterprise")
+            tree.privilege("Post", entryPoints)
+            tree.role("Clerk", privileges: ["Post"])
+            return tree
+        }
+        let base = tree([.allow("Journal", .read)]).engine()
+        let head = tree([.allow("Journal", .read, .update), .allow("Ledger", .read)]).engine()
+        let result = LicenseImpact(base: base, head: head, users: nil)
+        let change = result.roleChanges.only
+        #expect(change?.causes.map(\.kind) == [.entryPointAdded])
+        #expect(change?.causes.map(\.entryPoint) == ["MenuItemDisplay Ledger"])
+    }
+
     @Test func newIsUniqueRowRequiresANewSku() throws {
         let result = try impact("new-isunique-row")
         let change = try #require(result.roleChanges.only)

@@ -209,6 +209,37 @@ func diff(_ name: String, _ extra: [String] = []) throws -> RunResult {
     }
 }
 
+/// Issue 15: the gate on a real workspace in git (the sample, committed), as CI runs it.
+@Suite struct DiffGitSampleTests {
+
+    @Test(arguments: ["objects", "legacy"])
+    func aNoChangeDiffAgainstHeadPassesStrict(method: String) throws {
+        let (folder, repo) = try sampleRepository()
+        _ = folder
+        let result = try run(axlicenseBinary, ["diff", "--base", "git:HEAD", "--head", ".", "--strict", "--method", method, "--format", "github"], in: repo)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(!result.stdout.contains("::warning"))
+        #expect(result.stdout.contains("No license impact"))
+        #expect(result.stderr.isEmpty)
+    }
+
+    @Test func anUncommittedDutyOnARoleIsAnnotatedAtTheRoleFileLine() throws {
+        let (folder, repo) = try sampleRepository()
+        _ = folder
+        let role = "Metadata/ApplicationSuite/Foundation/AxSecurityRole/Employee.xml"
+        let file = repo.appendingPathComponent(role)
+        let text = try String(contentsOf: file, encoding: .utf8)
+        let reference = "\t<AxSecurityDutyReference>\n\t\t\t<Name>SalesOrdersMaintain</Name>\n\t\t</AxSecurityDutyReference>\n\t</Duties>"
+        try text.replacingOccurrences(of: "</Duties>", with: reference).write(to: file, atomically: true, encoding: .utf8)
+        let result = try run(axlicenseBinary, ["diff", "--base", "git:HEAD", "--head", ".", "--format", "github"], in: repo)
+        #expect(result.status == 3)
+        let errors = result.stdout.split(separator: "\n").filter { $0.hasPrefix("::error ") }
+        #expect(errors.count == 2)
+        #expect(errors.allSatisfy { $0.hasPrefix("::error file=\(role),line=12,title=axlicense%3A escalation of Employee::") })
+        #expect(!result.stdout.contains("::warning"))
+    }
+}
+
 @Suite struct DiffInputErrorTests {
     @Test func missingBaseFolderNamesTheBaseFlag() throws {
         let folder = TemporaryFolder()

@@ -38,3 +38,15 @@ package func git(_ arguments: [String], in directory: URL) throws {
     let result = try run("/usr/bin/env", ["git"] + identity + arguments, in: directory)
     if result.status != 0 { throw GitCommandFailed(arguments: arguments, stderr: result.stderr) }
 }
+
+/// A git repository in a fresh temporary folder holding a copy of the sample workspace, committed once: the CI gate's
+/// setting (`diff --base git:HEAD --head .`) with real inputs. Keep the folder alive while the repository is used.
+package func sampleRepository() throws -> (folder: TemporaryFolder, repo: URL) {
+    let folder = TemporaryFolder()
+    let repo = folder.url.appendingPathComponent("repo")
+    try FileManager.default.copyItem(at: sampleWorkspaceFolder, to: repo)
+    try git(["init", "-q"], in: repo)
+    try git(["add", "-A"], in: repo)
+    try git(["commit", "-q", "-m", "sample"], in: repo)
+    return (folder, repo)
+}
