@@ -153,6 +153,11 @@ public struct LicenseImpact: Sendable {
     /// Monthly cost before and after, over all users.
     public var userCostBefore: Money?
     public var userCostAfter: Money?
+    /// Objects the head tree references that neither it nor a reference folder holds: license impact through them is
+    /// unknown, so "no license impact" cannot be claimed while this is not empty. Locations as users see them.
+    public var unresolved: UnresolvedObjects = UnresolvedObjects([])
+    /// Of `unresolved.objects`, those the base tree resolved or did not reference: what the change made unknown.
+    public var newlyUnresolved: [UnresolvedReference] = []
 
     /// True when some role or user needs a different license.
     public var hasLicenseImpact: Bool { !roleChanges.isEmpty || !(userChanges ?? []).isEmpty }
@@ -260,6 +265,11 @@ public struct LicenseImpact: Sendable {
             userCostAfter = nil
             userCostDelta = nil
         }
+        unresolved = UnresolvedObjects(head.unresolved.references.map {
+            UnresolvedReference(kind: $0.kind, name: $0.name, referencedBy: $0.referencedBy, location: relocate($0.location, headDisplayPath))
+        })
+        let baseUnresolved = Set(base.unresolved.objects.map { "\($0.kind.rawValue)|\(NameKey($0.name))" })
+        newlyUnresolved = unresolved.objects.filter { !baseUnresolved.contains("\($0.kind.rawValue)|\(NameKey($0.name))") }
     }
 
     /// The differences in what a role reaches that explain its change.

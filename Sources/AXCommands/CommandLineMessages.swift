@@ -17,6 +17,8 @@ enum CommandLineMessages {
         case .assignedLicenses: "--assigned"
         case .objectLicenses: "--object-licenses"
         case .systemUsers: "--system-users"
+        case .workspaceConfig: "--workspace"
+        case .reference: "--reference"
         }
     }
 
@@ -36,6 +38,8 @@ enum CommandLineMessages {
             switch error {
             case .input(let input):
                 return message(for: input, flags: flags)
+            case .metadataFolder(let folder) where folder.isAboutReference:
+                return "\(folder); fix \(flags[.reference] ?? flag(for: .reference)), or the \"references\" of \(WorkspaceConfig.fileName) in the --workspace folder"
             case .metadataFolder(let folder):
                 return "\(folder); pass the metadata folder with \(metadataFlag)"
                     + (metadataFlag == "--metadata" ? " (or put it at Metadata/ in the --workspace folder)" : "")

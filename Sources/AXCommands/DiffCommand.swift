@@ -12,7 +12,7 @@ extension ChangePolicy {
     /// Parses one item of `--fail-on`.
     init(argument text: String) throws {
         guard let policy = ChangePolicy(name: text) else {
-            throw ValidationError("--fail-on '\(text)' is not escalation, new-sku, cost-increase:AMOUNT or never")
+            throw ValidationError("--fail-on '\(text)' is not escalation, new-sku, unresolved, cost-increase:AMOUNT or never")
         }
         self = policy
     }
@@ -24,6 +24,7 @@ extension ChangePolicyFailure {
         switch self {
         case .escalation: "\(description) (--fail-on escalation)"
         case .newSkus: "\(description) (--fail-on new-sku)"
+        case .unresolved: "\(description); pass the standard application with --reference (--fail-on unresolved)"
         case .costIncrease: "\(description) (--fail-on cost-increase)"
         }
     }
@@ -50,7 +51,13 @@ struct DiffCommand: ParsableCommand {
     @Option(name: .customLong("base-sku-map"), help: ArgumentHelp("SKU map before the change, a file or git:REV:PATH (default: the same as --sku-map).", valueName: "file"))
     var baseSkuMap: String?
 
-    @Option(name: .customLong("fail-on"), help: ArgumentHelp("Comma list of escalation, new-sku, cost-increase:AMOUNT; or never.", valueName: "policy"))
+    @Option(name: .customLong("reference"), help: ArgumentHelp("Reference metadata under both trees, repeatable, first wins: the standard application as a PackagesLocalDirectory, a packages folder or extracted build NuGet packages (default: the \"references\" of <workspace>/axlicense.json).", valueName: "dir"))
+    var references: [String] = []
+
+    @Option(name: .customLong("base-reference"), help: ArgumentHelp("Reference metadata under the base tree instead of --reference, repeatable: the application version before an upgrade.", valueName: "dir"))
+    var baseReferences: [String] = []
+
+    @Option(name: .customLong("fail-on"), help: ArgumentHelp("Comma list of escalation, new-sku, unresolved, cost-increase:AMOUNT; or never.", valueName: "policy"))
     var failOn: String = "escalation"
 
     @Option(name: .long, help: ArgumentHelp("Workspace folder for the SKU map and users.", valueName: "dir"))
@@ -91,7 +98,8 @@ struct DiffCommand: ParsableCommand {
         defer { baseTree.cleanUp() }
         let headTree = try materialize(TreeSource(head))
         defer { headTree.cleanUp() }
-        let headPaths = WorkspacePaths(workspace: workspace, metadata: headTree.root, skuMap: skuMap, users: users, skuCatalog: skus, objectLicenses: objectLicenses)
+        let headPaths = WorkspacePaths(workspace: workspace, metadata: headTree.root, skuMap: skuMap, users: users, skuCatalog: skus, objectLicenses: objectLicenses,
+                                       references: references.isEmpty ? nil : references)
         var baseInputTrees: [MaterializedTree] = []
         defer { baseInputTrees.forEach { $0.cleanUp() } }
         /// A base-side input given as a path or git:REV:PATH, else the head's.
@@ -107,7 +115,8 @@ struct DiffCommand: ParsableCommand {
             throw ExitStatus.inputError
         }
         let basePaths = WorkspacePaths(workspace: workspace, metadata: baseTree.root, skuMap: try baseInput(baseSkuMap, default: headPaths.skuMap), users: users,
-                                       skuCatalog: skus, objectLicenses: try baseInput(baseObjectLicenses, default: headPaths.objectLicenses))
+                                       skuCatalog: skus, objectLicenses: try baseInput(baseObjectLicenses, default: headPaths.objectLicenses),
+                                       references: baseReferences.isEmpty ? headPaths.references : baseReferences)
         let before = try load(basePaths, users: .unused, tree: baseTree, flag: "--base")
         let after = try load(headPaths, users: .optional, tree: headTree, flag: "--head")
         func compare(_ base: LicensingEngine, _ head: LicensingEngine) -> LicenseImpact {
@@ -149,7 +158,7 @@ struct DiffCommand: ParsableCommand {
 
     /// Both trees, the SKU maps, the users file and the catalog: files an output must never replace.
     private func protectedInputs(_ base: WorkspacePaths, _ head: WorkspacePaths) -> [ProtectedInput] {
-        [.metadataTree(base.metadata), .metadataTree(head.metadata), .file(base.skuMap, "the base SKU map"), .file(head.skuMap, "the SKU map"),
+        [.metadataTree(base.metadata), .metadataTree(head.metadata)] + InputOptions.referenceTrees(base) + InputOptions.referenceTrees(head) + [.file(base.skuMap, "the base SKU map"), .file(head.skuMap, "the SKU map"),
          .file(head.users, "the users file")] + (skus.map { [.file($0, "the SKU catalog")] } ?? [])
             + [base.objectLicenses, head.objectLicenses].compactMap { $0 }.flatMap(InputOptions.objectLicenseFiles)
     }
@@ -172,7 +181,8 @@ struct DiffCommand: ParsableCommand {
             }
             // A base-side input given by its own option is named by it: the fix is on that option, not the head's.
             let flags: [InputKind: String] = flag == "--base"
-                ? [.skuMap: baseSkuMap == nil ? "--sku-map" : "--base-sku-map", .objectLicenses: baseObjectLicenses == nil ? "--object-licenses" : "--base-object-licenses"]
+                ? [.skuMap: baseSkuMap == nil ? "--sku-map" : "--base-sku-map", .objectLicenses: baseObjectLicenses == nil ? "--object-licenses" : "--base-object-licenses",
+                   .reference: baseReferences.isEmpty ? "--reference" : "--base-reference"]
                 : [:]
             CommandRunner.printError(CommandLineMessages.message(for: error, metadataFlag: flag, flags: flags).replacingOccurrences(of: tree.displayPrefix ?? "\u{0}", with: ""))
             throw ExitStatus.inputError

@@ -1,0 +1,71 @@
+import AXReading
+
+/// The metadata a run reads: the analysed tree, and under it the reference folders (the standard application the
+/// repository builds on: a PackagesLocalDirectory, a packages folder, or extracted build NuGet packages), in order.
+///
+/// A repository holds only its own models; the roles, duties and privileges they build on live in the reference.
+/// Layering is by model: a model in the tree replaces the same-named model of every reference (the repository's
+/// version of it wins), and a model in an earlier reference replaces the same-named model of a later one. Extensions
+/// apply across layers, because the security graph resolves every name over all objects kept.
+public struct MetadataLayers: Sendable, Hashable {
+    /// The analysed tree (a folder).
+    public var tree: String
+    /// Reference folders, first one first: it wins over later ones for a model both hold.
+    public var references: [String]
+
+    public init(tree: String, references: [String] = []) {
+        self.tree = tree
+        self.references = references
+    }
+}
+
+extension MetadataLoader {
+    /// Reads the tree, then each reference, keeping from a reference only the models no earlier layer holds.
+    ///
+    /// Within one reference, a model's source files (`Package/Model/Ax…`) win over its compiled metadata
+    /// (`Package/XppMetadata/Model/Ax…`): a developer machine's PackagesLocalDirectory can hold both, the build
+    /// NuGet packages only the latter. Objects of the tree come first in the snapshot, then each reference's, so the
+    /// graph's first-definition rule also prefers the tree. Throws when the tree or a reference cannot be read.
+    public func load(_ layers: MetadataLayers) throws(MetadataLoadError) -> MetadataSnapshot {
+        var snapshot = try load(root: layers.tree)
+        guard !layers.references.isEmpty else { return snapshot }
+        var heldModels = Set(snapshot.objects.map { NameKey($0.object.origin.model) })
+        var log = snapshot.log
+        for reference in layers.references {
+            let layer = try load(root: reference, reference: reference)
+            log.append(contentsOf: layer.diagnostics)
+            let sourceModels = Set(layer.objects.filter { !Self.isCompiledMetadata($0.file) }.map { NameKey($0.object.origin.model) })
+            var layerModels = Set<NameKey>()
+            for loaded in layer.objects {
+                let model = NameKey(loaded.object.origin.model)
+                if heldModels.contains(model) { continue }
+                if sourceModels.contains(model) && Self.isCompiledMetadata(loaded.file) { continue }
+                snapshot.objects.append(loaded)
+                layerModels.insert(model)
+            }
+            heldModels.formUnion(layerModels)
+            snapshot.fileCount += layer.fileCount
+        }
+        snapshot.log = log
+        return snapshot
+    }
+
+    /// True when `file` lies in an `XppMetadata` folder.
+    static func isCompiledMetadata(_ file: String) -> Bool {
+        file.split(separator: "/").contains { $0.lowercased() == compiledMetadataFolder }
+    }
+}
+
+extension AOTObject {
+    /// The package and model the object was defined in.
+    public var origin: ModelOrigin {
+        switch self {
+        case .role(let object): object.origin
+        case .duty(let object): object.origin
+        case .privilege(let object): object.origin
+        case .roleExtension(let object): object.origin
+        case .dutyExtension(let object): object.origin
+        case .menuItem(let object): object.origin
+        }
+    }
+}
