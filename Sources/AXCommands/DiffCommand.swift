@@ -98,8 +98,15 @@ struct DiffCommand: ParsableCommand {
         defer { baseTree.cleanUp() }
         let headTree = try materialize(TreeSource(head))
         defer { headTree.cleanUp() }
-        let headPaths = WorkspacePaths(workspace: workspace, metadata: headTree.root, skuMap: skuMap, users: users, skuCatalog: skus, objectLicenses: objectLicenses,
+        var headPaths = WorkspacePaths(workspace: workspace, metadata: headTree.root, skuMap: skuMap, users: users, skuCatalog: skus, objectLicenses: objectLicenses,
                                        references: references.isEmpty ? nil : references)
+        // Both sides name reference files by one absolute path: the two trees' messages then compare equal.
+        do {
+            headPaths.references = try headPaths.resolvedReferences().map(Self.absolute)
+        } catch {
+            CommandRunner.printError(CommandLineMessages.message(for: error))
+            throw ExitStatus.inputError
+        }
         var baseInputTrees: [MaterializedTree] = []
         defer { baseInputTrees.forEach { $0.cleanUp() } }
         /// A base-side input given as a path or git:REV:PATH, else the head's.
@@ -116,7 +123,7 @@ struct DiffCommand: ParsableCommand {
         }
         let basePaths = WorkspacePaths(workspace: workspace, metadata: baseTree.root, skuMap: try baseInput(baseSkuMap, default: headPaths.skuMap), users: users,
                                        skuCatalog: skus, objectLicenses: try baseInput(baseObjectLicenses, default: headPaths.objectLicenses),
-                                       references: baseReferences.isEmpty ? headPaths.references : baseReferences)
+                                       references: baseReferences.isEmpty ? headPaths.references : baseReferences.map(Self.absolute))
         let before = try load(basePaths, users: .unused, tree: baseTree, flag: "--base")
         let after = try load(headPaths, users: .optional, tree: headTree, flag: "--head")
         func compare(_ base: LicensingEngine, _ head: LicensingEngine) -> LicenseImpact {
@@ -162,6 +169,9 @@ struct DiffCommand: ParsableCommand {
          .file(head.users, "the users file")] + (skus.map { [.file($0, "the SKU catalog")] } ?? [])
             + [base.objectLicenses, head.objectLicenses].compactMap { $0 }.flatMap(InputOptions.objectLicenseFiles)
     }
+
+    /// `path` from the root, `.` and `..` resolved (links kept: the folder is read as named).
+    private static func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
 
     private func materialize(_ source: TreeSource) throws -> MaterializedTree {
         do {

@@ -24,8 +24,9 @@ extension MetadataLoader {
     ///
     /// Within one reference, a model's source files (`Package/Model/Ax…`) win over its compiled metadata
     /// (`Package/XppMetadata/Model/Ax…`): a developer machine's PackagesLocalDirectory can hold both, the build
-    /// NuGet packages only the latter. Objects of the tree come first in the snapshot, then each reference's, so the
-    /// graph's first-definition rule also prefers the tree. Throws when the tree or a reference cannot be read.
+    /// NuGet packages only the latter. The objects kept are ordered as in one PackagesLocalDirectory
+    /// (`Package/Model/AxType/File`), so the graph's first-definition rule decides a name two models define as it would
+    /// in one tree. Throws when the tree or a reference cannot be read.
     public func load(_ layers: MetadataLayers) throws(MetadataLoadError) -> MetadataSnapshot {
         var snapshot = try load(root: layers.tree)
         guard !layers.references.isEmpty else { return snapshot }
@@ -47,7 +48,19 @@ extension MetadataLoader {
             snapshot.fileCount += layer.fileCount
         }
         snapshot.log = log
+        // One PackagesLocalDirectory's order over all layers: an object name defined in two models (which the X++
+        // compiler refuses) is decided as it is when the tree and the reference are one folder, so a repository split
+        // from a whole tree gives the whole tree's results.
+        let keys = snapshot.objects.map { Self.packageOrderKey($0) }
+        snapshot.objects = byteOrder(keys).map { snapshot.objects[$0] }
         return snapshot
+    }
+
+    /// `Package/Model/AxType/File.xml`: where the object would be in one PackagesLocalDirectory.
+    static func packageOrderKey(_ loaded: LoadedObject) -> String {
+        let origin = loaded.object.origin
+        let parts = loaded.file.split(separator: "/", omittingEmptySubsequences: true).suffix(2)
+        return ([origin.package, origin.model] + parts.map(String.init)).joined(separator: "/")
     }
 
     /// True when `file` lies in an `XppMetadata` folder.

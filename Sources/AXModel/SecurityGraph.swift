@@ -271,8 +271,17 @@ public struct GrantPathStep: Sendable, Hashable, Codable, CustomStringConvertibl
     public var kind: String
     /// The object's name as defined.
     public var name: String
+    /// True when the object came from a reference folder (the standard application), not the analysed tree.
+    public var fromReference: Bool
 
-    public var description: String { name }
+    public init(kind: String, name: String, fromReference: Bool = false) {
+        self.kind = kind
+        self.name = name
+        self.fromReference = fromReference
+    }
+
+    /// The name, marked `(reference)` when the object came from a reference folder.
+    public var description: String { fromReference ? name + " (reference)" : name }
 }
 
 /// How one privilege is reached from a role, duty or privilege (or from a user's roles): a shortest grant path, and
@@ -304,7 +313,7 @@ public struct GrantPath: Sendable, Hashable {
     /// `Role > Duty > Privilege` for `path`, with `(and 3 more paths)` when `furtherPaths` is not zero: how every
     /// report writes a grant path.
     package static func describe(_ path: [GrantPathStep], furtherPaths: Int) -> String {
-        let text = path.map(\.name).joined(separator: " > ")
+        let text = path.map(\.description).joined(separator: " > ")
         switch furtherPaths {
         case 0: return text
         case 1: return text + " (and 1 more path)"
@@ -429,9 +438,11 @@ extension SecurityGraph {
         }
 
         func step(_ node: Int) -> GrantPathStep {
-            if node < roleCount { return GrantPathStep(kind: "Role", name: roles[node].name) }
-            if node < dutyEnd { return GrantPathStep(kind: "Duty", name: duties[node - roleCount].name) }
-            return GrantPathStep(kind: "Privilege", name: privileges[node - dutyEnd].name)
+            if node < roleCount { return GrantPathStep(kind: "Role", name: roles[node].name, fromReference: roles[node].origin.isFromReference) }
+            if node < dutyEnd {
+                return GrantPathStep(kind: "Duty", name: duties[node - roleCount].name, fromReference: duties[node - roleCount].origin.isFromReference)
+            }
+            return GrantPathStep(kind: "Privilege", name: privileges[node - dutyEnd].name, fromReference: privileges[node - dutyEnd].origin.isFromReference)
         }
         return reachedPrivileges.map { node in
             var path: [GrantPathStep] = []

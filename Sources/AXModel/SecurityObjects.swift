@@ -20,8 +20,9 @@ public struct ModelOrigin: Sendable, Hashable, Codable, CustomStringConvertible 
     /// True when the object came from a reference folder, not the analysed tree.
     public var isFromReference: Bool { reference != nil }
 
-    /// `Package/Model`, or just the model when both are the same.
-    public var description: String { package == model || package.isEmpty ? model : "\(package)/\(model)" }
+    /// `Package/Model`, or just the model when both are the same; `(reference)` after it when the object came from a
+    /// reference folder.
+    public var description: String { (package == model || package.isEmpty ? model : "\(package)/\(model)") + (isFromReference ? " (reference)" : "") }
 }
 
 /// A reference by name from one AOT object to another, with where it was written.
