@@ -233,7 +233,7 @@ public struct LicenseImpact: Sendable {
         func key(_ diagnostic: Diagnostic, root: String) -> String {
             let prefix = root.hasSuffix("/") ? root : root + "/"
             func relative(_ path: String) -> String { !root.isEmpty && path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path }
-            let message = root.isEmpty ? diagnostic.message : diagnostic.message.replacingOccurrences(of: prefix, with: "")
+            let message = root.isEmpty ? diagnostic.message : Self.removingPathPrefix(prefix, from: diagnostic.message)
             return diagnostic.code.rawValue + "|" + (diagnostic.location.map { relative($0.file) } ?? "") + "|" + message
         }
         let baseKeys = Set((base.graph.diagnostics + base.method.diagnostics).map { key($0, root: baseRoot) })
@@ -270,6 +270,21 @@ public struct LicenseImpact: Sendable {
         })
         let baseUnresolved = Set(base.unresolved.objects.map { "\($0.kind.rawValue)|\(NameKey($0.name))" })
         newlyUnresolved = unresolved.objects.filter { !baseUnresolved.contains("\($0.kind.rawValue)|\(NameKey($0.name))") }
+    }
+
+    /// `message` with the tree folder `prefix` removed where a path starts with it (at the start, or after a space or
+    /// quote), not inside another path: a head tree named `Metadata` must not cut `…/XppMetadata/…` in a reference
+    /// folder's path, which both sides name alike.
+    static func removingPathPrefix(_ prefix: String, from message: String) -> String {
+        var result = ""
+        var rest = Substring(message)
+        while let range = rest.range(of: prefix) {
+            let before = range.lowerBound == rest.startIndex ? (result.last ?? " ") : rest[rest.index(before: range.lowerBound)]
+            result += rest[..<range.lowerBound]
+            if !(before == " " || before == "'" || before == "\"") { result += prefix }
+            rest = rest[range.upperBound...]
+        }
+        return result + rest
     }
 
     /// The differences in what a role reaches that explain its change.

@@ -27,6 +27,9 @@ enum CommandLineMessages {
     static func message(for error: any Error, metadataFlag: String = "--metadata", flags: [InputKind: String] = [:]) -> String {
         switch error {
         case let error as InputError:
+            if case .outsideWorkspace(_, _, .workspaceConfig) = error {
+                return "\(error.description); put the file itself in the workspace, or name the references with --reference"
+            }
             if case .outsideWorkspace(_, let target, let input) = error {
                 return "\(error.description); pass \(flags[input] ?? flag(for: input)) \(target) to read it"
             }

@@ -34,6 +34,7 @@ extension MetadataLoader {
         var log = snapshot.log
         for reference in layers.references {
             let layer = try load(root: reference, reference: reference)
+            guard layer.fileCount > 0 || layer.log.containsErrors else { throw .emptyReference(reference) }
             log.append(contentsOf: layer.diagnostics)
             let sourceModels = Set(layer.objects.filter { !Self.isCompiledMetadata($0.file) }.map { NameKey($0.object.origin.model) })
             var layerModels = Set<NameKey>()

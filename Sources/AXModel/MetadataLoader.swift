@@ -256,12 +256,14 @@ public enum MetadataLoadError: Error, Sendable, Equatable, CustomStringConvertib
     case missingReference(String)
     /// A reference path is a file, not a folder.
     case referenceNotAFolder(String)
+    /// A reference folder holds no security or menu-item metadata at all: a wrong path, or packages not restored.
+    case emptyReference(String)
 
     /// True for the errors about a reference folder rather than the analysed tree.
     public var isAboutReference: Bool {
         switch self {
         case .missingFolder, .notAFolder: false
-        case .missingReference, .referenceNotAFolder: true
+        case .missingReference, .referenceNotAFolder, .emptyReference: true
         }
     }
 
@@ -271,6 +273,8 @@ public enum MetadataLoadError: Error, Sendable, Equatable, CustomStringConvertib
         case .notAFolder(let path): "metadata path '\(path)' is not a folder"
         case .missingReference(let path): "reference metadata folder '\(path)' does not exist"
         case .referenceNotAFolder(let path): "reference metadata path '\(path)' is not a folder"
+        case .emptyReference(let path):
+            "reference metadata folder '\(path)' holds no Ax…/*.xml security or menu-item files (a PackagesLocalDirectory, a packages folder or extracted build NuGet packages is expected)"
         }
     }
 }

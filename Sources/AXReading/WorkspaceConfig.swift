@@ -67,7 +67,7 @@ public struct WorkspaceConfig: Sendable, Hashable {
             guard !folder.contains("\u{0}") else {
                 throw InputError.invalid(path: path, line: nil, column: nil, message: "\"references\" lists a folder path with a NUL character")
             }
-            references.append(folder.hasPrefix("/") ? folder : (workspace.hasSuffix("/") ? workspace + folder : workspace + "/" + folder))
+            references.append(folder.hasPrefix("/") || workspace == "." ? folder : (workspace.hasSuffix("/") ? workspace + folder : workspace + "/" + folder))
         }
         return WorkspaceConfig(references: references)
     }
