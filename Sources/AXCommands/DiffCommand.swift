@@ -39,6 +39,11 @@ struct DiffCommand: ParsableCommand {
             folder with `git archive` (the working tree is never touched). Without PATH, git:REV means the current \
             folder's place in the repository, so `--base git:HEAD~1 --head .` compares like with like.
 
+            --reference DIR (repeatable, or "references" in <workspace>/axlicense.json) layers the standard \
+            application under both trees; --base-reference DIR reads the base over another version of it. Objects the \
+            head references that no layer holds make license impact unknown: the summary says so, and \
+            --fail-on unresolved fails on it.
+
             Exit status 3 when the --fail-on policy fails (default: escalation); otherwise as for every command.
             """)
 
