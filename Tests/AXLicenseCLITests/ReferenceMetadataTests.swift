@@ -152,3 +152,15 @@ import Testing
         #expect(missing.stderr.contains("NuGets-old' does not exist; fix --base-reference"))
     }
 }
+
+/// Outputs never land among the metadata a reference folder holds, as for the analysed tree.
+@Suite struct ReferenceOutputSafetyTests {
+    @Test func anOutputInAReferenceObjectFolderIsRefusedAndNothingIsWritten() throws {
+        let split = try SplitSampleRepository()
+        let target = "../NuGets/Microsoft.Dynamics.AX.ApplicationSuite.DevALM.BuildXpp/ref/net40/ApplicationSuite/XppMetadata/Foundation/AxSecurityDuty/Report.xml"
+        let result = try run(axlicenseBinary, ["estimate", "--no-db", "--quiet", "--output", target], in: split.repository)
+        #expect(result.status == 1 && result.stdout.isEmpty)
+        #expect(result.stderr.contains("it is in a metadata object folder (AxSecurityDuty) of ../NuGets, which axlicense reads"))
+        #expect(!FileManager.default.fileExists(atPath: split.repository.appendingPathComponent(target).path))
+    }
+}
