@@ -153,6 +153,11 @@ public struct LicenseImpact: Sendable {
     /// Monthly cost before and after, over all users.
     public var userCostBefore: Money?
     public var userCostAfter: Money?
+    /// Objects the head tree references that neither it nor a reference folder holds: license impact through them is
+    /// unknown, so "no license impact" cannot be claimed while this is not empty. Locations as users see them.
+    public var unresolved: UnresolvedObjects = UnresolvedObjects([])
+    /// Of `unresolved.objects`, those the base tree resolved or did not reference: what the change made unknown.
+    public var newlyUnresolved: [UnresolvedReference] = []
 
     /// True when some role or user needs a different license.
     public var hasLicenseImpact: Bool { !roleChanges.isEmpty || !(userChanges ?? []).isEmpty }
@@ -233,7 +238,7 @@ public struct LicenseImpact: Sendable {
                 if !root.isEmpty && path.hasPrefix(prefix) { return "tree:" + path.dropFirst(prefix.count) }
                 return "input:" + (path.split(separator: "/").last.map(String.init) ?? path)
             }
-            let message = root.isEmpty ? diagnostic.message : diagnostic.message.replacingOccurrences(of: prefix, with: "")
+            let message = root.isEmpty ? diagnostic.message : Self.removingPathPrefix(prefix, from: diagnostic.message)
             return diagnostic.code.rawValue + "|" + (diagnostic.location.map { place($0.file) } ?? "") + "|" + message
         }
         let baseKeys = Set((base.graph.diagnostics + base.method.diagnostics).map { key($0, root: baseRoot) })
@@ -265,6 +270,26 @@ public struct LicenseImpact: Sendable {
             userCostAfter = nil
             userCostDelta = nil
         }
+        unresolved = UnresolvedObjects(head.unresolved.references.map {
+            UnresolvedReference(kind: $0.kind, name: $0.name, referencedBy: $0.referencedBy, location: relocate($0.location, headDisplayPath))
+        })
+        let baseUnresolved = Set(base.unresolved.objects.map { "\($0.kind.rawValue)|\(NameKey($0.name))" })
+        newlyUnresolved = unresolved.objects.filter { !baseUnresolved.contains("\($0.kind.rawValue)|\(NameKey($0.name))") }
+    }
+
+    /// `message` with the tree folder `prefix` removed where a path starts with it (at the start, or after a space or
+    /// quote), not inside another path: a head tree named `Metadata` must not cut `…/XppMetadata/…` in a reference
+    /// folder's path, which both sides name alike.
+    static func removingPathPrefix(_ prefix: String, from message: String) -> String {
+        var result = ""
+        var rest = Substring(message)
+        while let range = rest.range(of: prefix) {
+            let before = range.lowerBound == rest.startIndex ? (result.last ?? " ") : rest[rest.index(before: range.lowerBound)]
+            result += rest[..<range.lowerBound]
+            if !(before == " " || before == "'" || before == "\"") { result += prefix }
+            rest = rest[range.upperBound...]
+        }
+        return result + rest
     }
 
     /// The differences in what a role reaches that explain its change.

@@ -18,6 +18,8 @@ enum CommandLineMessages {
         case .assignedLicenses: "--assigned"
         case .objectLicenses: "--object-licenses"
         case .systemUsers: "--system-users"
+        case .workspaceConfig: "--workspace"
+        case .reference: "--reference"
         }
     }
 
@@ -26,6 +28,9 @@ enum CommandLineMessages {
     static func message(for error: any Error, metadataFlag: String = "--metadata", flags: [InputKind: String] = [:]) -> String {
         switch error {
         case let error as InputError:
+            if case .outsideWorkspace(_, _, .workspaceConfig) = error {
+                return "\(error.description); put the file itself in the workspace, or name the references with --reference"
+            }
             if case .outsideWorkspace(_, let target, let input) = error {
                 return "\(error.description); pass \(flags[input] ?? flag(for: input)) \(target) to read it"
             }
@@ -37,6 +42,8 @@ enum CommandLineMessages {
             switch error {
             case .input(let input):
                 return message(for: input, flags: flags)
+            case .metadataFolder(let folder) where folder.isAboutReference:
+                return "\(folder); fix \(flags[.reference] ?? flag(for: .reference)), or the \"references\" of \(WorkspaceConfig.fileName) in the --workspace folder"
             case .metadataFolder(let folder):
                 return "\(folder); pass the metadata folder with \(metadataFlag)"
                     + (metadataFlag == "--metadata" ? " (or put it at Metadata/ in the --workspace folder)" : "")

@@ -12,7 +12,7 @@ extension ChangePolicy {
     /// Parses one item of `--fail-on`.
     init(argument text: String) throws {
         guard let policy = ChangePolicy(name: text) else {
-            throw ValidationError("--fail-on '\(text)' is not escalation, new-sku, cost-increase:AMOUNT or never")
+            throw ValidationError("--fail-on '\(text)' is not escalation, new-sku, unresolved, cost-increase:AMOUNT or never")
         }
         self = policy
     }
@@ -24,6 +24,7 @@ extension ChangePolicyFailure {
         switch self {
         case .escalation: "\(description) (--fail-on escalation)"
         case .newSkus: "\(description) (--fail-on new-sku)"
+        case .unresolved: "\(description); pass the standard application with --reference (--fail-on unresolved)"
         case .costIncrease: "\(description) (--fail-on cost-increase)"
         }
     }
@@ -39,6 +40,11 @@ struct DiffCommand: ParsableCommand {
             from the head are parsed). Without PATH, git:REV means the current \
             folder's place in the repository, so `--base git:HEAD~1 --head .` compares like with like.
 
+            --reference DIR (repeatable, or "references" in <workspace>/axlicense.json) layers the standard \
+            application under both trees; --base-reference DIR reads the base over another version of it. Objects the \
+            head references that no layer holds make license impact unknown: the summary says so, and \
+            --fail-on unresolved fails on it.
+
             Exit status 3 when the --fail-on policy fails (default: escalation); otherwise as for every command.
             """)
 
@@ -51,7 +57,13 @@ struct DiffCommand: ParsableCommand {
     @Option(name: .customLong("base-sku-map"), help: ArgumentHelp("SKU map before the change, a file or git:REV:PATH (default: the same as --sku-map).", valueName: "file"))
     var baseSkuMap: String?
 
-    @Option(name: .customLong("fail-on"), help: ArgumentHelp("Comma list of escalation, new-sku, cost-increase:AMOUNT; or never.", valueName: "policy"))
+    @Option(name: .customLong("reference"), help: ArgumentHelp("Reference metadata under both trees, repeatable, first wins: the standard application as a PackagesLocalDirectory, a packages folder or extracted build NuGet packages (default: the \"references\" of <workspace>/axlicense.json).", valueName: "dir"))
+    var references: [String] = []
+
+    @Option(name: .customLong("base-reference"), help: ArgumentHelp("Reference metadata under the base tree instead of --reference, repeatable: the application version before an upgrade.", valueName: "dir"))
+    var baseReferences: [String] = []
+
+    @Option(name: .customLong("fail-on"), help: ArgumentHelp("Comma list of escalation, new-sku, unresolved, cost-increase:AMOUNT; or never.", valueName: "policy"))
     var failOn: String = "escalation"
 
     @Option(name: .long, help: ArgumentHelp("Workspace folder for the SKU map and users.", valueName: "dir"))
@@ -99,7 +111,15 @@ struct DiffCommand: ParsableCommand {
             throw ExitStatus.inputError
         }
         let (baseTree, headTree) = sides
-        let headPaths = WorkspacePaths(workspace: workspace, metadata: headTree.root, skuMap: skuMap, users: users, skuCatalog: skus, objectLicenses: objectLicenses)
+        var headPaths = WorkspacePaths(workspace: workspace, metadata: headTree.root, skuMap: skuMap, users: users, skuCatalog: skus, objectLicenses: objectLicenses,
+                                       references: references.isEmpty ? nil : references)
+        // Both sides name reference files by one absolute path: the two trees' messages then compare equal.
+        do {
+            headPaths.references = try headPaths.resolvedReferences().map(Self.absolute)
+        } catch {
+            CommandRunner.printError(CommandLineMessages.message(for: error))
+            throw ExitStatus.inputError
+        }
         var baseInputTrees: [MaterializedTree] = []
         defer { baseInputTrees.forEach { $0.cleanUp() } }
         /// A base-side input given as a path or git:REV:PATH, else the head's.
@@ -115,7 +135,8 @@ struct DiffCommand: ParsableCommand {
             throw ExitStatus.inputError
         }
         let basePaths = WorkspacePaths(workspace: workspace, metadata: baseTree.root, skuMap: try baseInput(baseSkuMap, default: headPaths.skuMap), users: users,
-                                       skuCatalog: skus, objectLicenses: try baseInput(baseObjectLicenses, default: headPaths.objectLicenses))
+                                       skuCatalog: skus, objectLicenses: try baseInput(baseObjectLicenses, default: headPaths.objectLicenses),
+                                       references: baseReferences.isEmpty ? headPaths.references : baseReferences.map(Self.absolute))
         let before = try load(basePaths, users: .unused, tree: baseTree, flag: "--base")
         let after = try load(headPaths, users: .optional, tree: headTree, flag: "--head")
         func compare(_ base: LicensingEngine, _ head: LicensingEngine) -> LicenseImpact {
@@ -157,10 +178,13 @@ struct DiffCommand: ParsableCommand {
 
     /// Both trees, the SKU maps, the users file and the catalog: files an output must never replace.
     private func protectedInputs(_ base: WorkspacePaths, _ head: WorkspacePaths) -> [ProtectedInput] {
-        [.metadataTree(base.metadata), .metadataTree(head.metadata), .file(base.skuMap, "the base SKU map"), .file(head.skuMap, "the SKU map"),
+        [.metadataTree(base.metadata), .metadataTree(head.metadata)] + InputOptions.referenceTrees(base) + InputOptions.referenceTrees(head) + [.file(base.skuMap, "the base SKU map"), .file(head.skuMap, "the SKU map"),
          .file(head.users, "the users file")] + (skus.map { [.file($0, "the SKU catalog")] } ?? [])
             + [base.objectLicenses, head.objectLicenses].compactMap { $0 }.flatMap(InputOptions.objectLicenseFiles)
     }
+
+    /// `path` from the root, `.` and `..` resolved (links kept: the folder is read as named).
+    private static func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
 
     private func materialize(_ source: TreeSource) throws -> MaterializedTree {
         do {
@@ -180,7 +204,8 @@ struct DiffCommand: ParsableCommand {
             }
             // A base-side input given by its own option is named by it: the fix is on that option, not the head's.
             let flags: [InputKind: String] = flag == "--base"
-                ? [.skuMap: baseSkuMap == nil ? "--sku-map" : "--base-sku-map", .objectLicenses: baseObjectLicenses == nil ? "--object-licenses" : "--base-object-licenses"]
+                ? [.skuMap: baseSkuMap == nil ? "--sku-map" : "--base-sku-map", .objectLicenses: baseObjectLicenses == nil ? "--object-licenses" : "--base-object-licenses",
+                   .reference: baseReferences.isEmpty ? "--reference" : "--base-reference"]
                 : [:]
             CommandRunner.printError(CommandLineMessages.message(for: error, metadataFlag: flag, flags: flags).replacingOccurrences(of: tree.displayPrefix ?? "\u{0}", with: ""))
             throw ExitStatus.inputError

@@ -27,7 +27,8 @@ struct EstimateCommand: ParsableCommand {
             let estimate = workspace.engine.estimate(workspace.users!, options: rules.estimateOptions)
             PhaseTimer.mark("users evaluated (\(estimate.users.count) users)")
             let report = EstimateReport(estimate: estimate, isComplete: workspace.isComplete, method: workspace.method.primary,
-                                        comparison: workspace.comparison(ofUsers: estimate, options: rules.estimateOptions))
+                                        comparison: workspace.comparison(ofUsers: estimate, options: rules.estimateOptions),
+                                        coverage: workspace.coverage)
             let text = try output.render(report, workspace: workspace, quiet: analysis.quiet)
             PhaseTimer.mark("report rendered")
             CommandRunner.printDiagnostics(estimate.diagnostics, quiet: analysis.quiet)

@@ -14,6 +14,9 @@ struct InputOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("AOT metadata folder: a PackagesLocalDirectory, a package, a model, or a folder of Ax* folders.", valueName: "dir"))
     var metadata: String?
 
+    @Option(name: .customLong("reference"), help: ArgumentHelp("Reference metadata under the analysed tree, repeatable, first wins: the standard application as a PackagesLocalDirectory, a packages folder or extracted build NuGet packages (default: the \"references\" of <workspace>/axlicense.json).", valueName: "dir"))
+    var references: [String] = []
+
     @Option(name: .customLong("sku-map"), help: ArgumentHelp("LicensingServicePlansPrivilege JSON (privilege → SKU rows).", valueName: "file"))
     var skuMap: String?
 
@@ -42,14 +45,14 @@ struct InputOptions: ParsableArguments {
 
     var paths: WorkspacePaths {
         WorkspacePaths(workspace: workspace, metadata: metadata, skuMap: skuMap, users: users, skuCatalog: skus, csvDelimiter: csvDelimiter,
-                       objectLicenses: objectLicenses)
+                       objectLicenses: objectLicenses, references: references.isEmpty ? nil : references)
     }
 
     /// The metadata, SKU map, users file and catalog, and the workspace's entitlements and state database (which
     /// commands that do not read them must not destroy either): files an output must never replace.
     var protectedInputs: [ProtectedInput] {
         let paths = self.paths
-        return [.metadataTree(paths.metadata), .file(paths.skuMap, "the SKU map"), .file(paths.users, "the users file"),
+        return [.metadataTree(paths.metadata)] + Self.referenceTrees(paths) + [.file(paths.skuMap, "the SKU map"), .file(paths.users, "the users file"),
                 .file(paths.inside(WorkspacePaths.Convention.entitlements), "the entitlements file"),
                 .file(StateOptions.defaultDatabasePath(workspace: workspace), "the state database")]
             + (paths.skuCatalog.map { [.file($0, "the SKU catalog")] } ?? [])
@@ -58,6 +61,12 @@ struct InputOptions: ParsableArguments {
 }
 
 extension InputOptions {
+    /// The reference folders of `paths` (named, or from the workspace's axlicense.json), as trees an output must never
+    /// replace; a configuration that cannot be read protects nothing here (the run reports it when it loads).
+    static func referenceTrees(_ paths: WorkspacePaths) -> [ProtectedInput] {
+        ((try? paths.resolvedReferences()) ?? []).map { .metadataTree($0) }
+    }
+
     /// The object-license file, or each file of the object-license folder.
     static func objectLicenseFiles(_ path: String) -> [ProtectedInput] {
         let what = "the object-license data"

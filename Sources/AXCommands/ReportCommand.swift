@@ -83,7 +83,8 @@ struct ReportCommand: ParsableCommand {
         // With `--method both` the users and roles carry the other method's license, and the page its "what changes".
         let report = LicenseReport(
             estimate: EstimateReport(estimate: reportEstimate, isComplete: workspace.isComplete, method: workspace.method.primary,
-                                     comparison: workspace.comparison(ofUsers: estimate, options: rules.estimateOptions)),
+                                     comparison: workspace.comparison(ofUsers: estimate, options: rules.estimateOptions),
+                                        coverage: workspace.coverage),
             roles: RolesReport(roles: roles, catalog: workspace.engine.catalog, diagnostics: workspace.diagnostics, isComplete: workspace.isComplete,
                                method: workspace.method.primary, comparison: workspace.comparison(ofRoles: roles)),
             check: check, catalog: workspace.engine.catalog, today: purchased.day,

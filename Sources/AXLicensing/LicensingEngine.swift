@@ -45,6 +45,12 @@ public struct LicensingEngine: Sendable {
     /// Requirements per role, over its effective privileges (replaced only by `whatIf(role:…)` on a copy).
     public internal(set) var roleRequirements: [LicenseRequirements]
 
+    /// References from the analysed tree to objects no layer holds, through which license impact is unknown under
+    /// this method (a missing menu item matters only to a method that reads menu-item licenses).
+    public var unresolved: UnresolvedObjects {
+        UnresolvedObjects(graph.unresolved.filter { method.readsMenuItemLicenses || $0.kind != .menuItem })
+    }
+
     /// Evaluates every privilege and role of `graph` once, with the entry-point + SKU-map method.
     public init(graph: SecurityGraph, catalog: SkuCatalog, skuMap: SkuMap) {
         self.init(graph: graph, catalog: catalog, method: EntryPointSkuMapMethod(graph: graph, skuMap: skuMap))

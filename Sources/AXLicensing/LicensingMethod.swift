@@ -27,6 +27,15 @@ public protocol LicensingMethod: Sendable {
     /// The files the method read its rules from, each with what it is, so a report can point at the one a change
     /// touched (diff points a changed SKU-map row at the SKU map) without knowing the method's type.
     var inputs: [MethodInput] { get }
+
+    /// True when the method reads a license from each entry point's menu item (so a menu item missing from the
+    /// metadata leaves a license unknown); false when licenses come from elsewhere (Microsoft's per-object data).
+    var readsMenuItemLicenses: Bool { get }
+}
+
+extension LicensingMethod {
+    /// Menu-item licenses decide, unless a method says otherwise.
+    public var readsMenuItemLicenses: Bool { true }
 }
 
 /// One file a licensing method reads its rules from.

@@ -107,6 +107,8 @@ public struct ObjectEntitlement: Sendable, Hashable {
 /// the SKU map play no part.
 public struct PerObjectMethod: LicensingMethod {
     public let graph: SecurityGraph
+    /// Licenses come from Microsoft's data by object name: a menu item missing from the metadata changes nothing.
+    public var readsMenuItemLicenses: Bool { false }
     public let map: ObjectLicenseMap
     /// Per privilege, per grant (entry points, then data entity permissions): the entitlement, nil for no access.
     private let entitlements: [[ObjectEntitlement?]]

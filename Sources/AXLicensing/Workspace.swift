@@ -145,8 +145,10 @@ public struct LoadedWorkspace: Sendable {
     public var isComplete: Bool
     /// Every diagnostic of the metadata, SKU catalog, SKU map and users, sorted.
     public var diagnostics: [Diagnostic]
-    /// How many metadata XML files were read.
+    /// How many metadata XML files were read (the references' included).
     public var metadataFileCount: Int
+    /// The reference folders layered under the metadata, in order (empty when none).
+    public var references: [String] = []
 
     /// Loads and evaluates the inputs at `paths` under `selection` (nil: per-object when the workspace has
     /// object-license data, else legacy). `metadata`, when given, is the metadata already read (a side of `diff`, from
@@ -155,8 +157,10 @@ public struct LoadedWorkspace: Sendable {
                             concurrency: Int? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil,
                             metadata: MetadataSnapshot? = nil) throws(WorkspaceError) -> LoadedWorkspace {
         PhaseTimer.mark("start")
+        let references: [String]
         do {
             try paths.requireConventionalInputsInside()
+            references = try paths.resolvedReferences()
         } catch {
             throw .input(error)
         }
@@ -179,9 +183,8 @@ public struct LoadedWorkspace: Sendable {
         do {
             var loader = concurrency.map { MetadataLoader(concurrency: $0) } ?? MetadataLoader()
             loader.progress = progress
-            let loaded = Result { () throws(MetadataLoadError) in 
-                if let metadata { return metadata }
-                return try loader.load(root: paths.metadata)
+            let loaded = Result { () throws(MetadataLoadError) in
+                try loader.load(MetadataLayers(tree: paths.metadata, references: references), tree: metadata)
             }
             PhaseTimer.mark("metadata read and parsed")
             let usersInput = Background("  users read, while the graph is resolved and roles evaluated") { () throws(InputError) in try loadUsers(paths, users: requirement) }
@@ -220,7 +223,7 @@ public struct LoadedWorkspace: Sendable {
             let use = MethodUse(primary: primary, comparison: comparison, wasDefaulted: selection == nil,
                                 objectLicenses: objectMap.map { MethodUse.Source(path: paths.objectLicenses ?? "", shape: $0.shape) })
             return LoadedWorkspace(engine: engine, comparison: comparisonEngine, method: use, users: users, isComplete: !graph.isIncomplete,
-                                   diagnostics: diagnostics, metadataFileCount: snapshot.fileCount)
+                                   diagnostics: diagnostics, metadataFileCount: snapshot.fileCount, references: references)
         } catch let error as InputError {
             throw .input(error)
         } catch let error as WorkspaceError {

@@ -36,8 +36,16 @@ struct FolderListing {
         var subfolders: [String]
     }
 
-    /// Lists the tree at `root` (which exists and is a folder).
-    init(root: String) {
+    /// The reference folder being listed (objects' `ModelOrigin.reference`), nil for the analysed tree.
+    private let reference: String?
+    /// Folders never searched: `MetadataLoader.skippedFolders`, less `XppMetadata` in a reference (the build NuGet
+    /// packages ship a package's metadata there).
+    private let skippedFolders: Set<String>
+
+    /// Lists the tree at `root` (which exists and is a folder); `reference` names the reference folder it is, if any.
+    init(root: String, reference: String? = nil) {
+        self.reference = reference
+        skippedFolders = reference == nil ? MetadataLoader.skippedFolders : MetadataLoader.skippedFolders.subtracting([MetadataLoader.compiledMetadataFolder])
         canonicalRoot = realpath(root, nil).map { pointer in
             defer { free(pointer) }
             return String(cString: pointer)
@@ -99,7 +107,7 @@ struct FolderListing {
             guard isFolder(name, type: type, in: descriptor, path: entryPath) else { continue }
             if let objectType = AOTObjectType(folderName: name) {
                 listObjectFolder(name, in: descriptor, path: entryPath, type: objectType)
-            } else if !MetadataLoader.skippedFolders.contains(name.lowercased()) {
+            } else if !skippedFolders.contains(name.lowercased()) {
                 subfolders.append(name)
             }
         }
@@ -121,7 +129,8 @@ struct FolderListing {
             log.append(Self.unreadableFolder(path))
             return
         }
-        let origin = MetadataLoader.origin(ofTypeFolder: path)
+        var origin = MetadataLoader.origin(ofTypeFolder: path)
+        origin.reference = reference
         var folder: Int?
         for (fileName, entryType) in entries where MetadataLoader.isXMLFileName(fileName) {
             let filePath = Self.join(path, fileName)

@@ -42,7 +42,10 @@ public struct MetadataSnapshot: Sendable {
 /// The folder may be a whole PackagesLocalDirectory, one package, one model, or a folder of `Ax*` folders.
 public struct MetadataLoader: Sendable {
     /// Folders never searched: build output and compiled metadata inside packages.
-    package static let skippedFolders: Set<String> = ["bin", "xppmetadata", "descriptor", "reports", "resources", "node_modules"]
+    package static let skippedFolders: Set<String> = ["bin", compiledMetadataFolder, "descriptor", "reports", "resources", "node_modules"]
+    /// `XppMetadata`, lower-cased: a package's compiled metadata. Skipped in the analysed tree (its sources are
+    /// there); read in a reference, where the build NuGet packages hold nothing else.
+    package static let compiledMetadataFolder = "xppmetadata"
 
     /// How many files are parsed at once; defaults to the number of active cores.
     public var concurrency: Int
@@ -65,12 +68,18 @@ public struct MetadataLoader: Sendable {
 
     /// Reads the tree at `root`. Throws only when `root` itself cannot be read; problems inside are diagnostics.
     public func load(root: String) throws(MetadataLoadError) -> MetadataSnapshot {
+        try load(root: root, reference: nil)
+    }
+
+    /// Reads the tree at `root`; with `reference` (the folder as named), as a reference: its objects' origins say so,
+    /// and `XppMetadata` folders are read.
+    func load(root: String, reference: String?) throws(MetadataLoadError) -> MetadataSnapshot {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory) else {
-            throw .missingFolder(root)
+            throw reference == nil ? .missingFolder(root) : .missingReference(root)
         }
-        guard isDirectory.boolValue else { throw .notAFolder(root) }
-        let listing = FolderListing(root: root)
+        guard isDirectory.boolValue else { throw reference == nil ? .notAFolder(root) : .referenceNotAFolder(root) }
+        let listing = FolderListing(root: root, reference: reference)
         var log = listing.log
         var tasks = listing.tasks
         let folders = listing.folders
@@ -106,9 +115,11 @@ public struct MetadataLoader: Sendable {
         return true
     }
 
-    /// The model is the parent of the `Ax*` folder; the package is the model's parent.
+    /// The model is the parent of the `Ax*` folder; the package is the model's parent (skipping `XppMetadata`:
+    /// `Package/XppMetadata/Model/Ax…` is the compiled metadata of `Package/Model`).
     static func origin(ofTypeFolder path: String) -> ModelOrigin {
-        let absolute = URL(fileURLWithPath: path).standardizedFileURL.pathComponents
+        var absolute = URL(fileURLWithPath: path).standardizedFileURL.pathComponents
+        if absolute.count >= 4, absolute[absolute.count - 3].lowercased() == compiledMetadataFolder { absolute.remove(at: absolute.count - 3) }
         let model = absolute.count >= 2 ? absolute[absolute.count - 2] : ""
         let package = absolute.count >= 3 ? absolute[absolute.count - 3] : model
         return ModelOrigin(package: package == "/" ? model : package, model: model)
@@ -241,11 +252,25 @@ private final class ParsedFileCount: @unchecked Sendable {
 public enum MetadataLoadError: Error, Sendable, Equatable, CustomStringConvertible {
     case missingFolder(String)
     case notAFolder(String)
+    /// A reference folder (the standard application) does not exist.
+    case missingReference(String)
+    /// A reference path is a file, not a folder.
+    case referenceNotAFolder(String)
+    /// A reference folder holds no security or menu-item metadata at all: a wrong path, or packages not restored.
+    case emptyReference(String)
+
+    /// True for the errors about a reference folder rather than the analysed tree.
+    public var isAboutReference: Bool {
+        switch self {
+        case .missingFolder, .notAFolder: false
+        case .missingReference, .referenceNotAFolder, .emptyReference: true
+        }
+    }
 
     /// The path that could not be read.
     public var path: String {
         switch self {
-        case .missingFolder(let path), .notAFolder(let path): path
+        case .missingFolder(let path), .notAFolder(let path), .missingReference(let path), .referenceNotAFolder(let path), .emptyReference(let path): path
         }
     }
 
@@ -253,6 +278,10 @@ public enum MetadataLoadError: Error, Sendable, Equatable, CustomStringConvertib
         switch self {
         case .missingFolder(let path): "metadata folder '\(path)' does not exist"
         case .notAFolder(let path): "metadata path '\(path)' is not a folder"
+        case .missingReference(let path): "reference metadata folder '\(path)' does not exist"
+        case .referenceNotAFolder(let path): "reference metadata path '\(path)' is not a folder"
+        case .emptyReference(let path):
+            "reference metadata folder '\(path)' holds no Ax…/*.xml security or menu-item files (a PackagesLocalDirectory, a packages folder or extracted build NuGet packages is expected)"
         }
     }
 }

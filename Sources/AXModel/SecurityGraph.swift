@@ -32,6 +32,10 @@ public struct SecurityGraph: Sendable {
     public let roleEffectivePrivileges: [[Int]]
     /// Problems found while reading and resolving, as `DiagnosticLog` shows them: sorted, repeats collapsed, capped.
     public let diagnostics: [Diagnostic]
+    /// References from objects of the analysed tree (not of a reference folder) to roles, duties, privileges and menu
+    /// items that no layer holds: what they grant, and so the license impact through them, is unknown. One entry per
+    /// referencing place, in object order.
+    public let unresolved: [UnresolvedReference]
 
     private let roleIndex: [NameKey: Int]
     private let dutyIndex: [NameKey: Int]
@@ -44,6 +48,12 @@ public struct SecurityGraph: Sendable {
         var roles: [SecurityRole] = [], duties: [SecurityDuty] = [], privileges: [SecurityPrivilege] = []
         var menuItemsByKind = MenuItemKind.allCases.map { _ in [MenuItem]() }
         var roleExtensions: [RoleExtension] = [], dutyExtensions: [DutyExtension] = []
+        var unresolved: [UnresolvedReference] = []
+        /// Records a reference to `name` that no layer holds, when the object making it is the tree's own.
+        func unresolvable(_ kind: UnresolvedReference.Kind, _ name: String, from owner: String, _ origin: ModelOrigin, at location: SourceLocation?) {
+            guard !origin.isFromReference else { return }
+            unresolved.append(UnresolvedReference(kind: kind, name: name, referencedBy: owner, location: location))
+        }
         for loaded in snapshot.objects {
             switch loaded.object {
             case .role(let role): roles.append(role)
@@ -92,6 +102,7 @@ public struct SecurityGraph: Sendable {
             if let base = roleIndex[NameKey(baseName)] {
                 roles[base].contents.append(ext.contents)
             } else {
+                unresolvable(.role, baseName, from: "role extension '\(ext.name)'", ext.origin, at: ext.location)
                 diagnostics.append(Diagnostic(.warning, .danglingReference, "role extension '\(ext.name)' extends role '\(baseName)', which is not in the tree; extension ignored", at: ext.location))
             }
         }
@@ -103,11 +114,12 @@ public struct SecurityGraph: Sendable {
             if let base = dutyIndex[NameKey(baseName)] {
                 duties[base].privileges += ext.privileges
             } else {
+                unresolvable(.duty, baseName, from: "duty extension '\(ext.name)'", ext.origin, at: ext.location)
                 diagnostics.append(Diagnostic(.warning, .danglingReference, "duty extension '\(ext.name)' extends duty '\(baseName)', which is not in the tree; extension ignored", at: ext.location))
             }
         }
 
-        func resolve(_ references: [ObjectReference], in table: [NameKey: Int], kind: String, from owner: String) -> [Int] {
+        func resolve(_ references: [ObjectReference], in table: [NameKey: Int], kind: UnresolvedReference.Kind, from owner: String, _ origin: ModelOrigin) -> [Int] {
             var result: [Int] = []
             // A repeated link counts once; a set only for long lists (a hostile file can list one name 100,000 times).
             var seen: Set<Int>? = references.count > 16 ? [] : nil
@@ -116,7 +128,8 @@ public struct SecurityGraph: Sendable {
                     let isNew = seen == nil ? !result.contains(found) : seen!.insert(found).inserted
                     if isNew { result.append(found) }
                 } else {
-                    diagnostics.append(Diagnostic(.warning, .danglingReference, "\(owner) references \(kind) '\(reference.name)', which is not in the tree; it grants nothing here", at: reference.location))
+                    diagnostics.append(Diagnostic(.warning, .danglingReference, "\(owner) references \(kind.rawValue) '\(reference.name)', which is not in the tree; it grants nothing here", at: reference.location))
+                    unresolvable(kind, reference.name, from: owner, origin, at: reference.location)
                 }
             }
             return result
@@ -125,11 +138,11 @@ public struct SecurityGraph: Sendable {
         PhaseTimer.mark("  graph: extensions")
         let roleLinks = roles.map { role in
             RoleLinks(
-                duties: resolve(role.contents.duties, in: dutyIndex, kind: "duty", from: "role '\(role.name)'"),
-                privileges: resolve(role.contents.privileges, in: privilegeIndex, kind: "privilege", from: "role '\(role.name)'"),
-                subRoles: resolve(role.contents.subRoles, in: roleIndex, kind: "role", from: "role '\(role.name)'"))
+                duties: resolve(role.contents.duties, in: dutyIndex, kind: .duty, from: "role '\(role.name)'", role.origin),
+                privileges: resolve(role.contents.privileges, in: privilegeIndex, kind: .privilege, from: "role '\(role.name)'", role.origin),
+                subRoles: resolve(role.contents.subRoles, in: roleIndex, kind: .role, from: "role '\(role.name)'", role.origin))
         }
-        let dutyPrivileges = duties.map { resolve($0.privileges, in: privilegeIndex, kind: "privilege", from: "duty '\($0.name)'") }
+        let dutyPrivileges = duties.map { resolve($0.privileges, in: privilegeIndex, kind: .privilege, from: "duty '\($0.name)'", $0.origin) }
 
         PhaseTimer.mark("  graph: roles/duties resolved")
         var entryPointMenuItems: [[Int?]] = []
@@ -139,6 +152,7 @@ public struct SecurityGraph: Sendable {
                 guard let kind = entryPoint.objectType.menuItemKind else { return nil }
                 if let found = menuItemIndex[kind]?[NameKey(entryPoint.objectName)] { return found }
                 diagnostics.append(Diagnostic(.warning, .unknownEntryPointLicense, "privilege '\(privilege.name)' grants \(entryPoint.objectType) '\(entryPoint.objectName)', which is not in the tree; license unknown, counted as none", at: entryPoint.location))
+                unresolvable(.menuItem, entryPoint.objectName, from: "privilege '\(privilege.name)'", privilege.origin, at: entryPoint.location)
                 return nil
             })
         }
@@ -192,6 +206,7 @@ public struct SecurityGraph: Sendable {
         self.dutyPrivileges = dutyPrivileges
         self.entryPointMenuItems = entryPointMenuItems
         self.diagnostics = diagnostics.diagnostics
+        self.unresolved = unresolved
         self.roleIndex = roleIndex
         self.dutyIndex = dutyIndex
         self.privilegeIndex = privilegeIndex
@@ -211,6 +226,38 @@ public struct SecurityGraph: Sendable {
     public var isIncomplete: Bool { diagnostics.containsErrors }
 }
 
+/// A reference from an object of the analysed tree to a role, duty, privilege or menu item that neither the tree nor
+/// a reference folder holds (a standard object when the standard application is not given as a reference): the
+/// license impact through it is unknown, and reports say so rather than "no license impact".
+public struct UnresolvedReference: Sendable, Hashable, Codable {
+    /// What kind of object is missing.
+    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
+        case role
+        case duty
+        case privilege
+        case menuItem = "menu item"
+    }
+
+    /// The kind of the object referenced.
+    public var kind: Kind
+    /// Its name as written in the reference.
+    public var name: String
+    /// The object that references it, in words: `role 'ContosoSalesClerk'`.
+    public var referencedBy: String
+    /// Where the reference is written.
+    public var location: SourceLocation?
+
+    public init(kind: Kind, name: String, referencedBy: String, location: SourceLocation?) {
+        self.kind = kind
+        self.name = name
+        self.referencedBy = referencedBy
+        self.location = location
+    }
+
+    /// `duty 'SalesOrdersMaintain'`.
+    public var object: String { "\(kind.rawValue) '\(name)'" }
+}
+
 /// A securable object that View Permissions and the licensing engine can be asked about.
 public enum SecurableObject: Sendable, Hashable {
     case role(Int)
@@ -224,8 +271,17 @@ public struct GrantPathStep: Sendable, Hashable, Codable, CustomStringConvertibl
     public var kind: String
     /// The object's name as defined.
     public var name: String
+    /// True when the object came from a reference folder (the standard application), not the analysed tree.
+    public var fromReference: Bool
 
-    public var description: String { name }
+    public init(kind: String, name: String, fromReference: Bool = false) {
+        self.kind = kind
+        self.name = name
+        self.fromReference = fromReference
+    }
+
+    /// The name, marked `(reference)` when the object came from a reference folder.
+    public var description: String { fromReference ? name + " (reference)" : name }
 }
 
 /// How one privilege is reached from a role, duty or privilege (or from a user's roles): a shortest grant path, and
@@ -257,7 +313,7 @@ public struct GrantPath: Sendable, Hashable {
     /// `Role > Duty > Privilege` for `path`, with `(and 3 more paths)` when `furtherPaths` is not zero: how every
     /// report writes a grant path.
     package static func describe(_ path: [GrantPathStep], furtherPaths: Int) -> String {
-        let text = path.map(\.name).joined(separator: " > ")
+        let text = path.map(\.description).joined(separator: " > ")
         switch furtherPaths {
         case 0: return text
         case 1: return text + " (and 1 more path)"
@@ -382,9 +438,11 @@ extension SecurityGraph {
         }
 
         func step(_ node: Int) -> GrantPathStep {
-            if node < roleCount { return GrantPathStep(kind: "Role", name: roles[node].name) }
-            if node < dutyEnd { return GrantPathStep(kind: "Duty", name: duties[node - roleCount].name) }
-            return GrantPathStep(kind: "Privilege", name: privileges[node - dutyEnd].name)
+            if node < roleCount { return GrantPathStep(kind: "Role", name: roles[node].name, fromReference: roles[node].origin.isFromReference) }
+            if node < dutyEnd {
+                return GrantPathStep(kind: "Duty", name: duties[node - roleCount].name, fromReference: duties[node - roleCount].origin.isFromReference)
+            }
+            return GrantPathStep(kind: "Privilege", name: privileges[node - dutyEnd].name, fromReference: privileges[node - dutyEnd].origin.isFromReference)
         }
         return reachedPrivileges.map { node in
             var path: [GrantPathStep] = []

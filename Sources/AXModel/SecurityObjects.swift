@@ -6,14 +6,23 @@ public struct ModelOrigin: Sendable, Hashable, Codable, CustomStringConvertible 
     public var package: String
     /// The model folder name (the parent of the `Ax*` folder).
     public var model: String
+    /// The reference folder (`--reference`: the standard application a repository builds on) the object was read
+    /// from; nil for the analysed tree itself. Reports mark such objects, so a reader knows the repository does not
+    /// hold them.
+    public var reference: String?
 
-    public init(package: String, model: String) {
+    public init(package: String, model: String, reference: String? = nil) {
         self.package = package
         self.model = model
+        self.reference = reference
     }
 
-    /// `Package/Model`, or just the model when both are the same.
-    public var description: String { package == model || package.isEmpty ? model : "\(package)/\(model)" }
+    /// True when the object came from a reference folder, not the analysed tree.
+    public var isFromReference: Bool { reference != nil }
+
+    /// `Package/Model`, or just the model when both are the same; `(reference)` after it when the object came from a
+    /// reference folder.
+    public var description: String { (package == model || package.isEmpty ? model : "\(package)/\(model)") + (isFromReference ? " (reference)" : "") }
 }
 
 /// A reference by name from one AOT object to another, with where it was written.

@@ -10,6 +10,10 @@ public enum InputKind: String, Sendable, Hashable, CaseIterable {
     case assignedLicenses
     case objectLicenses
     case systemUsers
+    /// A reference metadata folder (the standard application under the analysed tree).
+    case reference
+    /// The workspace's `axlicense.json`: settings a run reads without flags (the reference folders).
+    case workspaceConfig
 
     /// What the file is, for messages: `users file (role assignments CSV)`.
     public var what: String {
@@ -22,6 +26,8 @@ public enum InputKind: String, Sendable, Hashable, CaseIterable {
         case .assignedLicenses: "assigned licenses file (Power Platform admin center report)"
         case .objectLicenses: "object licenses (Security object licenses export or Licensing* SQL exports)"
         case .systemUsers: "system users file (SystemUsers export)"
+        case .reference: "reference metadata folder"
+        case .workspaceConfig: "workspace configuration (axlicense.json)"
         }
     }
 
@@ -33,15 +39,16 @@ public enum InputKind: String, Sendable, Hashable, CaseIterable {
         case .users: "users.csv"
         case .entitlements: "entitlements.json"
         case .objectLicenses: "ObjectLicenses"
-        case .skuCatalog, .assignedLicenses, .systemUsers: what
+        case .workspaceConfig: "axlicense.json"
+        case .skuCatalog, .assignedLicenses, .systemUsers, .reference: what
         }
     }
 
     /// True when the input has a conventional place in the workspace folder (`WorkspacePaths.Convention`).
     public var hasWorkspaceConvention: Bool {
         switch self {
-        case .metadata, .skuMap, .users, .entitlements, .objectLicenses: true
-        case .skuCatalog, .assignedLicenses, .systemUsers: false
+        case .metadata, .skuMap, .users, .entitlements, .objectLicenses, .workspaceConfig: true
+        case .skuCatalog, .assignedLicenses, .systemUsers, .reference: false
         }
     }
 }

@@ -23,6 +23,9 @@ public struct WorkspacePaths: Sendable, Hashable {
     public var objectLicenses: String?
     /// True when the object-license data was named explicitly, not found by convention.
     public var objectLicensesGivenExplicitly: Bool
+    /// Reference metadata folders layered under `metadata`, in order, as named explicitly; nil when none were named,
+    /// so the workspace's `axlicense.json` decides (`resolvedReferences()`).
+    public var references: [String]?
 
     /// The conventional file names inside a workspace folder.
     public enum Convention {
@@ -41,8 +44,9 @@ public struct WorkspacePaths: Sendable, Hashable {
 
     /// Resolves paths: explicit ones win, the rest come from `workspace`.
     public init(workspace: String = ".", metadata: String? = nil, skuMap: String? = nil, users: String? = nil, skuCatalog: String? = nil, csvDelimiter: UnicodeScalar? = nil,
-                objectLicenses: String? = nil) {
+                objectLicenses: String? = nil, references: [String]? = nil) {
         self.csvDelimiter = csvDelimiter
+        self.references = references
         func inside(_ name: String) -> String { workspace.hasSuffix("/") ? workspace + name : workspace + "/" + name }
         self.workspace = workspace
         self.metadata = metadata ?? inside(Convention.metadata)
@@ -57,6 +61,13 @@ public struct WorkspacePaths: Sendable, Hashable {
         self.objectLicensesGivenExplicitly = objectLicenses != nil
     }
 
+    /// The reference folders of the run: those named explicitly, else those of the workspace's `axlicense.json`
+    /// (relative to the workspace), else none.
+    public func resolvedReferences() throws(InputError) -> [String] {
+        if let references { return references }
+        return try WorkspaceConfig.load(workspace: workspace)?.references ?? []
+    }
+
     /// Refuses a conventional input (found in the workspace folder, not named by its option) that is a symbolic link
     /// leading outside the workspace (for `ObjectLicenses/`, also a file in it that is one): `Metadata -> /` would read
     /// the whole host. A path named explicitly is the user's choice and is followed; the error says which input it is,
@@ -65,6 +76,7 @@ public struct WorkspacePaths: Sendable, Hashable {
         if !metadataGivenExplicitly { try requireInside(metadata, input: .metadata) }
         if !skuMapGivenExplicitly { try requireInside(skuMap, input: .skuMap) }
         if !usersGivenExplicitly { try requireInside(users, input: .users) }
+        if references == nil { try requireInside(inside(WorkspaceConfig.fileName), input: .workspaceConfig) }
         if !objectLicensesGivenExplicitly, let objectLicenses {
             try requireInside(objectLicenses, input: .objectLicenses)
             // The folder's files are found by convention too: a link among them leading outside is refused alike.

@@ -57,13 +57,34 @@ public struct DiffReport: Sendable {
     /// One line: what changed, in the terms a reviewer decides on. An incomplete comparison says so first and never
     /// claims "No license impact": a change inside an unread file is invisible.
     public var summary: String {
+        // Unresolved objects: said in the same line, so "No license impact" is never claimed when it could not be known.
+        let unknown = impact.unresolved.isEmpty ? "" : "; " + unresolvedSentence
         guard impact.isComplete else {
             let count = { (side: TreeSide) in impact.unreadFiles.filter { $0.side == side }.count }
             let found = impact.hasLicenseImpact ? "in the files read: " + changes : "no change found in the files read"
-            return "INCOMPLETE: \(count(.base)) base and \(count(.head)) head metadata file(s) could not be read and were skipped, as asked, so their license impact is unknown; \(found)."
+            return "INCOMPLETE: \(count(.base)) base and \(count(.head)) head metadata file(s) could not be read and were skipped, as asked, so their license impact is unknown; \(found)\(unknown)."
         }
-        guard impact.hasLicenseImpact else { return "No license impact." }
-        return changes + "."
+        guard impact.hasLicenseImpact else {
+            return impact.unresolved.isEmpty ? "No license impact." : "No license impact found, but UNKNOWN\(unknown)."
+        }
+        return changes + unknown + "."
+    }
+
+    /// `license impact through 1 object not in the metadata or a reference is unknown: duty 'X' (referenced by role
+    /// 'Y'), 1 new with this change`.
+    private var unresolvedSentence: String {
+        let new = impact.newlyUnresolved.count
+        return impact.unresolved.sentence + (new > 0 ? " (\(new) new with this change)" : "")
+    }
+
+    /// The objects the head tree references that no layer holds: one row per object, with a place that references it.
+    public var unresolvedTable: ReportTable {
+        let new = Set(impact.newlyUnresolved.map(\.object))
+        return ReportTable(
+            title: "Unresolved objects: license impact through them is unknown (pass the standard application with --reference)",
+            columns: [ReportColumn("Kind", priority: .essential), ReportColumn("Name", priority: .essential), ReportColumn("Referenced by"),
+                      ReportColumn("Location"), ReportColumn("New")],
+            rows: impact.unresolved.objects.map { [$0.kind.rawValue, $0.name, $0.referencedBy, $0.location?.description ?? "", new.contains($0.object) ? "yes" : "no"] })
     }
 
     /// The changes found, roles then users, cost and new SKUs, without the final period.
@@ -228,6 +249,9 @@ public struct DiffReport: Sendable {
         if !objects.rows.isEmpty {
             sections.append([.details(summary: "Objects added or removed (\(objects.rows.count))", [.table(objects, headingLevel: 3)])])
         }
+        if !impact.unresolved.isEmpty {
+            sections.append([.details(summary: "Unresolved objects (\(impact.unresolved.count))", [.table(unresolvedTable, headingLevel: 3)])])
+        }
         if !impact.newDiagnostics.isEmpty {
             sections.append([.details(summary: "New diagnostics (\(impact.newDiagnostics.count))", [.table(diagnosticsTable, headingLevel: 3)])])
         }
@@ -273,6 +297,11 @@ public struct DiffReport: Sendable {
         for file in impact.unreadFiles {
             lines.append(command("error", file.diagnostic.location, title: "axlicense: \(file.side.rawValue) tree file not read", file.diagnostic.message))
         }
+        // Each object the change newly leaves unresolved, at the reference that names it; the rest are in the summary.
+        for reference in impact.newlyUnresolved {
+            lines.append(command("warning", reference.location, title: "axlicense: license impact unknown",
+                                 "\(reference.referencedBy) references \(reference.object), which neither the metadata nor a reference folder holds: its license impact is unknown (pass the standard application with --reference)"))
+        }
         if let text = comparisonSummary { lines.append("::notice title=axlicense (\(escapeProperty(comparison!.method.rawValue)) method)::\(escapeData(text))") }
         lines.append("::notice title=axlicense::\(escapeData(summary + " " + method.note + "."))")
         return lines.joined(separator: "\n") + "\n"
@@ -294,7 +323,14 @@ public struct DiffReport: Sendable {
         if let text = comparisonSummary { lines.append("      <property name=\"comparison\" value=\"\(xmlEscaped(text))\"/>") }
         lines.append("    </properties>")
         if changes.isEmpty && unread.isEmpty {
-            lines.append("    <testcase classname=\"axlicense.roles\" name=\"no license impact\"/>")
+            if impact.unresolved.isEmpty {
+                lines.append("    <testcase classname=\"axlicense.roles\" name=\"no license impact\"/>")
+            } else {
+                // Not a pass: nothing found, but the impact through the unresolved objects could not be judged.
+                lines.append("    <testcase classname=\"axlicense.roles\" name=\"license impact unknown\">")
+                lines.append("      <skipped message=\"\(xmlEscaped(unresolvedSentence))\"/>")
+                lines.append("    </testcase>")
+            }
         }
         for file in unread {
             let location = file.diagnostic.location
@@ -390,6 +426,8 @@ struct DiffJSON: Encodable {
     var complete: Bool
     /// The files not read, each with its side (`base` or `head`).
     var unreadFiles: [UnreadFileJSON]
+    /// Objects the head tree references that no layer holds (license impact through them unknown).
+    var unresolved: UnresolvedJSON
 
     struct UnreadFileJSON: Encodable {
         var side: String
@@ -444,5 +482,6 @@ struct DiffJSON: Encodable {
         monthlyCostDelta = impact.userCostDelta
         newSkus = impact.newSkus
         newDiagnostics = impact.newDiagnostics.map(DiagnosticJSON.init)
+        unresolved = UnresolvedJSON(impact.unresolved, new: impact.newlyUnresolved)
     }
 }

@@ -11,12 +11,16 @@ public struct EstimateReport: Sendable {
     public var method: MethodUse.Method
     /// The other method's licenses beside these (`both`), nil otherwise.
     public var comparison: MethodComparison?
+    /// Where the objects came from (tree, references) and what could not be resolved; nil when not known.
+    public var coverage: MetadataCoverage?
 
-    public init(estimate: LicenseEstimate, isComplete: Bool, method: MethodUse.Method = .legacy, comparison: MethodComparison? = nil) {
+    public init(estimate: LicenseEstimate, isComplete: Bool, method: MethodUse.Method = .legacy, comparison: MethodComparison? = nil,
+                coverage: MetadataCoverage? = nil) {
         self.estimate = estimate
         self.isComplete = isComplete
         self.method = method
         self.comparison = comparison
+        self.coverage = coverage
     }
 
     /// The per-user table.
@@ -60,7 +64,7 @@ extension EstimateReport: ReportConvertible {
         Report(
             sections: [[.table(usersTable, headingLevel: 2)], [.table(tiersTable, headingLevel: 2)], [.table(skusTable, headingLevel: 2)]]
                 + (comparison.map { [MigrationColumns.summary($0, of: "users")] } ?? [])
-                + [[.total("Total monthly cost", estimate.summary.monthlyCost.description)] + reportFooter(estimate.diagnostics, isComplete: isComplete)],
+                + [[.total("Total monthly cost", estimate.summary.monthlyCost.description)] + coverageFooter(coverage) + reportFooter(estimate.diagnostics, isComplete: isComplete)],
             csvTable: usersTable,
             jsonBody: EstimateJSON(self))
     }
@@ -100,6 +104,8 @@ struct EstimateJSON: Encodable {
     var summary: Summary
     var diagnostics: [DiagnosticJSON]
     var complete: Bool
+    /// Where the objects came from and what could not be resolved (`null` when not known).
+    @ExplicitNull var metadata: MetadataCoverageJSON?
 
     init(_ report: EstimateReport) {
         let estimate = report.estimate
@@ -114,5 +120,6 @@ struct EstimateJSON: Encodable {
             migration: report.comparison.map(MigrationSummaryJSON.init))
         diagnostics = estimate.diagnostics.map(DiagnosticJSON.init)
         complete = report.isComplete
+        metadata = report.coverage.map(MetadataCoverageJSON.init)
     }
 }

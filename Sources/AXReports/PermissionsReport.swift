@@ -130,7 +130,7 @@ struct PermissionsJSON: Encodable {
         var method: MethodUse.Method
         var comparison: PermissionsView?
         enum CodingKeys: String, CodingKey {
-            case type, name, label, package, model, entryPointLicense, requiredSkus, anyOfGroups, licenseTier, base, attach, monthlyCost
+            case type, name, label, package, model, reference, entryPointLicense, requiredSkus, anyOfGroups, licenseTier, base, attach, monthlyCost
             case baseGroup, anyBase, unlicensable, objectsNotInMicrosoftData, unlicensableObjects, legacy
         }
         func encode(to encoder: any Encoder) throws {
@@ -140,6 +140,7 @@ struct PermissionsJSON: Encodable {
             try c.encode(view.label, forKey: .label)
             try c.encode(view.origin.package, forKey: .package)
             try c.encode(view.origin.model, forKey: .model)
+            try c.encode(view.origin.reference, forKey: .reference)
             try c.encode(requirement.required, forKey: .requiredSkus)
             try c.encode(requirement.anyOfGroups, forKey: .anyOfGroups)
             try LicenseFieldsJSON(entryPointLicense: view.entryPointLicense, license: view.license)
@@ -173,7 +174,7 @@ struct PermissionsJSON: Encodable {
         var legacy: PermissionEntry?
         enum CodingKeys: String, CodingKey {
             case objectType, objectName, objectChildName, rights, access, entryPointLicense, accessLevel, license, skus, inMicrosoftData, unlicensable
-            case legacyEntryPointLicense, privilege, privilegeSkus, path, furtherPaths
+            case legacyEntryPointLicense, privilege, privilegeSkus, path, pathFromReference, furtherPaths
         }
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
@@ -197,6 +198,7 @@ struct PermissionsJSON: Encodable {
             try c.encode(entry.privilege, forKey: .privilege)
             if method == .legacy { try c.encode(entry.privilegeSkus.map { SkuRequirementJSON($0, catalog: catalog) }, forKey: .privilegeSkus) }
             try c.encode(entry.path.map(\.name), forKey: .path)
+            try c.encode(entry.path.map(\.fromReference), forKey: .pathFromReference)
             try c.encode(entry.furtherPaths, forKey: .furtherPaths)
         }
     }

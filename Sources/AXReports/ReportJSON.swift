@@ -85,3 +85,48 @@ func reportFooter(_ diagnostics: [Diagnostic], isComplete: Bool) -> [ReportEleme
 }
 
 let incompleteNote = "INCOMPLETE: some metadata files could not be read and were skipped, as asked; results may be missing objects."
+
+/// The objects a run's tree references that no layer holds, in JSON: their count and one entry per object (`new`:
+/// the change made it unresolved; always false outside `diff`).
+struct UnresolvedJSON: Encodable, Sendable {
+    struct Object: Encodable, Sendable {
+        var kind: String
+        var name: String
+        var referencedBy: String
+        @ExplicitNull var file: String?
+        @ExplicitNull var line: Int?
+        var new: Bool
+    }
+    var count: Int
+    var objects: [Object]
+
+    init(_ unresolved: UnresolvedObjects, new: [UnresolvedReference] = []) {
+        let newObjects = Set(new.map(\.object))
+        count = unresolved.count
+        objects = unresolved.objects.map {
+            Object(kind: $0.kind.rawValue, name: $0.name, referencedBy: $0.referencedBy, file: $0.location?.file, line: $0.location?.line,
+                   new: newObjects.contains($0.object))
+        }
+    }
+}
+
+/// Where a run's objects came from, in JSON (`metadata`): the reference folders, objects per source, unresolved ones.
+struct MetadataCoverageJSON: Encodable, Sendable {
+    var references: [String]
+    var objectsFromTree: MetadataCoverage.ObjectCounts
+    var objectsFromReferences: MetadataCoverage.ObjectCounts
+    var unresolved: UnresolvedJSON
+
+    init(_ coverage: MetadataCoverage) {
+        references = coverage.references
+        objectsFromTree = coverage.treeObjects
+        objectsFromReferences = coverage.referenceObjects
+        unresolved = UnresolvedJSON(coverage.unresolved)
+    }
+}
+
+/// The coverage lines under a report: the objects per source (with references), and the unknown-impact alert.
+func coverageFooter(_ coverage: MetadataCoverage?) -> [ReportElement] {
+    guard let coverage else { return [] }
+    return (coverage.sourceLine.map { [.lines([$0])] } ?? []) + (coverage.unresolvedLine.map { [.alert($0)] } ?? [])
+}

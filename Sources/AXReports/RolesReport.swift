@@ -72,7 +72,7 @@ struct RolesJSON: Encodable {
         var comparison: MethodComparison.Row?
         var otherMethod: MethodUse.Method?
         enum CodingKeys: String, CodingKey {
-            case name, label, package, model, entryPointLicense, requiredSkus, anyOfGroups, licenseTier, base, attach, monthlyCost, usersAssigned
+            case name, label, package, model, reference, entryPointLicense, requiredSkus, anyOfGroups, licenseTier, base, attach, monthlyCost, usersAssigned
             case baseGroup, anyBase, unlicensable, objectsNotInMicrosoftData, comparison
         }
         func encode(to encoder: any Encoder) throws {
@@ -81,6 +81,7 @@ struct RolesJSON: Encodable {
             try c.encode(row.role.label, forKey: .label)
             try c.encode(row.role.origin.package, forKey: .package)
             try c.encode(row.role.origin.model, forKey: .model)
+            try c.encode(row.role.origin.reference, forKey: .reference)
             try c.encode(requirement.required, forKey: .requiredSkus)
             try c.encode(requirement.anyOfGroups, forKey: .anyOfGroups)
             try LicenseFieldsJSON(entryPointLicense: row.entryPointLicense, license: row.license)
