@@ -79,11 +79,15 @@ enum CommandRunner {
         }
     }
 
-    /// The License View of `estimate` and, with `--assigned`, the over/under review, with their diagnostics.
+    /// The License View of `estimate` and, with `--assigned` (or, when `picksUpAssigned`, the workspace's
+    /// `assigned-licenses.csv`), the over/under review, with their diagnostics; assigned licenses are matched to users
+    /// through the SystemUsers export when there is one.
     /// Nil when the entitlements file is absent and `required` is false; any unreadable input ends the run with status 1.
     static func licenseCheck(_ purchased: PurchasedLicenseOptions, inputs: InputOptions, workspace: LoadedWorkspace, estimate: LicenseEstimate,
-                             required: Bool) throws -> LicenseCheck? {
+                             required: Bool, picksUpAssigned: Bool = false) throws -> LicenseCheck? {
         let path = purchased.entitlements ?? inputs.paths.inside(WorkspacePaths.Convention.entitlements)
+        let conventionalAssigned = inputs.paths.inside(WorkspacePaths.Convention.assignedLicenses)
+        let assigned = purchased.assigned ?? (picksUpAssigned && FileManager.default.fileExists(atPath: conventionalAssigned) ? conventionalAssigned : nil)
         guard required || FileManager.default.fileExists(atPath: path) else {
             if purchased.assigned != nil {
                 printError("axlicense: error: --assigned needs purchased licenses: \(path) does not exist; pass --entitlements FILE")
@@ -95,8 +99,11 @@ enum CommandRunner {
             if purchased.entitlements == nil {
                 try inputs.paths.requireInside(path, input: .entitlements)
             }
-            return try LicenseCheck.run(entitlements: path, assigned: purchased.assigned, engine: workspace.engine, estimate: estimate,
-                                        today: purchased.day, delimiter: inputs.csvDelimiter)
+            if purchased.assigned == nil, let assigned {
+                try inputs.paths.requireInside(assigned, input: .assignedLicenses)
+            }
+            return try LicenseCheck.run(entitlements: path, assigned: assigned, engine: workspace.engine, estimate: estimate,
+                                        today: purchased.day, delimiter: inputs.csvDelimiter, systemUsers: workspace.systemUsers)
         } catch {
             printError(error)
             throw ExitStatus.inputError

@@ -106,7 +106,7 @@ struct DiffCommand: ParsableCommand {
             CommandRunner.printError("axlicense: error: --base-object-licenses needs the head's object-license data too: pass --object-licenses PATH (or put it in <workspace>/ObjectLicenses)")
             throw ExitStatus.inputError
         }
-        let basePaths = WorkspacePaths(workspace: workspace, metadata: baseTree.root, skuMap: try baseInput(baseSkuMap, default: headPaths.skuMap), users: users,
+        let basePaths = WorkspacePaths(workspace: workspace, metadata: baseTree.root, skuMap: try baseInput(baseSkuMap, default: headPaths.skuMapGivenExplicitly || FileManager.default.fileExists(atPath: headPaths.skuMap) ? headPaths.skuMap : nil), users: users,
                                        skuCatalog: skus, objectLicenses: try baseInput(baseObjectLicenses, default: headPaths.objectLicenses))
         let before = try load(basePaths, users: .unused, tree: baseTree, flag: "--base")
         let after = try load(headPaths, users: .optional, tree: headTree, flag: "--head")

@@ -14,11 +14,14 @@ struct InputOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("AOT metadata folder: a PackagesLocalDirectory, a package, a model, or a folder of Ax* folders.", valueName: "dir"))
     var metadata: String?
 
-    @Option(name: .customLong("sku-map"), help: ArgumentHelp("LicensingServicePlansPrivilege JSON (privilege → SKU rows).", valueName: "file"))
+    @Option(name: .customLong("sku-map"), help: ArgumentHelp("LicensingServicePlansPrivilege JSON, or a CSV export of the table (privilege → SKU rows; optional: without it, entry-point licenses only).", valueName: "file"))
     var skuMap: String?
 
-    @Option(name: .long, help: ArgumentHelp("Role assignments CSV (SystemSecurityUserRoleAssociationEntity export).", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("Role assignments CSV (SecurityUserRoles / SystemSecurityUserRoleAssociationEntity export).", valueName: "file"))
     var users: String?
+
+    @Option(name: .customLong("system-users"), help: ArgumentHelp("The D365FO SystemUsers export CSV (UserID, Enabled, Email/NetworkAlias, ObjectId): which users are enabled, and how PPAC rows match them (default: <workspace>/system-users.csv when present).", valueName: "file"))
+    var systemUsers: String?
 
     @Option(name: .long, help: ArgumentHelp("SKU catalog JSON with names, tiers, prices and priorities (default: the built-in Data/skus.json).", valueName: "file"))
     var skus: String?
@@ -42,7 +45,7 @@ struct InputOptions: ParsableArguments {
 
     var paths: WorkspacePaths {
         WorkspacePaths(workspace: workspace, metadata: metadata, skuMap: skuMap, users: users, skuCatalog: skus, csvDelimiter: csvDelimiter,
-                       objectLicenses: objectLicenses)
+                       objectLicenses: objectLicenses, systemUsers: systemUsers)
     }
 
     /// The metadata, SKU map, users file and catalog, and the workspace's entitlements and state database (which
@@ -51,6 +54,9 @@ struct InputOptions: ParsableArguments {
         let paths = self.paths
         return [.metadataTree(paths.metadata), .file(paths.skuMap, "the SKU map"), .file(paths.users, "the users file"),
                 .file(paths.inside(WorkspacePaths.Convention.entitlements), "the entitlements file"),
+                .file(paths.inside(WorkspacePaths.Convention.assignedLicenses), "the assigned-licenses file"),
+                .file(paths.inside(WorkspacePaths.Convention.skuMapCSV), "the SKU map"),
+                .file(paths.systemUsers ?? paths.inside(WorkspacePaths.Convention.systemUsers), "the SystemUsers export"),
                 .file(StateOptions.defaultDatabasePath(workspace: workspace), "the state database")]
             + (paths.skuCatalog.map { [.file($0, "the SKU catalog")] } ?? [])
             + (paths.objectLicenses.map(Self.objectLicenseFiles) ?? [])

@@ -26,8 +26,9 @@ struct ReportCommand: ParsableCommand {
 
             --output DIR/ (an existing folder, or a path ending in /, made when missing) writes license-report.html \
             and license-report.xlsx there; --output FILE writes one, in --format (default: from the extension, else html). \
-            The License View needs purchased licenses (<workspace>/entitlements.json or --entitlements); without \
-            them it is left out.
+            The License View needs purchased licenses (<workspace>/entitlements.json or --entitlements: entitlements \
+            rows, or Microsoft Graph's subscribedSkus response); without them it is left out. The over/under table \
+            needs assigned licenses (--assigned, default <workspace>/assigned-licenses.csv when present).
             """)
 
     @OptionGroup(title: "Inputs") var inputs: InputOptions
@@ -66,7 +67,7 @@ struct ReportCommand: ParsableCommand {
         let estimate = workspace.engine.estimate(workspace.users!, options: rules.estimateOptions)
         // The License View when purchased licenses are there (or asked for by --entitlements).
         let licenseCheck = try CommandRunner.licenseCheck(purchased, inputs: inputs, workspace: workspace, estimate: estimate,
-                                                          required: purchased.entitlements != nil)
+                                                          required: purchased.entitlements != nil, picksUpAssigned: true)
         var reportEstimate = estimate
         reportEstimate.diagnostics = DiagnosticLog.merged(estimate.diagnostics, licenseCheck?.diagnostics ?? [])
         let check = licenseCheck.map {

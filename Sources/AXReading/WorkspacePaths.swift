@@ -2,8 +2,8 @@ import Foundation
 
 /// Where a run's inputs are: by workspace convention, each overridable on its own.
 ///
-/// A workspace folder `DIR` means `DIR/Metadata/`, `DIR/LicensingServicePlansPrivilege.json` and `DIR/users.csv`,
-/// and `DIR/ObjectLicenses/` when it exists.
+/// A workspace folder `DIR` means `DIR/Metadata/`, `DIR/LicensingServicePlansPrivilege.json` (or its `.csv` export)
+/// and `DIR/users.csv`, and `DIR/ObjectLicenses/` and `DIR/system-users.csv` when they exist.
 public struct WorkspacePaths: Sendable, Hashable {
     public var metadata: String
     public var skuMap: String
@@ -23,6 +23,11 @@ public struct WorkspacePaths: Sendable, Hashable {
     public var objectLicenses: String?
     /// True when the object-license data was named explicitly, not found by convention.
     public var objectLicensesGivenExplicitly: Bool
+    /// The SystemUsers export (user id, enabled, e-mail, Entra object id): the path given, else the workspace's
+    /// `system-users.csv` when it exists, else nil (an optional input).
+    public var systemUsers: String?
+    /// True when the SystemUsers export was named explicitly, not found by convention.
+    public var systemUsersGivenExplicitly: Bool
 
     /// The conventional file names inside a workspace folder.
     public enum Convention {
@@ -31,6 +36,10 @@ public struct WorkspacePaths: Sendable, Hashable {
         public static let users = "users.csv"
         public static let entitlements = "entitlements.json"
         public static let objectLicenses = "ObjectLicenses"
+        public static let systemUsers = "system-users.csv"
+        public static let assignedLicenses = "assigned-licenses.csv"
+        /// The SKU map as a CSV export of the table, read when the JSON file is not there.
+        public static let skuMapCSV = "LicensingServicePlansPrivilege.csv"
     }
 
     /// The workspace folder itself.
@@ -41,12 +50,15 @@ public struct WorkspacePaths: Sendable, Hashable {
 
     /// Resolves paths: explicit ones win, the rest come from `workspace`.
     public init(workspace: String = ".", metadata: String? = nil, skuMap: String? = nil, users: String? = nil, skuCatalog: String? = nil, csvDelimiter: UnicodeScalar? = nil,
-                objectLicenses: String? = nil) {
+                objectLicenses: String? = nil, systemUsers: String? = nil) {
         self.csvDelimiter = csvDelimiter
         func inside(_ name: String) -> String { workspace.hasSuffix("/") ? workspace + name : workspace + "/" + name }
         self.workspace = workspace
         self.metadata = metadata ?? inside(Convention.metadata)
-        self.skuMap = skuMap ?? inside(Convention.skuMap)
+        // The JSON file by convention; its CSV export when only that is there.
+        let conventionalSkuMap = inside(Convention.skuMap), conventionalSkuMapCSV = inside(Convention.skuMapCSV)
+        self.skuMap = skuMap ?? (!FileManager.default.fileExists(atPath: conventionalSkuMap) && FileManager.default.fileExists(atPath: conventionalSkuMapCSV)
+            ? conventionalSkuMapCSV : conventionalSkuMap)
         self.users = users ?? inside(Convention.users)
         self.usersGivenExplicitly = users != nil
         self.metadataGivenExplicitly = metadata != nil
@@ -55,6 +67,9 @@ public struct WorkspacePaths: Sendable, Hashable {
         let conventionalObjectLicenses = inside(Convention.objectLicenses)
         self.objectLicenses = objectLicenses ?? (FileManager.default.fileExists(atPath: conventionalObjectLicenses) ? conventionalObjectLicenses : nil)
         self.objectLicensesGivenExplicitly = objectLicenses != nil
+        let conventionalSystemUsers = inside(Convention.systemUsers)
+        self.systemUsers = systemUsers ?? (FileManager.default.fileExists(atPath: conventionalSystemUsers) ? conventionalSystemUsers : nil)
+        self.systemUsersGivenExplicitly = systemUsers != nil
     }
 
     /// Refuses a conventional input (found in the workspace folder, not named by its option) that is a symbolic link
@@ -65,6 +80,7 @@ public struct WorkspacePaths: Sendable, Hashable {
         if !metadataGivenExplicitly { try requireInside(metadata, input: .metadata) }
         if !skuMapGivenExplicitly { try requireInside(skuMap, input: .skuMap) }
         if !usersGivenExplicitly { try requireInside(users, input: .users) }
+        if !systemUsersGivenExplicitly, let systemUsers { try requireInside(systemUsers, input: .systemUsers) }
         if !objectLicensesGivenExplicitly, let objectLicenses {
             try requireInside(objectLicenses, input: .objectLicenses)
             // The folder's files are found by convention too: a link among them leading outside is refused alike.
