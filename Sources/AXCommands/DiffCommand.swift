@@ -62,7 +62,7 @@ struct DiffCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Role assignments CSV; adds the users whose license changes and the cost delta.", valueName: "file"))
     var users: String?
 
-    @Option(name: .long, help: ArgumentHelp("SKU catalog JSON (default: the built-in Data/skus.json).", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("SKU catalog JSON (default: <workspace>/skus.json when present, else the built-in Data/skus.json).", valueName: "file"))
     var skus: String?
 
     @Option(name: .customLong("object-licenses"), help: ArgumentHelp("Microsoft's per-object license data after the change: an export (.xlsx or .csv) or a folder (default: <workspace>/ObjectLicenses when present).", valueName: "path"))

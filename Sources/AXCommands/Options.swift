@@ -23,7 +23,7 @@ struct InputOptions: ParsableArguments {
     @Option(name: .customLong("system-users"), help: ArgumentHelp("The D365FO SystemUsers export CSV (UserID, Enabled, Email/NetworkAlias, ObjectId): which users are enabled, and how PPAC rows match them (default: <workspace>/system-users.csv when present).", valueName: "file"))
     var systemUsers: String?
 
-    @Option(name: .long, help: ArgumentHelp("SKU catalog JSON with names, tiers, prices and priorities (default: the built-in Data/skus.json).", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("SKU catalog JSON with names, tiers, prices, priorities and part numbers (default: <workspace>/skus.json when present, else the built-in Data/skus.json).", valueName: "file"))
     var skus: String?
 
     @Option(name: .long, help: ArgumentHelp("CSV field separator for the users (and assigned-licenses) files: one character or 'tab' (default: detected from the header).", valueName: "char"))
@@ -58,7 +58,7 @@ struct InputOptions: ParsableArguments {
                 .file(paths.inside(WorkspacePaths.Convention.skuMapCSV), "the SKU map"),
                 .file(paths.systemUsers ?? paths.inside(WorkspacePaths.Convention.systemUsers), "the SystemUsers export"),
                 .file(StateOptions.defaultDatabasePath(workspace: workspace), "the state database")]
-            + (paths.skuCatalog.map { [.file($0, "the SKU catalog")] } ?? [])
+            + [.file(paths.skuCatalog ?? paths.inside(WorkspacePaths.Convention.skuCatalog), "the SKU catalog")]
             + (paths.objectLicenses.map(Self.objectLicenseFiles) ?? [])
     }
 }

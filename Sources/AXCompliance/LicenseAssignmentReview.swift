@@ -211,7 +211,12 @@ public struct LicenseAssignmentReview: Sendable {
                 diagnostics.append(Diagnostic(.warning, .unknownUser, "user '\(name)' holds licenses but is not in the users file\(systemUsers == nil ? "" : " (matched through the SystemUsers export by object id or e-mail)"); not reviewed", at: entry.location))
                 continue
             }
-            if held[NameKey(userId)] == nil { held[NameKey(userId)] = entry }
+            if let first = held[NameKey(userId)] {
+                diagnostics.append(Diagnostic(.warning, .duplicateUser, "this row is for user '\(userId)' again (first at line \(first.location.line ?? 0)); the first row is used",
+                                              at: entry.location))
+                continue
+            }
+            held[NameKey(userId)] = entry
         }
         var rows: [AssignmentReviewRow] = []
         for user in estimate.users {

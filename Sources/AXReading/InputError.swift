@@ -35,7 +35,7 @@ public enum InputKind: String, Sendable, Hashable, CaseIterable {
         case .objectLicenses: "ObjectLicenses"
         case .systemUsers: "system-users.csv"
         case .assignedLicenses: "assigned-licenses.csv"
-        case .skuCatalog: what
+        case .skuCatalog: "skus.json"
         }
     }
 

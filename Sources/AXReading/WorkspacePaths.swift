@@ -3,7 +3,7 @@ import Foundation
 /// Where a run's inputs are: by workspace convention, each overridable on its own.
 ///
 /// A workspace folder `DIR` means `DIR/Metadata/`, `DIR/LicensingServicePlansPrivilege.json` (or its `.csv` export)
-/// and `DIR/users.csv`, and `DIR/ObjectLicenses/` and `DIR/system-users.csv` when they exist.
+/// and `DIR/users.csv`, and `DIR/ObjectLicenses/`, `DIR/system-users.csv` and `DIR/skus.json` when they exist.
 public struct WorkspacePaths: Sendable, Hashable {
     public var metadata: String
     public var skuMap: String
@@ -14,8 +14,11 @@ public struct WorkspacePaths: Sendable, Hashable {
     public var metadataGivenExplicitly: Bool
     /// True when the SKU map was named explicitly, not found by convention.
     public var skuMapGivenExplicitly: Bool
-    /// The catalog file, or nil for the built-in `Data/skus.json`.
+    /// The catalog file: the path given, else the workspace's `skus.json` when it exists (a workspace's own prices),
+    /// else nil for the built-in `Data/skus.json`.
     public var skuCatalog: String?
+    /// True when the catalog was named explicitly, not found in the workspace.
+    public var skuCatalogGivenExplicitly: Bool
     /// The users CSV separator, or nil to detect it from the header.
     public var csvDelimiter: UnicodeScalar?
     /// The object-license data (a Security object licenses export or a folder, `ObjectLicenseReader`): the path given,
@@ -37,6 +40,7 @@ public struct WorkspacePaths: Sendable, Hashable {
         public static let entitlements = "entitlements.json"
         public static let objectLicenses = "ObjectLicenses"
         public static let systemUsers = "system-users.csv"
+        public static let skuCatalog = "skus.json"
         public static let assignedLicenses = "assigned-licenses.csv"
         /// The SKU map as a CSV export of the table, read when the JSON file is not there.
         public static let skuMapCSV = "LicensingServicePlansPrivilege.csv"
@@ -63,7 +67,9 @@ public struct WorkspacePaths: Sendable, Hashable {
         self.usersGivenExplicitly = users != nil
         self.metadataGivenExplicitly = metadata != nil
         self.skuMapGivenExplicitly = skuMap != nil
-        self.skuCatalog = skuCatalog
+        let conventionalCatalog = inside(Convention.skuCatalog)
+        self.skuCatalog = skuCatalog ?? (FileManager.default.fileExists(atPath: conventionalCatalog) ? conventionalCatalog : nil)
+        self.skuCatalogGivenExplicitly = skuCatalog != nil
         let conventionalObjectLicenses = inside(Convention.objectLicenses)
         self.objectLicenses = objectLicenses ?? (FileManager.default.fileExists(atPath: conventionalObjectLicenses) ? conventionalObjectLicenses : nil)
         self.objectLicensesGivenExplicitly = objectLicenses != nil
@@ -81,6 +87,7 @@ public struct WorkspacePaths: Sendable, Hashable {
         if !skuMapGivenExplicitly { try requireInside(skuMap, input: .skuMap) }
         if !usersGivenExplicitly { try requireInside(users, input: .users) }
         if !systemUsersGivenExplicitly, let systemUsers { try requireInside(systemUsers, input: .systemUsers) }
+        if !skuCatalogGivenExplicitly, let skuCatalog { try requireInside(skuCatalog, input: .skuCatalog) }
         if !objectLicensesGivenExplicitly, let objectLicenses {
             try requireInside(objectLicenses, input: .objectLicenses)
             // The folder's files are found by convention too: a link among them leading outside is refused alike.

@@ -169,4 +169,18 @@ private func sameEstimate(_ method: String, _ change: (TemporaryFolder, String) 
         #expect(pickedPage == ((try? String(contentsOfFile: page, encoding: .utf8)) ?? "-"))
         #expect(pickedPage.contains("Over-licensed"))
     }
+
+    /// A workspace's own `skus.json` replaces the built-in catalog, as `--skus` does: a workspace paying the list
+    /// price after Microsoft's October 2024 update (Finance 210) gets that price without an option.
+    @Test func theWorkspacesCatalogOverridesThePrices() throws {
+        let catalog = try String(contentsOf: packageRoot.appendingPathComponent("Data/skus.json"), encoding: .utf8)
+        let finance = try #require(catalog.range(of: "\"name\": \"Finance\""))
+        let price = try #require(catalog.range(of: "\"basePrice\": 180", range: finance.upperBound..<catalog.endIndex))
+        let (expected, actual) = sameEstimate("legacy") { folder, _ in
+            folder.write("ws/skus.json", catalog.replacingCharacters(in: price, with: "\"basePrice\": 210"))
+        }
+        #expect(actual.status == 0, "\(actual.stderr)")
+        #expect(expected.contains("alicia,Yes,\"LedgerAccountant, SystemUser\",Operations,Operations,Finance,,180.00"))
+        #expect(actual.stdout.contains("alicia,Yes,\"LedgerAccountant, SystemUser\",Operations,Operations,Finance,,210.00"))
+    }
 }
