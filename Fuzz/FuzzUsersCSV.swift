@@ -8,7 +8,7 @@ import Foundation
 public func fuzzUsersCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Data(bytes: data, count: size)
     // The same decoding the file reader uses: invalid UTF-8 is an error, not a crash.
-    guard let text = try? decodeUTF8(bytes, path: "fuzz.csv") else { return 0 }
+    guard let text = try? decodeText(bytes, path: "fuzz.csv") else { return 0 }
     if let directory = try? UserDirectory.parse(text, path: "fuzz.csv") {
         _ = directory.users.count
     }

@@ -80,13 +80,17 @@ enum CommandRunner {
         }
     }
 
-    /// The License View of `estimate` and, with `--assigned`, the over/under review, with their diagnostics.
-    /// The purchased side is `--entitlements` when given; else the licensing service's last refresh when `store` holds
-    /// one (with the installed versions of `entitlements.json`, when present); else `entitlements.json`.
+    /// The License View of `estimate` and, with `--assigned` (or, when `picksUpAssigned`, the workspace's
+    /// `assigned-licenses.csv`), the over/under review, with their diagnostics; assigned licenses are matched to users
+    /// through the SystemUsers export when there is one. The purchased side is `--entitlements` when given; else the
+    /// licensing service's last refresh when `store` holds one (with the installed versions of `entitlements.json`, when
+    /// present); else `entitlements.json`.
     /// Nil when there are no purchased licenses and `required` is false; any unreadable input ends the run with status 1.
     static func licenseCheck(_ purchased: PurchasedLicenseOptions, inputs: InputOptions, workspace: LoadedWorkspace, estimate: LicenseEstimate,
-                             required: Bool, store: StateStore? = nil, quiet: Bool = false) throws -> LicenseCheck? {
+                             required: Bool, store: StateStore? = nil, quiet: Bool = false, picksUpAssigned: Bool = false) throws -> LicenseCheck? {
         let path = purchased.entitlements ?? inputs.paths.inside(WorkspacePaths.Convention.entitlements)
+        let conventionalAssigned = inputs.paths.inside(WorkspacePaths.Convention.assignedLicenses)
+        let assigned = purchased.assigned ?? (picksUpAssigned && FileManager.default.fileExists(atPath: conventionalAssigned) ? conventionalAssigned : nil)
         let service = purchased.entitlements == nil ? try store.flatMap { store in try serviceLicenses(store) } : nil
         let fileExists = FileManager.default.fileExists(atPath: path)
         guard required || fileExists || service != nil else {
@@ -100,14 +104,17 @@ enum CommandRunner {
             if purchased.entitlements == nil && (fileExists || service == nil) {
                 try inputs.paths.requireInside(path, input: .entitlements)
             }
+            if purchased.assigned == nil, let assigned {
+                try inputs.paths.requireInside(assigned, input: .assignedLicenses)
+            }
             guard let service else {
-                return try LicenseCheck.run(entitlements: path, assigned: purchased.assigned, engine: workspace.engine, estimate: estimate,
-                                            today: purchased.day, delimiter: inputs.csvDelimiter)
+                return try LicenseCheck.run(entitlements: path, assigned: assigned, engine: workspace.engine, estimate: estimate,
+                                            today: purchased.day, delimiter: inputs.csvDelimiter, systemUsers: workspace.systemUsers)
             }
             // The service knows what was bought, not what is installed: the current versions stay those of entitlements.json.
             var local: [ProductEntitlement] = []
             var read: [Diagnostic] = []
-            if fileExists { (local, read) = try ProductEntitlement.load(path: path) }
+            if fileExists { (local, read) = try ProductEntitlement.load(path: path, catalog: workspace.engine.catalog) }
             let installed = Dictionary(local.filter { !$0.currentVersion.isEmpty }.map { ($0.model, $0.currentVersion) }, uniquingKeysWith: { first, _ in first })
             let source = "licensing service \(service.licenses.endpoint)"
             var diagnostics = read
@@ -117,8 +124,8 @@ enum CommandRunner {
                 Console.error("axlicense: purchased licenses from the \(source) (Last license check \(service.licenses.ageText(now: Date())))")
             }
             return try LicenseCheck.run(products: service.licenses.entitlements(installedVersions: installed), source: source, readDiagnostics: diagnostics,
-                                        assigned: purchased.assigned, engine: workspace.engine, estimate: estimate, today: purchased.day,
-                                        delimiter: inputs.csvDelimiter)
+                                        assigned: assigned, engine: workspace.engine, estimate: estimate, today: purchased.day,
+                                        delimiter: inputs.csvDelimiter, systemUsers: workspace.systemUsers)
         } catch {
             printError(error)
             throw ExitStatus.inputError

@@ -75,7 +75,7 @@ struct DiffCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Role assignments CSV; adds the users whose license changes and the cost delta.", valueName: "file"))
     var users: String?
 
-    @Option(name: .long, help: ArgumentHelp("SKU catalog JSON (default: the built-in Data/skus.json).", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("SKU catalog JSON (default: <workspace>/skus.json when present, else the built-in Data/skus.json).", valueName: "file"))
     var skus: String?
 
     @Option(name: .customLong("object-licenses"), help: ArgumentHelp("Microsoft's per-object license data after the change: an export (.xlsx or .csv) or a folder (default: <workspace>/ObjectLicenses when present).", valueName: "path"))
@@ -134,8 +134,9 @@ struct DiffCommand: ParsableCommand {
             CommandRunner.printError("axlicense: error: --base-object-licenses needs the head's object-license data too: pass --object-licenses PATH (or put it in <workspace>/ObjectLicenses)")
             throw ExitStatus.inputError
         }
-        let basePaths = WorkspacePaths(workspace: workspace, metadata: baseTree.root, skuMap: try baseInput(baseSkuMap, default: headPaths.skuMap), users: users,
-                                       skuCatalog: skus, objectLicenses: try baseInput(baseObjectLicenses, default: headPaths.objectLicenses),
+        let basePaths = WorkspacePaths(workspace: workspace, metadata: baseTree.root,
+                                       skuMap: try baseInput(baseSkuMap, default: headPaths.skuMapGivenExplicitly || FileManager.default.fileExists(atPath: headPaths.skuMap) ? headPaths.skuMap : nil),
+                                       users: users, skuCatalog: skus, objectLicenses: try baseInput(baseObjectLicenses, default: headPaths.objectLicenses),
                                        references: baseReferences.isEmpty ? headPaths.references : baseReferences.map(Self.absolute))
         let before = try load(basePaths, users: .unused, tree: baseTree, flag: "--base")
         let after = try load(headPaths, users: .optional, tree: headTree, flag: "--head")

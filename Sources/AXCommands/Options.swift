@@ -17,13 +17,16 @@ struct InputOptions: ParsableArguments {
     @Option(name: .customLong("reference"), help: ArgumentHelp("Reference metadata under the analysed tree, repeatable, first wins: the standard application as a PackagesLocalDirectory, a packages folder or extracted build NuGet packages (default: the \"references\" of <workspace>/axlicense.json).", valueName: "dir"))
     var references: [String] = []
 
-    @Option(name: .customLong("sku-map"), help: ArgumentHelp("LicensingServicePlansPrivilege JSON (privilege → SKU rows).", valueName: "file"))
+    @Option(name: .customLong("sku-map"), help: ArgumentHelp("LicensingServicePlansPrivilege JSON, or a CSV export of the table (privilege → SKU rows; optional: without it, entry-point licenses only).", valueName: "file"))
     var skuMap: String?
 
-    @Option(name: .long, help: ArgumentHelp("Role assignments CSV (SystemSecurityUserRoleAssociationEntity export).", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("Role assignments CSV (SecurityUserRoles / SystemSecurityUserRoleAssociationEntity export).", valueName: "file"))
     var users: String?
 
-    @Option(name: .long, help: ArgumentHelp("SKU catalog JSON with names, tiers, prices and priorities (default: the built-in Data/skus.json).", valueName: "file"))
+    @Option(name: .customLong("system-users"), help: ArgumentHelp("The D365FO SystemUsers export CSV (UserID, Enabled, Email/NetworkAlias, ObjectId): which users are enabled, and how PPAC rows match them (default: <workspace>/system-users.csv when present).", valueName: "file"))
+    var systemUsers: String?
+
+    @Option(name: .long, help: ArgumentHelp("SKU catalog JSON with names, tiers, prices, priorities and part numbers (default: <workspace>/skus.json when present, else the built-in Data/skus.json).", valueName: "file"))
     var skus: String?
 
     @Option(name: .long, help: ArgumentHelp("CSV field separator for the users (and assigned-licenses) files: one character or 'tab' (default: detected from the header).", valueName: "char"))
@@ -45,7 +48,7 @@ struct InputOptions: ParsableArguments {
 
     var paths: WorkspacePaths {
         WorkspacePaths(workspace: workspace, metadata: metadata, skuMap: skuMap, users: users, skuCatalog: skus, csvDelimiter: csvDelimiter,
-                       objectLicenses: objectLicenses, references: references.isEmpty ? nil : references)
+                       objectLicenses: objectLicenses, systemUsers: systemUsers, references: references.isEmpty ? nil : references)
     }
 
     /// The metadata, SKU map, users file and catalog, and the workspace's entitlements and state database (which
@@ -54,8 +57,11 @@ struct InputOptions: ParsableArguments {
         let paths = self.paths
         return [.metadataTree(paths.metadata)] + Self.referenceTrees(paths) + [.file(paths.skuMap, "the SKU map"), .file(paths.users, "the users file"),
                 .file(paths.inside(WorkspacePaths.Convention.entitlements), "the entitlements file"),
+                .file(paths.inside(WorkspacePaths.Convention.assignedLicenses), "the assigned-licenses file"),
+                .file(paths.inside(WorkspacePaths.Convention.skuMapCSV), "the SKU map"),
+                .file(paths.systemUsers ?? paths.inside(WorkspacePaths.Convention.systemUsers), "the SystemUsers export"),
                 .file(StateOptions.defaultDatabasePath(workspace: workspace), "the state database")]
-            + (paths.skuCatalog.map { [.file($0, "the SKU catalog")] } ?? [])
+            + [.file(paths.skuCatalog ?? paths.inside(WorkspacePaths.Convention.skuCatalog), "the SKU catalog")]
             + (paths.objectLicenses.map(Self.objectLicenseFiles) ?? [])
     }
 }

@@ -26,9 +26,6 @@ struct ReconcileCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The PPAC user license export CSV (TenantId, UserId, UserEmail, AssignedLicense(s), MissingLicense(s), RefreshedOn).", valueName: "file"))
     var ppac: String
 
-    @Option(name: .customLong("system-users"), help: ArgumentHelp("The D365FO SystemUsers export CSV (UserID, Email/NetworkAlias, ObjectId), to match PPAC users by e-mail or object id.", valueName: "file"))
-    var systemUsers: String?
-
     @Option(name: .customLong("as-of"), help: ArgumentHelp("The day PPAC's RefreshedOn is judged against, YYYY-MM-DD (default: today, UTC).", valueName: "date"))
     var asOf: String?
 
@@ -49,7 +46,7 @@ struct ReconcileCommand: ParsableCommand {
 
     /// The PPAC and SystemUsers files: inputs an output must never replace.
     private var protectedInputs: [ProtectedInput] {
-        inputs.protectedInputs + [.file(ppac, "the PPAC export")] + (systemUsers.map { [.file($0, "the SystemUsers export")] } ?? [])
+        inputs.protectedInputs + [.file(ppac, "the PPAC export")]
     }
 
     func run() throws {
@@ -60,10 +57,10 @@ struct ReconcileCommand: ParsableCommand {
         // `.required` guarantees users are present.
         let estimate = engine.estimate(workspace.users!, options: rules.estimateOptions)
         let ppacRows: (users: [AssignedLicenses], diagnostics: [Diagnostic])
-        let directory: SystemUserDirectory?
+        // The SystemUsers export (--system-users or the workspace's system-users.csv) was read with the users.
+        let directory = workspace.systemUsers
         do {
             ppacRows = try AssignedLicensesReader.load(path: ppac, catalog: engine.catalog, delimiter: inputs.csvDelimiter)
-            directory = try systemUsers.map { path throws(InputError) in try SystemUserDirectory.load(path: path, delimiter: inputs.csvDelimiter) }
         } catch {
             // The PPAC report is the assigned-licenses input, supplied here with --ppac.
             CommandRunner.printError(CommandLineMessages.message(for: error, flags: [.assignedLicenses: "--ppac"]))
@@ -77,7 +74,7 @@ struct ReconcileCommand: ParsableCommand {
         let users = ReconciliationUser.users(of: estimate, graph: engine.graph, objectsNotInMicrosoftData: notInData)
         let reconciliation = Reconciliation(users: users, ppac: ppacRows.users, systemUsers: directory,
                                             optimizer: engine.optimizer, options: options)
-        let diagnostics = DiagnosticLog.merged(estimate.diagnostics, ppacRows.diagnostics, directory?.diagnostics ?? [], reconciliation.diagnostics)
+        let diagnostics = DiagnosticLog.merged(estimate.diagnostics, ppacRows.diagnostics, reconciliation.diagnostics)
         let report = ReconcileReport(reconciliation: reconciliation, methodName: workspace.method.primary.title, options: options, diagnostics: diagnostics,
                                      isComplete: workspace.isComplete)
         let failure = failOnDisagreement && reconciliation.disagreeing > 0

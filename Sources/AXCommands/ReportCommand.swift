@@ -27,9 +27,10 @@ struct ReportCommand: ParsableCommand {
 
             --output DIR/ (an existing folder, or a path ending in /, made when missing) writes license-report.html \
             and license-report.xlsx there; --output FILE writes one, in --format (default: from the extension, else html). \
-            The License View needs purchased licenses (<workspace>/entitlements.json or --entitlements, or the \
-            licensing service's licenses after `license refresh`, read from <workspace>/.axlicense/state.sqlite); \
-            without them it is left out.
+            The License View needs purchased licenses (<workspace>/entitlements.json or --entitlements: entitlements \
+            rows, or Microsoft Graph's subscribedSkus response; or the licensing service's licenses after \
+            `license refresh`, read from <workspace>/.axlicense/state.sqlite); without them it is left out. The \
+            over/under table needs assigned licenses (--assigned, default <workspace>/assigned-licenses.csv when present).
             """)
 
     @OptionGroup(title: "Inputs") var inputs: InputOptions
@@ -72,7 +73,8 @@ struct ReportCommand: ParsableCommand {
         let store = FileManager.default.fileExists(atPath: database)
             ? try CommandRunner.state { () throws(StateStoreError) in try StateStore(path: database, createsMissingFolder: false) } : nil
         let licenseCheck = try CommandRunner.licenseCheck(purchased, inputs: inputs, workspace: workspace, estimate: estimate,
-                                                          required: purchased.entitlements != nil, store: store, quiet: analysis.quiet)
+                                                          required: purchased.entitlements != nil, store: store, quiet: analysis.quiet,
+                                                          picksUpAssigned: true)
         var reportEstimate = estimate
         reportEstimate.diagnostics = DiagnosticLog.merged(estimate.diagnostics, licenseCheck?.diagnostics ?? [])
         let check = licenseCheck.map {

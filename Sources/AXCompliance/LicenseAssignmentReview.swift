@@ -37,7 +37,7 @@ public enum AssignedLicensesReader {
     /// Reads the file; license names are resolved through the catalog, unknown ones warned about once each.
     public static func load(path: String, catalog: SkuCatalog, delimiter: UnicodeScalar? = nil) throws(InputError) -> (users: [AssignedLicenses], diagnostics: [Diagnostic]) {
         let data = try readInputFile(path, input: .assignedLicenses, maximumSize: InputSizeLimit.csv)
-        return try parse(decodeUTF8(data, path: path), path: path, catalog: catalog, delimiter: delimiter)
+        return try parse(decodeText(data, path: path), path: path, catalog: catalog, delimiter: delimiter)
     }
 
     /// Parses report text; `delimiter` nil means detected from the header.
@@ -195,15 +195,28 @@ public struct LicenseAssignmentReview: Sendable {
     public var totalSaving: Money { rows.reduce(.zero) { $0 + $1.monthlySaving } }
     public var totalAdditionalCost: Money { rows.reduce(.zero) { $0 + $1.monthlyAdditionalCost } }
 
-    /// Compares every user of the estimate (and every user of the report) with what they hold.
-    public init(estimate: LicenseEstimate, assigned: [AssignedLicenses], optimizer: LicenseOptimizer) {
+    /// Compares every user of the estimate (and every user of the report) with what they hold. Each report row is
+    /// matched to a D365FO user as `reconcile` matches it: through `systemUsers` by Entra object id (a GUID in
+    /// `UserId` or `UserEmail`) or e-mail when the export is given, else by `UserId`, then `UserEmail`, as a user id.
+    public init(estimate: LicenseEstimate, assigned: [AssignedLicenses], optimizer: LicenseOptimizer, systemUsers: SystemUserDirectory? = nil) {
         let catalog = optimizer.catalog
+        let known = Dictionary(estimate.users.map { (NameKey($0.user.userId), $0.user.userId) }, uniquingKeysWith: { first, _ in first })
         var held: [NameKey: AssignedLicenses] = [:]
-        for entry in assigned { held[NameKey(entry.userId)] = entry }
         var diagnostics = DiagnosticLog()
-        let known = Set(estimate.users.map { NameKey($0.user.userId) })
-        for entry in assigned where !known.contains(NameKey(entry.userId)) {
-            diagnostics.append(Diagnostic(.warning, .unknownUser, "user '\(entry.userId)' holds licenses but is not in the users file; not reviewed", at: entry.location))
+        for entry in assigned {
+            let userId = systemUsers?.matching(objectId: entry.objectId, email: entry.emailAddress)?.userId
+                ?? [entry.userId, entry.userEmail].first { !$0.isEmpty && known[NameKey($0)] != nil }
+            guard let userId, known[NameKey(userId)] != nil else {
+                let name = entry.userEmail.isEmpty ? entry.userId : entry.userEmail
+                diagnostics.append(Diagnostic(.warning, .unknownUser, "user '\(name)' holds licenses but is not in the users file\(systemUsers == nil ? "" : " (matched through the SystemUsers export by object id or e-mail)"); not reviewed", at: entry.location))
+                continue
+            }
+            if let first = held[NameKey(userId)] {
+                diagnostics.append(Diagnostic(.warning, .duplicateUser, "this row is for user '\(userId)' again (first at line \(first.location.line ?? 0)); the first row is used",
+                                              at: entry.location))
+                continue
+            }
+            held[NameKey(userId)] = entry
         }
         var rows: [AssignmentReviewRow] = []
         for user in estimate.users {

@@ -13,25 +13,27 @@ public struct LicenseCheck: Sendable {
     /// The problems found in the entitlements and assigned-licenses files and in matching them.
     public var diagnostics: [Diagnostic]
 
-    /// Reads the entitlements file at `entitlements` (and the assigned licenses at `assigned`, if given) and judges
-    /// `estimate` against them as of `today`.
+    /// Reads the purchased licenses at `entitlements` (and the assigned licenses at `assigned`, if given, matched to
+    /// users through `systemUsers` when there is one) and judges `estimate` against them as of `today`.
     public static func run(entitlements: String, assigned: String?, engine: LicensingEngine, estimate: LicenseEstimate, today: CalendarDate,
-                           delimiter: UnicodeScalar?) throws(InputError) -> LicenseCheck {
-        let (products, read) = try ProductEntitlement.load(path: entitlements)
+                           delimiter: UnicodeScalar?, systemUsers: SystemUserDirectory? = nil) throws(InputError) -> LicenseCheck {
+        let (products, read) = try ProductEntitlement.load(path: entitlements, catalog: engine.catalog)
         return try run(products: products, source: entitlements, readDiagnostics: read, assigned: assigned, engine: engine, estimate: estimate,
-                       today: today, delimiter: delimiter)
+                       today: today, delimiter: delimiter, systemUsers: systemUsers)
     }
 
     /// Judges `estimate` against `products` (read from `source`, with `readDiagnostics` found reading them: the
-    /// entitlements file, or the licensing service's last refresh), and the assigned licenses at `assigned`, if given.
+    /// entitlements file, or the licensing service's last refresh), and the assigned licenses at `assigned`, if given,
+    /// matched to users through `systemUsers` when there is one.
     public static func run(products: [ProductEntitlement], source: String, readDiagnostics: [Diagnostic], assigned: String?, engine: LicensingEngine,
-                           estimate: LicenseEstimate, today: CalendarDate, delimiter: UnicodeScalar?) throws(InputError) -> LicenseCheck {
+                           estimate: LicenseEstimate, today: CalendarDate, delimiter: UnicodeScalar?,
+                           systemUsers: SystemUserDirectory? = nil) throws(InputError) -> LicenseCheck {
         let view = LicenseView(products: products, estimate: estimate, engine: engine, today: today, source: source)
         var diagnostics = DiagnosticLog.merged(readDiagnostics, view.diagnostics)
         var review: LicenseAssignmentReview?
         if let assigned {
             let held = try AssignedLicensesReader.load(path: assigned, catalog: engine.catalog, delimiter: delimiter)
-            let made = LicenseAssignmentReview(estimate: estimate, assigned: held.users, optimizer: engine.optimizer)
+            let made = LicenseAssignmentReview(estimate: estimate, assigned: held.users, optimizer: engine.optimizer, systemUsers: systemUsers)
             diagnostics = DiagnosticLog.merged(diagnostics, held.diagnostics, made.diagnostics)
             review = made
         }

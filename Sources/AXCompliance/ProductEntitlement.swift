@@ -145,13 +145,107 @@ extension ProductEntitlement: Decodable {
         licenseHolder = try c.decodeIfPresent(String.self, forKey: .licenseHolder) ?? ""
     }
 
-    /// Loads `entitlements.json`: rows as `JSONRows` reads them (`{"products": [ … ]}` or a plain array); the
-    /// diagnostics are its warnings (repeated keys).
-    public static func load(path: String) throws(InputError) -> (products: [ProductEntitlement], diagnostics: [Diagnostic]) {
+    /// Loads purchased licenses: `entitlements.json` rows as `JSONRows` reads them (`{"products": [ … ]}` or a plain
+    /// array), or Microsoft Graph's `subscribedSkus` response (`{"value": [{"skuPartNumber": …, "prepaidUnits":
+    /// {"enabled": …}}]}`, as Graph Explorer or `az rest` save it), whose subscriptions become one product per
+    /// catalog SKU (`SubscribedSku.products`). The diagnostics are the file's warnings (repeated keys, unknown part
+    /// numbers).
+    public static func load(path: String, catalog: SkuCatalog = .builtIn()) throws(InputError) -> (products: [ProductEntitlement], diagnostics: [Diagnostic]) {
         let data = try readInputFile(path, input: .entitlements, maximumSize: InputSizeLimit.json)
         let input = JSONInput(data, path: path)
         let keys = ["model", "product", "licenseQuantity", "expirationDate", "currentVersion", "latestVersion", "licenseHolder"]
-        let products = try input.decode(JSONRows<ProductEntitlement>.self, keys: keys).rows
-        return (products, input.diagnostics)
+            + ["skuPartNumber", "prepaidUnits", "enabled", "consumedUnits", "capabilityStatus"]
+        let rows = try input.decode(JSONRows<PurchasedLicenseRow>.self, keys: keys).rows
+        let subscriptions = rows.compactMap { if case .subscription(let sku) = $0 { sku } else { nil } }
+        guard subscriptions.isEmpty else {
+            guard subscriptions.count == rows.count else {
+                throw .invalid(path: path, line: nil, column: nil, message: "the file mixes entitlements rows (model, licenseQuantity) with Microsoft Graph subscriptions (skuPartNumber); give one or the other")
+            }
+            let (products, diagnostics) = SubscribedSku.products(subscriptions, catalog: catalog, source: path)
+            return (products, DiagnosticLog.merged(input.diagnostics, diagnostics))
+        }
+        return (rows.compactMap { if case .product(let product) = $0 { product } else { nil } }, input.diagnostics)
+    }
+}
+
+/// One subscription of Microsoft Graph's `subscribedSkus` response (GET /v1.0/subscribedSkus): what the tenant
+/// bought, by Microsoft's part number.
+public struct SubscribedSku: Sendable, Hashable, Decodable {
+    /// `skuPartNumber`: `DYN365_FINANCE`, `DYN365_ENTERPRISE_TEAM_MEMBERS`, `SPE_E3`, …
+    public var skuPartNumber: String
+    /// `prepaidUnits.enabled`: the licenses bought and active (not those in their warning or suspended period).
+    public var enabledUnits: Int
+    /// `consumedUnits`: the licenses Microsoft 365 has assigned to users.
+    public var consumedUnits: Int
+
+    private enum CodingKeys: String, CodingKey { case skuPartNumber, prepaidUnits, consumedUnits }
+    private enum UnitKeys: String, CodingKey { case enabled }
+
+    public init(skuPartNumber: String, enabledUnits: Int, consumedUnits: Int = 0) {
+        self.skuPartNumber = skuPartNumber
+        self.enabledUnits = enabledUnits
+        self.consumedUnits = consumedUnits
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        skuPartNumber = try container.decode(String.self, forKey: .skuPartNumber).trimmingBlanks()
+        guard !skuPartNumber.isEmpty else {
+            throw DecodingError.dataCorruptedError(forKey: .skuPartNumber, in: container, debugDescription: "skuPartNumber is empty")
+        }
+        let units = try container.nestedContainer(keyedBy: UnitKeys.self, forKey: .prepaidUnits)
+        enabledUnits = try units.decode(Int.self, forKey: .enabled)
+        guard enabledUnits >= 0 else {
+            throw DecodingError.dataCorruptedError(forKey: .enabled, in: units, debugDescription: "prepaidUnits.enabled must be 0 or more, not \(enabledUnits)")
+        }
+        consumedUnits = try container.decodeIfPresent(Int.self, forKey: .consumedUnits) ?? 0
+    }
+
+    /// One product per catalog SKU that the subscriptions' part numbers name (`Sku.partNumbers`), its quantity the
+    /// sum of their enabled units (a base and an attach subscription of one SKU are both licenses of it), in the order
+    /// the SKUs first appear; the license holder names the part numbers. A Dynamics 365 part number (`DYN365_…`,
+    /// `D365_…`, `Dynamics_365_…`) the catalog does not know is an `unknown-product` warning; other Microsoft 365
+    /// subscriptions (Office, Power BI, …) are not licenses of this tool and are passed over silently.
+    public static func products(_ subscriptions: [SubscribedSku], catalog: SkuCatalog, source: String) -> (products: [ProductEntitlement], diagnostics: [Diagnostic]) {
+        var order: [Int] = []
+        var quantity: [Int: Int] = [:]
+        var partNumbers: [Int: [String]] = [:]
+        var diagnostics = DiagnosticLog()
+        for subscription in subscriptions {
+            guard let position = catalog.position(ofPartNumber: subscription.skuPartNumber) else {
+                let upper = subscription.skuPartNumber.uppercased()
+                if upper.hasPrefix("DYN365") || upper.hasPrefix("D365") || upper.hasPrefix("DYNAMICS_365") {
+                    diagnostics.append(Diagnostic(.warning, .unknownProduct,
+                                                  "subscription '\(subscription.skuPartNumber)' is no part number of an SKU in the catalog; its \(subscription.enabledUnits) license(s) are not counted. Add it to the partNumbers of its SKU in the catalog (--skus)",
+                                                  at: SourceLocation(file: source)))
+                }
+                continue
+            }
+            if quantity[position] == nil { order.append(position) }
+            let (sum, overflow) = (quantity[position] ?? 0).addingReportingOverflow(subscription.enabledUnits)
+            quantity[position] = overflow ? Int.max : sum
+            partNumbers[position, default: []].append(subscription.skuPartNumber)
+        }
+        let products = order.map { position in
+            ProductEntitlement(model: catalog[position].name, licenseQuantity: quantity[position] ?? 0,
+                               licenseHolder: "Microsoft 365 subscription (\(partNumbers[position, default: []].joined(separator: ", ")))")
+        }
+        return (products, diagnostics.diagnostics)
+    }
+}
+
+/// One row of a purchased-licenses file: an entitlements row, or a Microsoft Graph subscription (it has a
+/// `skuPartNumber`).
+private enum PurchasedLicenseRow: Decodable {
+    case product(ProductEntitlement)
+    case subscription(SubscribedSku)
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: AnyCodingKey.self)
+        if container.contains(AnyCodingKey(stringValue: "skuPartNumber")) {
+            self = .subscription(try SubscribedSku(from: decoder))
+        } else {
+            self = .product(try ProductEntitlement(from: decoder))
+        }
     }
 }

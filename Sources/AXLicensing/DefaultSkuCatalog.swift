@@ -5,7 +5,7 @@
 public let defaultSkuCatalogJSON = #"""
 {
   "currency": "USD",
-  "note": "Monthly list prices per user as published by Microsoft partners; not verified against a Microsoft price list. Edit freely, or give axlicense a catalog file of your own. Human Resources Self Service comes with Human Resources (no separate list price); it is listed so per-object data naming it resolves, and is never a license of its own in axlicense, since every licensed user needs at least Team Members. Groups are the base groups of Microsoft's LicensingAllSkus (Base 1, Base 2).",
+  "note": "Monthly list prices per user as published by Microsoft partners; not verified against a Microsoft price list. Edit freely, or give axlicense a catalog file of your own. Human Resources Self Service comes with Human Resources (no separate list price); it is listed so per-object data naming it resolves, and is never a license of its own in axlicense, since every licensed user needs at least Team Members. Groups are the base groups of Microsoft's LicensingAllSkus (Base 1, Base 2). partNumbers are Microsoft's commercial part numbers (skuPartNumber in Microsoft Graph's subscribedSkus), as Microsoft Learn lists them in 'Product names and service plan identifiers for licensing' (https://learn.microsoft.com/entra/identity/users/licensing-service-plan-reference); purchased subscriptions are counted as the SKU whose partNumbers name them. Add your tenant's part numbers for SKUs listed without any (Commerce, Human Resources, the Premium SKUs).",
   "skus": [
     {
       "name": "SupplyChainManagementPremium",
@@ -35,7 +35,8 @@ public let defaultSkuCatalogJSON = #"""
       "attachPrice": 30,
       "priority": 80,
       "group": "Base 1",
-      "aliases": ["SCM", "D365_SCM", "SupplyChain", "Operations Supply Chain Management"]
+      "aliases": ["SCM", "D365_SCM", "SupplyChain", "Operations Supply Chain Management"],
+      "partNumbers": ["DYN365_SCM", "DYN365_SCM_ATTACH"]
     },
     {
       "name": "Finance",
@@ -45,7 +46,8 @@ public let defaultSkuCatalogJSON = #"""
       "attachPrice": 30,
       "priority": 70,
       "group": "Base 1",
-      "aliases": ["D365_Finance", "FIN"]
+      "aliases": ["D365_Finance", "FIN"],
+      "partNumbers": ["DYN365_FINANCE", "DYN365_FINANCE_ATTACH"]
     },
     {
       "name": "Commerce",
@@ -65,7 +67,8 @@ public let defaultSkuCatalogJSON = #"""
       "attachPrice": 30,
       "priority": 50,
       "group": "Base 2",
-      "aliases": ["ProjectOps", "PSA", "ProjectServiceAutomation"]
+      "aliases": ["ProjectOps", "PSA", "ProjectServiceAutomation"],
+      "partNumbers": ["DYN365_PROJECT_OPERATIONS", "DYN365_PROJECT_OPERATIONS_ATTACH"]
     },
     {
       "name": "HumanResources",
@@ -84,7 +87,8 @@ public let defaultSkuCatalogJSON = #"""
       "basePrice": 50,
       "attachPrice": null,
       "priority": 30,
-      "aliases": ["Operations – Activity", "Operations - Activity", "OperationsActivity", "D365_Operations_Activity"]
+      "aliases": ["Operations – Activity", "Operations - Activity", "OperationsActivity", "D365_Operations_Activity"],
+      "partNumbers": ["Dyn365_Operations_Activity"]
     },
     {
       "name": "TeamMembers",
@@ -93,7 +97,8 @@ public let defaultSkuCatalogJSON = #"""
       "basePrice": 8,
       "attachPrice": null,
       "priority": 20,
-      "aliases": ["TeamMember", "D365_TeamMembers", "Universal"]
+      "aliases": ["TeamMember", "D365_TeamMembers", "Universal"],
+      "partNumbers": ["DYN365_ENTERPRISE_TEAM_MEMBERS", "DYN365_TEAM_MEMBERS"]
     },
     {
       "name": "HumanResourcesSelfService",

@@ -43,9 +43,12 @@ public struct Sku: Sendable, Hashable, Codable {
     /// The base group Microsoft's `LicensingAllSkus.GroupName` puts the SKU in (`Base 1`), reported beside a base as
     /// the Power Platform admin center does; nil when the SKU is in none.
     public var group: String?
+    /// Microsoft's commercial part numbers of the SKU (`skuPartNumber` in Microsoft Graph's `subscribedSkus`:
+    /// `DYN365_FINANCE`, `DYN365_FINANCE_ATTACH`), by which purchased subscriptions are counted as this SKU.
+    public var partNumbers: [String]
 
     public init(name: String, displayName: String, tier: SkuTier, basePrice: Money, attachPrice: Money?, priority: Int, aliases: [String] = [],
-                group: String? = nil) {
+                group: String? = nil, partNumbers: [String] = []) {
         self.name = name
         self.displayName = displayName
         self.tier = tier
@@ -54,10 +57,11 @@ public struct Sku: Sendable, Hashable, Codable {
         self.priority = priority
         self.aliases = aliases
         self.group = group
+        self.partNumbers = partNumbers
     }
 
     private enum CodingKeys: String, CodingKey {
-        case name, displayName, tier, basePrice, attachPrice, priority, aliases, group
+        case name, displayName, tier, basePrice, attachPrice, priority, aliases, group, partNumbers
     }
 
     public init(from decoder: any Decoder) throws {
@@ -77,6 +81,7 @@ public struct Sku: Sendable, Hashable, Codable {
         priority = try container.decode(Int.self, forKey: .priority)
         aliases = try container.decodeIfPresent([String].self, forKey: .aliases) ?? []
         group = try container.decodeIfPresent(String.self, forKey: .group)
+        partNumbers = try container.decodeIfPresent([String].self, forKey: .partNumbers) ?? []
     }
 }
 
@@ -118,6 +123,7 @@ public struct SkuCatalog: Sendable {
     /// Warnings found in the catalog file (repeated keys).
     public let diagnostics: [Diagnostic]
     private let lookup: [String: Int]
+    private let partNumberLookup: [String: Int]
 
     /// Validates and indexes `skus`; `diagnostics` are the file's warnings, kept for the run's report.
     public init(currency: String = "USD", skus: [Sku], source: String = "<catalog>", diagnostics: [Diagnostic] = []) throws(InputError) {
@@ -130,7 +136,15 @@ public struct SkuCatalog: Sendable {
         }
         guard skus.count <= 64 else { throw .invalid(path: source, line: nil, column: nil, message: "the catalog has \(skus.count) SKUs; at most 64 are supported") }
         var lookup: [String: Int] = [:]
+        var partNumberLookup: [String: Int] = [:]
         for (position, sku) in skus.enumerated() {
+            for partNumber in sku.partNumbers {
+                let key = partNumber.trimmingBlanks().uppercased()
+                if let other = partNumberLookup[key], other != position {
+                    throw .invalid(path: source, line: nil, column: nil, message: "part number '\(partNumber)' names both \(skus[other].name) and \(sku.name)")
+                }
+                partNumberLookup[key] = position
+            }
             for (field, price) in [("basePrice", sku.basePrice), ("attachPrice", sku.attachPrice)] {
                 if let price, price > Money.maximumPrice {
                     throw .invalid(path: source, line: nil, column: nil,
@@ -156,6 +170,7 @@ public struct SkuCatalog: Sendable {
         self.currency = code.uppercased()
         self.skus = skus
         self.lookup = lookup
+        self.partNumberLookup = partNumberLookup
         self.teamMembers = try cheapest(.teamMembers)
         self.activity = try cheapest(.activity)
         self.fullSkus = SkuSet(skus.indices.filter { skus[$0].tier == .operations })
@@ -182,12 +197,15 @@ public struct SkuCatalog: Sendable {
             var skus: [Sku]
         }
         let input = JSONInput(data, path: source)
-        let file = try input.decode(File.self, keys: ["currency", "skus", "name", "displayName", "tier", "basePrice", "attachPrice", "priority", "aliases", "group", "note"])
+        let file = try input.decode(File.self, keys: ["currency", "skus", "name", "displayName", "tier", "basePrice", "attachPrice", "priority", "aliases", "group", "partNumbers", "note"])
         return try SkuCatalog(currency: file.currency ?? "USD", skus: file.skus, source: source, diagnostics: input.diagnostics)
     }
 
     /// The position of the SKU with this name, display name or alias (case, spaces and punctuation ignored).
     public func position(of spelling: String) -> Int? { lookup[Self.normalized(spelling)] }
+
+    /// The position of the SKU with this Microsoft part number (`DYN365_FINANCE`; case ignored).
+    public func position(ofPartNumber partNumber: String) -> Int? { partNumberLookup[partNumber.trimmingBlanks().uppercased()] }
 
     /// The SKU at a position.
     public subscript(position: Int) -> Sku { skus[position] }

@@ -43,6 +43,15 @@ public struct SkuMap: Sendable {
     /// An empty map: no privilege names an SKU.
     public static let empty = SkuMap(requirements: [:], diagnostics: [], source: nil)
 
+    /// The map of a run without one (no file at `path`, the workspace's conventional place): empty, with the one
+    /// `sku-requirements-unknown` warning saying that licenses come from entry points alone.
+    public static func missing(path: String) -> SkuMap {
+        SkuMap(requirements: [:], diagnostics: [Diagnostic(.warning, .skuRequirementsUnknown,
+                                                           "no SKU map (LicensingServicePlansPrivilege): SKU requirements are unknown, so licenses come from entry points alone (a full user is Operations, any base)",
+                                                           at: SourceLocation(file: path))],
+               source: nil)
+    }
+
     private init(requirements: [NameKey: SkuRequirement], diagnostics: [Diagnostic], source: String?) {
         self.requirements = requirements
         self.diagnostics = diagnostics
@@ -84,16 +93,72 @@ public struct SkuMap: Sendable {
     /// The requirement for a privilege (compared by `NameKey`), if the map names it.
     public func requirement(forPrivilege name: String) -> SkuRequirement? { requirements[NameKey(name)] }
 
-    /// Loads a `LicensingServicePlansPrivilege` JSON file: rows as `JSONRows` reads them.
-    public static func load(path: String, catalog: SkuCatalog) throws(InputError) -> SkuMap {
-        try decode(readInputFile(path, input: .skuMap, maximumSize: InputSizeLimit.json), catalog: catalog, source: path)
+    /// Loads a `LicensingServicePlansPrivilege` file: JSON rows as `JSONRows` reads them, or a CSV export of the table.
+    public static func load(path: String, catalog: SkuCatalog, delimiter: UnicodeScalar? = nil) throws(InputError) -> SkuMap {
+        // A JSON file is refused by its size before it is read; a CSV export may be as large as any CSV input.
+        let limit = path.lowercased().hasSuffix(".json") ? InputSizeLimit.json : InputSizeLimit.csv
+        return try decode(readInputFile(path, input: .skuMap, maximumSize: limit), catalog: catalog, source: path, delimiter: delimiter)
     }
 
-    /// Decodes SKU-map JSON; `source` names it in errors.
-    public static func decode(_ data: Data, catalog: SkuCatalog, source path: String) throws(InputError) -> SkuMap {
+    /// Decodes a SKU map; `source` names it in errors. A `.csv` file is a CSV export of the table (SQL or the table
+    /// browser: columns `PrivilegeIdentifier`, `SkuName`, `IsUnique`, others ignored), a `.json` file JSON (at most
+    /// `InputSizeLimit.json`); any other name is JSON when its text starts with `[` or `{`, else CSV. Both give the
+    /// same map.
+    public static func decode(_ data: Data, catalog: SkuCatalog, source path: String, delimiter: UnicodeScalar? = nil) throws(InputError) -> SkuMap {
+        let firstCharacter = data.first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }
+        let name = path.lowercased()
+        let isCSV = name.hasSuffix(".csv") || (!name.hasSuffix(".json") && firstCharacter != UInt8(ascii: "[") && firstCharacter != UInt8(ascii: "{"))
+        if isCSV {
+            return SkuMap(rows: try csvRows(decodeText(data, path: path), path: path, delimiter: delimiter), catalog: catalog, source: path)
+        }
+        if data.count > InputSizeLimit.json {
+            throw .unreadable(path: path, reason: "file is over the \(InputSizeLimit.json / 1_048_576) MiB limit for a JSON SKU map")
+        }
         let input = JSONInput(data, path: path)
         let map = SkuMap(rows: try input.decode(JSONRows<ServicePlanPrivilegeRow>.self, keys: ServicePlanPrivilegeRow.keys).rows, catalog: catalog, source: path)
         return SkuMap(requirements: map.requirements, diagnostics: DiagnosticLog.merged(input.diagnostics, map.diagnostics), source: path)
+    }
+
+    /// The rows of a CSV export of `LicensingServicePlansPrivilege`: header names compared ignoring case, spaces and
+    /// punctuation; `IsUnique` 0, 1, true or false; a row with an empty field, or a missing column, is an error naming it.
+    static func csvRows(_ text: String, path: String, delimiter: UnicodeScalar?) throws(InputError) -> [ServicePlanPrivilegeRow] {
+        let table = try CSVTable(text, path: path, delimiter: delimiter)
+        enum Column: CaseIterable { case privilege, sku, isUnique }
+        let (columns, _) = CSVHeader.columns(table.header, path: path) { name -> Column? in
+            switch String(name.lowercased().filter { $0.isLetter || $0.isNumber }) {
+            case "privilegeidentifier": .privilege
+            case "skuname": .sku
+            case "isunique": .isUnique
+            default: nil
+            }
+        }
+        let names = [Column.privilege: "PrivilegeIdentifier", .sku: "SkuName", .isUnique: "IsUnique"]
+        let missing = Column.allCases.filter { columns[$0] == nil }
+        guard missing.isEmpty else {
+            throw .invalid(path: path, line: 1, column: nil,
+                           message: "missing required column(s) \(missing.compactMap { names[$0] }.joined(separator: ", ")); the header has: \(table.header.joined(separator: ", "))")
+        }
+        let read = table.rows { fields in
+            Column.allCases.map { column -> String in
+                guard let index = columns[column], index < fields.count else { return "" }
+                return fields[index].trimmingBlanks()
+            }
+        }
+        var rows: [ServicePlanPrivilegeRow] = []
+        for (line, fields) in read.rows {
+            for (column, value) in zip(Column.allCases, fields) where value.isEmpty {
+                throw .invalid(path: path, line: line, column: nil, message: "\(names[column]!) is empty")
+            }
+            let isUnique: Bool
+            switch fields[2].lowercased() {
+            case "1", "true": isUnique = true
+            case "0", "false": isUnique = false
+            default: throw .invalid(path: path, line: line, column: nil, message: "IsUnique '\(fields[2])' is not 0, 1, true or false")
+            }
+            rows.append(ServicePlanPrivilegeRow(privilegeIdentifier: fields[0], skuName: fields[1], isUnique: isUnique))
+        }
+        if let error = read.error { throw error }
+        return rows
     }
 }
 

@@ -95,23 +95,34 @@ public struct MethodUse: Sendable, Hashable {
     }
 }
 
-/// The SKU catalog, and the SKU map when the legacy method is used.
+/// The SKU catalog, and the SKU map when the legacy method is used. The map is optional: without it in the
+/// workspace (and not named), the run goes on with entry-point licenses alone and one `sku-requirements-unknown` warning.
 private func loadSkuInputs(_ paths: WorkspacePaths, needsSkuMap: Bool) throws(InputError) -> (SkuCatalog, SkuMap) {
     let catalog = try paths.skuCatalog.map { path throws(InputError) in try SkuCatalog.load(path: path) } ?? SkuCatalog.builtIn()
-    return (catalog, needsSkuMap ? try SkuMap.load(path: paths.skuMap, catalog: catalog) : .empty)
+    guard needsSkuMap else { return (catalog, .empty) }
+    if !paths.skuMapGivenExplicitly && !FileManager.default.fileExists(atPath: paths.skuMap) { return (catalog, .missing(path: paths.skuMap)) }
+    return (catalog, try SkuMap.load(path: paths.skuMap, catalog: catalog, delimiter: paths.csvDelimiter))
 }
 
-/// The users of a run, when the command reads them.
-private func loadUsers(_ paths: WorkspacePaths, users requirement: UsersRequirement) throws(InputError) -> UserDirectory? {
+/// The users of a run, when the command reads them, with the SystemUsers export (when there is one) joined in; a
+/// users file that says nothing of enabled state, without an export that does, gets the `enabled-state-unknown` warning.
+private func loadUsers(_ paths: WorkspacePaths, users requirement: UsersRequirement) throws(InputError) -> (UserDirectory, SystemUserDirectory?)? {
     switch requirement {
     case .required:
-        return try UserDirectory.load(path: paths.users, delimiter: paths.csvDelimiter)
+        break
     case .optional:
         guard paths.usersGivenExplicitly || FileManager.default.fileExists(atPath: paths.users) else { return nil }
-        return try UserDirectory.load(path: paths.users, delimiter: paths.csvDelimiter)
     case .unused:
         return nil
     }
+    var users = try UserDirectory.load(path: paths.users, delimiter: paths.csvDelimiter)
+    let systemUsers = try paths.systemUsers.map { path throws(InputError) in try SystemUserDirectory.load(path: path, delimiter: paths.csvDelimiter) }
+    if let systemUsers {
+        users = users.joined(with: systemUsers)
+        users.diagnostics = DiagnosticLog.merged(users.diagnostics, systemUsers.diagnostics)
+    }
+    if !users.knowsEnabledState { users.diagnostics = DiagnosticLog.merged(users.diagnostics, [UserDirectory.enabledStateUnknown(path: paths.users)]) }
+    return (users, systemUsers)
 }
 
 /// Runs `work` on another thread; `value()` waits for it (a dispatch group orders the two).
@@ -141,6 +152,9 @@ public struct LoadedWorkspace: Sendable {
     /// Which method was used, and why.
     public var method: MethodUse
     public var users: UserDirectory?
+    /// The SystemUsers export (`system-users.csv` or the path given), read with the users; its enabled state is
+    /// already joined into `users`. It also matches Power Platform admin center rows to users by e-mail or object id.
+    public var systemUsers: SystemUserDirectory?
     /// False when metadata errors were skipped (`keepGoing`).
     public var isComplete: Bool
     /// Every diagnostic of the metadata, SKU catalog, SKU map and users, sorted.
@@ -203,7 +217,7 @@ public struct LoadedWorkspace: Sendable {
                 graph.isIncomplete && !keepGoing ? nil : (engine(primary, graph), comparison.map { engine($0, graph) })
             }
             PhaseTimer.mark("privileges and roles evaluated")
-            let users = try usersInput.value()
+            let (users, systemUsers) = (try usersInput.value()).map { ($0.0, $0.1) } ?? (nil, nil)
             let snapshot: MetadataSnapshot
             do {
                 snapshot = try loaded.get()
@@ -222,7 +236,7 @@ public struct LoadedWorkspace: Sendable {
                                                    users?.diagnostics ?? [])
             let use = MethodUse(primary: primary, comparison: comparison, wasDefaulted: selection == nil,
                                 objectLicenses: objectMap.map { MethodUse.Source(path: paths.objectLicenses ?? "", shape: $0.shape) })
-            return LoadedWorkspace(engine: engine, comparison: comparisonEngine, method: use, users: users, isComplete: !graph.isIncomplete,
+            return LoadedWorkspace(engine: engine, comparison: comparisonEngine, method: use, users: users, systemUsers: systemUsers, isComplete: !graph.isIncomplete,
                                    diagnostics: diagnostics, metadataFileCount: snapshot.fileCount, references: references)
         } catch let error as InputError {
             throw .input(error)

@@ -60,14 +60,19 @@ public struct SystemUserDirectory: Sendable {
     public var users: [SystemUser]
     /// Warnings about the file's content (repeated user ids, e-mails or object ids).
     public var diagnostics: [Diagnostic]
+    /// True when the export has an `Enabled` column (else every user reads as enabled, which says nothing).
+    public var hasEnabledColumn: Bool
     private var byEmail: [NameKey: Int] = [:]
     private var byObjectID: [EntraObjectID: Int] = [:]
+    private var byUserId: [NameKey: Int] = [:]
 
-    /// Indexes `users` by e-mail, network alias and object id (the first user wins a shared one).
-    public init(users: [SystemUser], diagnostics: [Diagnostic] = []) {
+    /// Indexes `users` by user id, e-mail, network alias and object id (the first user wins a shared one).
+    public init(users: [SystemUser], diagnostics: [Diagnostic] = [], hasEnabledColumn: Bool = true) {
         self.users = users
         self.diagnostics = diagnostics
+        self.hasEnabledColumn = hasEnabledColumn
         for (index, user) in users.enumerated() {
+            if byUserId[NameKey(user.userId)] == nil { byUserId[NameKey(user.userId)] = index }
             for address in [user.email, user.networkAlias] where !address.isEmpty {
                 let key = NameKey(address)
                 if byEmail[key] == nil { byEmail[key] = index }
@@ -79,6 +84,19 @@ public struct SystemUserDirectory: Sendable {
     /// The user whose `Email` or `NetworkAlias` is `address` (case-insensitive).
     public func user(email address: String) -> SystemUser? {
         byEmail[NameKey(address.trimmingBlanks())].map { users[$0] }
+    }
+
+    /// The user with this D365FO user id (compared like every name).
+    public func user(userId: String) -> SystemUser? {
+        byUserId[NameKey(userId.trimmingBlanks())].map { users[$0] }
+    }
+
+    /// The D365FO user id a row of the Power Platform admin center names by its `UserId` or `UserEmail`: the user
+    /// whose Entra object id is a GUID in either, else whose e-mail or network alias is the row's e-mail.
+    public func matching(objectId: EntraObjectID?, email: String?) -> SystemUser? {
+        if let objectId, let found = user(objectId: objectId) { return found }
+        if let email, let found = user(email: email) { return found }
+        return nil
     }
 
     /// The user with this Entra object id.
@@ -112,7 +130,7 @@ public struct SystemUserDirectory: Sendable {
     /// Reads a SystemUsers CSV file; `delimiter` nil means detected from the header.
     public static func load(path: String, delimiter: UnicodeScalar? = nil) throws(InputError) -> SystemUserDirectory {
         let data = try readInputFile(path, input: .systemUsers, maximumSize: InputSizeLimit.csv)
-        return try parse(decodeUTF8(data, path: path), path: path, delimiter: delimiter)
+        return try parse(decodeText(data, path: path), path: path, delimiter: delimiter)
     }
 
     /// Parses SystemUsers CSV text; `path` names the source in errors.
@@ -176,6 +194,6 @@ public struct SystemUserDirectory: Sendable {
         }
         if let error = read.error { throw error }
         if users.isEmpty { diagnostics.append(CSVHeader.noRows(path: path)) }
-        return SystemUserDirectory(users: users, diagnostics: diagnostics.diagnostics)
+        return SystemUserDirectory(users: users, diagnostics: diagnostics.diagnostics, hasEnabledColumn: columns[.enabled] != nil)
     }
 }

@@ -48,10 +48,14 @@ public struct UserDirectory: Sendable {
     public var users: [SecurityUser]
     /// Warnings about the file's content.
     public var diagnostics: [Diagnostic]
+    /// True when the file says which users are enabled (it has an `Enabled` column, or was joined with a SystemUsers
+    /// export that has one); false for the Security user role associations export (`SecurityUserRoles`), which has none.
+    public var knowsEnabledState: Bool
 
-    public init(users: [SecurityUser], diagnostics: [Diagnostic] = []) {
+    public init(users: [SecurityUser], diagnostics: [Diagnostic] = [], knowsEnabledState: Bool = true) {
         self.users = users
         self.diagnostics = diagnostics
+        self.knowsEnabledState = knowsEnabledState
     }
 
     /// Column names (case-insensitive) the reader understands.
@@ -68,7 +72,7 @@ public struct UserDirectory: Sendable {
     /// Reads a users CSV file; `delimiter` nil means detected from the header.
     public static func load(path: String, delimiter: UnicodeScalar? = nil) throws(InputError) -> UserDirectory {
         let data = try readInputFile(path, input: .users, maximumSize: InputSizeLimit.csv)
-        return try parse(decodeUTF8(data, path: path), path: path, delimiter: delimiter)
+        return try parse(decodeText(data, path: path), path: path, delimiter: delimiter)
     }
 
     /// Parses users CSV text; `path` names the source in errors.
@@ -120,14 +124,47 @@ public struct UserDirectory: Sendable {
         // By user id key (case and Unicode normalisation ignored), then as spelled; each key made once, not in every comparison.
         let keys = users.map { NameKey($0.userId) }
         let order = users.indices.sorted { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : users[$0].userId < users[$1].userId }
-        return UserDirectory(users: order.map { users[$0] }, diagnostics: diagnostics.diagnostics)
+        return UserDirectory(users: order.map { users[$0] }, diagnostics: diagnostics.diagnostics, knowsEnabledState: columns[.enabled] != nil)
+    }
+
+    /// The users with the enabled state of the SystemUsers export joined in (Docs/licensing-rules.md §4): a user
+    /// that either file marks disabled is disabled. Users the export does not list keep the users file's state, with
+    /// one `unknown-user` warning naming how many and the first few.
+    public func joined(with systemUsers: SystemUserDirectory) -> UserDirectory {
+        guard systemUsers.hasEnabledColumn else { return self }
+        var joined = self
+        var unlisted: [SecurityUser] = []
+        for index in joined.users.indices {
+            guard let systemUser = systemUsers.user(userId: joined.users[index].userId) else {
+                unlisted.append(joined.users[index])
+                continue
+            }
+            if !systemUser.isEnabled { joined.users[index].isEnabled = false }
+        }
+        if let first = unlisted.first {
+            let names = unlisted.prefix(3).map { "'\($0.userId)'" }.joined(separator: ", ") + (unlisted.count > 3 ? " and \(unlisted.count - 3) more" : "")
+            joined.diagnostics.append(Diagnostic(.warning, .unknownUser,
+                                                 "\(unlisted.count) user(s) of the users file are not in the SystemUsers export (\(names)); their enabled state is the users file's",
+                                                 at: first.location))
+        }
+        joined.diagnostics = DiagnosticLog.merged(joined.diagnostics)
+        joined.knowsEnabledState = true
+        return joined
+    }
+
+    /// The warning for users whose enabled state nothing gives: every one is counted as enabled.
+    public static func enabledStateUnknown(path: String) -> Diagnostic {
+        Diagnostic(.warning, .enabledStateUnknown,
+                   "the users file has no Enabled column and no SystemUsers export was given: whether each user is enabled is unknown, so every user is counted as enabled",
+                   at: SourceLocation(file: path, line: 1))
     }
 
     private static func parseAssignmentStatus(_ value: String, path: String, line: Int) throws(InputError) -> Bool {
         switch value.lowercased() {
         case "", "enabled", "1": return true
-        case "disabled", "2": return false
-        default: throw .invalid(path: path, line: line, column: nil, message: "AssignmentStatus '\(value)' is not Enabled, Disabled, 1 or 2")
+        // Expired (past the assignment's end date) and Suspended grant nothing, like Disabled.
+        case "disabled", "2", "expired", "suspended": return false
+        default: throw .invalid(path: path, line: line, column: nil, message: "AssignmentStatus '\(value)' is not Enabled, Disabled, Expired, Suspended, 1 or 2")
         }
     }
 

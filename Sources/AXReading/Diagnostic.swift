@@ -101,6 +101,10 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case duplicateUser = "duplicate-user"
     /// A date the PPAC report's RefreshedOn column holds that is not a date: the row's freshness is unknown.
     case unreadableDate = "unreadable-date"
+    /// Neither the users file nor a SystemUsers export says which users are enabled: every user is counted.
+    case enabledStateUnknown = "enabled-state-unknown"
+    /// No SKU map: SKU requirements are unknown and licenses come from entry points alone.
+    case skuRequirementsUnknown = "sku-requirements-unknown"
 }
 
 /// One problem found in the input, with where it is and what it means for the result.

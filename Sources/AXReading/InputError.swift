@@ -19,7 +19,7 @@ public enum InputKind: String, Sendable, Hashable, CaseIterable {
     public var what: String {
         switch self {
         case .metadata: "metadata folder"
-        case .skuMap: "SKU map (LicensingServicePlansPrivilege JSON)"
+        case .skuMap: "SKU map (LicensingServicePlansPrivilege JSON or CSV)"
         case .skuCatalog: "SKU catalog"
         case .users: "users file (role assignments CSV)"
         case .entitlements: "entitlements file (purchased licenses)"
@@ -40,15 +40,19 @@ public enum InputKind: String, Sendable, Hashable, CaseIterable {
         case .entitlements: "entitlements.json"
         case .objectLicenses: "ObjectLicenses"
         case .workspaceConfig: "axlicense.json"
-        case .skuCatalog, .assignedLicenses, .systemUsers, .reference: what
+        case .systemUsers: "system-users.csv"
+        case .assignedLicenses: "assigned-licenses.csv"
+        case .skuCatalog: "skus.json"
+        case .reference: what
         }
     }
 
-    /// True when the input has a conventional place in the workspace folder (`WorkspacePaths.Convention`).
+    /// True when a missing input can be put at its conventional place in the workspace folder (`WorkspacePaths.Convention`).
     public var hasWorkspaceConvention: Bool {
         switch self {
         case .metadata, .skuMap, .users, .entitlements, .objectLicenses, .workspaceConfig: true
-        case .skuCatalog, .assignedLicenses, .systemUsers, .reference: false
+        // Read from the workspace only when there (`system-users.csv`, `assigned-licenses.csv`): missing, they were named.
+        case .skuCatalog, .systemUsers, .assignedLicenses, .reference: false
         }
     }
 }
@@ -145,34 +149,83 @@ package func readInputFile(_ path: String, input: InputKind, maximumSize: Int) t
     return data
 }
 
-/// Decodes UTF-8 text, dropping a leading BOM; invalid bytes are an error naming the line.
-public func decodeUTF8(_ data: Data, path: String) throws(InputError) -> String {
+/// Decodes a text input: UTF-8 (a leading BOM dropped), or UTF-16 as Excel's "Unicode text" and many Windows tools
+/// write it (little- or big-endian, with a byte-order mark, or without one when the text starts with an ASCII
+/// character, whose other byte is then a NUL). Invalid bytes are an error naming the line and column.
+public func decodeText(_ data: Data, path: String) throws(InputError) -> String {
     var bytes = [UInt8](data)
     if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-    // Excel's "Unicode Text" and many Windows tools write UTF-16: a byte-order mark, or a NUL byte in the first
-    // character of text that starts with an ASCII header (valid UTF-8, yet no CSV). Said so, rather than "not UTF-8 at line 1, column 1".
-    if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) || (bytes.count >= 2 && (bytes[0] == 0 || bytes[1] == 0)) {
-        throw .invalid(path: path, line: nil, column: nil,
-                       message: "the file is UTF-16 text (Excel's \"Unicode Text\"), not UTF-8; save it as \"CSV UTF-8 (Comma delimited)\"")
-    }
+    if let bigEndian = utf16ByteOrder(bytes) { return try decodeUTF16(bytes, bigEndian: bigEndian, path: path) }
     // An .xlsx saved or renamed as .csv: a ZIP archive, whose bytes are no text at all.
     if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
         throw .invalid(path: path, line: nil, column: nil, message: "the file is an Excel workbook (a ZIP archive), not CSV text; save it as \"CSV UTF-8 (Comma delimited)\"")
     }
     if let text = String(validating: bytes, as: UTF8.self) { return text }
-    var line = 1
-    var column = 1
+    var position = TextPosition()
     var iterator = bytes.makeIterator()
     var decoder = UTF8()
     loop: while true {
         switch decoder.decode(&iterator) {
-        case .scalarValue(let scalar):
-            if scalar == "\n" { line += 1; column = 1 } else { column += 1 }
-        case .emptyInput, .error:
-            break loop
+        case .scalarValue(let scalar): position.advance(past: scalar)
+        case .emptyInput, .error: break loop
         }
     }
-    throw .invalid(path: path, line: line, column: column, message: "file is not valid UTF-8 text")
+    throw .invalid(path: path, line: position.line, column: position.column, message: "file is not valid UTF-8 text")
+}
+
+/// The byte order of UTF-16 text: true for big-endian, false for little-endian, nil when the bytes are not UTF-16.
+/// A byte-order mark decides; without one, a NUL in the first two bytes does (text that starts with an ASCII
+/// character, as every header does: `U\0s\0` is little-endian, `\0U\0s` big-endian). The UTF-8 BOM is already gone.
+private func utf16ByteOrder(_ bytes: [UInt8]) -> Bool? {
+    if bytes.starts(with: [0xFF, 0xFE]) { return false }
+    if bytes.starts(with: [0xFE, 0xFF]) { return true }
+    guard bytes.count >= 2 else { return nil }
+    if bytes[0] == 0 && bytes[1] != 0 { return true }
+    if bytes[1] == 0 && bytes[0] != 0 { return false }
+    return nil
+}
+
+/// Decodes UTF-16 text of the given byte order, dropping its byte-order mark; an odd byte count or an unpaired
+/// surrogate is an error naming the line and column where it is.
+private func decodeUTF16(_ bytes: [UInt8], bigEndian: Bool, path: String) throws(InputError) -> String {
+    var units: [UInt16] = []
+    units.reserveCapacity(bytes.count / 2)
+    var index = 0
+    while index + 1 < bytes.count {
+        let (high, low) = bigEndian ? (bytes[index], bytes[index + 1]) : (bytes[index + 1], bytes[index])
+        units.append(UInt16(high) << 8 | UInt16(low))
+        index += 2
+    }
+    if units.first == 0xFEFF { units.removeFirst() }
+    var text = String.UnicodeScalarView()
+    var position = TextPosition()
+    var iterator = units.makeIterator()
+    var decoder = UTF16()
+    loop: while true {
+        switch decoder.decode(&iterator) {
+        case .scalarValue(let scalar):
+            text.append(scalar)
+            position.advance(past: scalar)
+        case .emptyInput:
+            break loop
+        case .error:
+            throw .invalid(path: path, line: position.line, column: position.column, message: "file is not valid UTF-16 text (an unpaired surrogate)")
+        }
+    }
+    if bytes.count % 2 != 0 {
+        throw .invalid(path: path, line: position.line, column: position.column, message: "file is not valid UTF-16 text (an odd number of bytes: the last character is cut)")
+    }
+    return String(text)
+}
+
+/// A line and column (characters) in text being decoded, for naming where a decoding error is.
+private struct TextPosition {
+    var line = 1
+    var column = 1
+
+    mutating func advance(past scalar: Unicode.Scalar) {
+        if scalar == "\n" { line += 1; column = 1 } else { column += 1 }
+    }
 }
 
 /// Why a file of this mode is not an input (a folder, FIFO, device or socket), nil for a regular file.

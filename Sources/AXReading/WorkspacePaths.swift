@@ -2,8 +2,8 @@ import Foundation
 
 /// Where a run's inputs are: by workspace convention, each overridable on its own.
 ///
-/// A workspace folder `DIR` means `DIR/Metadata/`, `DIR/LicensingServicePlansPrivilege.json` and `DIR/users.csv`,
-/// and `DIR/ObjectLicenses/` when it exists.
+/// A workspace folder `DIR` means `DIR/Metadata/`, `DIR/LicensingServicePlansPrivilege.json` (or its `.csv` export)
+/// and `DIR/users.csv`, and `DIR/ObjectLicenses/`, `DIR/system-users.csv` and `DIR/skus.json` when they exist.
 public struct WorkspacePaths: Sendable, Hashable {
     public var metadata: String
     public var skuMap: String
@@ -14,8 +14,11 @@ public struct WorkspacePaths: Sendable, Hashable {
     public var metadataGivenExplicitly: Bool
     /// True when the SKU map was named explicitly, not found by convention.
     public var skuMapGivenExplicitly: Bool
-    /// The catalog file, or nil for the built-in `Data/skus.json`.
+    /// The catalog file: the path given, else the workspace's `skus.json` when it exists (a workspace's own prices),
+    /// else nil for the built-in `Data/skus.json`.
     public var skuCatalog: String?
+    /// True when the catalog was named explicitly, not found in the workspace.
+    public var skuCatalogGivenExplicitly: Bool
     /// The users CSV separator, or nil to detect it from the header.
     public var csvDelimiter: UnicodeScalar?
     /// The object-license data (a Security object licenses export or a folder, `ObjectLicenseReader`): the path given,
@@ -26,6 +29,11 @@ public struct WorkspacePaths: Sendable, Hashable {
     /// Reference metadata folders layered under `metadata`, in order, as named explicitly; nil when none were named,
     /// so the workspace's `axlicense.json` decides (`resolvedReferences()`).
     public var references: [String]?
+    /// The SystemUsers export (user id, enabled, e-mail, Entra object id): the path given, else the workspace's
+    /// `system-users.csv` when it exists, else nil (an optional input).
+    public var systemUsers: String?
+    /// True when the SystemUsers export was named explicitly, not found by convention.
+    public var systemUsersGivenExplicitly: Bool
 
     /// The conventional file names inside a workspace folder.
     public enum Convention {
@@ -34,6 +42,11 @@ public struct WorkspacePaths: Sendable, Hashable {
         public static let users = "users.csv"
         public static let entitlements = "entitlements.json"
         public static let objectLicenses = "ObjectLicenses"
+        public static let systemUsers = "system-users.csv"
+        public static let skuCatalog = "skus.json"
+        public static let assignedLicenses = "assigned-licenses.csv"
+        /// The SKU map as a CSV export of the table, read when the JSON file is not there.
+        public static let skuMapCSV = "LicensingServicePlansPrivilege.csv"
     }
 
     /// The workspace folder itself.
@@ -44,21 +57,29 @@ public struct WorkspacePaths: Sendable, Hashable {
 
     /// Resolves paths: explicit ones win, the rest come from `workspace`.
     public init(workspace: String = ".", metadata: String? = nil, skuMap: String? = nil, users: String? = nil, skuCatalog: String? = nil, csvDelimiter: UnicodeScalar? = nil,
-                objectLicenses: String? = nil, references: [String]? = nil) {
+                objectLicenses: String? = nil, systemUsers: String? = nil, references: [String]? = nil) {
         self.csvDelimiter = csvDelimiter
         self.references = references
         func inside(_ name: String) -> String { workspace.hasSuffix("/") ? workspace + name : workspace + "/" + name }
         self.workspace = workspace
         self.metadata = metadata ?? inside(Convention.metadata)
-        self.skuMap = skuMap ?? inside(Convention.skuMap)
+        // The JSON file by convention; its CSV export when only that is there.
+        let conventionalSkuMap = inside(Convention.skuMap), conventionalSkuMapCSV = inside(Convention.skuMapCSV)
+        self.skuMap = skuMap ?? (!FileManager.default.fileExists(atPath: conventionalSkuMap) && FileManager.default.fileExists(atPath: conventionalSkuMapCSV)
+            ? conventionalSkuMapCSV : conventionalSkuMap)
         self.users = users ?? inside(Convention.users)
         self.usersGivenExplicitly = users != nil
         self.metadataGivenExplicitly = metadata != nil
         self.skuMapGivenExplicitly = skuMap != nil
-        self.skuCatalog = skuCatalog
+        let conventionalCatalog = inside(Convention.skuCatalog)
+        self.skuCatalog = skuCatalog ?? (FileManager.default.fileExists(atPath: conventionalCatalog) ? conventionalCatalog : nil)
+        self.skuCatalogGivenExplicitly = skuCatalog != nil
         let conventionalObjectLicenses = inside(Convention.objectLicenses)
         self.objectLicenses = objectLicenses ?? (FileManager.default.fileExists(atPath: conventionalObjectLicenses) ? conventionalObjectLicenses : nil)
         self.objectLicensesGivenExplicitly = objectLicenses != nil
+        let conventionalSystemUsers = inside(Convention.systemUsers)
+        self.systemUsers = systemUsers ?? (FileManager.default.fileExists(atPath: conventionalSystemUsers) ? conventionalSystemUsers : nil)
+        self.systemUsersGivenExplicitly = systemUsers != nil
     }
 
     /// The reference folders of the run: those named explicitly, else those of the workspace's `axlicense.json`
@@ -77,6 +98,8 @@ public struct WorkspacePaths: Sendable, Hashable {
         if !skuMapGivenExplicitly { try requireInside(skuMap, input: .skuMap) }
         if !usersGivenExplicitly { try requireInside(users, input: .users) }
         if references == nil { try requireInside(inside(WorkspaceConfig.fileName), input: .workspaceConfig) }
+        if !systemUsersGivenExplicitly, let systemUsers { try requireInside(systemUsers, input: .systemUsers) }
+        if !skuCatalogGivenExplicitly, let skuCatalog { try requireInside(skuCatalog, input: .skuCatalog) }
         if !objectLicensesGivenExplicitly, let objectLicenses {
             try requireInside(objectLicenses, input: .objectLicenses)
             // The folder's files are found by convention too: a link among them leading outside is refused alike.

@@ -30,7 +30,7 @@ private let sample = packageRoot.appendingPathComponent("Data/sample").path
         let result = axlicense("estimate", "--no-db", "--method", "legacy", "--workspace", sample, "--sku-map", "/nonexistent/map.json")
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
-        #expect(result.stderr.hasPrefix("/nonexistent/map.json: error: SKU map (LicensingServicePlansPrivilege JSON) not found; pass it with --sku-map"))
+        #expect(result.stderr.hasPrefix("/nonexistent/map.json: error: SKU map (LicensingServicePlansPrivilege JSON or CSV) not found; pass it with --sku-map"))
     }
 
     @Test func explainOfAnUnknownRoleIsAnInputErrorNamingTheRole() {

@@ -33,7 +33,7 @@ package enum LicensingSQLExports {
     /// Reads the three files.
     package static func read(_ files: Files, delimiter: UnicodeScalar? = nil) throws(InputError) -> ObjectLicenseTable {
         func text(_ path: String) throws(InputError) -> String {
-            try decodeUTF8(readInputFile(path, input: .objectLicenses, maximumSize: InputSizeLimit.csv), path: path)
+            try decodeText(readInputFile(path, input: .objectLicenses, maximumSize: InputSizeLimit.csv), path: path)
         }
         return try parse(skus: text(files.skus), objects: text(files.objects), permissions: text(files.permissions), files: files, delimiter: delimiter)
     }

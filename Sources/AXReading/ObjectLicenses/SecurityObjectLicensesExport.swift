@@ -14,7 +14,7 @@ package enum SecurityObjectLicensesExport {
     /// Reads a `.csv` export; `delimiter` nil means detected from the header, as for the users file.
     package static func readCSV(path: String, delimiter: UnicodeScalar? = nil) throws(InputError) -> ObjectLicenseTable {
         let data = try readInputFile(path, input: .objectLicenses, maximumSize: InputSizeLimit.csv)
-        return try parseCSV(decodeUTF8(data, path: path), path: path, delimiter: delimiter)
+        return try parseCSV(decodeText(data, path: path), path: path, delimiter: delimiter)
     }
 
     /// Reads `.csv` export text; `path` names the source in errors.
