@@ -92,8 +92,7 @@ public struct RoleLicense: Sendable {
 extension LicensingEngine {
     /// Licenses every user (Docs/licensing-rules.md §2–§4), optimising once per distinct requirement signature.
     public func estimate(_ directory: UserDirectory, options: EstimateOptions = EstimateOptions()) -> LicenseEstimate {
-        var resolver = UserRoleResolver(graph: graph)
-        return estimate(directory, options: options) { resolver.roles(of: directory.users[$0]) }
+        estimate(directory, options: options) { graph.roles(of: directory.users[$0]) }
     }
 
     /// Licenses every user of `directory`, whose roles `resolvedRoles` gives by position in `directory.users`: a

@@ -2,8 +2,7 @@ import AXModel
 import AXReading
 import Testing
 
-/// Users' role assignments resolved against the graph: the remembering resolver the estimate uses answers exactly as
-/// `SecurityGraph.roles(of:)` does, whatever spelling the users file uses.
+/// Users' role assignments resolved against the graph, whatever spelling the users file uses.
 @Suite struct UserRolesTests {
     let origin = ModelOrigin(package: "P", model: "M")
     let at = SourceLocation(file: "users.csv", line: 2)
@@ -20,10 +19,9 @@ import Testing
         SecurityUser(userId: id, assignments: identifiers.map { RoleAssignment(roleIdentifier: $0, isEnabled: !disabled.contains($0), location: at) }, location: at)
     }
 
-    @Test func theResolverAnswersAsTheGraphForEverySpellingAndRepeat() {
+    @Test func assignmentsResolveByNameKeyEachRoleOnceInAssignmentOrder() {
         let graph = graph
-        // Case, canonical equivalence (decomposed é), repeats, unknown roles and disabled assignments, over several
-        // users so that later users hit what earlier ones remembered.
+        // Case, canonical equivalence (decomposed é), repeats, unknown roles and disabled assignments.
         let users = [
             user("u1", ["ALPHA", "zeta", "Nope", "alpha"]),
             user("u2", ["Cafe\u{301}", "CAF\u{C9}", "Nope", "NOPE"]),
@@ -31,16 +29,15 @@ import Testing
             user("u4", ["nope", "Alpha", "Cafe\u{301}", "Caf\u{E9}"]),
             user("u5", []),
         ]
-        var resolver = UserRoleResolver(graph: graph)
-        for user in users {
-            #expect(resolver.roles(of: user) == graph.roles(of: user), "\(user.userId)")
-        }
-        // And what they are: defined roles by the metadata's spelling, in assignment order, each once.
+        // Defined roles by the metadata's spelling, in assignment order, each once; unknown ones as the file spells them.
         #expect(graph.roles(of: users[0]).names == ["Alpha", "Zeta", "Nope"])
         #expect(graph.roles(of: users[1]).names == ["Caf\u{E9}", "Nope", "NOPE"])
         #expect(graph.roles(of: users[1]).roles == [graph.role(named: "caf\u{E9}")!])
         #expect(graph.roles(of: users[2]).roles == [graph.role(named: "alpha")!])
         #expect(graph.roles(of: users[3]).unknown.map(\.roleIdentifier) == ["nope"])
+        #expect(graph.roles(of: users[3]).roles == [graph.role(named: "ALPHA")!, graph.role(named: "caf\u{E9}")!])
+        let none = graph.roles(of: users[4])
+        #expect(none.roles.isEmpty && none.names.isEmpty && none.unknown.isEmpty)
     }
 }
 
