@@ -32,15 +32,18 @@ enum CommandLineMessages {
             let flag = flags[input] ?? flag(for: input)
             return "\(path): error: \(input.what) not found; pass it with \(flag)"
                 + (input.hasWorkspaceConvention ? " (or put it at this path in the --workspace folder)" : "")
+                + "; where to get it: \(readmeSection(for: input))"
         case let error as WorkspaceError:
             switch error {
             case .input(let input):
                 return message(for: input, flags: flags)
             case .metadataFolder(let folder):
                 return "\(folder); pass the metadata folder with \(metadataFlag)"
-                    + (metadataFlag == "--metadata" ? " (or put it at Metadata/ in the --workspace folder)" : "")
+                    + (metadataFlag == "--metadata" ? " (or put it at Metadata/ in the --workspace folder); where to get it: \(readmeSection(for: .metadata))" : "")
             case .metadataErrors:
                 return "\(error.description); fix them, or pass --keep-going to analyse the rest and mark the result incomplete"
+            case .missingInputs(let missing):
+                return "axlicense: error: \(missing.count) inputs are missing:\n" + missing.map { "  " + message(for: $0, flags: flags) }.joined(separator: "\n")
             }
         case let error as LookupError:
             guard case .ambiguous = error else { return error.description }
@@ -56,6 +59,21 @@ enum CommandLineMessages {
         default:
             return "\(error)"
         }
+    }
+
+    /// Where the README says how to get `input`: its section of "Getting your inputs".
+    static func readmeSection(for input: InputKind) -> String {
+        let title = switch input {
+        case .metadata: "AOT metadata"
+        case .skuMap: "SKU map"
+        case .skuCatalog: "SKU catalog"
+        case .users: "Users"
+        case .entitlements: "Purchased licenses"
+        case .assignedLicenses: "Assigned licenses"
+        case .objectLicenses: "Per-object license data"
+        case .systemUsers: "System users"
+        }
+        return "README.md#getting-your-inputs, \"\(title)\""
     }
 
     /// What to do about a state database that cannot be used.
