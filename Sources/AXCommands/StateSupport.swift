@@ -50,7 +50,13 @@ struct StateOptions: ParsableArguments {
         guard !noDB else { throw ValidationError("--no-db leaves no \(what) to show") }
         if db == nil { try CommandRunner.requireWorkspaceFolder(workspace) }
         let path = databasePath(workspace: workspace)
-        return try CommandRunner.state { () throws(StateStoreError) in try StateStore.openForReading(path: path) }
+        let store = try CommandRunner.state { () throws(StateStoreError) in try StateStore.openForReading(path: path) }
+        // The workspace's own database is absent until the first run; a file named with --db that is not there is a typo.
+        if store == nil, let db, !FileManager.default.fileExists(atPath: db) {
+            CommandRunner.printError("\(db): error: no state database here; check the path given with --db")
+            throw ExitStatus.inputError
+        }
+        return store
     }
 
     /// Whether an entry of `environment` is one `--environment` asks for (every entry without it).

@@ -125,6 +125,11 @@ private let sample = sampleWorkspaceFolder.path
             #expect(result.status == 0, "\(arguments): \(result.stderr)")
         }
         #expect(!FileManager.default.fileExists(atPath: folder.url.appendingPathComponent(".axlicense").path))
+        let typo = folder.url.appendingPathComponent("stat.sqlite").path
+        let named = axlicense("audit", "list", "--db", typo)
+        #expect(named.status == 1 && named.stdout.isEmpty)
+        #expect(named.stderr.contains("\(typo): error: no state database here; check the path given with --db"))
+        #expect(!FileManager.default.fileExists(atPath: typo))
     }
 
     @Test func readOnlyCommandsReadADatabaseTheyCannotWrite() throws {
