@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "AXChangeImpact", targets: ["AXChangeImpact"]),
         .library(name: "AXWorkload", targets: ["AXWorkload"]),
         .library(name: "AXReports", targets: ["AXReports"]),
+        .library(name: "AXLicensingService", targets: ["AXLicensingService"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -37,10 +38,12 @@ let package = Package(
         .target(name: "AXCompliance", dependencies: ["AXReading", "AXModel", "AXLicensing"]),
         .target(name: "AXChangeImpact", dependencies: ["AXReading", "AXModel", "AXLicensing"]),
         .target(name: "AXState", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        // The licensing service client (DOMAIN.md §8): URLSession (FoundationNetworking), no package dependency.
+        .target(name: "AXLicensingService", dependencies: ["AXReading", "AXModel", "AXLicensing", "AXCompliance", "AXState"]),
         .target(
             name: "AXReports",
             dependencies: [
-                "AXReading", "AXModel", "AXLicensing", "AXCompliance", "AXState", "AXChangeImpact",
+                "AXReading", "AXModel", "AXLicensing", "AXCompliance", "AXState", "AXChangeImpact", "AXLicensingService",
                 .product(name: "CSV", package: "CSV.swift"), .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
@@ -48,7 +51,7 @@ let package = Package(
         .target(
             name: "AXCommands",
             dependencies: [
-                "AXReading", "AXModel", "AXLicensing", "AXCompliance", "AXChangeImpact", "AXState", "AXReports", "AXWorkload",
+                "AXReading", "AXModel", "AXLicensing", "AXCompliance", "AXChangeImpact", "AXState", "AXReports", "AXWorkload", "AXLicensingService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -57,6 +60,9 @@ let package = Package(
         // numbers and fixture assembly (base + overlay); and, above the licensing modules, the in-memory tree builder.
         .target(name: "AXTestSupport", path: "Tests/AXTestSupport"),
         .target(name: "AXLicensingTestSupport", dependencies: ["AXLicensing", "AXModel", "AXReading"], path: "Tests/AXLicensingTestSupport"),
+        // An in-process fake of the licensing service contract (DOMAIN.md §8) on a real 127.0.0.1 listener, for the
+        // client's and `serve`'s tests: scripted replies, delays, dropped connections, and every request it received.
+        .target(name: "AXLicensingServiceFake", path: "Tests/AXLicensingServiceFake"),
         .testTarget(
             name: "AXModelTests", dependencies: ["AXModel", "AXReading", "AXTestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
@@ -68,7 +74,14 @@ let package = Package(
             name: "AXChangeImpactTests",
             dependencies: ["AXChangeImpact", "AXLicensing", "AXModel", "AXReading", "AXTestSupport", "AXLicensingTestSupport"]
         ),
-        .testTarget(name: "AXCommandsTests", dependencies: ["AXCommands", "AXLicensing", "AXModel", "AXReading", "AXState", "AXTestSupport"]),
+        .testTarget(
+            name: "AXCommandsTests",
+            dependencies: ["AXCommands", "AXLicensing", "AXModel", "AXReading", "AXState", "AXTestSupport", "AXLicensingServiceFake"]
+        ),
+        .testTarget(
+            name: "AXLicensingServiceTests",
+            dependencies: ["AXLicensingService", "AXLicensingServiceFake", "AXCompliance", "AXState", "AXTestSupport"]
+        ),
         .testTarget(name: "AXLicenseCLITests", dependencies: ["axlicense", "AXReports", "AXTestSupport"]),
         .testTarget(
             name: "AXReportsTests",
