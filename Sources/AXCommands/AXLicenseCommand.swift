@@ -55,7 +55,7 @@ package struct AXLicenseCommand: ParsableCommand {
     package static func execute(_ arguments: [String]) -> Int32 {
         var status: Int32
         do {
-            var command = try parseAsRoot(arguments)
+            var command = try parseAllowingDashedNames(arguments)
             try command.run()
             status = 0
         } catch {
@@ -71,5 +71,32 @@ package struct AXLicenseCommand: ParsableCommand {
         }
         if status == 0 && Console.standardErrorFailed { status = ExitStatus.inputError.rawValue }
         return status
+    }
+
+    /// Parses `arguments`; when that fails because a name that starts with a dash (`permissions -SYSADMIN-`) was read
+    /// as options, parses them again with that name after `--`, where it can only be the positional argument. Options
+    /// that take a name read the next argument whatever it is (`explain --role -SYSADMIN-`); a positional argument
+    /// cannot, so a second parse decides. When no such reading parses, the first error stands.
+    static func parseAllowingDashedNames(_ arguments: [String]) throws -> any ParsableCommand {
+        do {
+            return try parseAsRoot(arguments)
+        } catch {
+            // A command has at most one positional name: a few candidates are tried, never one parse per argument
+            // of a hostile command line of thousands.
+            let end = arguments.firstIndex(of: "--") ?? arguments.endIndex
+            for index in arguments.indices.dropFirst().filter({ $0 < end && isDashedName(arguments[$0]) }).prefix(3) {
+                var moved = arguments
+                let name = moved.remove(at: index)
+                if let separator = moved.firstIndex(of: "--") { moved.insert(name, at: separator + 1) } else { moved += ["--", name] }
+                if let command = try? parseAsRoot(moved) { return command }
+            }
+            throw error
+        }
+    }
+
+    /// `-SYSADMIN-`: one dash and more than one character after it, which no option of axlicense spells (its short
+    /// options are single letters, `-q`).
+    private static func isDashedName(_ argument: String) -> Bool {
+        argument.hasPrefix("-") && !argument.hasPrefix("--") && argument.count > 2
     }
 }

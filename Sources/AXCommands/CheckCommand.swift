@@ -109,9 +109,12 @@ struct AuditCommand: ParsableCommand {
         }
 
         func run() throws {
-            guard let store = try state.openStore(workspace: workspace) else { throw ValidationError("--no-db leaves no audit log to list") }
-            let entries = try CommandRunner.state { () throws(StateStoreError) in try store.auditEntries(since: since.flatMap(CalendarDate.init)?.startOfDay) }
-            try CommandRunner.write(output.render(AuditReport(entries: entries)), output: output, protecting: state.protectedInputs(workspace: workspace))
+            let store = try state.openStoreForReading(workspace: workspace, what: "audit log")
+            let entries = try store.map { store in
+                try CommandRunner.state { () throws(StateStoreError) in try store.auditEntries(since: since.flatMap(CalendarDate.init)?.startOfDay) }
+            } ?? []
+            try CommandRunner.write(output.render(AuditReport(entries: entries.filter { state.includes(environment: $0.environment) })), output: output,
+                                    protecting: state.protectedInputs(workspace: workspace))
         }
     }
 
@@ -136,14 +139,38 @@ struct AuditCommand: ParsableCommand {
 
 struct HistoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "history", abstract: "Used vs purchased licenses per product, per check run, over time.")
-    @Argument(help: "Only this product (case-insensitive).") var product: String?
+    @Argument(help: "Only this product: its name as recorded, or any name or alias of the SKU in the catalog (Retail for Commerce), case-insensitive.")
+    var product: String?
     @Option(name: .long, help: ArgumentHelp("Workspace folder whose state database is used.", valueName: "dir")) var workspace: String = "."
+    @Option(name: .long, help: ArgumentHelp("SKU catalog JSON whose names and aliases PRODUCT may use (default: the built-in Data/skus.json).", valueName: "file"))
+    var skus: String?
     @OptionGroup(title: "Output") var output: OutputOptions
     @OptionGroup(title: "State") var state: StateOptions
 
     func run() throws {
-        guard let store = try state.openStore(workspace: workspace) else { throw ValidationError("--no-db leaves no history to show") }
-        let points = try CommandRunner.state { () throws(StateStoreError) in try store.history(product: product) }
-        try CommandRunner.write(output.render(HistoryReport(points: points)), output: output, protecting: state.protectedInputs(workspace: workspace))
+        let store = try state.openStoreForReading(workspace: workspace, what: "history")
+        var points = try store.map { store in try CommandRunner.state { () throws(StateStoreError) in try store.history() } } ?? []
+        points = points.filter { state.includes(environment: $0.environment) }
+        if let product {
+            let catalog: SkuCatalog
+            do {
+                catalog = try skus.map { path throws(InputError) in try SkuCatalog.load(path: path) } ?? SkuCatalog.builtIn()
+            } catch {
+                CommandRunner.printError(error)
+                throw ExitStatus.inputError
+            }
+            let recorded = points
+            points = recorded.filter { catalog.namesSameProduct($0.usage.product, product) }
+            // A name neither the catalog nor any recorded run knows is a typo, not a product without history.
+            if points.isEmpty && catalog.position(of: product) == nil {
+                let names = Set(recorded.map(\.usage.product)).sorted()
+                let suggestions = NameSuggestions.closest(to: product, among: (names + catalog.skus.map(\.name)).map { ($0, "") })
+                CommandRunner.printError("unknown product '\(product)': not in the SKU catalog and not recorded by any check run"
+                    + (suggestions.isEmpty ? "" : "; did you mean \(suggestions.map { "'\($0)'" }.joined(separator: ", "))?"))
+                throw ExitStatus.inputError
+            }
+        }
+        try CommandRunner.write(output.render(HistoryReport(points: points)), output: output,
+                                protecting: state.protectedInputs(workspace: workspace) + (skus.map { [.file($0, "the SKU catalog")] } ?? []))
     }
 }

@@ -38,6 +38,7 @@ enum CommandLineMessages {
             let flag = flags[input] ?? flag(for: input)
             return "\(path): error: \(input.what) not found; pass it with \(flag)"
                 + (input.hasWorkspaceConvention ? " (or put it at this path in the --workspace folder)" : "")
+                + "; where to get it: \(readmeSection(for: input))"
         case let error as WorkspaceError:
             switch error {
             case .input(let input):
@@ -46,9 +47,11 @@ enum CommandLineMessages {
                 return "\(folder); fix \(flags[.reference] ?? flag(for: .reference)), or the \"references\" of \(WorkspaceConfig.fileName) in the --workspace folder"
             case .metadataFolder(let folder):
                 return "\(folder); pass the metadata folder with \(metadataFlag)"
-                    + (metadataFlag == "--metadata" ? " (or put it at Metadata/ in the --workspace folder)" : "")
+                    + (metadataFlag == "--metadata" ? " (or put it at Metadata/ in the --workspace folder); where to get it: \(readmeSection(for: .metadata))" : "")
             case .metadataErrors:
                 return "\(error.description); fix them, or pass --keep-going to analyse the rest and mark the result incomplete"
+            case .missingInputs(let missing):
+                return "axlicense: error: \(missing.count) inputs are missing:\n" + missing.map { "  " + message(for: $0, flags: flags) }.joined(separator: "\n")
             }
         case let error as LookupError:
             guard case .ambiguous = error else { return error.description }
@@ -84,6 +87,22 @@ enum CommandLineMessages {
         default:
             return "\(error)"
         }
+    }
+
+    /// Where the README says how to get `input`: its section of "Getting your inputs".
+    static func readmeSection(for input: InputKind) -> String {
+        if input == .reference || input == .workspaceConfig { return "README.md#the-standard-application-as-reference" }
+        let title = switch input {
+        case .metadata, .reference, .workspaceConfig: "Security metadata"
+        case .skuMap: "SKU map"
+        case .skuCatalog: "SKU catalog"
+        case .users: "Role assignments"
+        case .entitlements: "Purchased licenses"
+        case .assignedLicenses: "Assigned licenses"
+        case .objectLicenses: "Object licenses"
+        case .systemUsers: "Users (enabled, e-mail, object id)"
+        }
+        return "README.md#getting-your-inputs, \"\(title)\""
     }
 
     /// What to do about a state database that cannot be used.

@@ -20,6 +20,7 @@ enum CommandRunner {
     /// Loads the workspace; on failure prints what went wrong and exits 1.
     /// Loads the workspace under the method `--method` asks for (default: chosen by what the workspace holds).
     static func loadWorkspace(_ inputs: InputOptions, _ analysis: AnalysisOptions, users: UsersRequirement) throws -> LoadedWorkspace {
+        try requireWorkspaceFolder(inputs.workspace)
         var progress: (@Sendable (Int, Int) -> Void)?
         if !analysis.quiet && isatty(STDERR_FILENO) == 1 {
             progress = { (done: Int, total: Int) in
@@ -143,6 +144,20 @@ enum CommandRunner {
                     + "using the licenses of the Last license check, \(licenses.ageText(now: Date())); run `axlicense license refresh`")
         } catch {
             printError(error)
+            throw ExitStatus.inputError
+        }
+    }
+
+    /// Ends the run with status 1 when the `--workspace` folder does not exist or is not a folder: a mistyped path is
+    /// said as such, rather than as each input missing from it (or a state database made there).
+    static func requireWorkspaceFolder(_ path: String) throws {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            printError("\(path): error: no such folder; check the path given with --workspace")
+            throw ExitStatus.inputError
+        }
+        guard isFolder.boolValue else {
+            printError("\(path): error: not a folder; --workspace names the folder that holds Metadata/ and the other inputs")
             throw ExitStatus.inputError
         }
     }

@@ -48,15 +48,17 @@ struct RolesCommand: ParsableCommand {
         commandName: "roles",
         abstract: "One row per security role: entry-point license, SKU requirements, cheapest license and assigned users.")
 
+    @OptionGroup(title: "Rules") var rules: RuleOptions
+
     @OptionGroup(title: "Inputs") var inputs: InputOptions
     @OptionGroup(title: "Analysis") var analysis: AnalysisOptions
     @OptionGroup(title: "Output") var output: OutputOptions
 
     func run() throws {
         let workspace = try CommandRunner.loadWorkspace(inputs, analysis, users: .optional)
-        let roles = workspace.engine.roleLicenses(users: workspace.users)
+        let roles = workspace.engine.roleLicenses(users: workspace.users, options: rules.estimateOptions)
         let report = RolesReport(roles: roles, catalog: workspace.engine.catalog, diagnostics: workspace.diagnostics, isComplete: workspace.isComplete,
-                                 method: workspace.method.primary, comparison: workspace.comparison(ofRoles: roles))
+                                 method: workspace.method.primary, comparison: workspace.comparison(ofRoles: roles, options: rules.estimateOptions))
         try CommandRunner.finish(text: output.render(report, workspace: workspace, quiet: analysis.quiet), diagnostics: workspace.diagnostics, analysis: analysis, output: output,
                                  protecting: inputs.protectedInputs)
     }
@@ -75,7 +77,7 @@ struct PermissionsCommand: ParsableCommand {
             entry-point license is shown beside each row and the legacy license in the header.
             """)
 
-    @Argument(help: "The role, duty or privilege's AOT name (case-insensitive).")
+    @Argument(help: "The role, duty or privilege's AOT name or label (case-insensitive; a name starting with a dash, -SYSADMIN-, works as is).")
     var name: String
 
     @Option(name: .long, help: "Which kind of object NAME is, when a role, duty or privilege share it: role, duty or privilege.")

@@ -21,10 +21,10 @@ struct ExplainCommand: ParsableCommand {
             downgrades that alone lower the license. With --method both, the legacy license is shown beside.
             """)
 
-    @Option(name: .long, help: ArgumentHelp("Explain this user (UserId in the users file, case-insensitive).", valueName: "id"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Explain this user (UserId in the users file, case-insensitive).", valueName: "id"))
     var user: String?
 
-    @Option(name: .long, help: ArgumentHelp("Explain what a user holding only this role needs (AOT name, case-insensitive).", valueName: "name"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Explain what a user holding only this role needs (AOT name or label, case-insensitive; -SYSADMIN- works as is).", valueName: "name"))
     var role: String?
 
     @OptionGroup(title: "Rules") var rules: RuleOptions
@@ -45,7 +45,7 @@ struct ExplainCommand: ParsableCommand {
             if let user {
                 explanation = try workspace.engine.explain(user: user, in: workspace.users!, options: rules.estimateOptions)
             } else {
-                explanation = try workspace.engine.explain(role: role!)
+                explanation = try workspace.engine.explain(role: role!, options: rules.estimateOptions)
             }
             // The other method's license only: its chains and drivers are not shown.
             if let other = workspace.comparison, let method = workspace.method.comparison {
@@ -53,7 +53,9 @@ struct ExplainCommand: ParsableCommand {
                     let directory = UserDirectory(users: [try workspace.users!.user(withID: user)])
                     comparison = (method, other.estimate(directory, options: rules.estimateOptions).users[0].license)
                 } else {
-                    comparison = (method, other.license(of: try other.findObject(named: role!, type: .role)))
+                    // System administrator needs nothing under either method (10.0.44 rule), unless counted.
+                    comparison = (method, rules.estimateOptions.exempts(role: explanation.subject) ? .none
+                                    : other.license(of: try other.findObject(named: role!, type: .role)))
                 }
             }
         } catch {

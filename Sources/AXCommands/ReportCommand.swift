@@ -81,14 +81,14 @@ struct ReportCommand: ParsableCommand {
             CheckReport(view: $0.view, review: $0.review, diagnostics: reportEstimate.diagnostics, isComplete: workspace.isComplete, emoji: true,
                         comparison: workspace.comparisonUsage(of: $0.view, options: rules.estimateOptions))
         }
-        let roles = workspace.engine.roleLicenses(estimate: estimate)
+        let roles = workspace.engine.roleLicenses(estimate: estimate, options: rules.estimateOptions)
         // With `--method both` the users and roles carry the other method's license, and the page its "what changes".
         let report = LicenseReport(
             estimate: EstimateReport(estimate: reportEstimate, isComplete: workspace.isComplete, method: workspace.method.primary,
                                      comparison: workspace.comparison(ofUsers: estimate, options: rules.estimateOptions),
                                         coverage: workspace.coverage),
             roles: RolesReport(roles: roles, catalog: workspace.engine.catalog, diagnostics: workspace.diagnostics, isComplete: workspace.isComplete,
-                               method: workspace.method.primary, comparison: workspace.comparison(ofRoles: roles)),
+                               method: workspace.method.primary, comparison: workspace.comparison(ofRoles: roles, options: rules.estimateOptions)),
             check: check, catalog: workspace.engine.catalog, today: purchased.day,
             subject: LicenseReport.subject(ofWorkspace: inputs.workspace), method: workspace.method)
         // Build every output before writing any, so a failure leaves earlier files as they were.

@@ -11,7 +11,7 @@ struct StateOptions: ParsableArguments {
     @Flag(name: .customLong("no-db"), help: "Run without the state database: no audit entry, no history.")
     var noDB = false
 
-    @Option(name: .long, help: ArgumentHelp("Environment name recorded in the audit log (default: the host name).", valueName: "name"))
+    @Option(name: .long, help: ArgumentHelp("Environment name recorded in the audit log (default: the host name); audit list and history show only its entries.", valueName: "name"))
     var environment: String?
 
     func databasePath(workspace: String) -> String {
@@ -30,9 +30,11 @@ struct StateOptions: ParsableArguments {
             + ["-wal", "-shm", "-journal"].map { .file(path + $0, "a side file of the state database") }
     }
 
-    /// Opens the store, or nil with `--no-db`; a store that cannot be used ends the run with status 1.
+    /// Opens the store, or nil with `--no-db`; a store that cannot be used ends the run with status 1. The workspace
+    /// folder must exist: a mistyped `--workspace` is an error, never a new `.axlicense/` folder made at that path.
     func openStore(workspace: String) throws -> StateStore? {
         guard !noDB else { return nil }
+        try CommandRunner.requireWorkspaceFolder(workspace)
         do {
             return try StateStore(path: databasePath(workspace: workspace), createsMissingFolder: db == nil)
         } catch {
@@ -40,6 +42,25 @@ struct StateOptions: ParsableArguments {
             throw ExitStatus.inputError
         }
     }
+
+    /// The store of a command that only reads it (`audit list`, `history`), opened read-only so a workspace the user
+    /// cannot write to still works; nil when no run has been recorded yet (nothing is created). `--no-db` leaves
+    /// nothing to read: `what` says what was asked for.
+    func openStoreForReading(workspace: String, what: String) throws -> StateStore? {
+        guard !noDB else { throw ValidationError("--no-db leaves no \(what) to show") }
+        if db == nil { try CommandRunner.requireWorkspaceFolder(workspace) }
+        let path = databasePath(workspace: workspace)
+        let store = try CommandRunner.state { () throws(StateStoreError) in try StateStore.openForReading(path: path) }
+        // The workspace's own database is absent until the first run; a file named with --db that is not there is a typo.
+        if store == nil, let db, !FileManager.default.fileExists(atPath: db) {
+            CommandRunner.printError("\(db): error: no state database here; check the path given with --db")
+            throw ExitStatus.inputError
+        }
+        return store
+    }
+
+    /// Whether an entry of `environment` is one `--environment` asks for (every entry without it).
+    func includes(environment recorded: String) -> Bool { environment.map { $0 == recorded } ?? true }
 
     var environmentName: String { environment ?? ProcessInfo.processInfo.hostName }
 }

@@ -21,22 +21,22 @@ struct WhatIfCommand: ParsableCommand {
             Nothing is written to the metadata.
             """)
 
-    @Option(name: .long, help: ArgumentHelp("The user whose role assignments change.", valueName: "id"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("The user whose role assignments change.", valueName: "id"))
     var user: String?
-    @Option(name: .customLong("add-role"), help: ArgumentHelp("With --user: assign this role (repeatable).", valueName: "role"))
+    @Option(name: .customLong("add-role"), parsing: .unconditionalSingleValue, help: ArgumentHelp("With --user: assign this role (repeatable).", valueName: "role"))
     var addRoles: [String] = []
-    @Option(name: .customLong("remove-role"), help: ArgumentHelp("With --user: remove the user's assignment to this role (repeatable).", valueName: "role"))
+    @Option(name: .customLong("remove-role"), parsing: .unconditionalSingleValue, help: ArgumentHelp("With --user: remove the user's assignment to this role (repeatable).", valueName: "role"))
     var removeRoles: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("The role whose contents change.", valueName: "name"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("The role whose contents change.", valueName: "name"))
     var role: String?
-    @Option(name: .customLong("add-privilege"), help: ArgumentHelp("With --role: add this privilege to the role (repeatable).", valueName: "name"))
+    @Option(name: .customLong("add-privilege"), parsing: .unconditionalSingleValue, help: ArgumentHelp("With --role: add this privilege to the role (repeatable).", valueName: "name"))
     var addPrivileges: [String] = []
-    @Option(name: .customLong("remove-privilege"), help: ArgumentHelp("With --role: remove this direct privilege from the role (repeatable).", valueName: "name"))
+    @Option(name: .customLong("remove-privilege"), parsing: .unconditionalSingleValue, help: ArgumentHelp("With --role: remove this direct privilege from the role (repeatable).", valueName: "name"))
     var removePrivileges: [String] = []
-    @Option(name: .customLong("add-duty"), help: ArgumentHelp("With --role: add this duty to the role (repeatable).", valueName: "name"))
+    @Option(name: .customLong("add-duty"), parsing: .unconditionalSingleValue, help: ArgumentHelp("With --role: add this duty to the role (repeatable).", valueName: "name"))
     var addDuties: [String] = []
-    @Option(name: .customLong("remove-duty"), help: ArgumentHelp("With --role: remove this duty from the role (repeatable).", valueName: "name"))
+    @Option(name: .customLong("remove-duty"), parsing: .unconditionalSingleValue, help: ArgumentHelp("With --role: remove this duty from the role (repeatable).", valueName: "name"))
     var removeDuties: [String] = []
 
     @OptionGroup(title: "Rules") var rules: RuleOptions

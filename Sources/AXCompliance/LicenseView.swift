@@ -72,6 +72,16 @@ public struct LicenseViewRow: Sendable, Hashable {
         if isExpired || isOverQuantity { return .warning }
         return hasNewerVersion ? .newerVersion : .healthy
     }
+
+    /// Why the row is flagged, in the order the form's notifications come: `expired on 2026-01-31`,
+    /// `used 6 > purchased 5`, and for ℹ️ alone `version 10.0.45 available`; empty for a healthy row.
+    public var reasons: [String] {
+        var reasons: [String] = []
+        if isExpired, let date = product.expirationDate { reasons.append("expired on \(date)") }
+        if isOverQuantity { reasons.append("used \(used) > purchased \(product.licenseQuantity)") }
+        if reasons.isEmpty && hasNewerVersion { reasons.append("version \(product.latestVersion) available") }
+        return reasons
+    }
 }
 
 /// The License View: one row per purchased product, the notifications that fire, and warnings.

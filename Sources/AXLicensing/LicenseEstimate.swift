@@ -10,6 +10,11 @@ public struct EstimateOptions: Sendable, Hashable {
 
     /// The System administrator role's AOT name.
     public static let systemAdministratorRole = "-SYSADMIN-"
+
+    /// Whether holding `role` exempts a user from needing any license under these options (10.0.44 rule).
+    public func exempts(role name: String) -> Bool {
+        !sysadminCounts && LicensingEngine.mayBeSystemAdministrator(name) && NameKey(name) == NameKey(Self.systemAdministratorRole)
+    }
 }
 
 /// Why a user's license is what it is, when it is not decided by their roles.
@@ -80,8 +85,11 @@ public struct RoleLicense: Sendable {
     public var requirements: LicenseRequirements
     /// The highest entry-point license over the role's privileges (no Team Members floor).
     public var entryPointLicense: LicenseTier
-    /// What a user holding only this role needs.
+    /// What a user holding only this role needs: None for System administrator under the 10.0.44 rule (`basis`).
     public var license: LicenseChoice
+    /// `.roles` when the license follows from the role's privileges; `.systemAdministrator` when holding the role
+    /// exempts its users from any license (10.0.44 rule), whatever its privileges require.
+    public var basis: UserLicenseBasis = .roles
     /// Enabled users with an enabled assignment to the role; nil when no users were given.
     public var usersAssigned: Int?
     /// How many objects the role grants that are not in Microsoft's data (each needs Team Members); nil unless the
@@ -172,18 +180,19 @@ extension LicensingEngine {
     }
 
     /// One row per role: requirements, entry-point license, cheapest license, and assigned users when `directory` is given.
-    public func roleLicenses(users directory: UserDirectory?) -> [RoleLicense] {
-        roleLicenses(assignedRoles: directory.map { directory in directory.users.lazy.filter(\.isEnabled).map { graph.roles(of: $0).roles } })
+    /// System administrator needs no license unless `options` count its users (10.0.44 rule), as in the estimate.
+    public func roleLicenses(users directory: UserDirectory?, options: EstimateOptions = EstimateOptions()) -> [RoleLicense] {
+        roleLicenses(assignedRoles: directory.map { directory in directory.users.lazy.filter(\.isEnabled).map { graph.roles(of: $0).roles } }, options: options)
     }
 
     /// One row per role, with the users assigned counted from `estimate`'s rows: the users' roles were resolved once,
     /// for the estimate, and are not resolved again (`report` shows both).
-    public func roleLicenses(estimate: LicenseEstimate) -> [RoleLicense] {
-        roleLicenses(assignedRoles: estimate.users.lazy.filter(\.user.isEnabled).map(\.roleIndices))
+    public func roleLicenses(estimate: LicenseEstimate, options: EstimateOptions = EstimateOptions()) -> [RoleLicense] {
+        roleLicenses(assignedRoles: estimate.users.lazy.filter(\.user.isEnabled).map(\.roleIndices), options: options)
     }
 
     /// One row per role; `assignedRoles` (nil without users) gives each enabled user's roles, to count the users assigned.
-    private func roleLicenses(assignedRoles: (some Sequence<[Int]>)?) -> [RoleLicense] {
+    private func roleLicenses(assignedRoles: (some Sequence<[Int]>)?, options: EstimateOptions) -> [RoleLicense] {
         var assigned = [Int](repeating: 0, count: graph.roles.count)
         if let assignedRoles {
             for roles in assignedRoles {
@@ -194,10 +203,11 @@ extension LicensingEngine {
         var cache: [LicenseRequirements: LicenseChoice] = [:]
         return graph.roles.indices.map { index in
             let requirements = roleRequirements[index]
-            let license = cache[requirements] ?? optimizer.cheapestLicense(for: requirements)
-            cache[requirements] = license
+            let isExempt = options.exempts(role: graph.roles[index].name)
+            let license = isExempt ? .none : cache[requirements] ?? optimizer.cheapestLicense(for: requirements)
+            if !isExempt { cache[requirements] = license }
             return RoleLicense(role: graph.roles[index], requirements: requirements, entryPointLicense: requirements.entryPointTier, license: license,
-                               usersAssigned: counted ? assigned[index] : nil,
+                               basis: isExempt ? .systemAdministrator : .roles, usersAssigned: counted ? assigned[index] : nil,
                                objectsNotInMicrosoftData: objectsNotInMicrosoftData(ofPrivileges: graph.roleEffectivePrivileges[index])?.count)
         }
     }

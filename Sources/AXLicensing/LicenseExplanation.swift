@@ -69,13 +69,18 @@ public struct LicenseDemand: Sendable, Hashable {
         case sku(String)
         /// Per-object method: objects no SKU the catalog knows can entitle (the holder is flagged, at no cost).
         case unlicensable
+        /// Legacy method: SKU-map rows whose any-of group lists Activity or Team Members, which any base SKU meets, so
+        /// they name no full SKU (Docs/licensing-rules.md §3): shown when the license is `Operations (any base)`.
+        case anyBase
 
-        /// `Operations (entry-point license)`, `Finance (SKU)` or `Unlicensable (no known SKU)`.
+        /// `Operations (entry-point license)`, `Finance (SKU)`, `Unlicensable (no known SKU)` or
+        /// `Operations (any base) (met by any base SKU)`.
         public var description: String {
             switch self {
             case .tier(let tier): "\(tier.name) (entry-point license)"
             case .sku(let name): "\(name) (SKU)"
             case .unlicensable: "Unlicensable (no known SKU)"
+            case .anyBase: "\(LicenseBase.anyBaseName) (met by any base SKU)"
             }
         }
     }
@@ -157,9 +162,13 @@ extension LicensingEngine {
         return explain(subjectType: "user", subject: user.userId, roles: row.roleIndices, basis: row.basis, license: row.license)
     }
 
-    /// Explains what a user holding only `roleName` needs.
-    public func explain(role roleName: String) throws(LookupError) -> LicenseExplanation {
+    /// Explains what a user holding only `roleName` (its AOT name or label) needs: nothing for System administrator
+    /// unless `options` count its holders (10.0.44 rule), as `roles` and the estimate say.
+    public func explain(role roleName: String, options: EstimateOptions = EstimateOptions()) throws(LookupError) -> LicenseExplanation {
         let role = try graph.index(of: .role, named: roleName)
+        if options.exempts(role: graph.roles[role].name) {
+            return explain(subjectType: "role", subject: graph.roles[role].name, roles: [role], basis: .systemAdministrator, license: .none)
+        }
         let license = optimizer.cheapestLicense(for: roleRequirements[role])
         return explain(subjectType: "role", subject: graph.roles[role].name, roles: [role], basis: .roles, license: license)
     }
@@ -205,6 +214,19 @@ extension LicensingEngine {
                     sku: catalog[position].name, isUnique: sku.required.contains(position), alternatives: catalog.names(sku.anyOf))))
             }
             if !chains.isEmpty { demands.append(Self.demand(.sku(catalog[position].name), chains)) }
+        }
+        // Any base: the rows that name full SKUs but list a tier-level one too are met by any base SKU, said as such
+        // rather than leaving them out or naming one SKU of theirs as demanded.
+        if license.base == .anyBase {
+            let tierLevel = catalog.tierLevelSkus
+            var chains: [LicenseDemandChain] = []
+            for grant in grants {
+                guard let sku = privilegeSkuRequirements[grant.privilege], sku.anyOf.intersects(catalog.fullSkus), sku.anyOf.intersects(tierLevel),
+                      let first = sku.anyOf.intersection(catalog.fullSkus).positions.first else { continue }
+                chains.append(LicenseDemandChain(path: grant.path, furtherPaths: grant.furtherPaths, source: .skuMapRow(
+                    sku: catalog[first].name, isUnique: false, alternatives: catalog.names(sku.anyOf))))
+            }
+            if !chains.isEmpty { demands.append(Self.demand(.anyBase, chains)) }
         }
         let (drivers, exhaustive, _) = licenseDrivers(privileges: privileges, license: license)
         return LicenseExplanation(subjectType: subjectType, subject: subject, roles: roleNames, basis: basis, entryPointLicense: tier,

@@ -38,6 +38,13 @@ public struct LicenseRequirements: Sendable, Hashable {
 
     /// Every SKU some requirement names (required SKUs and the members of any-of groups).
     public var namedSkus: SkuSet { anyOfGroups.reduce(required) { $0.union($1) } }
+
+    /// The full SKUs a requirement asks for by name: required ones, and the members of any-of groups that list no
+    /// tier-level SKU (`tierLevel`). A group that lists Activity or Team Members is met by every full set, so it names
+    /// no full SKU (Docs/licensing-rules.md §3): a license asked for only by such groups and the floor is any base.
+    public func fullSkusNamed(tierLevel: SkuSet) -> SkuSet {
+        anyOfGroups.filter { !$0.intersects(tierLevel) }.reduce(required) { $0.union($1) }
+    }
 }
 
 /// The license a user (or a role, duty or privilege considered alone) needs: tier, base, attaches and cost.
@@ -46,7 +53,7 @@ public struct LicenseChoice: Sendable, Hashable {
     public var tier: LicenseTier
     /// The base license; nil for None.
     public var base: LicenseBase?
-    /// Attach SKU names, in catalog order.
+    /// Attach SKUs, in catalog order (by priority, highest first, then name: never the catalog file's order).
     public var attach: [SkuID]
     /// Monthly cost of base plus attaches.
     public var monthlyCost: Money
@@ -77,7 +84,7 @@ public struct LicenseChoice: Sendable, Hashable {
     /// No license at all.
     public static let none = LicenseChoice(tier: .none, base: nil, attach: [], monthlyCost: .zero)
 
-    /// `Finance + SupplyChainManagement`, `Operations`, `TeamMembers` or `None`.
+    /// `Finance + SupplyChainManagement`, `Operations (any base)`, `TeamMembers` or `None`.
     public var summary: String {
         guard let base else { return "None" }
         return ([base.name] + attach.map(\.name)).joined(separator: " + ")
@@ -108,11 +115,15 @@ public enum LicenseBase: Sendable, Hashable, CustomStringConvertible {
     /// Any base SKU: the Operations floor with no SKU named by a requirement (Docs/licensing-rules.md §3).
     case anyBase
 
-    /// The name in every output: the SKU's name, or `Operations` for any base SKU.
+    /// The name of the any-base license in every output: told apart from the tier `Operations`, which every full
+    /// license has (Docs/licensing-rules.md §3, rule 2).
+    public static let anyBaseName = "Operations (any base)"
+
+    /// The name in every output: the SKU's name, or `Operations (any base)` for any base SKU.
     public var name: String {
         switch self {
         case .sku(let sku), .tier(_, let sku): sku.name
-        case .anyBase: LicenseTier.operations.name
+        case .anyBase: Self.anyBaseName
         }
     }
 
@@ -138,8 +149,8 @@ public struct LicenseOptimizer: Sendable {
 
     public init(catalog: SkuCatalog) {
         self.catalog = catalog
-        let tierLevel = catalog.skus.indices.filter { catalog[$0].tier != .operations }
-        tierLevelSkus = SkuSet(tierLevel)
+        let tierLevel = catalog.tierLevelSkus.positions
+        tierLevelSkus = catalog.tierLevelSkus
         metAtLevel = LicenseTier.allCases.map { level in SkuSet(tierLevel.filter { catalog[$0].tier.licenseTier <= level }) }
     }
 
@@ -196,7 +207,7 @@ public struct LicenseOptimizer: Sendable {
                                  attach: [], monthlyCost: best.cost)
         }
         // Docs/licensing-rules.md §3, "Operations (any base SKU)": a full set none of whose SKUs a requirement names was asked for by the Operations floor only.
-        if !best.skus.intersects(requirements.namedSkus) {
+        if !best.skus.intersects(requirements.fullSkusNamed(tierLevel: tierLevelSkus)) {
             return LicenseChoice(tier: .operations, base: .anyBase, attach: [], monthlyCost: best.cost)
         }
         let attach = best.skus.positions.filter { $0 != best.base }.map { SkuID(position: $0, name: catalog[$0].name) }

@@ -79,8 +79,8 @@ extension LoadedWorkspace {
     }
 
     /// The migration view of the roles, nil unless `both` was asked.
-    public func comparison(ofRoles roles: [RoleLicense]) -> MethodComparison? {
+    public func comparison(ofRoles roles: [RoleLicense], options: EstimateOptions = EstimateOptions()) -> MethodComparison? {
         guard let comparison, let other = method.comparison else { return nil }
-        return MethodComparison(roles: roles, comparison.roleLicenses(users: users), methods: (method.primary, other))
+        return MethodComparison(roles: roles, comparison.roleLicenses(users: users, options: options), methods: (method.primary, other))
     }
 }

@@ -112,7 +112,8 @@ public struct SkuSet: Sendable, Hashable, Comparable {
 public struct SkuCatalog: Sendable {
     /// Currency of every price: an ISO 4217 code (three letters, upper-cased: `USD`), which reports show as its symbol.
     public let currency: String
-    /// SKUs in file order; positions are what `SkuSet` bits refer to.
+    /// SKUs by priority, highest first, then by name (never the file's order, so that no answer, tie or listing
+    /// depends on how the file is ordered: Docs/licensing-rules.md §3); positions are what `SkuSet` bits refer to.
     public let skus: [Sku]
     /// Position of the Team Members license.
     public let teamMembers: Int
@@ -135,7 +136,16 @@ public struct SkuCatalog: Sendable {
             throw .invalid(path: source, line: nil, column: nil, message: "currency: '\(shown)' is not a currency code; write the three letters of ISO 4217 (USD, EUR, GBP)")
         }
         guard skus.count <= 64 else { throw .invalid(path: source, line: nil, column: nil, message: "the catalog has \(skus.count) SKUs; at most 64 are supported") }
-        var lookup: [String: Int] = [:]
+        for (position, sku) in skus.enumerated() {
+            for (field, price) in [("basePrice", sku.basePrice), ("attachPrice", sku.attachPrice)] {
+                if let price, price > Money.maximumPrice {
+                    throw .invalid(path: source, line: nil, column: nil,
+                                   message: "skus[\(position)].\(field): \(price) is over the highest accepted price, \(Money.maximumPrice) per user per month (\(sku.name))")
+                }
+            }
+        }
+        // Names are unique (checked below), so this order is total: a shuffled file gives the same positions.
+        let skus = skus.sorted { (-$0.priority, NameKey($0.name)) < (-$1.priority, NameKey($1.name)) }
         var partNumberLookup: [String: Int] = [:]
         for (position, sku) in skus.enumerated() {
             for partNumber in sku.partNumbers {
@@ -145,12 +155,9 @@ public struct SkuCatalog: Sendable {
                 }
                 partNumberLookup[key] = position
             }
-            for (field, price) in [("basePrice", sku.basePrice), ("attachPrice", sku.attachPrice)] {
-                if let price, price > Money.maximumPrice {
-                    throw .invalid(path: source, line: nil, column: nil,
-                                   message: "skus[\(position)].\(field): \(price) is over the highest accepted price, \(Money.maximumPrice) per user per month (\(sku.name))")
-                }
-            }
+        }
+        var lookup: [String: Int] = [:]
+        for (position, sku) in skus.enumerated() {
             for spelling in [sku.name, sku.displayName] + sku.aliases {
                 let key = Self.normalized(spelling)
                 guard !key.isEmpty else { continue }
@@ -207,6 +214,13 @@ public struct SkuCatalog: Sendable {
     /// The position of the SKU with this Microsoft part number (`DYN365_FINANCE`; case ignored).
     public func position(ofPartNumber partNumber: String) -> Int? { partNumberLookup[partNumber.trimmingBlanks().uppercased()] }
 
+    /// Whether two spellings of a product name the same one: the same catalog SKU by any of its names and aliases
+    /// (`Retail` and `Commerce`), else the same name compared like every name (an ISV model the catalog does not hold).
+    public func namesSameProduct(_ a: String, _ b: String) -> Bool {
+        if let left = position(of: a), let right = position(of: b) { return left == right }
+        return NameKey(a) == NameKey(b)
+    }
+
     /// The SKU at a position.
     public subscript(position: Int) -> Sku { skus[position] }
 
@@ -218,6 +232,10 @@ public struct SkuCatalog: Sendable {
         // Re-indexing cannot fail: names, prices and tiers are unchanged.
         return try! SkuCatalog(currency: currency, skus: skus, diagnostics: diagnostics)
     }
+
+    /// The SKUs below the Operations tier (Activity, Team Members, Self Service): an any-of group listing one of them is
+    /// met by every full set, so it names no full SKU (Docs/licensing-rules.md §3).
+    public var tierLevelSkus: SkuSet { SkuSet(skus.indices.filter { skus[$0].tier != .operations }) }
 
     /// The tier-level SKUs every license meets (Team Members and Self Service: Docs/licensing-rules.md §7).
     public var metByEveryLicense: SkuSet { SkuSet(skus.indices.filter { skus[$0].tier == .teamMembers || skus[$0].tier == .selfService }) }

@@ -13,6 +13,19 @@ public struct UserWhatIf: Sendable {
     public var removedRoles: [String]
     /// After minus before, per month.
     public var monthlyCostDelta: Money { after.license.monthlyCost - before.license.monthlyCost }
+
+    /// Why the license changed when the roles' privileges do not say it: the change gave or took System administrator,
+    /// whose holders need no license (10.0.44 rule), so the cost drops to 0 or comes back.
+    public var notes: [String] {
+        switch (before.basis == .systemAdministrator, after.basis == .systemAdministrator) {
+        case (false, true):
+            ["the user now holds System administrator (\(EstimateOptions.systemAdministratorRole)), whose holders need no license (10.0.44 rule): the cost drops to 0, whatever the other roles need"]
+        case (true, false):
+            ["the user no longer holds System administrator (\(EstimateOptions.systemAdministratorRole)), whose holders need no license (10.0.44 rule): the license now follows the other roles"]
+        default:
+            []
+        }
+    }
 }
 
 /// Changes to one role's own links (its direct privileges and duties), as a security change would make them.
@@ -109,8 +122,10 @@ extension LicensingEngine {
         var changed = user
         for name in removeRoles {
             let before = changed.assignments.count
-            let roleKey = NameKey(name)
-            changed.assignments.removeAll { $0.isEnabled && NameKey($0.roleIdentifier) == roleKey }
+            // The role as given, else the role it is the label of (assignments name roles by their AOT name).
+            var keys = [NameKey(name)]
+            if graph.role(named: name) == nil, let role = try? graph.index(of: .role, named: name) { keys.append(NameKey(graph.roles[role].name)) }
+            changed.assignments.removeAll { $0.isEnabled && keys.contains(NameKey($0.roleIdentifier)) }
             if changed.assignments.count == before { throw .userLacksRole(user: user.userId, role: name) }
         }
         var added: [String] = []

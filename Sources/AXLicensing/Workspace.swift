@@ -19,6 +19,9 @@ public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
     case metadataFolder(MetadataLoadError)
     /// The metadata has errors (malformed or unreadable files) and the caller did not ask to go on without them.
     case metadataErrors([Diagnostic])
+    /// More than one required input is missing: each as `InputError.missing`, metadata first, so a user starting in
+    /// an empty folder learns everything the run needs at once rather than one input per attempt.
+    case missingInputs([InputError])
 
     public var description: String {
         switch self {
@@ -27,6 +30,8 @@ public enum WorkspaceError: Error, Sendable, CustomStringConvertible {
             "\(error)"
         case .metadataErrors(let errors):
             "\(errors.severityCounts.errors) metadata file(s) could not be read (listed above)"
+        case .missingInputs(let missing):
+            "\(missing.count) inputs are missing:\n" + missing.map { "  \($0)" }.joined(separator: "\n")
         }
     }
 }
@@ -102,6 +107,20 @@ private func loadSkuInputs(_ paths: WorkspacePaths, needsSkuMap: Bool) throws(In
     guard needsSkuMap else { return (catalog, .empty) }
     if !paths.skuMapGivenExplicitly && !FileManager.default.fileExists(atPath: paths.skuMap) { return (catalog, .missing(path: paths.skuMap)) }
     return (catalog, try SkuMap.load(path: paths.skuMap, catalog: catalog, delimiter: paths.csvDelimiter))
+}
+
+/// Every input the run needs that is not there, in the order a user gathers them: the metadata first, then the
+/// object-license data or SKU map, then the users. Only absence is checked here; what is there is read (and judged) later.
+private func missingInputs(_ paths: WorkspacePaths, users: UsersRequirement, needsSkuMap: Bool, needsObjectLicenses: Bool) -> [InputError] {
+    func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
+    var missing: [InputError] = []
+    if !exists(paths.metadata) { missing.append(.missing(path: paths.metadata, input: .metadata)) }
+    if needsObjectLicenses && paths.objectLicenses == nil {
+        missing.append(.missing(path: paths.inside(WorkspacePaths.Convention.objectLicenses), input: .objectLicenses))
+    }
+    if needsSkuMap && !exists(paths.skuMap) { missing.append(.missing(path: paths.skuMap, input: .skuMap)) }
+    if users == .required && !exists(paths.users) { missing.append(.missing(path: paths.users, input: .users)) }
+    return missing
 }
 
 /// The users of a run, when the command reads them, with the SystemUsers export (when there is one) joined in; a
@@ -181,6 +200,8 @@ public struct LoadedWorkspace: Sendable {
         let primary: MethodUse.Method = selection.map { $0 == .legacy ? .legacy : .objects } ?? (paths.objectLicenses == nil ? .legacy : .objects)
         let comparison: MethodUse.Method? = selection == .both ? .legacy : nil
         let usesObjects = primary == .objects, usesLegacy = primary == .legacy || comparison == .legacy
+        let missing = missingInputs(paths, users: requirement, needsSkuMap: usesLegacy, needsObjectLicenses: usesObjects)
+        if missing.count > 1 { throw .missingInputs(missing) }
         if usesObjects && paths.objectLicenses == nil {
             throw .input(.missing(path: paths.inside(WorkspacePaths.Convention.objectLicenses), input: .objectLicenses))
         }

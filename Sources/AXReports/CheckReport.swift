@@ -49,10 +49,15 @@ public struct CheckReport: Sendable {
                 + [ReportColumn("Expiration date", .date), ReportColumn("Current version", priority: .low),
                    ReportColumn("Latest version", priority: .low), ReportColumn("License holder", priority: .low)],
             rows: view.rows.enumerated().map { index, row in
-                [row.status.marker(emoji: emoji), row.product.model, "\(row.product.licenseQuantity)", "\(row.used)"]
+                [Self.statusText(row, emoji: emoji), row.product.model, "\(row.product.licenseQuantity)", "\(row.used)"]
                     + (comparison.map { ["\($0.used[index])"] } ?? [])
                     + [row.product.expirationDate?.description ?? "", row.product.currentVersion, row.product.latestVersion, row.product.licenseHolder]
             })
+    }
+
+    /// The Status cell: the marker and why the row is flagged (`⚠️ expired on 2026-01-31; used 6 > purchased 5`).
+    static func statusText(_ row: LicenseViewRow, emoji: Bool) -> String {
+        ([row.status.marker(emoji: emoji)] + [row.reasons.joined(separator: "; ")]).filter { !$0.isEmpty }.joined(separator: " ")
     }
 
     /// Over- and under-licensed users (only users whose status is not compliant).
@@ -96,6 +101,8 @@ extension CheckReport: ReportConvertible {
 struct CheckJSON: Encodable {
     struct Product: Encodable {
         var status: String
+        /// Why the product is flagged (`expired on 2026-01-31`, `used 6 > purchased 5`), as the Status column says.
+        var reasons: [String]
         var model: String
         var matchedAs: String
         var licenseQuantity: Int
@@ -145,7 +152,7 @@ struct CheckJSON: Encodable {
     init(_ report: CheckReport) {
         today = report.view.today.description
         products = report.view.rows.enumerated().map { index, row in
-            Product(status: row.status.rawValue, model: row.product.model, matchedAs: row.match.kind, licenseQuantity: row.product.licenseQuantity,
+            Product(status: row.status.rawValue, reasons: row.reasons, model: row.product.model, matchedAs: row.match.kind, licenseQuantity: row.product.licenseQuantity,
                     used: row.used, expirationDate: row.product.expirationDate?.description, currentVersion: row.product.currentVersion,
                     latestVersion: row.product.latestVersion, licenseHolder: row.product.licenseHolder, expired: row.isExpired,
                     overQuantity: row.isOverQuantity, newerVersion: row.hasNewerVersion,

@@ -44,7 +44,8 @@ public struct ExplainReport: Sendable {
         case .roles where isPerObject: break
         case .roles: lines.insert(ReportFact("Entry-point license", e.entryPointLicense.name), at: 2)
         case .disabledUser: lines.append(ReportFact("Why", "the user is disabled: no license is needed"))
-        case .systemAdministrator: lines.append(ReportFact("Why", "the user holds System administrator: no license is needed (10.0.44 rule; the option to count them like any user restores the earlier rule)"))
+        case .systemAdministrator:
+            lines.append(ReportFact("Why", "\(e.subjectType == "role" ? "this is System administrator, whose holders need" : "the user holds System administrator:") no license (10.0.44 rule; the option to count them like any user restores the earlier rule)"))
         case .noEnabledRoles: lines.append(ReportFact("Why", "the user has no enabled assignment to a role the metadata defines"))
         }
         return lines
@@ -60,7 +61,8 @@ public struct ExplainReport: Sendable {
                 case .entryPoint(let type, let name, let rights, let access, let license):
                     rows.append([demand.need.description, path, "\(type) \(name)", ValueText.rights(rights), access.rawValue, license.name])
                 case .skuMapRow(let sku, let isUnique, let alternatives):
-                    rows.append([demand.need.description, path, "SKU-map row \(sku)", isUnique ? "IsUnique 1: required" : "IsUnique 0: any of " + alternatives.joined(separator: ", "), "", sku])
+                    rows.append([demand.need.description, path, "SKU-map row \(sku)", isUnique ? "IsUnique 1: required" : "IsUnique 0: any of " + alternatives.joined(separator: ", "), "",
+                                 demand.need == .anyBase ? "any base" : sku])
                 case .object(let object):
                     rows.append([demand.need.description, path, object.objectText, ValueText.rights(object.rights), ValueText.accessLevel(object.entitlement),
                                  ValueText.objectLicense(object.entitlement)])
@@ -212,6 +214,7 @@ struct ExplainJSON: Encodable {
             case .tier(let tier): (tier.name, "tier")
             case .sku(let name): (name, "sku")
             case .unlicensable: ("Unlicensable", "unlicensable")
+            case .anyBase: (LicenseBase.anyBaseName, "anyBase")
             }
             return Demand(need: need, kind: kind, chains: demand.chains.map { chain in
                 let path = chain.path.map(\.name)

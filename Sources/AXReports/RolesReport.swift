@@ -47,12 +47,19 @@ public struct RolesReport: Sendable {
                 case .legacy: row += [role.entryPointLicense.name, requirement.requiredText, requirement.groupsText]
                 case .objects: row += [requirement.groupsText, "\(role.objectsNotInMicrosoftData ?? 0)"]
                 }
-                row += [role.license.summary, role.license.monthlyCost.description]
+                row += [Self.licenseText(role), role.license.monthlyCost.description]
                 if method == .objects { row.append(MigrationColumns.groupText(role.license)) }
                 if let users = role.usersAssigned { row.append("\(users)") }
                 if let comparison { row += MigrationColumns.cells(comparison.rows[index]) }
                 return row
             })
+    }
+}
+
+extension RolesReport {
+    /// The License cell: the license, or for System administrator under the 10.0.44 rule why it is None.
+    static func licenseText(_ role: RoleLicense) -> String {
+        role.basis == .systemAdministrator ? "None (System administrator: its users need no license, 10.0.44 rule)" : role.license.summary
     }
 }
 
@@ -72,7 +79,7 @@ struct RolesJSON: Encodable {
         var comparison: MethodComparison.Row?
         var otherMethod: MethodUse.Method?
         enum CodingKeys: String, CodingKey {
-            case name, label, package, model, reference, entryPointLicense, requiredSkus, anyOfGroups, licenseTier, base, attach, monthlyCost, usersAssigned
+            case name, label, package, model, reference, entryPointLicense, requiredSkus, anyOfGroups, licenseTier, base, attach, monthlyCost, basis, usersAssigned
             case baseGroup, anyBase, unlicensable, objectsNotInMicrosoftData, comparison
         }
         func encode(to encoder: any Encoder) throws {
@@ -86,6 +93,7 @@ struct RolesJSON: Encodable {
             try c.encode(requirement.anyOfGroups, forKey: .anyOfGroups)
             try LicenseFieldsJSON(entryPointLicense: row.entryPointLicense, license: row.license)
                 .encode(into: &c, keys: (.entryPointLicense, .licenseTier, .base, .attach, .monthlyCost))
+            try c.encode(row.basis.rawValue, forKey: .basis)
             try c.encode(row.usersAssigned, forKey: .usersAssigned)
             try c.encode(row.license.baseGroup, forKey: .baseGroup)
             try c.encode(row.license.isAnyBaseOfGroup, forKey: .anyBase)

@@ -120,8 +120,10 @@ public struct WhatIfReport: Sendable {
     }
 
     private var notes: [String] {
-        guard case .role(let r) = answer else { return [] }
-        return r.notes
+        switch answer {
+        case .user(let u): u.notes
+        case .role(let r): r.notes
+        }
     }
 
 }
@@ -198,7 +200,7 @@ struct WhatIfJSON: Encodable {
             subject = u.before.user.userId
             change = ["addRoles": u.addedRoles, "removeRoles": u.removedRoles]
             (before, after) = Self.sides(u)
-            notes = []
+            notes = u.notes
         case .role(let r):
             kind = "role"
             subject = r.role

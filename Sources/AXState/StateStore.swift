@@ -139,6 +139,72 @@ public final class StateStore: Sendable {
         try validateAndMigrate()
     }
 
+    /// Opens an existing database at `path` for reading only, or returns nil when nothing is there yet (no run has been
+    /// recorded). Nothing is created or written, so the commands that only read (`audit list`, `history`) work on a
+    /// workspace they cannot write to; a database made by an older axlicense is migrated first, as any run would (that
+    /// one needs write access), and another database or a newer schema is refused, never changed.
+    public static func openForReading(path: String) throws(StateStoreError) -> StateStore? {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        guard status.st_mode & S_IFMT == S_IFREG else {
+            throw .cannotOpen(path: path, detail: "it is \(kind(of: status)), not a database file")
+        }
+        guard status.st_size > 0 else { return nil }
+        try checkHeader(path)
+        do {
+            return StateStore(path: path, queue: try readOnlyQueue(location: path, path: path))
+        } catch is NeedsMigration {
+            // Made by an older axlicense: upgraded as a writing run would (the tables gain what this build reads).
+            return try StateStore(path: path, createsMissingFolder: false)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_READONLY || error.resultCode == .SQLITE_CANTOPEN {
+            // A database in WAL mode needs its shared-memory file, which a folder the user cannot write to cannot
+            // hold: read it as immutable instead (what the last run committed and checkpointed, which is all of it
+            // once that run ended), else the first error stands.
+            guard let queue = try? readOnlyQueue(location: immutableURI(path), path: path) else { throw classify(error, path: path) }
+            return StateStore(path: path, queue: queue)
+        } catch {
+            throw classify(error, path: path)
+        }
+    }
+
+    /// Opens `location` (a path, or a `file:` URI) read-only and checks it is an axlicense database this build reads
+    /// as it is: no migration to apply, none unknown.
+    private static func readOnlyQueue(location: String, path: String) throws -> DatabaseQueue {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(30)
+        configuration.label = "axlicense-state"
+        let queue = try DatabaseQueue(path: location, configuration: configuration)
+        try queue.read { db in
+            let stored = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+            guard stored == StateStore.applicationID else { throw StateStoreError.notAnAxlicenseDatabase(path: path) }
+            let known = Set(migrator(path: path).migrations)
+            let applied = try migrator(path: path).appliedIdentifiers(db)
+            if let unknown = applied.filter({ !known.contains($0) }).sorted().first {
+                throw StateStoreError.newerVersion(path: path, migration: unknown)
+            }
+            guard applied.isSuperset(of: known) else { throw NeedsMigration() }
+            try requireSchema(db, path: path)
+        }
+        return queue
+    }
+
+    /// A database made by an older axlicense: it is migrated before it is read.
+    private struct NeedsMigration: Error {}
+
+    /// `file:/abs/path?immutable=1`, the path percent-encoded so `?`, `#` and `%` in it stay part of the name.
+    private static func immutableURI(_ path: String) -> String {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "?#%")
+        return "file:" + (absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute) + "?immutable=1"
+    }
+
+    private init(path: String, queue: DatabaseQueue) {
+        self.path = path
+        self.queue = queue
+    }
+
     /// A regular file that is not empty must start with the SQLite header; read without blocking, without traps.
     private static func checkHeader(_ path: String) throws(StateStoreError) {
         let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)

@@ -28,7 +28,7 @@ func impact(_ name: String, reversed: Bool = false) throws -> LicenseImpact {
         let change = try #require(result.roleChanges.only)
         #expect(change.role == "Viewer" && change.classification == .escalation)
         #expect(change.before.entryPointLicense == .teamMembers && change.after.entryPointLicense == .operations)
-        #expect(change.before.license.summary == "TeamMembers" && change.after.license.summary == "Operations")
+        #expect(change.before.license.summary == "TeamMembers" && change.after.license.summary == "Operations (any base)")
         let cause = try #require(change.causes.only)
         #expect(cause.kind == .grantChanged && cause.privilege == "JournalView" && cause.entryPoint == "MenuItemDisplay JournalForm")
         #expect(cause.detail == "Read → Read, Update: TeamMembers → Operations")
@@ -76,7 +76,7 @@ func impact(_ name: String, reversed: Bool = false) throws -> LicenseImpact {
 
     @Test func menuItemMaintainLicenseChangeIsTracedToTheMenuItem() throws {
         let change = try #require(try impact("menu-item-maintain-license").roleChanges.only)
-        #expect(change.role == "Clerk" && change.after.license.summary == "Operations" && change.after.license.monthlyCost == Money(cents: 12000))
+        #expect(change.role == "Clerk" && change.after.license.summary == "Operations (any base)" && change.after.license.monthlyCost == Money(cents: 12000))
         let cause = try #require(change.causes.only)
         #expect(cause.kind == .menuItemLicenseChanged)
         #expect(cause.detail == "View Universal, Maintain Activity → View Universal, Maintain Enterprise: Activity → Operations")

@@ -77,13 +77,13 @@ private let samplePPAC = sampleWorkspaceFolder.appendingPathComponent("assigned-
         let result = axlicense("reconcile", "--workspace", sample, "--ppac", "/nonexistent/ppac.csv")
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
-        #expect(result.stderr == "/nonexistent/ppac.csv: error: assigned licenses file (Power Platform admin center report) not found; pass it with --ppac\n")
+        #expect(result.stderr == "/nonexistent/ppac.csv: error: assigned licenses file (Power Platform admin center report) not found; pass it with --ppac; where to get it: README.md#getting-your-inputs, \"Assigned licenses\"\n")
     }
 
     @Test func aMissingSystemUsersFileNamesItsFlag() {
         let result = axlicense("reconcile", "--workspace", sample, "--ppac", samplePPAC, "--system-users", "/nonexistent/su.csv")
         #expect(result.status == 1)
-        #expect(result.stderr == "/nonexistent/su.csv: error: system users file (SystemUsers export) not found; pass it with --system-users\n")
+        #expect(result.stderr == "/nonexistent/su.csv: error: system users file (SystemUsers export) not found; pass it with --system-users; where to get it: README.md#getting-your-inputs, \"System users\"\n")
     }
 
     @Test func theReportCannotReplaceThePPACExport() throws {

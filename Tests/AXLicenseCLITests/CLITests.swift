@@ -37,7 +37,7 @@ import Testing
         let admin = try #require(users.first { $0["userId"] as? String == "admin" })
         #expect(admin["base"] is NSNull)
         let zoe = try #require(users.first { $0["userId"] as? String == "zoe" })
-        #expect(zoe["base"] as? String == "Operations")
+        #expect(zoe["base"] as? String == "Operations (any base)")
         let summary = try #require(root["summary"] as? [String: Any])
         #expect(summary["monthlyCost"] as? Double == 2808)
         #expect(summary["tiers"] as? [String: Int] == ["None": 4, "TeamMembers": 6, "Activity": 3, "Operations": 15])
@@ -59,7 +59,7 @@ import Testing
 
     @Test func markdownHasTablesAndTotal() throws {
         let result = try axlicense("estimate", "--no-db", "--method", "legacy", "--workspace", "Data/sample", "--format", "markdown", "--quiet")
-        #expect(result.stdout.contains(#"| zoe | Yes | ContosoBatchOperator | Operations | Operations | Operations |  | \$120.00 |"#))
+        #expect(result.stdout.contains(#"| zoe | Yes | ContosoBatchOperator | Operations | Operations | Operations (any base) |  | \$120.00 |"#))
         #expect(result.stdout.contains(#"**Total monthly cost:** \$2,808.00"#))
     }
 
@@ -87,7 +87,7 @@ import Testing
         try FileManager.default.removeItem(atPath: ws + "/users.csv")
         let result = try axlicense("estimate", "--no-db", "--workspace", ws)
         #expect(result.status == 1)
-        #expect(result.stderr == "\(ws)/users.csv: error: users file (role assignments CSV) not found; pass it with --users (or put it at this path in the --workspace folder)\n")
+        #expect(result.stderr == "\(ws)/users.csv: error: users file (role assignments CSV) not found; pass it with --users (or put it at this path in the --workspace folder); where to get it: README.md#getting-your-inputs, \"Users\"\n")
         #expect(result.stdout.isEmpty)
     }
 

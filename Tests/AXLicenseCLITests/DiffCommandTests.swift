@@ -22,7 +22,7 @@ func diff(_ name: String, _ extra: [String] = []) throws -> RunResult {
         let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines[0] == "## axlicense: license impact")
         #expect(lines[2] == "**1 role(s) change license: 1 escalation; 2 user(s) change license; monthly cost 108.00 → 290.00 (+182.00).**")
-        #expect(result.stdout.contains("| Viewer | escalation | TeamMembers → Operations | - | TeamMembers → Operations | 8.00 → 120.00 |"))
+        #expect(result.stdout.contains("| Viewer | escalation | TeamMembers → Operations | - | TeamMembers → Operations (any base) | 8.00 → 120.00 |"))
         #expect(result.stdout.contains("<details><summary>Why each role changes</summary>"))
         #expect(result.stdout.contains("- grant changed: `JournalView` → `MenuItemDisplay JournalForm`: Read → Read, Update: TeamMembers → Operations (grant-gains-update/head/Core/Core/AxSecurityPrivilege/JournalView.xml:"))
         #expect(result.stderr.contains("the change escalates licenses"))
@@ -49,7 +49,7 @@ func diff(_ name: String, _ extra: [String] = []) throws -> RunResult {
     @Test func githubFormatAnnotatesTheChangedFile() throws {
         let result = try diff("menu-item-maintain-license", ["--format", "github"])
         let lines = result.stdout.split(separator: "\n")
-        #expect(lines.first?.hasPrefix("::error file=menu-item-maintain-license/head/Core/Core/AxMenuItemDisplay/OrderForm.xml,line=2,title=axlicense%3A escalation of Clerk::Role Clerk: Activity (50.00) → Operations (120.00)") == true)
+        #expect(lines.first?.hasPrefix("::error file=menu-item-maintain-license/head/Core/Core/AxMenuItemDisplay/OrderForm.xml,line=2,title=axlicense%3A escalation of Clerk::Role Clerk: Activity (50.00) → Operations (any base) (120.00)") == true)
         #expect(lines.last?.hasPrefix("::notice title=axlicense::1 role(s) change license") == true)
     }
 

@@ -42,9 +42,9 @@ package struct TreeBuilder {
         objects.append(LoadedObject(object: .duty(SecurityDuty(name: name, privileges: refs(privileges), origin: origin, location: at(name))), file: at(name).file))
     }
 
-    package mutating func role(_ name: String, duties: [String] = [], privileges: [String] = [], subRoles: [String] = []) {
+    package mutating func role(_ name: String, label: String = "", duties: [String] = [], privileges: [String] = [], subRoles: [String] = []) {
         let contents = RoleContents(duties: refs(duties), privileges: refs(privileges), subRoles: refs(subRoles))
-        objects.append(LoadedObject(object: .role(SecurityRole(name: name, contents: contents, origin: origin, location: at(name))), file: at(name).file))
+        objects.append(LoadedObject(object: .role(SecurityRole(name: name, label: label, contents: contents, origin: origin, location: at(name))), file: at(name).file))
     }
 
     package mutating func roleExtension(_ name: String, duties: [String] = [], privileges: [String] = [], subRoles: [String] = []) {

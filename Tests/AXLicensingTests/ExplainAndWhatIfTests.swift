@@ -50,7 +50,7 @@ import Testing
 
     @Test func anyBaseLicenseHasNoSkuDemand() throws {
         let explanation = try engine.explain(user: "zoe", in: users)
-        #expect(explanation.license.summary == "Operations")
+        #expect(explanation.license.summary == "Operations (any base)")
         #expect(explanation.demands.map(\.need) == [.tier(.operations)])
         #expect(!explanation.demands[0].chains.isEmpty)
     }
@@ -66,7 +66,7 @@ import Testing
         let admin = try engine.explain(user: "admin", in: users)
         #expect(admin.basis == .systemAdministrator)
         #expect(admin.demands.isEmpty && admin.drivers.isEmpty)
-        #expect(try engine.explain(user: "admin", in: users, options: EstimateOptions(sysadminCounts: true)).license.summary == "Operations")
+        #expect(try engine.explain(user: "admin", in: users, options: EstimateOptions(sysadminCounts: true)).license.summary == "Operations (any base)")
     }
 
     @Test func unknownUserAndRoleAreErrors() {

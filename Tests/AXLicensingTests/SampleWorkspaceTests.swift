@@ -38,7 +38,7 @@ import Testing
         "wendy": (.teamMembers, .teamMembers, "TeamMembers", [], 800),
         "xavier": (.teamMembers, .teamMembers, "TeamMembers", [], 800),
         "yara": (.operations, .operations, "Finance", [], 18000),
-        "zoe": (.operations, .operations, "Operations", [], 12000),
+        "zoe": (.operations, .operations, "Operations (any base)", [], 12000),
     ]
 
     @Test func everyUserGetsTheHandCheckedLicense() {
@@ -64,7 +64,7 @@ import Testing
         #expect(skus["Commerce"] == SkuCount(base: 2, attach: 1))
         #expect(skus["HumanResources"] == SkuCount(base: 1, attach: 2))
         #expect(skus["ProjectOperations"] == SkuCount(base: 2, attach: 0))
-        #expect(skus["Operations"] == SkuCount(base: 1, attach: 0))
+        #expect(skus["Operations (any base)"] == SkuCount(base: 1, attach: 0))
         #expect(skus["Activity"] == SkuCount(base: 3, attach: 0))
         #expect(skus["TeamMembers"] == SkuCount(base: 6, attach: 0))
     }
@@ -72,7 +72,7 @@ import Testing
     @Test func sysadminCountsOptionLicensesTheTwoAdministrators() {
         let estimate = Self.workspace.engine.estimate(Self.workspace.users!, options: EstimateOptions(sysadminCounts: true))
         let admins = estimate.users.filter { ["admin", "sam"].contains($0.user.userId) }
-        #expect(admins.map(\.license.summary) == ["Operations", "Operations"])
+        #expect(admins.map(\.license.summary) == ["Operations (any base)", "Operations (any base)"])
         #expect(estimate.summary.monthlyCost == Money(cents: 280800 + 2 * 12000))
     }
 
