@@ -239,7 +239,7 @@ public struct LicenseReport: Sendable {
         HTMLTableRenderer().render(table, id: id, note: note)
     }
 
-    private static let css = """
+    package static let css = """
         :root{color-scheme:light;font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:#1d2733;background:#f5f7fa}
         body{margin:0 auto;max-width:1200px;padding:16px 24px}h1{font-size:1.5rem;margin:.2em 0}h2{font-size:1.1rem;margin:1.2em 0 .5em}
         .meta{color:#4b5866;margin:0}.tiles{display:flex;flex-wrap:wrap;gap:10px}

@@ -396,10 +396,12 @@ struct HTMLRenderer {
 }
 
 /// An HTML `<table>` of the HTML report; every heading and cell is escaped here (`xmlEscaped`).
-struct HTMLTableRenderer {
+package struct HTMLTableRenderer {
+    package init() {}
+
     /// The table in a section with a heading (its title, else `id`) and an optional note; numeric columns are marked
     /// for sorting and right alignment.
-    func render(_ table: ReportTable, id: String, note: String? = nil) -> String {
+    package func render(_ table: ReportTable, id: String, note: String? = nil) -> String {
         var html = #"<section class="table" id="\#(id)"><h2>\#(xmlEscaped(table.title ?? id))</h2>"#
         if let note { html += #"<p class="note">\#(xmlEscaped(note))</p>"# }
         html += #"<div class="scroll"><table class="data" data-table="\#(id)"><thead><tr>"#

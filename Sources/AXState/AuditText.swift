@@ -20,6 +20,11 @@ package enum AuditDetails {
             + (notifications.isEmpty ? "; no notifications" : "; notifications: " + notifications.joined(separator: ", "))
     }
 
+    /// What **Clear audit log** says it did: `Removed 3 audit entries older than 30 day(s).`
+    package static func cleared(removed: Int, olderThanDays days: Int) -> String {
+        "Removed \(removed) audit entr\(removed == 1 ? "y" : "ies") older than \(days) day(s)."
+    }
+
     /// The entry of a run that failed with `exitStatus`.
     package static func failed(exitStatus: Int32) -> String {
         "Failed (exit status \(exitStatus)); see the error output of the run"

@@ -1,0 +1,70 @@
+import AXCompliance
+import AXLicensing
+import AXReading
+import Foundation
+
+/// Where the License View's two sides come from: the used side is the workspace's estimate (metadata, SKU map,
+/// users), the purchased side the products given to `view(purchased:)`, or the workspace's entitlements file.
+public struct LicenseViewSource: Sendable {
+    /// The workspace inputs, as every command reads them.
+    public var paths: WorkspacePaths
+    /// The licensing method; nil chooses by what the workspace holds, as every command does.
+    public var method: MethodSelection?
+    /// The purchased-licenses JSON used when no refreshed licenses are given (default: the workspace's entitlements.json).
+    public var entitlements: String?
+    /// The date expiry is judged against; nil is today (UTC) at each computation.
+    public var today: CalendarDate?
+
+    public init(paths: WorkspacePaths, method: MethodSelection? = nil, entitlements: String? = nil, today: CalendarDate? = nil) {
+        self.paths = paths
+        self.method = method
+        self.entitlements = entitlements
+        self.today = today
+    }
+
+    /// The entitlements file this source reads when no refreshed licenses are given.
+    public var entitlementsPath: String { entitlements ?? paths.inside(WorkspacePaths.Convention.entitlements) }
+
+    /// Why the License View cannot be computed: says which input and what is wrong, in the library's words.
+    public enum Problem: Error, Sendable, CustomStringConvertible {
+        /// The workspace (metadata, SKU map, users) cannot be read.
+        case workspace(WorkspaceError)
+        /// The entitlements file cannot be read.
+        case entitlements(InputError)
+        /// Neither refreshed licenses nor an entitlements file.
+        case noPurchasedLicenses(entitlements: String)
+
+        public var description: String {
+            switch self {
+            case .workspace(let error): "The workspace cannot be read: \(error)"
+            case .entitlements(let error): "The purchased licenses cannot be read: \(error)"
+            case .noPurchasedLicenses(let path):
+                "No purchased licenses: refresh them from the licensing service (Refresh licenses) or write \(path)."
+            }
+        }
+    }
+
+    /// Reads the workspace and judges its estimate against `purchased` (refreshed licenses) or, when nil, against the
+    /// entitlements file.
+    public func view(purchased: [ProductEntitlement]?) throws(Problem) -> LicenseView {
+        let day = today ?? CalendarDate.today()
+        let workspace: LoadedWorkspace
+        do {
+            workspace = try LoadedWorkspace.load(paths, users: .required, keepGoing: false, method: method)
+        } catch {
+            throw .workspace(error)
+        }
+        let estimate = workspace.engine.estimate(workspace.users!)
+        if let purchased {
+            return LicenseView(products: purchased, estimate: estimate, engine: workspace.engine, today: day, source: "refreshed licenses")
+        }
+        let path = entitlementsPath
+        guard entitlements != nil || FileManager.default.fileExists(atPath: path) else { throw .noPurchasedLicenses(entitlements: path) }
+        do {
+            if entitlements == nil { try paths.requireInside(path, input: .entitlements) }
+            return try LicenseCheck.run(entitlements: path, assigned: nil, engine: workspace.engine, estimate: estimate, today: day, delimiter: nil).view
+        } catch {
+            throw .entitlements(error)
+        }
+    }
+}
