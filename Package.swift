@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "AXWorkload", targets: ["AXWorkload"]),
         .library(name: "AXReports", targets: ["AXReports"]),
         .library(name: "AXServer", targets: ["AXServer"]),
+        .library(name: "AXLicensingService", targets: ["AXLicensingService"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -44,10 +45,12 @@ let package = Package(
         .target(name: "AXCompliance", dependencies: ["AXReading", "AXModel", "AXLicensing"]),
         .target(name: "AXChangeImpact", dependencies: ["AXReading", "AXModel", "AXLicensing"]),
         .target(name: "AXState", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        // The licensing service client (DOMAIN.md §8): URLSession (FoundationNetworking), no package dependency.
+        .target(name: "AXLicensingService", dependencies: ["AXReading", "AXModel", "AXLicensing", "AXCompliance", "AXState"]),
         .target(
             name: "AXReports",
             dependencies: [
-                "AXReading", "AXModel", "AXLicensing", "AXCompliance", "AXState", "AXChangeImpact",
+                "AXReading", "AXModel", "AXLicensing", "AXCompliance", "AXState", "AXChangeImpact", "AXLicensingService",
                 .product(name: "CSV", package: "CSV.swift"), .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
@@ -56,7 +59,7 @@ let package = Package(
         .target(
             name: "AXServer",
             dependencies: [
-                "AXReading", "AXLicensing", "AXCompliance", "AXState", "AXReports",
+                "AXReading", "AXLicensing", "AXCompliance", "AXState", "AXReports", "AXLicensingService",
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -64,7 +67,7 @@ let package = Package(
         .target(
             name: "AXCommands",
             dependencies: [
-                "AXReading", "AXModel", "AXLicensing", "AXCompliance", "AXChangeImpact", "AXState", "AXReports", "AXWorkload", "AXServer",
+                "AXReading", "AXModel", "AXLicensing", "AXCompliance", "AXChangeImpact", "AXState", "AXReports", "AXWorkload", "AXLicensingService", "AXServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -73,6 +76,9 @@ let package = Package(
         // numbers and fixture assembly (base + overlay); and, above the licensing modules, the in-memory tree builder.
         .target(name: "AXTestSupport", path: "Tests/AXTestSupport"),
         .target(name: "AXLicensingTestSupport", dependencies: ["AXLicensing", "AXModel", "AXReading"], path: "Tests/AXLicensingTestSupport"),
+        // An in-process fake of the licensing service contract (DOMAIN.md §8) on a real 127.0.0.1 listener, for the
+        // client's and `serve`'s tests: scripted replies, delays, dropped connections, and every request it received.
+        .target(name: "AXLicensingServiceFake", path: "Tests/AXLicensingServiceFake"),
         .testTarget(
             name: "AXModelTests", dependencies: ["AXModel", "AXReading", "AXTestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
@@ -84,12 +90,19 @@ let package = Package(
             name: "AXChangeImpactTests",
             dependencies: ["AXChangeImpact", "AXLicensing", "AXModel", "AXReading", "AXTestSupport", "AXLicensingTestSupport"]
         ),
-        .testTarget(name: "AXCommandsTests", dependencies: ["AXCommands", "AXLicensing", "AXModel", "AXReading", "AXState", "AXTestSupport"]),
+        .testTarget(
+            name: "AXCommandsTests",
+            dependencies: ["AXCommands", "AXLicensing", "AXModel", "AXReading", "AXState", "AXTestSupport", "AXLicensingServiceFake"]
+        ),
+        .testTarget(
+            name: "AXLicensingServiceTests",
+            dependencies: ["AXLicensingService", "AXLicensingServiceFake", "AXCompliance", "AXState", "AXTestSupport"]
+        ),
         .testTarget(name: "AXLicenseCLITests", dependencies: ["axlicense", "AXReports", "AXTestSupport"]),
         .testTarget(
             name: "AXServerTests",
             dependencies: [
-                "AXServer", "AXCompliance", "AXState", "AXReports", "AXTestSupport",
+                "AXServer", "AXCompliance", "AXState", "AXReports", "AXLicensingService", "AXLicensingServiceFake", "AXTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "NIOEmbedded", package: "swift-nio"),
             ]

@@ -17,7 +17,8 @@ package struct AXLicenseCommand: ParsableCommand {
               DIR/Metadata/                              AOT metadata tree (--metadata)
               DIR/LicensingServicePlansPrivilege.json    SKU map (--sku-map)
               DIR/users.csv                              role assignments (--users)
-              DIR/entitlements.json                      purchased licenses, for check (--entitlements)
+              DIR/entitlements.json                      purchased licenses, for check (--entitlements); replaced by
+                                                         the licensing service's licenses after `license refresh`
               DIR/ObjectLicenses/                        Microsoft's per-object license data (--object-licenses)
               DIR/.axlicense/state.sqlite                audit log and usage history (--db, --no-db)
             The SKU catalog is built in (Data/skus.json); replace it with --skus FILE.
@@ -33,7 +34,7 @@ package struct AXLicenseCommand: ParsableCommand {
               64  invalid command line
             """,
         version: "0.1.0",
-        subcommands: [EstimateCommand.self, RolesCommand.self, PermissionsCommand.self, ExplainCommand.self, WhatIfCommand.self, ReportCommand.self, CheckCommand.self, ReconcileCommand.self, DiffCommand.self, AuditCommand.self, HistoryCommand.self, ServeCommand.self, GenerateCommand.self]
+        subcommands: [EstimateCommand.self, RolesCommand.self, PermissionsCommand.self, ExplainCommand.self, WhatIfCommand.self, ReportCommand.self, CheckCommand.self, LicenseCommand.self, ReconcileCommand.self, DiffCommand.self, AuditCommand.self, HistoryCommand.self, ServeCommand.self, GenerateCommand.self]
     )
 
     /// Parses and runs a command like ArgumentParser's own `main`, but writes help, errors and reports through

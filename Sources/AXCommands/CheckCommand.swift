@@ -54,14 +54,18 @@ struct CheckCommand: ParsableCommand {
             let workspace = try CommandRunner.loadWorkspace(inputs, analysis, users: .required)
             let estimate = workspace.engine.estimate(workspace.users!, options: rules.estimateOptions)
             // `required: true`: a missing entitlements file is an error here.
-            let check = try CommandRunner.licenseCheck(purchased, inputs: inputs, workspace: workspace, estimate: estimate, required: true)!
+            let check = try CommandRunner.licenseCheck(purchased, inputs: inputs, workspace: workspace, estimate: estimate, required: true,
+                                                       store: recorder.store, quiet: analysis.quiet)!
             let view = check.view
             let emoji = !noEmoji && OutputOptions.isStandardOutput(output.output) && isatty(STDOUT_FILENO) == 1
             // With `--method both`: the used counts under the other method beside the judged ones (notifications follow the primary).
             let comparison = workspace.comparisonUsage(of: view, options: rules.estimateOptions)
             let report = CheckReport(view: view, review: check.review, diagnostics: DiagnosticLog.merged(estimate.diagnostics, check.diagnostics),
                                      isComplete: workspace.isComplete, emoji: emoji, comparison: comparison)
-            let usage = view.rows.map { ProductUsage(product: $0.product.model, licenseQuantity: $0.product.licenseQuantity, used: $0.used) }
+            let usage = view.rows.map {
+                ProductUsage(product: $0.product.model, licenseQuantity: $0.product.licenseQuantity, used: $0.used, licenseHolder: $0.product.licenseHolder,
+                             latestVersion: $0.product.latestVersion)
+            }
             // Written inside `recording`: a run whose output fails is logged as failed.
             CommandRunner.printDiagnostics(report.diagnostics, quiet: analysis.quiet)
             try CommandRunner.write(output.render(report, method: workspace.method, quiet: analysis.quiet), output: output,

@@ -1,4 +1,5 @@
 import AXLicensing
+import AXLicensingService
 import AXModel
 import AXReading
 import AXState
@@ -53,6 +54,26 @@ enum CommandLineMessages {
             }
         case let error as StateStoreError:
             return error.description + stateAdvice(error)
+        case let error as LicensingServiceError:
+            switch error {
+            case .notRegistered:
+                return "axlicense: error: this workspace is not registered with a licensing service; run "
+                    + "`axlicense license register --endpoint URL --tenant-id ID --environment-id ID` (with the same --workspace or --db)"
+            case .tokenExpired:
+                return "axlicense: error: " + error.statusMessage.replacingOccurrences(of: "; register again", with: "; run `axlicense license register` again")
+            case .invalidEndpoint(let endpoint, let reason):
+                return "axlicense: error: --endpoint '\(endpoint)' \(reason)"
+            case .invalidRegistration(let field, let reason):
+                return "axlicense: error: --\(field.replacingOccurrences(of: " ", with: "-")) \(reason)"
+            case .timedOut:
+                return "axlicense: error: " + error.statusMessage + "; raise --timeout if the service is slow"
+            case .state(let state):
+                return message(for: state)
+            case .tokenFile:
+                return error.description
+            default:
+                return "axlicense: error: " + error.statusMessage
+            }
         default:
             return "\(error)"
         }

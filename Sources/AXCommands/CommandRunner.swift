@@ -1,4 +1,5 @@
 import AXCompliance
+import AXLicensingService
 import AXLicensing
 import AXModel
 import AXReading
@@ -80,11 +81,15 @@ enum CommandRunner {
     }
 
     /// The License View of `estimate` and, with `--assigned`, the over/under review, with their diagnostics.
-    /// Nil when the entitlements file is absent and `required` is false; any unreadable input ends the run with status 1.
+    /// The purchased side is `--entitlements` when given; else the licensing service's last refresh when `store` holds
+    /// one (with the installed versions of `entitlements.json`, when present); else `entitlements.json`.
+    /// Nil when there are no purchased licenses and `required` is false; any unreadable input ends the run with status 1.
     static func licenseCheck(_ purchased: PurchasedLicenseOptions, inputs: InputOptions, workspace: LoadedWorkspace, estimate: LicenseEstimate,
-                             required: Bool) throws -> LicenseCheck? {
+                             required: Bool, store: StateStore? = nil, quiet: Bool = false) throws -> LicenseCheck? {
         let path = purchased.entitlements ?? inputs.paths.inside(WorkspacePaths.Convention.entitlements)
-        guard required || FileManager.default.fileExists(atPath: path) else {
+        let service = purchased.entitlements == nil ? try store.flatMap { store in try serviceLicenses(store) } : nil
+        let fileExists = FileManager.default.fileExists(atPath: path)
+        guard required || fileExists || service != nil else {
             if purchased.assigned != nil {
                 printError("axlicense: error: --assigned needs purchased licenses: \(path) does not exist; pass --entitlements FILE")
                 throw ExitStatus.inputError
@@ -92,11 +97,43 @@ enum CommandRunner {
             return nil
         }
         do {
-            if purchased.entitlements == nil {
+            if purchased.entitlements == nil && (fileExists || service == nil) {
                 try inputs.paths.requireInside(path, input: .entitlements)
             }
-            return try LicenseCheck.run(entitlements: path, assigned: purchased.assigned, engine: workspace.engine, estimate: estimate,
-                                        today: purchased.day, delimiter: inputs.csvDelimiter)
+            guard let service else {
+                return try LicenseCheck.run(entitlements: path, assigned: purchased.assigned, engine: workspace.engine, estimate: estimate,
+                                            today: purchased.day, delimiter: inputs.csvDelimiter)
+            }
+            // The service knows what was bought, not what is installed: the current versions stay those of entitlements.json.
+            var local: [ProductEntitlement] = []
+            var read: [Diagnostic] = []
+            if fileExists { (local, read) = try ProductEntitlement.load(path: path) }
+            let installed = Dictionary(local.filter { !$0.currentVersion.isEmpty }.map { ($0.model, $0.currentVersion) }, uniquingKeysWith: { first, _ in first })
+            let source = "licensing service \(service.licenses.endpoint)"
+            var diagnostics = read
+            if let stale = service.staleness {
+                diagnostics.append(Diagnostic(.warning, .staleLicenses, stale, at: SourceLocation(file: source)))
+            } else if !quiet {
+                Console.error("axlicense: purchased licenses from the \(source) (Last license check \(service.licenses.ageText(now: Date())))")
+            }
+            return try LicenseCheck.run(products: service.licenses.entitlements(installedVersions: installed), source: source, readDiagnostics: diagnostics,
+                                        assigned: purchased.assigned, engine: workspace.engine, estimate: estimate, today: purchased.day,
+                                        delimiter: inputs.csvDelimiter)
+        } catch {
+            printError(error)
+            throw ExitStatus.inputError
+        }
+    }
+
+    /// The licensing service's last refreshed licenses in `store`, and, when the latest call failed, why they may be out
+    /// of date; nil when no refresh has succeeded.
+    private static func serviceLicenses(_ store: StateStore) throws -> (licenses: ServicePurchasedLicenses, staleness: String?)? {
+        do {
+            guard let licenses = try ServicePurchasedLicenses.load(from: store) else { return nil }
+            let registration = try store.serviceRegistration()
+            guard let registration, registration.status != .registered else { return (licenses, nil) }
+            return (licenses, "the licensing service's latest call failed (\(registration.status.rawValue): \(registration.statusMessage)); "
+                    + "using the licenses of the Last license check, \(licenses.ageText(now: Date())); run `axlicense license refresh`")
         } catch {
             printError(error)
             throw ExitStatus.inputError

@@ -3,6 +3,7 @@ import AXLicensing
 import AXModel
 import AXReading
 import AXReports
+import AXState
 import ArgumentParser
 import Foundation
 
@@ -26,8 +27,9 @@ struct ReportCommand: ParsableCommand {
 
             --output DIR/ (an existing folder, or a path ending in /, made when missing) writes license-report.html \
             and license-report.xlsx there; --output FILE writes one, in --format (default: from the extension, else html). \
-            The License View needs purchased licenses (<workspace>/entitlements.json or --entitlements); without \
-            them it is left out.
+            The License View needs purchased licenses (<workspace>/entitlements.json or --entitlements, or the \
+            licensing service's licenses after `license refresh`, read from <workspace>/.axlicense/state.sqlite); \
+            without them it is left out.
             """)
 
     @OptionGroup(title: "Inputs") var inputs: InputOptions
@@ -65,8 +67,12 @@ struct ReportCommand: ParsableCommand {
         let workspace = try CommandRunner.loadWorkspace(inputs, analysis, users: .required)
         let estimate = workspace.engine.estimate(workspace.users!, options: rules.estimateOptions)
         // The License View when purchased licenses are there (or asked for by --entitlements).
+        // The workspace's state database is read only when it exists (report records nothing, so it makes none).
+        let database = StateOptions.defaultDatabasePath(workspace: inputs.workspace)
+        let store = FileManager.default.fileExists(atPath: database)
+            ? try CommandRunner.state { () throws(StateStoreError) in try StateStore(path: database, createsMissingFolder: false) } : nil
         let licenseCheck = try CommandRunner.licenseCheck(purchased, inputs: inputs, workspace: workspace, estimate: estimate,
-                                                          required: purchased.entitlements != nil)
+                                                          required: purchased.entitlements != nil, store: store, quiet: analysis.quiet)
         var reportEstimate = estimate
         reportEstimate.diagnostics = DiagnosticLog.merged(estimate.diagnostics, licenseCheck?.diagnostics ?? [])
         let check = licenseCheck.map {

@@ -1,4 +1,5 @@
 import AXCompliance
+import AXLicensingService
 import AXReading
 import AXReports
 import AXServer
@@ -77,7 +78,11 @@ struct ServeCommand: ParsableCommand {
     func run() throws {
         guard let store = try state.openStore(workspace: inputs.workspace) else { return }
         let source = LicenseViewSource(paths: inputs.paths, method: inputs.method, entitlements: entitlements, today: today.flatMap(CalendarDate.init))
-        let management = LicenseManagement(source: source, store: store, service: nil, schedule: try schedule())
+        let schedule = try schedule()
+        let service = ServiceActions(jobs: LicenseServiceJobs(store: store, user: AuditRecorder.operatingSystemUser, environment: state.environment))
+        let management = LicenseManagement(source: source, store: store, service: service, schedule: schedule)
+        // `license status` shows the schedule of the server (or timer) that runs the jobs.
+        try blocking { try? await service.record(schedule) }
         if once {
             try runOnce(management)
             return
@@ -104,7 +109,7 @@ struct ServeCommand: ParsableCommand {
 
     /// `--once`: runs the due jobs, prints one line per job, and fails (status 1) when one failed.
     private func runOnce(_ management: LicenseManagement) throws {
-        guard management.service != nil else {
+        guard try blocking({ await management.service?.isRegistered() ?? false }) else {
             CommandRunner.printError("axlicense: error: not registered with a licensing service: no job can run (register this environment first)")
             throw ExitStatus.inputError
         }

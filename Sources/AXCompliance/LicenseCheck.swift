@@ -18,8 +18,16 @@ public struct LicenseCheck: Sendable {
     public static func run(entitlements: String, assigned: String?, engine: LicensingEngine, estimate: LicenseEstimate, today: CalendarDate,
                            delimiter: UnicodeScalar?) throws(InputError) -> LicenseCheck {
         let (products, read) = try ProductEntitlement.load(path: entitlements)
-        let view = LicenseView(products: products, estimate: estimate, engine: engine, today: today, source: entitlements)
-        var diagnostics = DiagnosticLog.merged(read, view.diagnostics)
+        return try run(products: products, source: entitlements, readDiagnostics: read, assigned: assigned, engine: engine, estimate: estimate,
+                       today: today, delimiter: delimiter)
+    }
+
+    /// Judges `estimate` against `products` (read from `source`, with `readDiagnostics` found reading them: the
+    /// entitlements file, or the licensing service's last refresh), and the assigned licenses at `assigned`, if given.
+    public static func run(products: [ProductEntitlement], source: String, readDiagnostics: [Diagnostic], assigned: String?, engine: LicensingEngine,
+                           estimate: LicenseEstimate, today: CalendarDate, delimiter: UnicodeScalar?) throws(InputError) -> LicenseCheck {
+        let view = LicenseView(products: products, estimate: estimate, engine: engine, today: today, source: source)
+        var diagnostics = DiagnosticLog.merged(readDiagnostics, view.diagnostics)
         var review: LicenseAssignmentReview?
         if let assigned {
             let held = try AssignedLicensesReader.load(path: assigned, catalog: engine.catalog, delimiter: delimiter)

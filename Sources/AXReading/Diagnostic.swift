@@ -65,6 +65,8 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case unknownRole = "unknown-role"
     /// A purchased product that matches neither an SKU nor a model.
     case unknownProduct = "unknown-product"
+    /// The purchased licenses come from a license refresh that is not the latest attempt: the last one failed.
+    case staleLicenses = "stale-licenses"
     /// A license name in the assigned-licenses file that the catalog does not know.
     case unknownLicenseName = "unknown-license-name"
     /// A user in the assigned-licenses file who is not in the users file.

@@ -44,9 +44,10 @@ public struct HistoryReport: Sendable {
     public var table: ReportTable {
         ReportTable(title: "License usage history",
                     columns: [ReportColumn("Date/Time (UTC)", priority: .essential), ReportColumn("Environment", priority: .low), ReportColumn("Product", priority: .essential),
-                              ReportColumn("Used licenses", .number), ReportColumn("License Qty", .number), ReportColumn("Over")],
+                              ReportColumn("Used licenses", .number), ReportColumn("License Qty", .number), ReportColumn("Over"),
+                              ReportColumn("Latest version", priority: .low), ReportColumn("License holder", priority: .low)],
                     rows: points.map { [utcTimestamp($0.recordedAt), $0.environment, $0.usage.product, "\($0.usage.used)", "\($0.usage.licenseQuantity)",
-                                        $0.usage.used > $0.usage.licenseQuantity ? "yes" : ""] })
+                                        $0.usage.used > $0.usage.licenseQuantity ? "yes" : "", $0.usage.latestVersion, $0.usage.licenseHolder] })
     }
 
     struct HistoryJSON: Encodable {
@@ -56,6 +57,8 @@ public struct HistoryReport: Sendable {
             var product: String
             var used: Int
             var licenseQuantity: Int
+            var latestVersion: String
+            var licenseHolder: String
         }
         var points: [Point]
     }
@@ -65,7 +68,8 @@ extension HistoryReport: ReportConvertible {
     /// The history table alone.
     public var report: Report {
         Report(sections: [[.table(table, headingLevel: 2)]], csvTable: table, jsonBody: HistoryJSON(points: points.map {
-            .init(recordedAt: utcTimestamp($0.recordedAt), environment: $0.environment, product: $0.usage.product, used: $0.usage.used, licenseQuantity: $0.usage.licenseQuantity)
+            .init(recordedAt: utcTimestamp($0.recordedAt), environment: $0.environment, product: $0.usage.product, used: $0.usage.used, licenseQuantity: $0.usage.licenseQuantity,
+                  latestVersion: $0.usage.latestVersion, licenseHolder: $0.usage.licenseHolder)
         }))
     }
 }

@@ -8,10 +8,13 @@ import Foundation
 public protocol LicensingServiceActions: Sendable {
     /// Fetches the licenses from the service and keeps them (the client records the audit entry).
     func refreshLicenses() async -> ActionNotice
-    /// Sends the used counts of `view` (the client records the audit entry).
-    func sendTelemetry(view: LicenseView) async -> ActionNotice
+    /// Sends the used counts of `view`, computed under `licenseModel` (`legacy` or `objects`; the client records the
+    /// audit entry).
+    func sendTelemetry(view: LicenseView, licenseModel: String) async -> ActionNotice
     /// Obtains a new access token with the stored refresh token (the client records the audit entry).
     func refreshToken() async -> ActionNotice
+    /// Whether a registration is stored (the jobs run only then).
+    func isRegistered() async -> Bool
     /// The licenses last refreshed (the purchased side of the License View), or nil when none have been.
     func refreshedLicenses() async -> RefreshedLicenses?
     /// The registration, token and last-check fields of the Configuration tab (the schedule is the server's own).
@@ -73,7 +76,7 @@ public actor LicenseManagement {
     /// The most audit entries a page lists (newest first).
     public static let auditPageLimit = 500
 
-    private var view: Result<LicenseView, LicenseViewSource.Problem>?
+    private var view: Result<LicenseViewSource.Computed, LicenseViewSource.Problem>?
     private var releaseNotes: [String: URL] = [:]
     private var notices: [Int: ActionNotice] = [:]
     private var nextNotice = 1
@@ -108,6 +111,10 @@ public actor LicenseManagement {
 
     /// The License View as last computed (computing it the first time).
     public func currentView() async -> Result<LicenseView, LicenseViewSource.Problem> {
+        await computed().map(\.view)
+    }
+
+    private func computed() async -> Result<LicenseViewSource.Computed, LicenseViewSource.Problem> {
         if view == nil { await reloadView() }
         return view!
     }
@@ -139,7 +146,7 @@ public actor LicenseManagement {
         let notice: ActionNotice
         switch action {
         case .refreshLicenses:
-            if let service {
+            if let service, await service.isRegistered() {
                 notice = await service.refreshLicenses()
             } else {
                 notice = ActionNotice("Not registered with a licensing service: the License View was recomputed from \(source.entitlementsPath).")
@@ -164,8 +171,8 @@ public actor LicenseManagement {
 
     private func sendTelemetry() async -> ActionNotice {
         guard let service else { return Self.notRegistered }
-        switch await currentView() {
-        case .success(let view): return await service.sendTelemetry(view: view)
+        switch await computed() {
+        case .success(let computed): return await service.sendTelemetry(view: computed.view, licenseModel: computed.licenseModel)
         case .failure(let problem): return ActionNotice("Telemetry was not sent: \(problem)", isFailure: true)
         }
     }
@@ -181,7 +188,7 @@ public actor LicenseManagement {
     /// Runs each daily job that is due at `now` (its time has passed since it last ran, by the audit log); returns
     /// what each job that ran did. Without a registered service nothing is due: there is nothing to refresh or send to.
     public func runDueJobs(now: Date = Date()) async -> [JobOutcome] {
-        guard service != nil else { return [] }
+        guard let service, await service.isRegistered() else { return [] }
         var outcomes: [JobOutcome] = []
         let entries = (try? store.auditEntries()) ?? []
         for job in DailyJob.allCases {
@@ -193,7 +200,7 @@ public actor LicenseManagement {
             let notice: ActionNotice
             switch job {
             case .licenseRefresh:
-                notice = await service!.refreshLicenses()
+                notice = await service.refreshLicenses()
                 await reloadView()
             case .telemetry:
                 notice = await sendTelemetry()

@@ -44,9 +44,16 @@ public struct LicenseViewSource: Sendable {
         }
     }
 
-    /// Reads the workspace and judges its estimate against `purchased` (refreshed licenses) or, when nil, against the
-    /// entitlements file.
-    public func view(purchased: [ProductEntitlement]?) throws(Problem) -> LicenseView {
+    /// A License View and the licensing method its used counts come from (`legacy` or `objects`, as telemetry names it).
+    public struct Computed: Sendable {
+        public var view: LicenseView
+        public var licenseModel: String
+    }
+
+    /// Reads the workspace and judges its estimate against `purchased` (refreshed licenses, whose installed versions
+    /// come from the entitlements file when it has them: the service knows what was bought, not what is installed) or,
+    /// when nil, against the entitlements file.
+    public func view(purchased: [ProductEntitlement]?) throws(Problem) -> Computed {
         let day = today ?? CalendarDate.today()
         let workspace: LoadedWorkspace
         do {
@@ -55,15 +62,27 @@ public struct LicenseViewSource: Sendable {
             throw .workspace(error)
         }
         let estimate = workspace.engine.estimate(workspace.users!)
-        if let purchased {
-            return LicenseView(products: purchased, estimate: estimate, engine: workspace.engine, today: day, source: "refreshed licenses")
-        }
+        let licenseModel = workspace.method.primary.rawValue
         let path = entitlementsPath
-        guard entitlements != nil || FileManager.default.fileExists(atPath: path) else { throw .noPurchasedLicenses(entitlements: path) }
-        do {
-            if entitlements == nil { try paths.requireInside(path, input: .entitlements) }
-            return try LicenseCheck.run(entitlements: path, assigned: nil, engine: workspace.engine, estimate: estimate, today: day, delimiter: nil).view
+        let fileExists = FileManager.default.fileExists(atPath: path)
+        do throws(InputError) {
+            if entitlements == nil && fileExists { try paths.requireInside(path, input: .entitlements) }
+            if var purchased {
+                if fileExists {
+                    let installed = Dictionary(try ProductEntitlement.load(path: path).products.filter { !$0.currentVersion.isEmpty }
+                        .map { ($0.model.lowercased(), $0.currentVersion) }, uniquingKeysWith: { first, _ in first })
+                    for index in purchased.indices where purchased[index].currentVersion.isEmpty {
+                        purchased[index].currentVersion = installed[purchased[index].model.lowercased()] ?? ""
+                    }
+                }
+                return Computed(view: LicenseView(products: purchased, estimate: estimate, engine: workspace.engine, today: day, source: "refreshed licenses"),
+                                licenseModel: licenseModel)
+            }
+            guard entitlements != nil || fileExists else { throw InputError.missing(path: path, input: .entitlements) }
+            return Computed(view: try LicenseCheck.run(entitlements: path, assigned: nil, engine: workspace.engine, estimate: estimate, today: day, delimiter: nil).view,
+                            licenseModel: licenseModel)
         } catch {
+            if case .missing = error, entitlements == nil { throw .noPurchasedLicenses(entitlements: path) }
             throw .entitlements(error)
         }
     }

@@ -31,11 +31,17 @@ public struct ProductUsage: Sendable, Hashable {
     public var product: String
     public var licenseQuantity: Int
     public var used: Int
+    /// The organisation on the license (from the licensing service or entitlements.json); empty when not known.
+    public var licenseHolder: String
+    /// The most recent version released, as known at the run; empty when not known.
+    public var latestVersion: String
 
-    public init(product: String, licenseQuantity: Int, used: Int) {
+    public init(product: String, licenseQuantity: Int, used: Int, licenseHolder: String = "", latestVersion: String = "") {
         self.product = product
         self.licenseQuantity = licenseQuantity
         self.used = used
+        self.licenseHolder = licenseHolder
+        self.latestVersion = latestVersion
     }
 }
 
@@ -89,7 +95,7 @@ public final class StateStore: Sendable {
     public static let applicationID: Int32 = 0x4158_4C43
     /// The file's path.
     public let path: String
-    private let queue: DatabaseQueue
+    let queue: DatabaseQueue
 
     /// Opens (creating when absent or empty) the database at `path`; refuses any other database.
     ///
@@ -213,12 +219,23 @@ public final class StateStore: Sendable {
     /// Every column each table must have (the migrations make them; a hand edit or an old tool may not have).
     private static let schema: [(table: String, columns: [String])] = [
         ("audit_log", ["id", "operation", "user_id", "occurred_at", "details", "environment"]),
+        ("product_usage", ["id", "auditId", "product", "license_quantity", "used", "license_holder", "latest_version"]),
+        ("service_registration", ["id", "endpoint", "tenant_id", "environment_id", "environment_name", "registered_at", "token_issued_at",
+                                  "status", "status_message", "token_expires_at", "last_license_check", "license_holder",
+                                  "refresh_schedule", "telemetry_schedule"]),
+        ("service_license", ["id", "product", "license_quantity", "expiration_date", "latest_version", "release_notes_url"]),
+    ]
+
+    /// The tables and columns migration v1 makes (what tables already there must have before v1 adopts them).
+    private static let schemaV1: [(table: String, columns: [String])] = [
+        ("audit_log", ["id", "operation", "user_id", "occurred_at", "details", "environment"]),
         ("product_usage", ["id", "auditId", "product", "license_quantity", "used"]),
     ]
 
     /// Refuses a database whose tables lack a column this build reads, so no query later fails on "no such column".
-    private static func requireSchema(_ db: Database, path: String, existingTablesOnly: Bool = false) throws {
-        for (table, columns) in schema {
+    private static func requireSchema(_ db: Database, path: String, tables: [(table: String, columns: [String])] = schema,
+                                      existingTablesOnly: Bool = false) throws {
+        for (table, columns) in tables {
             guard try db.tableExists(table) else {
                 if existingTablesOnly { continue }
                 throw StateStoreError.unreadable(path: path, detail: "table \(table) is missing")
@@ -235,7 +252,7 @@ public final class StateStore: Sendable {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: audit log and product usage") { db in
             // Tables already there (made by hand or another tool) must have every column before they are adopted.
-            try requireSchema(db, path: path, existingTablesOnly: true)
+            try requireSchema(db, path: path, tables: schemaV1, existingTablesOnly: true)
             try db.create(table: "audit_log", ifNotExists: true) { t in
                 t.autoIncrementedPrimaryKey("id")
                 t.column("operation", .text).notNull()
@@ -250,6 +267,15 @@ public final class StateStore: Sendable {
                 t.column("product", .text).notNull().indexed()
                 t.column("license_quantity", .integer).notNull()
                 t.column("used", .integer).notNull()
+            }
+        }
+        migrator.registerMigration("v2: licensing service registration and refreshed licenses") { db in
+            try requireSchema(db, path: path, tables: schemaV1, existingTablesOnly: true)
+            try ServiceStateSchema.create(db)
+            // Each run's usage names the license holder and latest version it was judged with (empty before v2).
+            try db.alter(table: "product_usage") { t in
+                t.add(column: "license_holder", .text).notNull().defaults(to: "")
+                t.add(column: "latest_version", .text).notNull().defaults(to: "")
             }
         }
         return migrator
@@ -268,8 +294,8 @@ public final class StateStore: Sendable {
                     id = db.lastInsertedRowID
                     for item in usage {
                         try db.execute(
-                            sql: "INSERT INTO product_usage (auditId, product, license_quantity, used) VALUES (?, ?, ?, ?)",
-                            arguments: [id, item.product, item.licenseQuantity, item.used])
+                            sql: "INSERT INTO product_usage (auditId, product, license_quantity, used, license_holder, latest_version) VALUES (?, ?, ?, ?, ?, ?)",
+                            arguments: [id, item.product, item.licenseQuantity, item.used, item.licenseHolder, item.latestVersion])
                     }
                     return .commit
                 }
@@ -336,7 +362,7 @@ public final class StateStore: Sendable {
     public func history(product: String? = nil) throws(StateStoreError) -> [ProductUsagePoint] {
         do {
             return try queue.read { db in
-                var sql = "SELECT a.id AS audit_id, a.occurred_at, a.environment, u.id AS usage_id, u.product, u.license_quantity, u.used FROM product_usage u JOIN audit_log a ON a.id = u.auditId"
+                var sql = "SELECT a.id AS audit_id, a.occurred_at, a.environment, u.id AS usage_id, u.product, u.license_quantity, u.used, u.license_holder, u.latest_version FROM product_usage u JOIN audit_log a ON a.id = u.auditId"
                 var arguments: StatementArguments = []
                 if let product {
                     sql += " WHERE lower(u.product) = lower(?)"
@@ -347,7 +373,9 @@ public final class StateStore: Sendable {
                     let read = StoredRow(row: row, path: path)
                     let usage = ProductUsage(product: try read("product_usage", "product", rowIDColumn: "usage_id"),
                                              licenseQuantity: try read("product_usage", "license_quantity", rowIDColumn: "usage_id"),
-                                             used: try read("product_usage", "used", rowIDColumn: "usage_id"))
+                                             used: try read("product_usage", "used", rowIDColumn: "usage_id"),
+                                             licenseHolder: try read("product_usage", "license_holder", rowIDColumn: "usage_id"),
+                                             latestVersion: try read("product_usage", "latest_version", rowIDColumn: "usage_id"))
                     return ProductUsagePoint(recordedAt: try read("audit_log", "occurred_at", rowIDColumn: "audit_id"),
                                              environment: try read("audit_log", "environment", rowIDColumn: "audit_id"), usage: usage)
                 }
@@ -358,7 +386,7 @@ public final class StateStore: Sendable {
         }
     }
 
-    private static func classify(_ error: any Error, path: String) -> StateStoreError {
+    static func classify(_ error: any Error, path: String) -> StateStoreError {
         if let error = error as? StateStoreError { return error }
         if let error = error as? DatabaseError {
             switch error.resultCode {
@@ -377,7 +405,7 @@ public final class StateStore: Sendable {
 
 /// Reads one value of a fetched row as the type the caller needs; a value of another kind (NULL, text where a number
 /// or date belongs) is `StateStoreError.unreadable` naming the table, row and column, never a trap.
-private struct StoredRow {
+struct StoredRow {
     let row: Row
     let path: String
 

@@ -78,7 +78,7 @@ import Testing
         let history = try run(axlicenseBinary, ["history", "commerce", "--db", db, "--format", "csv"])
         let lines = history.stdout.split(separator: "\n")
         #expect(lines.count == 3)
-        #expect(lines.dropFirst().allSatisfy { $0.hasSuffix(",test-env,Commerce,3,5,") })
+        #expect(lines.dropFirst().allSatisfy { $0.hasSuffix(",test-env,Commerce,3,5,,10.0.44,Contoso Ltd") })
 
         let cleared = try run(axlicenseBinary, ["audit", "clear", "--older-than", "0", "--db", db])
         #expect(cleared.stdout == "Removed 4 audit entries older than 0 day(s).\n")

@@ -1,4 +1,5 @@
 import AXCompliance
+import AXLicensingService
 import AXLicensing
 import AXReading
 import AXServer
@@ -21,11 +22,15 @@ final class ServedSample: @unchecked Sendable {
     static let port = 8080
     static let host = "127.0.0.1:8080"
 
+    /// The licensing-service client's operations on this workspace's database (what `serve` wires to the page).
+    let jobs: LicenseServiceJobs
+
     init(schedule: DailySchedule = .default) throws {
         workspace = folder.copySample()
         store = try StateStore(path: workspace + "/.axlicense/state.sqlite")
         let source = LicenseViewSource(paths: WorkspacePaths(workspace: workspace), method: .legacy, today: CalendarDate(year: 2026, month: 11, day: 23)!)
-        management = LicenseManagement(source: source, store: store, service: nil, schedule: schedule)
+        jobs = LicenseServiceJobs(store: store, user: "tester", environment: "TEST", options: ServiceClientOptions(timeout: 5, sleep: { _ in }))
+        management = LicenseManagement(source: source, store: store, service: ServiceActions(jobs: jobs), schedule: schedule)
     }
 
     /// Runs `body` with a client of the router the server runs (its guard expecting `host`), in this process.

@@ -118,7 +118,7 @@ func entry(_ operation: String, at date: Date) -> AuditEntry {
 
     /// A database as an older or newer axlicense (or a hand edit) might leave it: marked as ours, migration `v1`
     /// recorded, tables made by `schema`, rows by `rows`.
-    private func handMadeDatabase(_ db: TemporaryDatabase, schema: String, rows: String = "", migrations: [String] = ["v1: audit log and product usage"]) throws {
+    private func handMadeDatabase(_ db: TemporaryDatabase, schema: String, rows: String = "", migrations: [String] = Self.currentMigrations) throws {
         try FileManager.default.createDirectory(atPath: (db.path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let queue = try DatabaseQueue(path: db.path)
         _ = try queue.writeWithoutTransaction { try String.fetchOne($0, sql: "PRAGMA journal_mode = WAL") }  // as axlicense leaves it
@@ -131,9 +131,18 @@ func entry(_ operation: String, at date: Date) -> AuditEntry {
         }
     }
 
+    /// Every migration this build knows: a database recording them all is opened without a change to the file.
+    private static let currentMigrations = ["v1: audit log and product usage", "v2: licensing service registration and refreshed licenses"]
+
     private static let looseAuditLog = """
         CREATE TABLE audit_log (id INTEGER PRIMARY KEY AUTOINCREMENT, operation TEXT, user_id TEXT, occurred_at DATETIME, details TEXT, environment TEXT);
-        CREATE TABLE product_usage (id INTEGER PRIMARY KEY AUTOINCREMENT, auditId INTEGER, product TEXT, license_quantity INTEGER, used INTEGER);
+        CREATE TABLE product_usage (id INTEGER PRIMARY KEY AUTOINCREMENT, auditId INTEGER, product TEXT, license_quantity INTEGER, used INTEGER,
+            license_holder TEXT, latest_version TEXT);
+        CREATE TABLE service_registration (id INTEGER PRIMARY KEY, endpoint TEXT, tenant_id TEXT, environment_id TEXT, environment_name TEXT,
+            registered_at DATETIME, token_issued_at DATETIME, status TEXT, status_message TEXT, token_expires_at DATETIME, last_license_check DATETIME,
+            license_holder TEXT, refresh_schedule TEXT, telemetry_schedule TEXT);
+        CREATE TABLE service_license (id INTEGER PRIMARY KEY AUTOINCREMENT, product TEXT, license_quantity INTEGER, expiration_date TEXT,
+            latest_version TEXT, release_notes_url TEXT);
         """
 
     private func expectUnreadable(_ db: TemporaryDatabase, _ detail: String, _ body: (StateStore) throws(StateStoreError) -> Void) throws {
@@ -161,7 +170,7 @@ func entry(_ operation: String, at date: Date) -> AuditEntry {
         let other = TemporaryDatabase()
         try handMadeDatabase(other, schema: Self.looseAuditLog, rows: """
             INSERT INTO audit_log VALUES (1, 'License check', 'me', '2026-01-01 10:00:00.000', 'ok', 'prod');
-            INSERT INTO product_usage VALUES (5, 1, 'Finance', 10, 'many');
+            INSERT INTO product_usage VALUES (5, 1, 'Finance', 10, 'many', '', '');
             """)
         try expectUnreadable(other, "product_usage row 5, column used: 'many' is not a whole number") { store throws(StateStoreError) in _ = try store.history() }
     }
@@ -187,11 +196,11 @@ func entry(_ operation: String, at date: Date) -> AuditEntry {
 
     @Test func databaseOfANewerAxlicenseIsRefusedNamingTheUnknownMigration() throws {
         let db = TemporaryDatabase()
-        try handMadeDatabase(db, schema: Self.looseAuditLog, migrations: ["v1: audit log and product usage", "v2: audit tags"])
+        try handMadeDatabase(db, schema: Self.looseAuditLog, migrations: Self.currentMigrations + ["v3: audit tags"])
         let before = try Data(contentsOf: URL(fileURLWithPath: db.path))
-        #expect(throws: StateStoreError.newerVersion(path: db.path, migration: "v2: audit tags")) { try StateStore(path: db.path) }
-        #expect(StateStoreError.newerVersion(path: "s.db", migration: "v2: audit tags").description
-            == "s.db: error: state database was made by a newer axlicense: migration 'v2: audit tags' unknown; it was left untouched.")
+        #expect(throws: StateStoreError.newerVersion(path: db.path, migration: "v3: audit tags")) { try StateStore(path: db.path) }
+        #expect(StateStoreError.newerVersion(path: "s.db", migration: "v3: audit tags").description
+            == "s.db: error: state database was made by a newer axlicense: migration 'v3: audit tags' unknown; it was left untouched.")
         #expect(try Data(contentsOf: URL(fileURLWithPath: db.path)) == before)
     }
 
