@@ -102,11 +102,15 @@ public actor LicenseManagement {
     }
 
     /// Recomputes the License View from the workspace and the purchased licenses (refreshed ones when there are any).
+    /// The workspace is read off the actor, so pages keep being served (with the previous view) meanwhile.
     public func reloadView() async {
         let refreshed = await service?.refreshedLicenses()
-        releaseNotes = refreshed?.releaseNotes ?? [:]
         let source = self.source
-        view = Result { () throws(LicenseViewSource.Problem) in try source.view(purchased: refreshed?.products) }
+        let computed = await Task.detached {
+            Result { () throws(LicenseViewSource.Problem) in try source.view(purchased: refreshed?.products) }
+        }.value
+        releaseNotes = refreshed?.releaseNotes ?? [:]
+        view = computed
     }
 
     /// The License View as last computed (computing it the first time).
