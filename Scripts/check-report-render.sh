@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Opens an axlicense HTML report in headless Chromium (Debian's `chromium`) and checks that the page rendered:
 # a screenshot that is not blank, and a DOM (after the page's script ran) holding the tiles, the charts and every
-# table with its filter box.
+# table with its filter box. Then, at a 390 px (phone) and a 1400 px (desktop) window, a probe script added to a copy
+# of the page measures it in the browser and writes what it found into the dumped DOM: no horizontal overflow of the
+# page, a table heading that stays at the top of the window after scrolling into the table, charts scaled to their
+# boxes (and filling the width on a desktop), the filter never matching across two cells, and license tiers sorting
+# by rank.
 #   Scripts/check-report-render.sh REPORT.html [SCREENSHOT.png]
 # Exit 0 when the page rendered; 1 with the reason otherwise.
 set -euo pipefail
@@ -12,9 +16,77 @@ browser=$(command -v chromium || command -v chromium-browser || command -v googl
 profile=$(mktemp -d)
 trap 'rm -rf "$profile"' EXIT
 flags=(--headless --no-sandbox --disable-gpu --hide-scrollbars --no-first-run --user-data-dir="$profile" --window-size=1280,2400)
-timeout 120 "$browser" "${flags[@]}" --screenshot="$shot" "file://$html" >/dev/null 2>&1
-timeout 120 "$browser" "${flags[@]}" --virtual-time-budget=2000 --dump-dom "file://$html" 2>/dev/null > "$profile/dom.html"
-python3 - "$shot" "$profile/dom.html" <<'PY'
+late() { echo "check-report-render: chromium did not finish the $1 in 120 s" >&2; exit 1; }
+timeout 120 "$browser" "${flags[@]}" --screenshot="$shot" "file://$html" >/dev/null 2>&1 || late screenshot
+timeout 120 "$browser" "${flags[@]}" --virtual-time-budget=2000 --dump-dom "file://$html" 2>/dev/null > "$profile/dom.html" || late "DOM dump"
+# The probe runs after the page's own script (it is the last thing in the body) and writes JSON into <pre id="probe">.
+probe='<script>(function () {
+  var out = {width: window.innerWidth, problems: []};
+  try {
+  var doc = document.documentElement;
+  out.scrollWidth = doc.scrollWidth;
+  if (doc.scrollWidth > window.innerWidth + 1) out.problems.push("page is " + doc.scrollWidth + " px wide in a " + window.innerWidth + " px window");
+  document.querySelectorAll("main *").forEach(function (el) {
+    var r = el.getBoundingClientRect();
+    if (r.width > 0 && r.right > window.innerWidth + 1 && out.problems.length < 8) out.problems.push((el.closest("section") && el.closest("section").id ? "#" + el.closest("section").id + " " : "") + el.tagName.toLowerCase() + (el.getAttribute("class") ? "." + el.getAttribute("class") : "") + " ends at " + Math.round(r.right) + " px");
+  });
+  document.querySelectorAll("figure").forEach(function (figure) {
+    var svg = figure.querySelector("svg"); if (!svg) return;
+    if (svg.getBoundingClientRect().width > figure.clientWidth + 1) out.problems.push("a chart is wider than its box");
+  });
+  var charts = document.querySelector(".charts");
+  if (charts) {
+    var figures = Array.prototype.slice.call(charts.querySelectorAll("figure")).map(function (f) { return f.getBoundingClientRect(); });
+    var used = figures.reduce(function (right, r) { return Math.max(right, r.right); }, 0) - charts.getBoundingClientRect().left;
+    out.chartsFill = used / charts.clientWidth;
+    if (out.chartsFill < 0.9) out.problems.push("the charts fill only " + Math.round(out.chartsFill * 100) + "% of the width");
+  }
+  var table = document.querySelector("table[data-table=users]");
+  var heading = table.tHead.rows[0].cells[0];
+  window.scrollTo(0, table.getBoundingClientRect().top + window.scrollY + 120);
+  out.headingTop = heading.getBoundingClientRect().top;
+  out.tableTop = table.getBoundingClientRect().top;
+  if (!(out.tableTop < -50 && Math.abs(out.headingTop) <= 1)) out.problems.push("the users table heading does not stick (heading at " + out.headingTop + " px, table at " + out.tableTop + " px)");
+  window.scrollTo(0, 0);
+  var input = table.closest("section").querySelector("input.filter");
+  var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+  function filter(text) { input.value = text; input.dispatchEvent(new Event("input")); return rows.filter(function (row) { return !row.hidden; }).length; }
+  var cells = rows[0].cells, across = cells[0].textContent.slice(-2) + cells[1].textContent.slice(0, 2);
+  var inOneCell = rows.some(function (row) { return Array.prototype.some.call(row.cells, function (cell) { return cell.textContent.toLowerCase().indexOf(across.toLowerCase()) >= 0; }); });
+  out.acrossCells = [across, filter(across), inOneCell];
+  if (!inOneCell && out.acrossCells[1] !== 0) out.problems.push("the filter matched \"" + across + "\" across two cells");
+  var user = cells[0].textContent;
+  out.oneUser = filter(user);
+  if (out.oneUser < 1 || rows.some(function (row) { return !row.hidden && !Array.prototype.some.call(row.cells, function (cell) { return cell.textContent.toLowerCase().indexOf(user.toLowerCase()) >= 0; }); })) out.problems.push("the filter by user id kept the wrong rows");
+  filter("");
+  var tierHeading = Array.prototype.filter.call(table.tHead.rows[0].cells, function (th) { return th.textContent === "License tier"; })[0];
+  if (!tierHeading || tierHeading.dataset.type !== "rank") out.problems.push("the License tier column is not sorted by rank");
+  else {
+    tierHeading.click();
+    var column = tierHeading.cellIndex;
+    var ranks = Array.prototype.map.call(table.tBodies[0].rows, function (row) { return Number(row.cells[column].dataset.sort); });
+    out.tierOrder = Array.prototype.map.call(table.tBodies[0].rows, function (row) { return row.cells[column].textContent; }).filter(function (t, i, all) { return all.indexOf(t) === i; });
+    if (ranks.some(function (rank, i) { return i > 0 && rank < ranks[i - 1]; })) out.problems.push("license tiers did not sort by rank: " + out.tierOrder.join(", "));
+  }
+  } catch (error) { out.problems.push("the probe failed: " + error); }
+  var target = window.parent.document;
+  var pre = target.createElement("pre"); pre.id = "probe"; pre.textContent = JSON.stringify(out); target.body.appendChild(pre);
+})();</script>'
+# Headless Chromium's window is at least 500 px wide, so the page is measured in an iframe of the width under test
+# (its own viewport: media queries and window.innerWidth are the iframe's), from a srcdoc so the probe may write its
+# result into the outer page that --dump-dom prints.
+python3 - "$html" "$profile" "$probe" <<'PY'
+import html, sys
+page = open(sys.argv[1], encoding="utf-8").read().replace("</body>", sys.argv[3] + "\n</body>")
+for width in (390, 1400):
+    frame = f'<iframe width="{width}" height="1200" style="border:0" srcdoc="{html.escape(page, quote=True)}"></iframe>'
+    open(f"{sys.argv[2]}/probe-{width}.html", "w", encoding="utf-8").write(f'<!DOCTYPE html><html><body style="margin:0">{frame}</body></html>')
+PY
+for width in 390 1400; do
+  timeout 120 "$browser" "${flags[@]/--window-size=1280,2400/--window-size=$((width + 40)),1300}" --virtual-time-budget=3000 --dump-dom \
+    "file://$profile/probe-$width.html" 2>/dev/null > "$profile/probe-$width.out.html" || late "measurement at $width px"
+done
+python3 - "$shot" "$profile/dom.html" "$profile/probe-390.out.html" "$profile/probe-1400.out.html" <<'PY'
 import re, struct, sys, zlib
 
 shot, dom_path = sys.argv[1], sys.argv[2]
@@ -71,7 +143,19 @@ tables = re.findall(r'data-table="([^"]+)"', dom)
 for table in ("users", "roles", "skus"):
     if table not in tables: problems.append(f"table {table} missing")
 if dom.count('class="filter"') != len(tables): problems.append("the script did not add a filter box to every table")
+import html as htmllib, json
+measured = []
+for path in sys.argv[3:5]:
+    found = re.search(r'<pre id="probe">(.*?)</pre>', open(path, encoding="utf-8").read(), re.S)
+    if not found:
+        problems.append(f"the probe did not run ({path})")
+        continue
+    probe = json.loads(htmllib.unescape(found.group(1)))
+    problems += [f"at {probe['width']} px: {p}" for p in probe["problems"]]
+    measured.append(f"{probe['width']} px: page {probe['scrollWidth']} px wide, heading at {probe['headingTop']} px after scrolling, "
+                    f"charts fill {round(probe.get('chartsFill', 0) * 100)}%, tiers {' < '.join(probe.get('tierOrder', []))}")
 if problems:
     sys.exit("check-report-render: " + "; ".join(problems))
 print(f"rendered: {width}x{height} screenshot, {len(colours)} colours; {len(tables)} tables: {', '.join(tables)}")
+for line in measured: print("measured: " + line)
 PY

@@ -126,7 +126,7 @@ PAGE_FACTS = r"""(() => {
     scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth,
     tab: (document.querySelector('main section[id]') || {}).id || null,
     rows: document.querySelectorAll('tr[data-model]').length,
-    legend: !!document.querySelector('[data-legend]'),
+    legend: !!document.querySelector('ul.legend'),
     notifications: [...document.querySelectorAll('[data-notification]')].map(n => [n.dataset.notification, !!n.querySelector('a[href="/?tab=license-view"]')]),
     notice: (document.querySelector('[data-notice]') || {}).textContent || null,
     quantities: Object.fromEntries([...document.querySelectorAll('tr[data-model]')].map(r => [r.dataset.model, r.querySelector('[data-key=quantity]').textContent])),

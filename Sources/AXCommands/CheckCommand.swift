@@ -68,7 +68,7 @@ struct CheckCommand: ParsableCommand {
             }
             // Written inside `recording`: a run whose output fails is logged as failed.
             CommandRunner.printDiagnostics(report.diagnostics, quiet: analysis.quiet)
-            try CommandRunner.write(output.render(report, method: workspace.method, quiet: analysis.quiet), output: output,
+            try CommandRunner.write(output.render(report, workspace: workspace, quiet: analysis.quiet), output: output,
                                     protecting: inputs.protectedInputs + purchased.protectedInputs(inputs) + state.protectedInputs(workspace: inputs.workspace))
             return (report, usage)
         }

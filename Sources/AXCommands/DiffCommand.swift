@@ -126,7 +126,7 @@ struct DiffCommand: ParsableCommand {
         }, quiet: analysis.quiet)
         let report = DiffReport(impact: impact, baseName: base, headName: head, method: after.method, comparison: comparison)
         if output.format == .csv && !analysis.quiet { Console.error(after.method.note) }
-        let text = try output.render { (format, options) throws(ColumnSelectionError) in try report.render(format, options: options) }
+        let text = try output.render(money: MoneyFormat(after.engine.catalog)) { (format, options) throws(ColumnSelectionError) in try report.render(format, options: options) }
         try CommandRunner.write(text, output: output, protecting: protectedInputs(basePaths, headPaths))
         if !impact.isComplete {
             let count = { (side: TreeSide) in impact.unreadFiles.filter { $0.side == side }.count }

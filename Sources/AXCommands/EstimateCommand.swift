@@ -28,7 +28,7 @@ struct EstimateCommand: ParsableCommand {
             PhaseTimer.mark("users evaluated (\(estimate.users.count) users)")
             let report = EstimateReport(estimate: estimate, isComplete: workspace.isComplete, method: workspace.method.primary,
                                         comparison: workspace.comparison(ofUsers: estimate, options: rules.estimateOptions))
-            let text = try output.render(report, method: workspace.method, quiet: analysis.quiet)
+            let text = try output.render(report, workspace: workspace, quiet: analysis.quiet)
             PhaseTimer.mark("report rendered")
             CommandRunner.printDiagnostics(estimate.diagnostics, quiet: analysis.quiet)
             try CommandRunner.write(text, output: output, protecting: inputs.protectedInputs + state.protectedInputs(workspace: inputs.workspace))
@@ -56,7 +56,7 @@ struct RolesCommand: ParsableCommand {
         let roles = workspace.engine.roleLicenses(users: workspace.users)
         let report = RolesReport(roles: roles, catalog: workspace.engine.catalog, diagnostics: workspace.diagnostics, isComplete: workspace.isComplete,
                                  method: workspace.method.primary, comparison: workspace.comparison(ofRoles: roles))
-        try CommandRunner.finish(text: output.render(report, method: workspace.method, quiet: analysis.quiet), diagnostics: workspace.diagnostics, analysis: analysis, output: output,
+        try CommandRunner.finish(text: output.render(report, workspace: workspace, quiet: analysis.quiet), diagnostics: workspace.diagnostics, analysis: analysis, output: output,
                                  protecting: inputs.protectedInputs)
     }
 }
@@ -96,7 +96,7 @@ struct PermissionsCommand: ParsableCommand {
         let report = PermissionsReport(view: workspace.engine.permissions(of: object), catalog: workspace.engine.catalog,
                                        diagnostics: workspace.diagnostics, isComplete: workspace.isComplete, method: workspace.method.primary,
                                        comparison: workspace.comparison?.permissions(of: object))
-        try CommandRunner.finish(text: output.render(report, method: workspace.method, quiet: analysis.quiet), diagnostics: workspace.diagnostics, analysis: analysis, output: output,
+        try CommandRunner.finish(text: output.render(report, workspace: workspace, quiet: analysis.quiet), diagnostics: workspace.diagnostics, analysis: analysis, output: output,
                                  protecting: inputs.protectedInputs)
     }
 }

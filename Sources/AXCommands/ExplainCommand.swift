@@ -61,7 +61,7 @@ struct ExplainCommand: ParsableCommand {
             throw ExitStatus.inputError
         }
         let report = ExplainReport(explanation: explanation, diagnostics: workspace.diagnostics, isComplete: workspace.isComplete, comparison: comparison)
-        try CommandRunner.finish(text: output.render(report, method: workspace.method, quiet: analysis.quiet), diagnostics: workspace.diagnostics, analysis: analysis, output: output,
+        try CommandRunner.finish(text: output.render(report, workspace: workspace, quiet: analysis.quiet), diagnostics: workspace.diagnostics, analysis: analysis, output: output,
                                  protecting: inputs.protectedInputs)
     }
 }

@@ -112,9 +112,12 @@ struct ReportOutputOptions<Format: OutputFormatChoice>: ParsableArguments {
     /// How to fit the report: the terminal's width when the report goes to a terminal, and the columns picked.
     var renderOptions: RenderOptions { OutputOptions.renderOptions(output: output, columns: columns) }
 
-    /// The report in the chosen format, fitted to the terminal; an unknown `--columns` name ends the run with status 1.
-    func render(_ render: (Format, RenderOptions) throws(ColumnSelectionError) -> String) throws -> String {
-        let (format, options) = (format, renderOptions)
+    /// The report in the chosen format, fitted to the terminal, amounts shown with `money` (the catalog's currency) in
+    /// the formats people read; an unknown `--columns` name ends the run with status 1.
+    func render(money: MoneyFormat? = nil, _ render: (Format, RenderOptions) throws(ColumnSelectionError) -> String) throws -> String {
+        var options = renderOptions
+        options.money = money
+        let format = format
         return try OutputOptions.rendered { () throws(ColumnSelectionError) in try render(format, options) }
     }
 }
@@ -124,15 +127,15 @@ typealias OutputOptions = ReportOutputOptions<OutputFormat>
 
 extension ReportOutputOptions where Format == OutputFormat {
     /// The report in the chosen format, fitted to the terminal; an unknown `--columns` name ends the run with status 1.
-    func render(_ report: some ReportConvertible) throws -> String {
-        try render { (format, options) throws(ColumnSelectionError) in try report.render(format, options: options) }
+    func render(_ report: some ReportConvertible, money: MoneyFormat? = nil) throws -> String {
+        try render(money: money) { (format, options) throws(ColumnSelectionError) in try report.render(format, options: options) }
     }
 
     /// The report naming the licensing method it was computed by (CSV holds one table, so the method is said on
-    /// standard error), in the chosen format.
-    func render(_ report: some ReportConvertible, method: MethodUse, quiet: Bool) throws -> String {
-        if format == .csv && !quiet { Console.error(method.note) }
-        return try render(MethodNotedReport(report, method: method))
+    /// standard error), in the chosen format, amounts in the workspace catalog's currency.
+    func render(_ report: some ReportConvertible, workspace: LoadedWorkspace, quiet: Bool) throws -> String {
+        if format == .csv && !quiet { Console.error(workspace.method.note) }
+        return try render(MethodNotedReport(report, method: workspace.method), money: MoneyFormat(workspace.engine.catalog))
     }
 
     /// Whether `--output` names standard output: absent, or `-` (the usual convention; a file named `-` is `./-`).

@@ -82,7 +82,7 @@ struct ReconcileCommand: ParsableCommand {
                                      isComplete: workspace.isComplete)
         let failure = failOnDisagreement && reconciliation.disagreeing > 0
             ? "--fail-on-disagreement: \(reconciliation.disagreeing) user(s) disagree with PPAC" : nil
-        try CommandRunner.finish(text: output.render(report, method: workspace.method, quiet: analysis.quiet), diagnostics: diagnostics, analysis: analysis, output: output, protecting: protectedInputs,
+        try CommandRunner.finish(text: output.render(report, workspace: workspace, quiet: analysis.quiet), diagnostics: diagnostics, analysis: analysis, output: output, protecting: protectedInputs,
                                  policyFailure: failure)
     }
 }

@@ -86,7 +86,8 @@ struct ReportCommand: ParsableCommand {
                                      comparison: workspace.comparison(ofUsers: estimate, options: rules.estimateOptions)),
             roles: RolesReport(roles: roles, catalog: workspace.engine.catalog, diagnostics: workspace.diagnostics, isComplete: workspace.isComplete,
                                method: workspace.method.primary, comparison: workspace.comparison(ofRoles: roles)),
-            check: check, catalog: workspace.engine.catalog, today: purchased.day, subject: inputs.workspace, method: workspace.method)
+            check: check, catalog: workspace.engine.catalog, today: purchased.day,
+            subject: LicenseReport.subject(ofWorkspace: inputs.workspace), method: workspace.method)
         // Build every output before writing any, so a failure leaves earlier files as they were.
         var outputs: [(data: Data, path: String?)] = []
         for (format, path) in targets() {

@@ -105,7 +105,7 @@ public struct SkuSet: Sendable, Hashable, Comparable {
 
 /// The license SKUs axlicense can recommend, with prices and priorities (Docs/licensing-rules.md §3).
 public struct SkuCatalog: Sendable {
-    /// Currency of every price (informational).
+    /// Currency of every price: an ISO 4217 code (three letters, upper-cased: `USD`), which reports show as its symbol.
     public let currency: String
     /// SKUs in file order; positions are what `SkuSet` bits refer to.
     public let skus: [Sku]
@@ -122,6 +122,12 @@ public struct SkuCatalog: Sendable {
     /// Validates and indexes `skus`; `diagnostics` are the file's warnings, kept for the run's report.
     public init(currency: String = "USD", skus: [Sku], source: String = "<catalog>", diagnostics: [Diagnostic] = []) throws(InputError) {
         self.diagnostics = diagnostics
+        // Every amount a report shows carries the currency: a code, not free text (a name, markup, a long string).
+        let code = currency.trimmingCharacters(in: .whitespaces)
+        guard code.count == 3, code.unicodeScalars.allSatisfy({ $0.isASCII && $0.properties.isAlphabetic }) else {
+            let shown = currency.count > 20 ? String(currency.prefix(20)) + "…" : currency
+            throw .invalid(path: source, line: nil, column: nil, message: "currency: '\(shown)' is not a currency code; write the three letters of ISO 4217 (USD, EUR, GBP)")
+        }
         guard skus.count <= 64 else { throw .invalid(path: source, line: nil, column: nil, message: "the catalog has \(skus.count) SKUs; at most 64 are supported") }
         var lookup: [String: Int] = [:]
         for (position, sku) in skus.enumerated() {
@@ -147,7 +153,7 @@ public struct SkuCatalog: Sendable {
             }
             return best
         }
-        self.currency = currency
+        self.currency = code.uppercased()
         self.skus = skus
         self.lookup = lookup
         self.teamMembers = try cheapest(.teamMembers)

@@ -46,7 +46,7 @@ public struct CheckReport: Sendable {
             columns: [ReportColumn("Status", priority: .essential), ReportColumn("Model", priority: .essential), ReportColumn("License Qty", .number),
                       ReportColumn("Used licenses", .number)]
                 + (comparison.map { [ReportColumn("Used (\($0.method == .legacy ? "legacy" : "per-object"))", .number)] } ?? [])
-                + [ReportColumn("Expiration date"), ReportColumn("Current version", priority: .low),
+                + [ReportColumn("Expiration date", .date), ReportColumn("Current version", priority: .low),
                    ReportColumn("Latest version", priority: .low), ReportColumn("License holder", priority: .low)],
             rows: view.rows.enumerated().map { index, row in
                 [row.status.marker(emoji: emoji), row.product.model, "\(row.product.licenseQuantity)", "\(row.used)"]

@@ -17,7 +17,7 @@ public struct LicenseReport: Sendable {
     public var catalog: SkuCatalog
     /// The date the report is for (expiry is judged against it).
     public var today: CalendarDate
-    /// What the report is about, shown in the heading (the workspace folder).
+    /// What the report is about, shown in the heading and the page title (the workspace folder's name: `subject(ofWorkspace:)`).
     public var subject: String
     /// The licensing method the licenses come from, named at the top of the page and in the SKU summary sheet.
     public var method: MethodUse
@@ -31,6 +31,15 @@ public struct LicenseReport: Sendable {
         self.today = today
         self.subject = subject
         self.method = method
+    }
+
+    /// The name a workspace folder is known by: its own name, with `.`, `..` and trailing slashes resolved
+    /// (`--workspace .` run in `/srv/contoso` gives `contoso`); a symbolic link keeps the name it was given by; the
+    /// whole path for the root folder.
+    public static func subject(ofWorkspace path: String) -> String {
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        let name = url.lastPathComponent
+        return name.isEmpty || name == "/" ? url.path : name
     }
 
     /// With `--method both`: who changes between the methods, for users then roles (counts, costs under each).
@@ -103,60 +112,76 @@ public struct LicenseReport: Sendable {
         return check
     }
 
-    /// The workbook: users, roles, per-SKU summary (with the method), "What changes" with `--method both`, License View
-    /// and over/under users when there are any; first an
-    /// `INCOMPLETE` sheet when metadata files could not be read (--keep-going).
+    /// The workbook: a Summary sheet (the page's tiles), users, roles, per-SKU summary (with the method), "What
+    /// changes" with `--method both`, License View and over/under users when there are any, and the diagnostics; first
+    /// an `INCOMPLETE` sheet when metadata files could not be read (--keep-going). Amounts are in the catalog
+    /// currency's format, dates are Excel dates.
     public func workbook() throws(Workbook.BuildError) -> Data {
-        var sheets = [Workbook.Sheet(name: "Users", table: estimate.usersTable), Workbook.Sheet(name: "Roles", table: roles.table),
+        var sheets = [summarySheet, Workbook.Sheet(name: "Users", table: estimate.usersTable), Workbook.Sheet(name: "Roles", table: roles.table),
                       Workbook.Sheet(name: "SKU summary", table: skuSummarySheet), Workbook.Sheet(name: "Users per tier", table: estimate.tiersTable)]
         if let migration = migrationTable { sheets.append(Workbook.Sheet(name: "What changes", table: migration)) }
         if let check = plainCheck {
             sheets.append(Workbook.Sheet(name: "License View", table: check.licenseTable))
             if let review = check.reviewTable { sheets.append(Workbook.Sheet(name: "Over and under", table: review)) }
         }
+        sheets.append(Workbook.Sheet(name: "Diagnostics", table: diagnosticsTable))
         // An incomplete estimate opens on a sheet that says so, with the errors behind it (the HTML page's alert).
         if !estimate.isComplete {
             let errors = estimate.estimate.diagnostics.filter { $0.severity == .error }.map { [$0.description] }
             sheets.insert(Workbook.Sheet(name: "INCOMPLETE", table: ReportTable(title: "INCOMPLETE", columns: [ReportColumn("Note", .message)],
                                                                                 rows: [[incompleteNote]] + errors)), at: 0)
         }
-        return try Workbook(sheets: sheets, date: today.startOfDay).data()
+        return try Workbook(sheets: sheets, date: today.startOfDay, money: money).data()
+    }
+
+    /// The workbook's first sheet: what the page's header and tiles say, one figure a row, each cell typed (the date a
+    /// date, the cost an amount, counts numbers).
+    var summarySheet: Workbook.Sheet {
+        let summary = estimate.estimate.summary
+        let counts = diagnosticCounts(estimate.estimate.diagnostics)
+        var rows: [[Workbook.Cell]] = [
+            [.text("Workspace"), .text(subject)],
+            [.text("Report date"), .date(today)],
+            [.text("Licensing method"), .text(method.note)],
+            [.text("Currency"), .text(money.currency)],
+            [.text("Users"), .number("\(estimate.estimate.users.count)", decimals: false)],
+            [.text("Total monthly cost"), .money(summary.monthlyCost)],
+        ]
+        rows += LicenseTier.allCases.reversed().map { [.text("\($0.name) users"), .number("\(summary.tiers[$0] ?? 0)", decimals: false)] }
+        rows += [[.text("Errors"), .number("\(counts.errors)", decimals: false)], [.text("Warnings"), .number("\(counts.warnings)", decimals: false)]]
+        if let check {
+            rows += check.view.notifications.map { [.text("Notification"), .text($0.message)] }
+        }
+        if !estimate.isComplete { rows.append([.text("Incomplete"), .text(incompleteNote)]) }
+        return Workbook.Sheet(name: "Summary", header: ["Figure", "Value"], rows: rows)
     }
 
     // MARK: HTML
 
-    /// The self-contained HTML page.
+    /// How the page and the workbook show amounts: the catalog's currency.
+    public var money: MoneyFormat { MoneyFormat(catalog) }
+
+    /// The self-contained HTML page, in the look of `PageChrome`.
     public func html() -> String {
         let summary = estimate.estimate.summary
         let users = estimate.estimate.users
         let counts = diagnosticCounts(estimate.estimate.diagnostics)
+        let money = self.money
         let skuCosts = self.skuCosts  // one pass over the users for the tiles, the chart and the table
-        var page = """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <meta name="generator" content="axlicense">
-            <title>License report — \(xmlEscaped(subject))</title>
-            <style>\(Self.css)</style>
-            </head>
-            <body>
-            <header>
-            <h1>Dynamics 365 Finance &amp; Operations license report</h1>
-            <p class="meta">Workspace <code>\(xmlEscaped(subject))</code> · for \(today) · \(users.count) users · prices per user per month in \(xmlEscaped(catalog.currency))</p>
-            <p class="meta method" data-method="\(xmlEscaped(method.name))">\(xmlEscaped(method.note))</p>
-
-            """
-        if !estimate.isComplete { page += #"<p class="alert">\#(xmlEscaped(incompleteNote))</p>"# + "\n" }
-        page += "</header>\n<main>\n"
+        var extra = #"<p class="meta method" data-method="\#(xmlEscaped(method.name))">\#(xmlEscaped(method.note))</p>"# + "\n"
+        if !estimate.isComplete { extra += #"<p class="alert">\#(xmlEscaped(incompleteNote))</p>"# + "\n" }
+        let header = PageChrome.header(
+            heading: "Dynamics 365 Finance & Operations license report",
+            meta: ["Workspace \(subject) · for \(today) · \(users.count) users · prices per user per month in \(money.currency)"], extraHTML: extra)
+        var page = ""
 
         // Tiles.
         page += #"<section aria-label="Summary"><div class="tiles">"#
-        page += tile("Total monthly cost", summary.monthlyCost.description, key: "monthlyCost", emphasis: true)
-        page += tile("Users", "\(users.count)", key: "users")
+        page += tile("Total monthly cost", money.text(summary.monthlyCost), key: "monthlyCost", emphasis: true,
+                     attributes: #" data-value="\#(summary.monthlyCost)""#)
+        page += tile("Users", "\(users.count)", key: "users", attributes: #" data-value="\#(users.count)""#)
         for tier in LicenseTier.allCases.reversed() {
-            page += tile("\(tier.name) users", "\(summary.tiers[tier] ?? 0)", key: "tier-\(tier.name)")
+            page += tile("\(tier.name) users", "\(summary.tiers[tier] ?? 0)", key: "tier-\(tier.name)", attributes: #" data-value="\#(summary.tiers[tier] ?? 0)""#)
         }
         page += tile("Diagnostics", "\(counts.errors) errors · \(counts.warnings) warnings", key: "diagnostics",
                      attributes: #" data-errors="\#(counts.errors)" data-warnings="\#(counts.warnings)""#)
@@ -164,7 +189,7 @@ public struct LicenseReport: Sendable {
         for sku in skuCosts {
             page += tile(sku.name, "\(sku.base) base · \(sku.attach) attach", key: "sku-\(sku.name)",
                          attributes: #" data-base="\#(sku.base)" data-attach="\#(sku.attach)" data-cost="\#(sku.monthlyCost)""#,
-                         detail: "\(sku.monthlyCost) per month")
+                         detail: "\(money.text(sku.monthlyCost)) per month")
         }
         page += "</div></section>\n"
 
@@ -181,7 +206,7 @@ public struct LicenseReport: Sendable {
         page += figure(tiers)
         let costs = SVGBarChart(title: "Monthly cost per SKU", series: [.init(name: "Monthly cost", color: "#3f8f5a")],
                                 categories: skuCosts.map { .init(label: $0.name, values: [Double($0.monthlyCost.cents) / 100]) },
-                                format: { Money(units: $0).map(\.description) ?? "" })
+                                format: { Money(units: $0).map(money.text) ?? "" })
         page += figure(costs)
         if let check {
             let used = SVGBarChart(
@@ -189,7 +214,7 @@ public struct LicenseReport: Sendable {
                 series: [.init(name: "Purchased", color: "#9aa5b1"), .init(name: "Used", color: "#c2571a")],
                 categories: check.view.rows.map { .init(label: $0.product.model, values: [Double($0.product.licenseQuantity), Double($0.used)], note: $0.status.marker(emoji: true)) },
                 format: { String(Int($0)) })
-            page += figure(used)
+            page += figure(used, legendHTML: PageChrome.statusLegend)
         }
         page += "</div></section>\n"
 
@@ -208,86 +233,37 @@ public struct LicenseReport: Sendable {
         page += htmlTable(roles.table, id: "roles")
         page += htmlTable(skuTable(skuCosts), id: "skus")
         if let check {
-            page += htmlTable(check.licenseTable, id: "license-view")
+            page += htmlTable(check.licenseTable, id: "license-view", legendHTML: PageChrome.statusLegend)
             if let review = check.reviewTable, let data = check.review {
-                page += htmlTable(review, id: "over-under", note: "Under-licensed users: \(data.underLicensed); over-licensed users: \(data.overLicensed); monthly saving: \(data.totalSaving); monthly extra cost: \(data.totalAdditionalCost)")
+                page += htmlTable(review, id: "over-under", note: "Under-licensed users: \(data.underLicensed); over-licensed users: \(data.overLicensed); monthly saving: \(money.text(data.totalSaving)); monthly extra cost: \(money.text(data.totalAdditionalCost))")
             }
         }
         if !estimate.estimate.diagnostics.isEmpty {
-            let diagnostics = ReportTable(title: "Diagnostics",
-                                          columns: [ReportColumn("Severity"), ReportColumn("Code"), ReportColumn("Where", .path), ReportColumn("Message", .message)],
-                                          rows: estimate.estimate.diagnostics.map { [$0.severity.rawValue, $0.code.rawValue, $0.location?.description ?? "", $0.message] })
-            page += htmlTable(diagnostics, id: "diagnostics")
+            page += htmlTable(diagnosticsTable, id: "diagnostics")
         }
-        page += "</main>\n<footer>Generated by axlicense. Tables sort when a column heading is clicked and filter as you type (JavaScript); without JavaScript they are plain tables.</footer>\n"
-        page += "<script>\(Self.script)</script>\n</body>\n</html>\n"
-        return page
+        return PageChrome.page(
+            title: "License report — \(subject)", headerHTML: header, mainHTML: page,
+            footer: "Generated by axlicense. Tables sort when a column heading is clicked and filter as you type (JavaScript); without JavaScript they are plain tables.")
+    }
+
+    /// Every diagnostic of the run: the page's last table and the workbook's Diagnostics sheet.
+    public var diagnosticsTable: ReportTable {
+        ReportTable(title: "Diagnostics",
+                    columns: [ReportColumn("Severity"), ReportColumn("Code"), ReportColumn("Where", .path), ReportColumn("Message", .message)],
+                    rows: estimate.estimate.diagnostics.map { [$0.severity.rawValue, $0.code.rawValue, $0.location?.description ?? "", $0.message] })
     }
 
     private func tile(_ label: String, _ value: String, key: String, emphasis: Bool = false, attributes: String = "", detail: String? = nil) -> String {
-        let numeric = value.allSatisfy { $0.isNumber || $0 == "." || $0 == "-" }
-        return #"<div class="tile\#(emphasis ? " emphasis" : "")" data-key="\#(xmlEscaped(key))"\#(numeric ? #" data-value="\#(xmlEscaped(value))""# : "")\#(attributes)>"#
+        #"<div class="tile\#(emphasis ? " emphasis" : "")" data-key="\#(xmlEscaped(key))"\#(attributes)>"#
             + #"<span class="label">\#(xmlEscaped(label))</span><span class="value">\#(xmlEscaped(value))</span>"#
             + (detail.map { #"<span class="detail">\#(xmlEscaped($0))</span>"# } ?? "") + "</div>"
     }
 
-    private func figure(_ chart: SVGBarChart) -> String {
-        "<figure>\(chart.render())<figcaption>\(xmlEscaped(chart.title))</figcaption></figure>"
+    private func figure(_ chart: SVGBarChart, legendHTML: String = "") -> String {
+        "<figure>\(chart.render())<figcaption>\(xmlEscaped(chart.title))</figcaption>\(legendHTML)</figure>"
     }
 
-    private func htmlTable(_ table: ReportTable, id: String, note: String? = nil) -> String {
-        HTMLTableRenderer().render(table, id: id, note: note)
+    private func htmlTable(_ table: ReportTable, id: String, note: String? = nil, legendHTML: String = "") -> String {
+        HTMLTableRenderer(money: money).render(table, id: id, note: note, legendHTML: legendHTML)
     }
-
-    package static let css = """
-        :root{color-scheme:light;font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:#1d2733;background:#f5f7fa}
-        body{margin:0 auto;max-width:1200px;padding:16px 24px}h1{font-size:1.5rem;margin:.2em 0}h2{font-size:1.1rem;margin:1.2em 0 .5em}
-        .meta{color:#4b5866;margin:0}.tiles{display:flex;flex-wrap:wrap;gap:10px}
-        .tile{background:#fff;border:1px solid #d5dbe3;border-radius:8px;padding:10px 14px;min-width:130px;display:flex;flex-direction:column}
-        .tile.emphasis{border-color:#2f6fb3;box-shadow:0 0 0 1px #2f6fb3 inset}.tile .label{font-size:.8rem;color:#4b5866}
-        .tile .value{font-size:1.35rem;font-weight:600}.tile .detail{font-size:.8rem;color:#4b5866}
-        .charts{display:flex;flex-wrap:wrap;gap:16px}figure{background:#fff;border:1px solid #d5dbe3;border-radius:8px;margin:0;padding:10px}
-        figcaption{font-size:.85rem;color:#4b5866;text-align:center}svg text{fill:#1d2733;font-family:inherit}
-        .alert{background:#fff4e5;border:1px solid #e0a050;border-radius:6px;padding:8px 12px}.ok{color:#3f8f5a}
-        .scroll{overflow-x:auto}table.data{border-collapse:collapse;background:#fff;font-size:.85rem;width:100%}
-        table.data th,table.data td{border:1px solid #d5dbe3;padding:4px 8px;text-align:left;vertical-align:top}
-        table.data th{background:#e9eef4;cursor:pointer;user-select:none;position:sticky;top:0}
-        table.data td.num{text-align:right;font-variant-numeric:tabular-nums}
-        th[aria-sort=ascending]::after{content:" ▲"}th[aria-sort=descending]::after{content:" ▼"}
-        input.filter{margin:0 0 6px;padding:4px 8px;border:1px solid #b9c3cf;border-radius:4px;width:260px}
-        footer{color:#4b5866;font-size:.8rem;margin:2em 0 1em}code{font-size:.9em}
-        @media print{input.filter{display:none}body{background:#fff}}
-        """
-
-    /// Sorting and filtering, added only when JavaScript runs (the page is complete without it).
-    private static let script = """
-        document.querySelectorAll("table.data").forEach(function (table) {
-          var body = table.tBodies[0], headings = table.tHead.rows[0].cells;
-          var input = document.createElement("input");
-          input.type = "search"; input.className = "filter";
-          input.placeholder = "Filter " + table.closest("section").querySelector("h2").textContent + "…";
-          input.addEventListener("input", function () {
-            var query = input.value.toLowerCase();
-            Array.prototype.forEach.call(body.rows, function (row) { row.hidden = query !== "" && row.textContent.toLowerCase().indexOf(query) < 0; });
-          });
-          table.parentNode.parentNode.insertBefore(input, table.parentNode);
-          Array.prototype.forEach.call(headings, function (heading, column) {
-            heading.tabIndex = 0;
-            function sort() {
-              var ascending = heading.getAttribute("aria-sort") !== "ascending", numeric = heading.dataset.type === "number";
-              Array.prototype.forEach.call(headings, function (other) { other.removeAttribute("aria-sort"); });
-              heading.setAttribute("aria-sort", ascending ? "ascending" : "descending");
-              var rows = Array.prototype.slice.call(body.rows);
-              rows.sort(function (a, b) {
-                var x = a.cells[column].textContent, y = b.cells[column].textContent;
-                var order = numeric ? (parseFloat(x) || 0) - (parseFloat(y) || 0) : x.localeCompare(y);
-                return ascending ? order : -order;
-              });
-              rows.forEach(function (row) { body.appendChild(row); });
-            }
-            heading.addEventListener("click", sort);
-            heading.addEventListener("keydown", function (event) { if (event.key === "Enter") { sort(); } });
-          });
-        });
-        """
 }

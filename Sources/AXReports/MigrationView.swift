@@ -36,9 +36,9 @@ enum MigrationColumns {
                 ReportFact("Lower", "\(comparison.count(.lower))"),
                 ReportFact("Other license, same cost", "\(comparison.count(.different))"),
                 ReportFact("Unchanged", "\(comparison.count(.same))"),
-                ReportFact("Monthly cost, \(other)", comparison.otherCost.description),
-                ReportFact("Monthly cost, \(primary)", comparison.primaryCost.description),
-                ReportFact("Change", (change.cents > 0 ? "+" : "") + change.description),
+                ReportFact("Monthly cost, \(other)", comparison.otherCost.description, kind: .money),
+                ReportFact("Monthly cost, \(primary)", comparison.primaryCost.description, kind: .money),
+                ReportFact("Change", (change.cents > 0 ? "+" : "") + change.description, kind: .money),
             ]),
             .notes(whyTheyDiffer),
         ]

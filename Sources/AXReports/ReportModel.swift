@@ -17,6 +17,8 @@ public enum ColumnKind: Sendable, Hashable {
     case path
     /// Prose (a cause, a diagnostic message, details): wraps.
     case message
+    /// A calendar date (`2026-10-31`): an Excel date in the workbook; cut with "…" when too wide, like text.
+    case date
 
     /// Right-aligned columns (numbers and money) keep their values unshortened and stay numbers in CSV.
     public var isNumeric: Bool { self == .number || self == .money }
@@ -109,11 +111,16 @@ public struct ReportText: Sendable, Hashable, ExpressibleByStringLiteral {
 /// One label and its value in the facts above a report (`License: Operations + Finance (210.00 per month)`).
 public struct ReportFact: Sendable, Hashable {
     public var label: String
+    /// The value; an amount (`kind` `.money`) in the machine form (`-30.00`), shown with the currency by the formats
+    /// people read.
     public var value: String
+    /// What the value is: `.money` for an amount, `.text` for anything else.
+    public var kind: ColumnKind
 
-    public init(_ label: String, _ value: String) {
+    public init(_ label: String, _ value: String, kind: ColumnKind = .text) {
         self.label = label
         self.value = value
+        self.kind = kind
     }
 }
 
@@ -138,7 +145,8 @@ public indirect enum ReportElement: Sendable, Hashable {
     case table(ReportTable, headingLevel: Int)
     /// A paragraph.
     case paragraph(ReportText)
-    /// A total under a table: `Label: value` (the label in bold in markdown).
+    /// A total amount under a table: `Label: value` (the label in bold in markdown); the value in the machine form
+    /// (`2808.00`), shown with the currency by the formats people read.
     case total(String, String)
     /// Lines of one paragraph, each on its own line.
     case lines([String])
@@ -245,16 +253,20 @@ public struct ColumnSelectionError: Error, Sendable, Hashable, CustomStringConve
     }
 }
 
-/// How a report is rendered beyond its format: the terminal width and the columns picked.
+/// How a report is rendered beyond its format: the terminal width, the columns picked and how amounts are shown.
 public struct RenderOptions: Sendable, Hashable {
     /// The terminal's width in characters; nil writes full values whatever their length (files, pipes).
     public var width: Int?
     /// The columns to show (`--columns`), nil for all.
     public var columns: [String]?
+    /// How the table, markdown and HTML formats show amounts (the catalog's currency); nil shows the machine form
+    /// (`1234.50`) that CSV and JSON always keep.
+    public var money: MoneyFormat?
 
-    public init(width: Int? = nil, columns: [String]? = nil) {
+    public init(width: Int? = nil, columns: [String]? = nil, money: MoneyFormat? = nil) {
         self.width = width
         self.columns = columns
+        self.money = money
     }
 }
 
@@ -279,18 +291,48 @@ extension ReportConvertible {
 extension Report {
     /// The report in `format`, fitted to `options`.
     public func render(_ format: OutputFormat, options: RenderOptions) throws(ColumnSelectionError) -> String {
-        let report = try options.columns.map { names throws(ColumnSelectionError) in try selectingColumns(names) } ?? self
-        return report.render(format, width: options.width)
+        var report = try options.columns.map { names throws(ColumnSelectionError) in try selectingColumns(names) } ?? self
+        // HTML tables format their own amounts, keeping the machine value to sort by.
+        if let money = options.money, format == .table || format == .markdown || format == .html { report = report.displayingMoney(money, tables: format != .html) }
+        return report.render(format, width: options.width, money: options.money)
+    }
+
+    /// The report as people read it: the cells of `.money` columns, money facts and totals shown with `money`
+    /// (`$1,234.50`); CSV and JSON are unchanged (they keep machine numbers).
+    func displayingMoney(_ money: MoneyFormat, tables: Bool = true) -> Report {
+        let sections = makeSections, csvTable = makeCSVTable, body = makeJSONBody
+        return Report(sections: sections().map { $0.map { Self.shown($0, money, tables: tables) } }, csvTable: csvTable(), jsonBody: body())
+    }
+
+    private static func shown(_ element: ReportElement, _ money: MoneyFormat, tables: Bool) -> ReportElement {
+        switch element {
+        case .table(let table, let level): tables ? .table(shown(table, money), headingLevel: level) : element
+        case .facts(let facts): .facts(facts.map { $0.kind == .money ? ReportFact($0.label, money.display($0.value), kind: .money) : $0 })
+        case .total(let label, let value): .total(label, money.display(value))
+        case .details(let summary, let children): .details(summary: summary, children.map { shown($0, money, tables: tables) })
+        case .only(let audience, let child): .only(audience, shown(child, money, tables: tables))
+        default: element
+        }
+    }
+
+    private static func shown(_ table: ReportTable, _ money: MoneyFormat) -> ReportTable {
+        let columns = table.columns.indices.filter { table.columns[$0].kind == .money }
+        guard !columns.isEmpty else { return table }
+        var table = table
+        for row in table.rows.indices {
+            for column in columns where column < table.rows[row].count { table.rows[row][column] = money.display(table.rows[row][column]) }
+        }
+        return table
     }
 
     /// The report in `format` with every column and full values.
-    public func render(_ format: OutputFormat) -> String { render(format, width: nil) }
+    public func render(_ format: OutputFormat) -> String { render(format, width: nil, money: nil) }
 
-    func render(_ format: OutputFormat, width: Int?) -> String {
+    func render(_ format: OutputFormat, width: Int?, money: MoneyFormat?) -> String {
         switch format {
         case .table: TerminalRenderer(width: width).render(self)
         case .markdown: MarkdownRenderer().render(self)
-        case .html: HTMLRenderer().render(self)
+        case .html: HTMLRenderer(money: money).render(self)
         case .csv: csvTable.map { CSVRenderer().render($0) } ?? ""
         case .json: encodeJSON(jsonBody)
         }

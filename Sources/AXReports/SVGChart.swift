@@ -1,7 +1,9 @@
 /// A horizontal bar chart drawn as inline SVG: no script, no fonts to fetch, readable in any browser or mail client.
 ///
 /// Each category has one or more bars (one per series); values are drawn to scale against the largest value,
-/// with the number written at the end of the bar.
+/// with the number written at the end of the bar. The SVG has a `viewBox` and no fixed size: the page's stylesheet
+/// scales it to the width it is given (a phone's screen, a column of a desktop's grid). A label longer than the label
+/// area is cut with "…"; the bar's tooltip holds it in full.
 struct SVGBarChart {
     struct Series {
         var name: String
@@ -24,13 +26,13 @@ struct SVGBarChart {
     var format: (Double) -> String
 
     func render() -> String {
-        let labelWidth = 190.0, chartWidth = 360.0, barHeight = 16.0, gap = 10.0
+        let labelWidth = 175.0, chartWidth = 255.0, barHeight = 16.0, gap = 10.0
         let groupHeight = Double(series.count) * barHeight + gap
         let legendHeight = series.count > 1 ? 22.0 : 0
         let height = legendHeight + Double(categories.count) * groupHeight + 8
-        let width = labelWidth + chartWidth + 110
+        let width = labelWidth + chartWidth + 90
         let largest = max(categories.flatMap(\.values).max() ?? 0, 1)
-        var svg = #"<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 \#(Int(width)) \#(Int(height))" width="\#(Int(width))" height="\#(Int(height))" aria-label="\#(xmlEscaped(title))">"#
+        var svg = #"<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 \#(Int(width)) \#(Int(height))" preserveAspectRatio="xMinYMin meet" aria-label="\#(xmlEscaped(title))">"#
         svg += "<title>\(xmlEscaped(title))</title>"
         if series.count > 1 {
             var x = labelWidth
@@ -43,7 +45,7 @@ struct SVGBarChart {
         for (index, category) in categories.enumerated() {
             let top = legendHeight + Double(index) * groupHeight
             let middle = top + Double(series.count) * barHeight / 2
-            svg += #"<text x="\#(Int(labelWidth) - 8)" y="\#(Int(middle) + 4)" font-size="12" text-anchor="end">\#(xmlEscaped(category.label))</text>"#
+            svg += #"<text x="\#(Int(labelWidth) - 8)" y="\#(Int(middle) + 4)" font-size="12" text-anchor="end">\#(xmlEscaped(Self.shortened(category.label)))</text>"#
             for (position, value) in category.values.enumerated() {
                 let y = top + Double(position) * barHeight
                 let length = max(value / largest * chartWidth, value > 0 ? 1 : 0)
@@ -54,5 +56,13 @@ struct SVGBarChart {
             }
         }
         return svg + "</svg>"
+    }
+
+    /// The longest label drawn: what fits the label area at the labels' font size.
+    static let labelLength = 22
+
+    /// `label`, cut to `labelLength` characters with "…".
+    static func shortened(_ label: String) -> String {
+        label.count <= labelLength ? label : String(label.prefix(labelLength - 1)) + "…"
     }
 }

@@ -59,14 +59,14 @@ public struct WhatIfReport: Sendable {
         var facts: [ReportFact]
         switch answer {
         case .user(let u):
-            facts = [ReportFact("User", u.before.user.userId), ReportFact("Change", changeText), ReportFact("Monthly cost delta", signed(monthlyCostDelta))]
+            facts = [ReportFact("User", u.before.user.userId), ReportFact("Change", changeText), ReportFact("Monthly cost delta", signed(monthlyCostDelta), kind: .money)]
         case .role(let r):
             facts = [ReportFact("Role", r.role), ReportFact("Change", changeText), ReportFact("Users assigned", "\(r.usersAssigned)"),
-                     ReportFact("Users changed", "\(r.usersChanged.count)"), ReportFact("Monthly cost delta", signed(monthlyCostDelta))]
+                     ReportFact("Users changed", "\(r.usersChanged.count)"), ReportFact("Monthly cost delta", signed(monthlyCostDelta), kind: .money)]
         }
         if let comparison {
             if case .role(let r) = comparison.answer { facts.append(ReportFact("Users changed (\(otherName.lowercased()))", "\(r.usersChanged.count)")) }
-            facts.append(ReportFact("Monthly cost delta (\(otherName.lowercased()))", signed(Self.delta(comparison.answer))))
+            facts.append(ReportFact("Monthly cost delta (\(otherName.lowercased()))", signed(Self.delta(comparison.answer)), kind: .money))
         }
         return facts
     }

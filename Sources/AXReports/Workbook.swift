@@ -1,24 +1,80 @@
+import AXCompliance
+import AXLicensing
 import Foundation
 import ZIPFoundation
 
 /// An Excel workbook (Office Open XML, `.xlsx`) of report tables: one sheet per table, a bold header row frozen
-/// above the data, an auto-filter, and real numeric cells for the table's numeric columns.
+/// above the data, an auto-filter, and typed cells: counts as numbers, amounts as numbers in the catalog currency's
+/// format (`$#,##0.00`), dates as Excel dates shown `yyyy-mm-dd`, everything else as text (never a formula).
 ///
-/// Written from scratch on ZIPFoundation rather than a spreadsheet library: a report needs inline strings and
-/// numbers only, which is a few hundred bytes of fixed XML per part.
+/// Written from scratch on ZIPFoundation rather than a spreadsheet library: a report needs inline strings, numbers
+/// and three number formats, which is a few hundred bytes of fixed XML per part.
 public struct Workbook: Sendable {
-    /// One sheet: a name (at most 31 characters, no `[]:*?/\`) and the table it shows.
+    /// One cell's value and how Excel holds it.
+    public enum Cell: Sendable, Hashable {
+        /// Text, written as an inline string (a value starting with `=` stays text).
+        case text(String)
+        /// A count or a decimal number; `decimals` says whether it shows two decimals.
+        case number(String, decimals: Bool)
+        /// An amount, in the workbook's currency format.
+        case money(Money)
+        /// A calendar date, as an Excel date (days since 1899-12-30) in the `yyyy-mm-dd` format.
+        case date(CalendarDate)
+
+        /// The cell of a report table's column `kind` holding `text`: numbers, amounts (`1234.50`, `+30.00`) and dates
+        /// (`2026-10-31`) typed when they are in their machine form, anything else (`180.00 → 210.00`) text.
+        init(_ text: String, kind: ColumnKind) {
+            switch kind {
+            case .money:
+                if let amount = MoneyFormat.cents(text) { self = .money(Money(cents: amount.sign == "-" ? -amount.cents : amount.cents)); return }
+            case .number:
+                if let value = Double(text), value.isFinite { self = .number(text.hasPrefix("+") ? String(text.dropFirst()) : text, decimals: text.contains(".")); return }
+            case .date:
+                if text.count == 10, let date = CalendarDate(text), Cell.serial(date) != nil { self = .date(date); return }
+            default: break
+            }
+            self = .text(text)
+        }
+
+        /// The text of the cell as a reader sees it, for the column width.
+        func shownLength(_ money: MoneyFormat?) -> Int {
+            switch self {
+            case .text(let text), .number(let text, _): text.count
+            case .money(let amount): money?.text(amount).count ?? amount.description.count
+            case .date: 10
+            }
+        }
+
+        /// Excel's serial day number of `date`, nil before 1 March 1900 (Excel's calendar counts a 29 February 1900
+        /// that never was; earlier dates are written as text).
+        static func serial(_ date: CalendarDate) -> Int? {
+            guard (date.year, date.month) >= (1900, 3) else { return nil }
+            return Int((date.startOfDay.timeIntervalSince1970 / 86_400).rounded(.down)) + 25_569
+        }
+    }
+
+    /// One sheet: a name (at most 31 characters, no `[]:*?/\`), a header row and typed rows.
     public struct Sheet: Sendable {
         /// The sheet tab's name.
         public var name: String
-        /// The rows; numeric columns become number cells.
-        public var table: ReportTable
+        /// The header row.
+        public var header: [String]
+        /// The rows below the header.
+        public var rows: [[Cell]]
 
-        /// The name is cleaned to what Excel accepts (31 characters, none of `[]:*?/\`).
-        public init(name: String, table: ReportTable) {
+        /// A sheet of `rows` under `header`; the name is cleaned to what Excel accepts (31 characters, none of `[]:*?/\`).
+        public init(name: String, header: [String], rows: [[Cell]]) {
             let cleaned = String(name.map { "[]:*?/\\".contains($0) ? "-" : $0 }.prefix(31))
             self.name = cleaned.isEmpty ? "Sheet" : cleaned
-            self.table = table
+            self.header = header
+            self.rows = rows
+        }
+
+        /// A sheet of a report table, its cells typed by their columns' kinds.
+        public init(name: String, table: ReportTable) {
+            self.init(name: name, header: table.header, rows: table.rows.map { row in
+                table.columns.indices.map { Cell(table.cell(row, $0), kind: table.columns[$0].kind) }
+            })
         }
     }
 
@@ -26,10 +82,13 @@ public struct Workbook: Sendable {
     public var sheets: [Sheet]
     /// The modification time stored in the archive: fixed, so the same report gives the same bytes.
     public var date: Date
+    /// The format of amounts (the catalog's currency); nil shows them as plain two-decimal numbers.
+    public var money: MoneyFormat?
 
-    public init(sheets: [Sheet], date: Date) {
+    public init(sheets: [Sheet], date: Date, money: MoneyFormat? = nil) {
         self.sheets = sheets
         self.date = date
+        self.money = money
     }
 
     /// Why the workbook could not be assembled (the archive library failed in memory).
@@ -47,9 +106,9 @@ public struct Workbook: Sendable {
             ("_rels/.rels", rootRelationships),
             ("xl/workbook.xml", workbookXML),
             ("xl/_rels/workbook.xml.rels", workbookRelationships),
-            ("xl/styles.xml", Self.styles),
+            ("xl/styles.xml", styles),
         ]
-        for (index, sheet) in sheets.enumerated() { parts.append(("xl/worksheets/sheet\(index + 1).xml", Self.worksheet(sheet.table))) }
+        for (index, sheet) in sheets.enumerated() { parts.append(("xl/worksheets/sheet\(index + 1).xml", Self.worksheet(sheet, money: money))) }
         do {
             let archive = try Archive(data: Data(), accessMode: .create)
             for (path, text) in parts {
@@ -101,18 +160,25 @@ public struct Workbook: Sendable {
             + "</Relationships>"
     }
 
-    /// Cell formats: 0 general, 1 bold header, 2 two decimals (money), 3 integer.
-    private static let styles = header + #"<styleSheet xmlns="\#(mainNamespace)">"#
-        + #"<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts>"#
-        + #"<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>"#
-        + #"<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>"#
-        + #"<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>"#
-        + #"<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>"#
-        + #"<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>"#
-        + #"<xf numFmtId="2" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>"#
-        + #"<xf numFmtId="1" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>"#
-        + #"<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>"#
-        + "</styleSheet>"
+    /// Cell formats: 0 general, 1 bold header, 2 two decimals, 3 integer, 4 date (`yyyy-mm-dd`), 5 money (the
+    /// currency's symbol, thousands separators, two decimals).
+    private var styles: String {
+        let moneyFormat = xmlEscaped(money?.excelNumberFormat ?? "#,##0.00")
+        return Self.header + #"<styleSheet xmlns="\#(Self.mainNamespace)">"#
+            + #"<numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/><numFmt numFmtId="165" formatCode="\#(moneyFormat)"/></numFmts>"#
+            + #"<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts>"#
+            + #"<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>"#
+            + #"<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>"#
+            + #"<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>"#
+            + #"<cellXfs count="6"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>"#
+            + #"<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>"#
+            + #"<xf numFmtId="2" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>"#
+            + #"<xf numFmtId="1" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>"#
+            + #"<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>"#
+            + #"<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>"#
+            + #"<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>"#
+            + "</styleSheet>"
+    }
 
     /// `A`, `B`, … `Z`, `AA`, …
     static func columnName(_ index: Int) -> String {
@@ -126,33 +192,47 @@ public struct Workbook: Sendable {
         return name
     }
 
-    static func worksheet(_ table: ReportTable) -> String {
-        let lastColumn = columnName(max(table.header.count - 1, 0))
-        let lastRow = table.rows.count + 1
+    /// The sheet XML of a report table (its cells typed by column).
+    static func worksheet(_ table: ReportTable, money: MoneyFormat? = nil) -> String {
+        worksheet(Sheet(name: "Sheet", table: table), money: money)
+    }
+
+    static func worksheet(_ sheet: Sheet, money: MoneyFormat?) -> String {
+        let columns = max(sheet.header.count, sheet.rows.map(\.count).max() ?? 0)
+        let lastColumn = columnName(max(columns - 1, 0))
+        let lastRow = sheet.rows.count + 1
         var xml = header + #"<worksheet xmlns="\#(mainNamespace)" xmlns:r="\#(relationshipNamespace)">"#
         xml += #"<dimension ref="A1:\#(lastColumn)\#(lastRow)"/>"#
         xml += #"<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>"#
-        // Column widths from the longest cell, within reason.
+        // Column widths from the longest cell as shown, within reason.
         xml += "<cols>"
-        for column in table.header.indices {
-            let longest = ([table.header] + table.rows).map { column < $0.count ? $0[column].count : 0 }.max() ?? 8
+        for column in 0..<columns {
+            let longest = max(column < sheet.header.count ? sheet.header[column].count : 0,
+                              sheet.rows.map { column < $0.count ? $0[column].shownLength(money) : 0 }.max() ?? 0)
             xml += #"<col min="\#(column + 1)" max="\#(column + 1)" width="\#(min(max(longest, 6), 60) + 2)" customWidth="1"/>"#
         }
         xml += "</cols><sheetData>"
-        func row(_ cells: [String], _ number: Int, isHeader: Bool) {
+        func text(_ reference: String, _ text: String, style: String = "") -> String {
+            #"<c r="\#(reference)" t="inlineStr"\#(style)><is><t xml:space="preserve">\#(xmlEscaped(text))</t></is></c>"#
+        }
+        xml += #"<row r="1">"#
+        for (column, title) in sheet.header.enumerated() where !title.isEmpty { xml += text(columnName(column) + "1", title, style: #" s="1""#) }
+        xml += "</row>"
+        for (index, cells) in sheet.rows.enumerated() {
+            let number = index + 2
             xml += #"<row r="\#(number)">"#
-            for (column, cell) in cells.enumerated() where !cell.isEmpty {
+            for (column, cell) in cells.enumerated() {
                 let reference = columnName(column) + "\(number)"
-                if !isHeader, column < table.columns.count, table.columns[column].kind.isNumeric, let value = Double(cell), value.isFinite {
-                    xml += #"<c r="\#(reference)" s="\#(cell.contains(".") ? 2 : 3)"><v>\#(cell.hasPrefix("+") ? String(cell.dropFirst()) : cell)</v></c>"#
-                } else {
-                    xml += #"<c r="\#(reference)" t="inlineStr"\#(isHeader ? #" s="1""# : "")><is><t xml:space="preserve">\#(xmlEscaped(cell))</t></is></c>"#
+                switch cell {
+                case .text(let value): if !value.isEmpty { xml += text(reference, value) }
+                case .number(let value, let decimals): xml += #"<c r="\#(reference)" s="\#(decimals ? 2 : 3)"><v>\#(value)</v></c>"#
+                case .money(let amount): xml += #"<c r="\#(reference)" s="5"><v>\#(amount.description)</v></c>"#
+                case .date(let date):
+                    if let serial = Cell.serial(date) { xml += #"<c r="\#(reference)" s="4"><v>\#(serial)</v></c>"# } else { xml += text(reference, date.description) }
                 }
             }
             xml += "</row>"
         }
-        row(table.header, 1, isHeader: true)
-        for (index, cells) in table.rows.enumerated() { row(cells, index + 2, isHeader: false) }
         xml += "</sheetData>"
         xml += #"<autoFilter ref="A1:\#(lastColumn)\#(lastRow)"/>"#
         return xml + "</worksheet>"

@@ -148,33 +148,19 @@ public struct ManagementPage: Sendable {
     /// The form field holding the number of days for **Clear audit log**.
     public static let daysField = "days"
 
-    /// The page: one HTML document with the shared report stylesheet, the notifications, the tab bar and the chosen
+    /// The page: one HTML document in the report's chrome (`PageChrome`: stylesheet, header, legend), the notifications, the tab bar and the chosen
     /// tab. It needs no script: tabs are links and actions are forms.
     public func html() -> String {
-        var page = """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <meta name="generator" content="axlicense">
-            <title>License Management — \(xmlEscaped(tab.title)) — \(xmlEscaped(subject))</title>
-            <style>\(LicenseReport.css)\(Self.css)</style>
-            </head>
-            <body>
-            <header>
-            <h1>License Management</h1>
-            <p class="meta">Workspace <code>\(xmlEscaped(subject))</code>\(view.map { " · expiry judged on \($0.today)" } ?? "")</p>
-            </header>
-
-            """
+        let header = PageChrome.header(heading: "License Management",
+                                       meta: ["Workspace \(subject)" + (view.map { " · expiry judged on \($0.today)" } ?? "")])
+        var page = ""
         page += notificationsSection
         page += #"<nav class="tabs" aria-label="License Management tabs"><ul>"#
         for candidate in ManagementTab.allCases {
             let current = candidate == tab ? #" aria-current="page""# : ""
             page += #"<li><a href="/?tab=\#(candidate.rawValue)" id="tab-\#(candidate.rawValue)"\#(current)>\#(xmlEscaped(candidate.title))</a></li>"#
         }
-        page += "</ul></nav>\n<main>\n"
+        page += "</ul></nav>\n"
         if let notice {
             let kind = notice.isFailure ? "alert" : "ok notice"
             page += #"<p class="\#(kind)" role="status" data-notice>\#(xmlEscaped(notice.message))</p>"# + "\n"
@@ -185,8 +171,10 @@ public struct ManagementPage: Sendable {
         case .configuration: page += configurationTab
         case .auditLog: page += auditLogTab
         }
-        page += "</section>\n</main>\n<footer>axlicense serve · no sign-in: anyone who can reach this address can use the actions.</footer>\n</body>\n</html>\n"
-        return page
+        page += "</section>\n"
+        return PageChrome.page(title: "License Management — \(tab.title) — \(subject)", headerHTML: header, mainHTML: page,
+                               footer: "axlicense serve · no sign-in: anyone who can reach this address can use the actions.", script: nil,
+                               extraStyle: Self.css)
     }
 
     /// The dashboard notifications (seed's exact text), each with a "See licenses" link to the License View tab.
@@ -209,8 +197,7 @@ public struct ManagementPage: Sendable {
         var html = #"<div class="actions">"#
             + actionForm(ActionPath.refreshLicenses, "Refresh licenses") + actionForm(ActionPath.sendTelemetry, "Send telemetry")
             + "</div>\n"
-        html += #"<p class="legend" data-legend><span aria-hidden="true">⚠️</span> license expired or used count exceeds quantity · "#
-            + #"<span aria-hidden="true">ℹ️</span> newer version available · no icon: healthy</p>"# + "\n"
+        html += PageChrome.statusLegend
         guard let view else {
             return html + #"<p class="alert" data-view-problem>\#(xmlEscaped(viewProblem ?? "No License View."))</p>"# + "\n"
         }
@@ -265,7 +252,7 @@ public struct ManagementPage: Sendable {
         if let auditProblem { return html + #"<p class="alert">\#(xmlEscaped(auditProblem))</p>"# + "\n" }
         var table = AuditReport(entries: audit).table
         table.title = audit.count < auditTotal ? "Audit log: the newest \(audit.count) of \(auditTotal) entries" : "Audit log: \(auditTotal) entries, newest first"
-        html += HTMLTableRenderer().render(table, id: "audit")
+        html += PageChrome.table(table, id: "audit")
         return html
     }
 
@@ -278,7 +265,7 @@ public struct ManagementPage: Sendable {
         .actions{display:flex;flex-wrap:wrap;gap:8px;align-items:center;margin:12px 0}form.action{display:flex;flex-wrap:wrap;gap:6px;align-items:center;margin:0}
         button{background:#1d4f86;color:#fff;border:0;border-radius:4px;padding:7px 14px;font:inherit;cursor:pointer}
         input[type=number]{width:6em;padding:4px 6px;border:1px solid #6b7785;border-radius:4px;font:inherit}
-        .notifications .alert{margin:8px 0}.notice{margin:12px 0}.legend{color:#4b5866;font-size:.85rem}
+        .notifications .alert{margin:8px 0}.notice{margin:12px 0}
         .grid{overflow-x:auto}table.data td{overflow-wrap:break-word}td.status .reason{font-size:.8rem;color:#4b5866}
         .fasttab{background:#fff;border:1px solid #d5dbe3;border-radius:8px;padding:4px 14px 10px;margin:12px 0}.fasttab h3{font-size:1rem}
         dl.fields{display:grid;grid-template-columns:minmax(10em,max-content) 1fr;gap:4px 16px;margin:0}dl.fields div{display:contents}

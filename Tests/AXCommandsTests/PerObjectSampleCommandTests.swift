@@ -187,8 +187,8 @@ private let defaultedNote = "Method: per-object licensing (10.0.44 and later), f
         #expect(result.stdout.contains("What changes from the legacy to the per-object method (roles)\nHigher:                   5\nLower:                    3\n"
             + "Other license, same cost: 0\nUnchanged:                8\n"))
         let rows = result.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
-        #expect(rows.contains { $0.hasPrefix("SalesClerk ") && $0.hasSuffix(" 180.00 Any base (Base 1) 3 SupplyChainManagement + Finance 210.00 -30.00") })
-        #expect(rows.contains { $0.hasPrefix("ContosoAuditorB ") && $0.hasSuffix(" 180.00 Base 1 1 TeamMembers 8.00 +172.00") })
+        #expect(rows.contains { $0.hasPrefix("SalesClerk ") && $0.hasSuffix(" $180.00 Any base (Base 1) 3 SupplyChainManagement + Finance $210.00 -$30.00") })
+        #expect(rows.contains { $0.hasPrefix("ContosoAuditorB ") && $0.hasSuffix(" $180.00 Base 1 1 TeamMembers $8.00 +$172.00") })
     }
 
     @Test func theTableSummaryOfBothSaysWhatChangesForUs() {
@@ -200,9 +200,9 @@ private let defaultedNote = "Method: per-object licensing (10.0.44 and later), f
             Lower:                    6
             Other license, same cost: 0
             Unchanged:                18
-            Monthly cost, legacy:     2808.00
-            Monthly cost, per-object: 2882.00
-            Change:                   +74.00
+            Monthly cost, legacy:     $2,808.00
+            Monthly cost, per-object: $2,882.00
+            Change:                   +$74.00
             """))
     }
 
@@ -211,7 +211,7 @@ private let defaultedNote = "Method: per-object licensing (10.0.44 and later), f
     @Test func everyFormatNamesTheDefaultedMethod() throws {
         let table = axlicense(["estimate", "--no-db", "--workspace", sample, "--quiet"])
         #expect(table.stdout.hasPrefix(defaultedNote + "\n\nUser License Estimator\n"))
-        #expect(table.stdout.contains("Total monthly cost: 2882.00"))
+        #expect(table.stdout.contains("Total monthly cost: $2,882.00"))
         let markdown = axlicense(["estimate", "--no-db", "--workspace", sample, "--quiet", "--format", "markdown"])
         #expect(markdown.stdout.hasPrefix(defaultedNote.replacingOccurrences(of: "*", with: "\\*") + "\n\n## User License Estimator"))
         let json = try jsonObject(axlicense(["estimate", "--no-db", "--workspace", sample, "--quiet", "--format", "json"]).stdout)
@@ -229,7 +229,7 @@ private let defaultedNote = "Method: per-object licensing (10.0.44 and later), f
     @Test func legacyAskedForIsNamedAsAsked() throws {
         let table = axlicense(["estimate", "--no-db", "--workspace", sample, "--quiet", "--method", "legacy"])
         #expect(table.stdout.hasPrefix("Method: legacy entry-point + SKU-map licensing\n\nUser License Estimator\n"))
-        #expect(table.stdout.contains("Total monthly cost: 2808.00"))
+        #expect(table.stdout.contains("Total monthly cost: $2,808.00"))
         let json = try jsonObject(axlicense(["roles", "--workspace", sample, "--quiet", "--method", "legacy", "--format", "json"]).stdout)
         #expect((json["method"] as? [String: Any])?["name"] as? String == "legacy" && (json["method"] as? [String: Any])?["defaulted"] as? Bool == false)
     }

@@ -15,7 +15,7 @@ import Testing
     @Test func tableShowsUsersSummaryAndTotal() throws {
         let result = try axlicense("estimate", "--no-db", "--method", "legacy", "--workspace", "Data/sample", "--quiet")
         #expect(result.status == 0)
-        #expect(result.stdout.contains("Total monthly cost: 2808.00"))
+        #expect(result.stdout.contains("Total monthly cost: $2,808.00"))
         #expect(result.stdout.contains("ursula    Yes      SalesClerk, HRAssistant"))
         #expect(result.stderr.isEmpty)
     }
@@ -59,8 +59,8 @@ import Testing
 
     @Test func markdownHasTablesAndTotal() throws {
         let result = try axlicense("estimate", "--no-db", "--method", "legacy", "--workspace", "Data/sample", "--format", "markdown", "--quiet")
-        #expect(result.stdout.contains("| zoe | Yes | ContosoBatchOperator | Operations | Operations | Operations |  | 120.00 |"))
-        #expect(result.stdout.contains("**Total monthly cost:** 2808.00"))
+        #expect(result.stdout.contains(#"| zoe | Yes | ContosoBatchOperator | Operations | Operations | Operations |  | \$120.00 |"#))
+        #expect(result.stdout.contains(#"**Total monthly cost:** \$2,808.00"#))
     }
 
     @Test func warningsGoToStderrAsPathLineColumn() throws {
@@ -72,13 +72,13 @@ import Testing
 
     @Test func sysadminCountsFlagChangesTheTotal() throws {
         let result = try axlicense("estimate", "--no-db", "--method", "legacy", "--workspace", "Data/sample", "--sysadmin-counts", "--quiet")
-        #expect(result.stdout.contains("Total monthly cost: 3048.00"))
+        #expect(result.stdout.contains("Total monthly cost: $3,048.00"))
     }
 
     @Test func strictExitsTwoOnWarningsButStillWritesTheReport() throws {
         let result = try axlicense("estimate", "--no-db", "--method", "legacy", "--workspace", "Data/sample", "--strict", "--quiet")
         #expect(result.status == 2)
-        #expect(result.stdout.contains("Total monthly cost: 2808.00"))
+        #expect(result.stdout.contains("Total monthly cost: $2,808.00"))
     }
 
     @Test func missingUsersFileIsOneClearErrorNamingTheFlag() throws {
@@ -124,7 +124,7 @@ import Testing
         let first = try axlicense("estimate", "--no-db", "--method", "legacy", "--workspace", "Data/sample", "--format", "markdown", "--output", output, "--quiet")
         #expect(first.status == 0 && first.stdout.isEmpty)
         let written = try String(contentsOfFile: output, encoding: .utf8)
-        #expect(written.contains("2808.00"))
+        #expect(written.contains(#"\$2,808.00"#))
         let failed = try axlicense("estimate", "--no-db", "--workspace", "Data/sample", "--users", "/nonexistent.csv", "--output", output)
         #expect(failed.status == 1)
         #expect(try String(contentsOfFile: output, encoding: .utf8) == written)

@@ -81,12 +81,12 @@ import Testing
         // Users: 4 higher, 6 lower, 18 unchanged; 2,808.00 → 2,882.00 (+74.00).
         let users = try #require(rows.first)
         #expect(users.prefix(5) == ["Users", "4", "6", "0", "18"], "\(users)")
-        #expect(users.last == "+74.00", "\(users)")
+        #expect(users.last == "+$74.00", "\(users)")
         // Roles (EXPECTED.md's list): up -SYSADMIN-, ContosoBatchOperator (+60 each), ContosoFinanceController (+150),
         // ContosoAuditorA / B (+172 each); down AccountsPayableClerk, AccountsReceivableClerk (−130 each), SalesClerk
         // (−30); the other 8 of the 16 unchanged: +324.00.
         #expect(rows.count == 2)
-        #expect(rows[1].prefix(5) == ["Roles", "5", "3", "0", "8"] && rows[1].last == "+324.00", "\(rows[1])")
+        #expect(rows[1].prefix(5) == ["Roles", "5", "3", "0", "8"] && rows[1].last == "+$324.00", "\(rows[1])")
         // The users table carries the legacy license beside each user.
         #expect(migration.contains("<th scope=\"col\">Legacy license</th>"))
         withExtendedLifetime(bothFolder) {}
@@ -101,7 +101,7 @@ import Testing
             except ImportError:
                 sys.exit("openpyxl is missing: pip install openpyxl (.ci/run installs it)")
             book = openpyxl.load_workbook(sys.argv[1])
-            print(json.dumps({sheet.title: [[cell.value for cell in row] for row in sheet.iter_rows()] for sheet in book.worksheets}))
+            print(json.dumps({sheet.title: [[cell.value for cell in row] for row in sheet.iter_rows()] for sheet in book.worksheets}, default=str))
             """
         let result = try run("/usr/bin/env", ["python3", "-c", script, path])
         #expect(result.status == 0, "\(result.stderr)")

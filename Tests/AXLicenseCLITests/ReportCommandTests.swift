@@ -66,7 +66,10 @@ import Testing
         let users = try #require(estimate["users"] as? [[String: Any]])
         let rows = try tableRows(html, id: "users")
         #expect(rows.map { $0[0] } == users.map { $0["userId"] as! String })
-        #expect(rows.map { Double($0[7])! } == users.map { ($0["monthlyCost"] as! NSNumber).doubleValue })
+        // Amounts are shown in the catalog currency (USD) with thousands separators.
+        #expect(rows.allSatisfy { $0[7].hasPrefix("$") }, "\(rows.map { $0[7] })")
+        #expect(rows.map { Double($0[7].filter { $0 != "$" && $0 != "," })! } == users.map { ($0["monthlyCost"] as! NSNumber).doubleValue })
+        #expect(tiles["monthlyCost"]?["value"] == "2808.00" && html.contains(#"<span class="value">$2,808.00</span>"#))
         // License View: quantity and used per product as in `check --format json`.
         let check = try json(try run(axlicenseBinary, ["check", "--no-db", "--fail-on", "none", "--format", "json"] + Self.checkArguments).stdout)
         let products = try #require(check["products"] as? [[String: Any]])
@@ -103,12 +106,12 @@ import Testing
                 header = [cell.value for cell in sheet[1]]
                 out[sheet.title] = {"freeze": sheet.freeze_panes, "header": header, "bold": all(cell.font.b for cell in sheet[1] if cell.value),
                                     "rows": [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]}
-            print(json.dumps(out))
+            print(json.dumps(out, default=str))
             """
         let result = try run("/usr/bin/env", ["python3", "-c", script, folder.path + "/license-report.xlsx"])
         #expect(result.status == 0, "\(result.stderr)")
         let book = try json(result.stdout)
-        #expect(Set(book.keys) == ["Users", "Roles", "SKU summary", "Users per tier", "License View", "Over and under"])
+        #expect(Set(book.keys) == ["Summary", "Users", "Roles", "SKU summary", "Users per tier", "License View", "Over and under", "Diagnostics"])
         for (name, value) in book {
             let sheet = try #require(value as? [String: Any])
             #expect(sheet["freeze"] as? String == "A2", "\(name) header not frozen")
@@ -121,6 +124,50 @@ import Testing
         #expect(abs(costs.compactMap { $0 }.reduce(0, +) - 2808) < 0.001)
         let view = try #require((book["License View"] as? [String: Any])?["rows"] as? [[Any]])
         #expect(view.first?[2] as? Int == 10)  // Finance: quantity 10 as a number
+    }
+
+    /// Dates are Excel dates with a date format, amounts numbers with a currency format; the workbook opens on a
+    /// Summary sheet (the page's tiles) and ends on a Diagnostics sheet.
+    @Test func workbookHasDatesAsDatesAmountsInTheCurrencyFormatASummaryAndDiagnostics() throws {
+        let folder = try makeReport()
+        let script = """
+            import datetime, json, sys
+            import openpyxl
+            book = openpyxl.load_workbook(sys.argv[1])
+            def cell(c):
+                v = c.value
+                kind = "date" if isinstance(v, datetime.datetime) else type(v).__name__
+                return [v.date().isoformat() if kind == "date" else v, kind, c.number_format]
+            out = {"order": book.sheetnames}
+            for name in ("Summary", "Users", "License View", "Diagnostics"):
+                out[name] = [[cell(c) for c in row] for row in book[name].iter_rows(min_row=2)]
+            print(json.dumps(out))
+            """
+        let result = try run("/usr/bin/env", ["python3", "-c", script, folder.path + "/license-report.xlsx"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let book = try json(result.stdout)
+        let order = try #require(book["order"] as? [String])
+        #expect(order.first == "Summary" && order.last == "Diagnostics", "\(order)")
+        let summary = try #require(book["Summary"] as? [[[Any]]])
+        func figure(_ name: String) -> [Any]? { summary.first { ($0[0][0] as? String) == name }?[1] }
+        #expect(figure("Report date")?[0] as? String == "2026-11-23" && figure("Report date")?[1] as? String == "date")
+        #expect(figure("Report date")?[2] as? String == "yyyy-mm-dd")
+        #expect((figure("Total monthly cost")?[0] as? NSNumber)?.doubleValue == 2808 && figure("Total monthly cost")?[2] as? String == ##""$"#,##0.00"##)
+        #expect(figure("Users")?[0] as? Int == 28 && figure("Workspace")?[0] as? String == "sample" && figure("Currency")?[0] as? String == "USD")
+        #expect(figure("Operations users")?[0] as? Int != nil)
+        // Users: the monthly cost is a number in the currency format.
+        let users = try #require(book["Users"] as? [[[Any]]])
+        #expect(users.allSatisfy { $0[7][1] as? String != "str" && $0[7][2] as? String == ##""$"#,##0.00"## }, "\(users.first ?? [])")
+        // License View: every expiration date is a date (Commerce's 2026-01-31 among them).
+        let view = try #require(book["License View"] as? [[[Any]]])
+        let dates = view.map { $0[4] }.filter { !($0[0] is NSNull) }
+        #expect(!dates.isEmpty && dates.allSatisfy { $0[1] as? String == "date" && $0[2] as? String == "yyyy-mm-dd" }, "\(dates)")
+        // Diagnostics: the rows of the page's Diagnostics table (the estimate's and the license check's), in order.
+        let html = try String(contentsOfFile: folder.path + "/license-report.html", encoding: .utf8)
+        let diagnostics = try #require(book["Diagnostics"] as? [[[Any]]])
+        let shown = try tableRows(html, id: "diagnostics")
+        #expect(diagnostics.count == shown.count && shown.count > 10)
+        #expect(diagnostics.map { $0[1][0] as? String } == shown.map { $0[1] })
     }
 
     /// With files left unread (--keep-going) the workbook opens on an INCOMPLETE sheet naming the error, as the page
@@ -145,6 +192,11 @@ import Testing
         let result = try run("/bin/bash", ["Scripts/check-report-render.sh", folder.path + "/license-report.html", folder.path + "/shot.png"])
         #expect(result.status == 0, "\(result.stderr) (install chromium, or set AXLICENSE_SKIP_BROWSER=1 on a machine without it)")
         #expect(result.stdout.contains("tables: users, roles, skus, license-view, over-under"))
+        // Measured in the browser at a phone's and a desktop's width: no overflow, the heading sticks, tiers by rank.
+        for width in [390, 1400] {
+            #expect(result.stdout.contains("measured: \(width) px: page \(width) px wide, heading at 0 px after scrolling, charts fill 100%, tiers None < TeamMembers < Activity < Operations"),
+                    "\(result.stdout)")
+        }
     }
 
     @Test func outputFileChoosesTheFormatFromItsExtension() throws {
