@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "AXChangeImpact", targets: ["AXChangeImpact"]),
         .library(name: "AXWorkload", targets: ["AXWorkload"]),
         .library(name: "AXReports", targets: ["AXReports"]),
+        .library(name: "AXServer", targets: ["AXServer"]),
         .library(name: "AXLicensingService", targets: ["AXLicensingService"]),
     ],
     dependencies: [
@@ -21,6 +22,12 @@ let package = Package(
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Hummingbird's own dependencies, named because AXServer uses their types (header names, the server's logger) and its
+        // tests drive the router in process (NIOEmbedded's channel): no build cost of their own.
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // The module graph (Docs/architecture.md): each target depends only on targets listed before it.
@@ -48,10 +55,19 @@ let package = Package(
             ]
         ),
         .target(name: "AXWorkload"),
+        // `serve`: the License Management page and the daily jobs, over Hummingbird.
+        .target(
+            name: "AXServer",
+            dependencies: [
+                "AXReading", "AXLicensing", "AXCompliance", "AXState", "AXReports", "AXLicensingService",
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "AXCommands",
             dependencies: [
-                "AXReading", "AXModel", "AXLicensing", "AXCompliance", "AXChangeImpact", "AXState", "AXReports", "AXWorkload", "AXLicensingService",
+                "AXReading", "AXModel", "AXLicensing", "AXCompliance", "AXChangeImpact", "AXState", "AXReports", "AXWorkload", "AXLicensingService", "AXServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -83,6 +99,14 @@ let package = Package(
             dependencies: ["AXLicensingService", "AXLicensingServiceFake", "AXCompliance", "AXState", "AXTestSupport"]
         ),
         .testTarget(name: "AXLicenseCLITests", dependencies: ["axlicense", "AXReports", "AXTestSupport"]),
+        .testTarget(
+            name: "AXServerTests",
+            dependencies: [
+                "AXServer", "AXCompliance", "AXState", "AXReports", "AXLicensingService", "AXLicensingServiceFake", "AXTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
         .testTarget(
             name: "AXReportsTests",
             dependencies: ["AXReports", "AXLicensing", "AXModel", "AXReading", "AXCompliance", "AXChangeImpact", "AXTestSupport", "AXLicensingTestSupport"]

@@ -34,7 +34,7 @@ package struct AXLicenseCommand: ParsableCommand {
               64  invalid command line
             """,
         version: "0.1.0",
-        subcommands: [EstimateCommand.self, RolesCommand.self, PermissionsCommand.self, ExplainCommand.self, WhatIfCommand.self, ReportCommand.self, CheckCommand.self, LicenseCommand.self, ReconcileCommand.self, DiffCommand.self, AuditCommand.self, HistoryCommand.self, GenerateCommand.self]
+        subcommands: [EstimateCommand.self, RolesCommand.self, PermissionsCommand.self, ExplainCommand.self, WhatIfCommand.self, ReportCommand.self, CheckCommand.self, LicenseCommand.self, ReconcileCommand.self, DiffCommand.self, AuditCommand.self, HistoryCommand.self, ServeCommand.self, GenerateCommand.self]
     )
 
     /// Parses and runs a command like ArgumentParser's own `main`, but writes help, errors and reports through

@@ -132,7 +132,7 @@ struct AuditCommand: ParsableCommand {
             guard let store = try state.openStore(workspace: workspace) else { throw ValidationError("--no-db leaves no audit log to clear") }
             let cutoff = Date().addingTimeInterval(-Double(olderThan) * 86_400)
             let removed = try CommandRunner.state { () throws(StateStoreError) in try store.clearAudit(olderThan: cutoff) }
-            try Console.output(Data("Removed \(removed) audit entr\(removed == 1 ? "y" : "ies") older than \(olderThan) day(s).\n".utf8))
+            try Console.output(Data((AuditDetails.cleared(removed: removed, olderThanDays: olderThan) + "\n").utf8))
         }
     }
 }

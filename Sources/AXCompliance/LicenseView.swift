@@ -82,6 +82,17 @@ public struct LicenseViewRow: Sendable, Hashable {
         if reasons.isEmpty && hasNewerVersion { reasons.append("version \(product.latestVersion) available") }
         return reasons
     }
+
+    /// Why the row has its icon, as the License Management page says it: one sentence per cause (`reasons` is the
+    /// status column's short form), expired, over quantity, newer version, in that order; empty
+    /// when healthy. A row can be expired and over quantity and behind on its version at once: each is said.
+    public var statusReasons: [String] {
+        var reasons: [String] = []
+        if isExpired, let expiry = product.expirationDate { reasons.append("License expired on \(expiry).") }
+        if isOverQuantity { reasons.append("\(used) used licenses exceed the License Qty of \(product.licenseQuantity).") }
+        if hasNewerVersion { reasons.append("Version \(product.latestVersion) is available (installed: \(product.currentVersion)).") }
+        return reasons
+    }
 }
 
 /// The License View: one row per purchased product, the notifications that fire, and warnings.

@@ -2,7 +2,7 @@ import AXState
 import Foundation
 
 /// Formats instants as ISO 8601 UTC (`2026-11-23T09:30:00Z`) in every output.
-func utcTimestamp(_ date: Date) -> String {
+package func utcTimestamp(_ date: Date) -> String {
     let formatter = ISO8601DateFormatter()
     formatter.timeZone = TimeZone(identifier: "UTC")
     formatter.formatOptions = [.withInternetDateTime]

@@ -137,7 +137,7 @@ enum Markdown {
 /// XML 1.0 forbids (U+FFFE, U+FFFF) and those no output carries (`OutputText.isReplaced`: control characters but tab
 /// and line breaks, C1 codes, bidirectional overrides) become U+FFFD. The workbook is a zip, so it does not pass
 /// through `OutputText.bytes`: this is where its cells get the rule.
-func xmlEscaped(_ text: String) -> String {
+package func xmlEscaped(_ text: String) -> String {
     var result = ""
     result.reserveCapacity(text.utf8.count)
     for scalar in text.unicodeScalars {

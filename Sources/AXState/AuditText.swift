@@ -29,6 +29,11 @@ package enum AuditDetails {
             + (notifications.isEmpty ? "; no notifications" : "; notifications: " + notifications.joined(separator: ", "))
     }
 
+    /// What **Clear audit log** says it did: `Removed 3 audit entries older than 30 day(s).`
+    package static func cleared(removed: Int, olderThanDays days: Int) -> String {
+        "Removed \(removed) audit entr\(removed == 1 ? "y" : "ies") older than \(days) day(s)."
+    }
+
     /// `Registered tenant T, environment E at https://…; token expires 2027-01-01T00:00:00Z`.
     package static func registration(endpoint: String, tenantId: String, environmentId: String, expiresAt: String) -> String {
         "Registered tenant \(tenantId), environment \(environmentId) at \(endpoint); token expires \(expiresAt)"
