@@ -46,9 +46,15 @@ public struct Sku: Sendable, Hashable, Codable {
     /// Microsoft's commercial part numbers of the SKU (`skuPartNumber` in Microsoft Graph's `subscribedSkus`:
     /// `DYN365_FINANCE`, `DYN365_FINANCE_ATTACH`), by which purchased subscriptions are counted as this SKU.
     public var partNumbers: [String]
+    /// The date the list prices took effect or were published (`2024-10-01`), so a reader can tell how current they
+    /// are; nil when no date is known.
+    public var priceDate: String?
+    /// Where the list prices are published (a URL, and whether the source is Microsoft's or a third party's), so each
+    /// figure can be checked; nil when none is given.
+    public var priceSource: String?
 
     public init(name: String, displayName: String, tier: SkuTier, basePrice: Money, attachPrice: Money?, priority: Int, aliases: [String] = [],
-                group: String? = nil, partNumbers: [String] = []) {
+                group: String? = nil, partNumbers: [String] = [], priceDate: String? = nil, priceSource: String? = nil) {
         self.name = name
         self.displayName = displayName
         self.tier = tier
@@ -58,10 +64,12 @@ public struct Sku: Sendable, Hashable, Codable {
         self.aliases = aliases
         self.group = group
         self.partNumbers = partNumbers
+        self.priceDate = priceDate
+        self.priceSource = priceSource
     }
 
     private enum CodingKeys: String, CodingKey {
-        case name, displayName, tier, basePrice, attachPrice, priority, aliases, group, partNumbers
+        case name, displayName, tier, basePrice, attachPrice, priority, aliases, group, partNumbers, priceDate, priceSource
     }
 
     public init(from decoder: any Decoder) throws {
@@ -82,6 +90,8 @@ public struct Sku: Sendable, Hashable, Codable {
         aliases = try container.decodeIfPresent([String].self, forKey: .aliases) ?? []
         group = try container.decodeIfPresent(String.self, forKey: .group)
         partNumbers = try container.decodeIfPresent([String].self, forKey: .partNumbers) ?? []
+        priceDate = try container.decodeIfPresent(String.self, forKey: .priceDate)
+        priceSource = try container.decodeIfPresent(String.self, forKey: .priceSource)
     }
 }
 

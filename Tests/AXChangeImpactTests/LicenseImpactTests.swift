@@ -119,7 +119,7 @@ func impact(_ name: String, reversed: Bool = false) throws -> LicenseImpact {
         #expect(change.causes.map(\.kind) == [.skuRowsChanged])
         #expect(change.causes[0].detail == "IsUnique 1 (required): none → Finance")
         #expect(result.newSkus == ["Finance"])
-        #expect(result.userCostDelta == Money(cents: 30200))
+        #expect(result.userCostDelta == Money(cents: 36200))
     }
 
     /// The SKU-row cause points at the SKU map the head's licensing method names among its inputs, whatever type the

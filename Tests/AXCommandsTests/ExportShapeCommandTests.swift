@@ -170,17 +170,28 @@ private func sameEstimate(_ method: String, _ change: (TemporaryFolder, String) 
         #expect(pickedPage.contains("Over-licensed"))
     }
 
-    /// A workspace's own `skus.json` replaces the built-in catalog, as `--skus` does: a workspace paying the list
-    /// price after Microsoft's October 2024 update (Finance 210) gets that price without an option.
-    @Test func theWorkspacesCatalogOverridesThePrices() throws {
+    /// A workspace's own `skus.json` replaces the built-in catalog, as `--skus` does, so the list prices before
+    /// Microsoft's 1 October 2024 update (Finance, Supply Chain Management, Commerce 180) stay reachable: with them the
+    /// sample gives its old hand-checked figures (Data/README.md): alicia's Finance 180, 2,808.00 legacy, 2,882.00
+    /// per-object, against 3,138.00 and 3,182.00 at the built-in 210.
+    @Test func aWorkspaceCatalogWithThePre2024PricesGivesTheOldTotals() throws {
         let catalog = try String(contentsOf: packageRoot.appendingPathComponent("Data/skus.json"), encoding: .utf8)
-        let finance = try #require(catalog.range(of: "\"name\": \"Finance\""))
-        let price = try #require(catalog.range(of: "\"basePrice\": 180", range: finance.upperBound..<catalog.endIndex))
-        let (expected, actual) = sameEstimate("legacy") { folder, _ in
-            folder.write("ws/skus.json", catalog.replacingCharacters(in: price, with: "\"basePrice\": 210"))
-        }
+        #expect(catalog.components(separatedBy: "\"basePrice\": 210").count == 4, "Finance, Supply Chain Management, Commerce at 210")
+        let old = catalog.replacingOccurrences(of: "\"basePrice\": 210", with: "\"basePrice\": 180")
+        let (expected, actual) = sameEstimate("legacy") { folder, _ in folder.write("ws/skus.json", old) }
         #expect(actual.status == 0, "\(actual.stderr)")
-        #expect(expected.contains("alicia,Yes,\"LedgerAccountant, SystemUser\",Operations,Operations,Finance,,180.00"))
-        #expect(actual.stdout.contains("alicia,Yes,\"LedgerAccountant, SystemUser\",Operations,Operations,Finance,,210.00"))
+        #expect(expected.contains("alicia,Yes,\"LedgerAccountant, SystemUser\",Operations,Operations,Finance,,210.00"))
+        #expect(actual.stdout.contains("alicia,Yes,\"LedgerAccountant, SystemUser\",Operations,Operations,Finance,,180.00"))
+        let folder = TemporaryFolder()
+        let workspace = folder.copySample()
+        folder.write("ws/skus.json", old)
+        for (method, old, current) in [("legacy", 2808.0, 3138.0), ("objects", 2882.0, 3182.0)] {
+            for (path, total) in [(workspace, old), (sampleWorkspaceFolder.path, current)] {
+                let result = axlicense(["estimate", "--no-db", "--method", method, "--format", "json", "--quiet", "--workspace", path])
+                #expect(result.status == 0, "\(result.stderr)")
+                let root = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+                #expect((root["summary"] as? [String: Any])?["monthlyCost"] as? Double == total, "\(method) \(path)")
+            }
+        }
     }
 }

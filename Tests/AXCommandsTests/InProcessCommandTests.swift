@@ -22,7 +22,7 @@ private let sample = packageRoot.appendingPathComponent("Data/sample").path
     @Test func legacyEstimateOfTheSampleReportsItsTotalAndExitsZero() {
         let result = axlicense("estimate", "--no-db", "--method", "legacy", "--workspace", sample, "--quiet")
         #expect(result.status == 0)
-        #expect(result.stdout.contains("Total monthly cost: $2,808.00"))
+        #expect(result.stdout.contains("Total monthly cost: $3,138.00"))
         #expect(result.stderr.isEmpty)
     }
 

@@ -61,8 +61,8 @@ private func json(_ text: String) throws -> [String: Any] {
         #expect(result.status == 0)
         let root = try json(result.stdout)
         let legacy = try #require((root["object"] as? [String: Any])?["legacy"] as? [String: Any])
-        // Legacy: Finance 180 (CustAgingReportView's SKU-map row).
-        #expect(legacy["base"] as? String == "Finance" && legacy["monthlyCost"] as? Double == 180)
+        // Legacy: Finance 210 (CustAgingReportView's SKU-map row).
+        #expect(legacy["base"] as? String == "Finance" && legacy["monthlyCost"] as? Double == 210)
         let entries = try #require(root["entryPoints"] as? [[String: Any]])
         #expect(entries.allSatisfy { $0["legacyEntryPointLicense"] is String })
         let text = axlicense("permissions", "AccountsPayableClerk", "--method", "both", "--format", "markdown").stdout
@@ -96,7 +96,7 @@ private func json(_ text: String) throws -> [String: Any] {
         for (user, object) in [("emma", "MenuItemDisplay RetailStoreTable"), ("zoe", "MenuItemDisplay BatchJob")] {
             let downgrades = try #require(try json(axlicense("explain", "--user", user, "--method", "objects", "--format", "json").stdout)["downgrades"] as? [[String: Any]])
             #expect(downgrades.map { $0["object"] as? String } == [object], "\(user)")
-            #expect(downgrades.first?["monthlySaving"] as? Double == 172, "\(user): 180 → 8")
+            #expect(downgrades.first?["monthlySaving"] as? Double == 202, "\(user): 210 → 8")
         }
         let ledger = try json(axlicense("explain", "--role", "LedgerAccountant", "--method", "objects", "--format", "json").stdout)
         #expect((ledger["downgrades"] as? [Any])?.isEmpty == true)
@@ -125,38 +125,38 @@ private func json(_ text: String) throws -> [String: Any] {
     @Test func explainUnderBothShowsTheLegacyLicenseBeside() {
         let result = axlicense("explain", "--user", "arnie", "--method", "both", "--format", "markdown")
         #expect(result.status == 0)
-        #expect(result.stdout.contains("Legacy license") && result.stdout.contains("Finance (180.00 per month)"))
+        #expect(result.stdout.contains("Legacy license") && result.stdout.contains("Finance (210.00 per month)"))
         #expect(result.stdout.contains("Activity (50.00 per month)"))
     }
 
     @Test func whatIfUnderObjectsAddsAPrivilegeByThePerObjectRulesAndUnderBothShowsLegacyBeside() throws {
-        // PurchasingAgent (Activity 50, Act | SCM sets) + LedgerJournalPost (Write: Finance only): Finance 180, which meets
-        // the Act | SCM sets. Holders: charlie, jack (jack's WarehouseWorker sets are Act | SCM too), victor: 50 → 180 each.
+        // PurchasingAgent (Activity 50, Act | SCM sets) + LedgerJournalPost (Write: Finance only): Finance 210, which meets
+        // the Act | SCM sets. Holders: charlie, jack (jack's WarehouseWorker sets are Act | SCM too), victor: 50 → 210 each.
         let root = try json(axlicense("what-if", "--role", "PurchasingAgent", "--add-privilege", "LedgerJournalPost", "--method", "objects", "--format", "json").stdout)
         let role = try #require((root["roles"] as? [[String: Any]])?.first)
         #expect((role["before"] as? [String: Any])?["base"] as? String == "Activity")
         #expect((role["after"] as? [String: Any])?["base"] as? String == "Finance")
         let changed = try #require(root["usersChanged"] as? [[String: Any]])
         #expect(changed.map { $0["userId"] as? String } == ["charlie", "jack", "victor"])
-        #expect(changed.allSatisfy { $0["monthlyCostDelta"] as? Double == 130 })
-        #expect(root["monthlyCostDelta"] as? Double == 390)
+        #expect(changed.allSatisfy { $0["monthlyCostDelta"] as? Double == 160 })
+        #expect(root["monthlyCostDelta"] as? Double == 480)
         #expect(root["comparison"] == nil)
         let both = try json(axlicense("what-if", "--role", "PurchasingAgent", "--add-privilege", "LedgerJournalPost", "--method", "both", "--format", "json").stdout)
         let legacy = try #require(both["comparison"] as? [String: Any])
         #expect((both["method"] as? [String: Any])?["name"] as? String == "both")
         // Legacy: victor already needs Finance (EXPECTED.md, both methods side by side): only charlie and jack change.
-        #expect(legacy["method"] as? String == "legacy" && legacy["monthlyCostDelta"] as? Double == 260)
+        #expect(legacy["method"] as? String == "legacy" && legacy["monthlyCostDelta"] as? Double == 320)
         #expect((legacy["usersChanged"] as? [[String: Any]])?.map { $0["userId"] as? String } == ["charlie", "jack"])
-        #expect(both["monthlyCostDelta"] as? Double == 390)
+        #expect(both["monthlyCostDelta"] as? Double == 480)
         let text = axlicense("what-if", "--role", "PurchasingAgent", "--add-privilege", "LedgerJournalPost", "--method", "both", "--format", "markdown").stdout
         #expect(text.contains("Legacy before") && text.contains("Monthly cost delta (legacy)"))
     }
 
     @Test func whatIfForAUserUnderBothShowsTheLegacyLicenseBesideAndNoEntryPointLicense() {
-        // arnie without AccountsPayableClerk: per-object Activity 50 → Team Members 8; legacy Finance 180 → 8.
+        // arnie without AccountsPayableClerk: per-object Activity 50 → Team Members 8; legacy Finance 210 → 8.
         let text = axlicense("what-if", "--user", "arnie", "--remove-role", "AccountsPayableClerk", "--method", "both", "--format", "csv").stdout
         #expect(text.contains(",Roles,License,Monthly cost,Legacy license,Legacy cost\n"))
-        #expect(text.contains("Before,\"AccountsPayableClerk, SystemUser\",Activity,50.00,Finance,180.00\n"))
+        #expect(text.contains("Before,\"AccountsPayableClerk, SystemUser\",Activity,50.00,Finance,210.00\n"))
         #expect(text.contains("After,SystemUser,TeamMembers,8.00,TeamMembers,8.00"))
     }
 }

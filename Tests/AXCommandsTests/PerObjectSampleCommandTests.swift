@@ -27,33 +27,33 @@ private let defaultedNote = "Method: per-object licensing (10.0.44 and later), f
     /// would serve), monthly cost, flagged unlicensable (EXPECTED.md, "Users").
     static let users: [String: (base: String?, attach: [String], group: String?, anyBase: Bool, cost: Double, unlicensable: Bool)] = [
         "admin": (nil, [], nil, false, 0, false),
-        "alicia": ("Finance", [], "Base 1", false, 180, false),
+        "alicia": ("Finance", [], "Base 1", false, 210, false),
         "arnie": ("Activity", [], nil, false, 50, false),
         "benjamin": ("Activity", [], nil, false, 50, false),
         "charlie": ("Activity", [], nil, false, 50, false),
-        "dana": ("SupplyChainManagement", [], "Base 1", true, 180, true),
-        "emma": ("Commerce", [], "Base 1", false, 180, false),
+        "dana": ("SupplyChainManagement", [], "Base 1", true, 210, true),
+        "emma": ("Commerce", [], "Base 1", false, 210, false),
         "frank": ("Activity", [], nil, false, 50, false),
         "grace": ("HumanResources", [], "Base 2", false, 120, false),
         "henry": ("TeamMembers", [], nil, false, 8, false),
         "irene": ("ProjectOperations", [], "Base 2", false, 120, false),
         "jack": ("Activity", [], nil, false, 50, false),
-        "kim": ("Commerce", [], "Base 1", false, 180, true),
+        "kim": ("Commerce", [], "Base 1", false, 210, true),
         "lena": ("ProjectOperations", ["HumanResources"], "Base 2", false, 150, false),
         "mike": ("FinancePremium", ["Finance"], "Base 1", false, 330, false),
-        "nora": ("Finance", [], "Base 1", false, 180, false),
+        "nora": ("Finance", [], "Base 1", false, 210, false),
         "oscar": (nil, [], nil, false, 0, false),
         "paula": ("TeamMembers", [], nil, false, 8, false),
         "quinn": (nil, [], nil, false, 0, false),
         "rachel": ("TeamMembers", [], nil, false, 8, false),
         "sam": (nil, [], nil, false, 0, false),
-        "tina": ("Commerce", [], "Base 1", false, 180, false),
-        "ursula": ("SupplyChainManagement", ["HumanResources"], "Base 1", true, 210, true),
+        "tina": ("Commerce", [], "Base 1", false, 210, false),
+        "ursula": ("SupplyChainManagement", ["HumanResources"], "Base 1", true, 240, true),
         "victor": ("Activity", [], nil, false, 50, false),
         "wendy": ("TeamMembers", [], nil, false, 8, false),
-        "xavier": ("Finance", [], "Base 1", false, 180, false),
-        "yara": ("Finance", [], "Base 1", false, 180, false),
-        "zoe": ("SupplyChainManagement", [], "Base 1", true, 180, false),
+        "xavier": ("Finance", [], "Base 1", false, 210, false),
+        "yara": ("Finance", [], "Base 1", false, 210, false),
+        "zoe": ("SupplyChainManagement", [], "Base 1", true, 210, false),
     ]
 
     /// Every user's license and cost, the totals, tiers and SKU counts: the same from the SQL exports (the default
@@ -77,7 +77,7 @@ private let defaultedNote = "Method: per-object licensing (10.0.44 and later), f
             #expect(row["unlicensable"] as? Bool == expected.unlicensable, "\(id) unlicensable")
         }
         let summary = try #require(root["summary"] as? [String: Any])
-        #expect(summary["monthlyCost"] as? Double == 2882)
+        #expect(summary["monthlyCost"] as? Double == 3182)
         #expect(summary["tiers"] as? [String: Int] == ["None": 4, "TeamMembers": 4, "Activity": 6, "Operations": 14])
         let skus = try #require(summary["skus"] as? [String: [String: Int]])
         let used = skus.filter { $0.value["base"]! + $0.value["attach"]! > 0 }
@@ -86,35 +86,35 @@ private let defaultedNote = "Method: per-object licensing (10.0.44 and later), f
                          "Activity": ["base": 6, "attach": 0], "TeamMembers": ["base": 4, "attach": 0]])
     }
 
-    /// With `--sysadmin-counts`, admin and sam need the any-base license BatchJob Write asks for: SCM, 180 each.
+    /// With `--sysadmin-counts`, admin and sam need the any-base license BatchJob Write asks for: SCM, 210 each.
     @Test func systemAdministratorsWhoCountNeedAnyBaseOfBaseOne() throws {
         let result = axlicense(["estimate", "--no-db", "--workspace", sample, "--sysadmin-counts", "--format", "json", "--quiet"])
         let rows = try #require(try jsonObject(result.stdout)["users"] as? [[String: Any]])
         for id in ["admin", "sam"] {
             let row = try #require(rows.first { $0["userId"] as? String == id })
-            #expect(row["base"] as? String == "SupplyChainManagement" && row["anyBase"] as? Bool == true && row["monthlyCost"] as? Double == 180, "\(id)")
+            #expect(row["base"] as? String == "SupplyChainManagement" && row["anyBase"] as? Bool == true && row["monthlyCost"] as? Double == 210, "\(id)")
         }
-        #expect((try jsonObject(result.stdout)["summary"] as? [String: Any])?["monthlyCost"] as? Double == 3242)
+        #expect((try jsonObject(result.stdout)["summary"] as? [String: Any])?["monthlyCost"] as? Double == 3602)
     }
 
     /// role → license text, monthly cost, objects not in Microsoft's data, any-base label, unlicensable (EXPECTED.md, "Roles").
     static let roles: [String: (base: String, attach: [String], cost: Double, notInData: Int, anyBase: Bool, unlicensable: Bool)] = [
         "SystemUser": ("TeamMembers", [], 8, 0, false, false),
-        "-SYSADMIN-": ("SupplyChainManagement", [], 180, 0, true, false),
-        "LedgerAccountant": ("Finance", [], 180, 0, false, false),
+        "-SYSADMIN-": ("SupplyChainManagement", [], 210, 0, true, false),
+        "LedgerAccountant": ("Finance", [], 210, 0, false, false),
         "AccountsPayableClerk": ("Activity", [], 50, 2, false, false),
         "AccountsReceivableClerk": ("Activity", [], 50, 1, false, false),
         "PurchasingAgent": ("Activity", [], 50, 1, false, false),
-        "SalesClerk": ("SupplyChainManagement", [], 180, 0, true, true),
-        "RetailStoreManager": ("Commerce", [], 180, 0, false, false),
+        "SalesClerk": ("SupplyChainManagement", [], 210, 0, true, true),
+        "RetailStoreManager": ("Commerce", [], 210, 0, false, false),
         "WarehouseWorker": ("Activity", [], 50, 0, false, false),
         "HRAssistant": ("HumanResources", [], 120, 0, false, false),
         "Employee": ("TeamMembers", [], 8, 0, false, false),
         "ProjectManager": ("ProjectOperations", [], 120, 0, false, false),
         "ContosoFinanceController": ("FinancePremium", ["Finance"], 330, 2, false, false),
-        "ContosoAuditorA": ("Finance", [], 180, 0, false, false),
-        "ContosoAuditorB": ("Finance", [], 180, 0, false, false),
-        "ContosoBatchOperator": ("SupplyChainManagement", [], 180, 0, true, false),
+        "ContosoAuditorA": ("Finance", [], 210, 0, false, false),
+        "ContosoAuditorB": ("Finance", [], 210, 0, false, false),
+        "ContosoBatchOperator": ("SupplyChainManagement", [], 210, 0, true, false),
     ]
 
     @Test func everyRolesLicenseAndItsObjectsNotInMicrosoftsData() throws {
@@ -147,17 +147,17 @@ private let defaultedNote = "Method: per-object licensing (10.0.44 and later), f
     }
 
     /// `both`: per user the legacy license, cost and change, and the summary of who changes (EXPECTED.md, "Both
-    /// methods side by side"): 10 users, 4 up (+554.00), 6 down (−480.00), 2,808.00 → 2,882.00.
+    /// methods side by side"): 10 users, 4 up (+614.00), 6 down (−570.00), 3,138.00 → 3,182.00.
     @Test func bothShowsWhoChangesAndByHowMuch() throws {
         let result = axlicense(["estimate", "--no-db", "--workspace", sample, "--method", "both", "--format", "json", "--quiet"])
         #expect(result.status == 0, "\(result.stderr)")
         let root = try jsonObject(result.stdout)
         let rows = try #require(root["users"] as? [[String: Any]])
         let changes: [String: (legacyBase: String, legacyAttach: [String], legacyCost: Double, change: Double)] = [
-            "arnie": ("Finance", [], 180, -130), "benjamin": ("Finance", [], 180, -130), "victor": ("Finance", [], 180, -130),
-            "dana": ("SupplyChainManagement", ["Finance"], 210, -30), "kim": ("Finance", ["Commerce"], 210, -30),
-            "ursula": ("SupplyChainManagement", ["Finance", "HumanResources"], 240, -30),
-            "mike": ("Finance", [], 180, 150), "nora": ("TeamMembers", [], 8, 172), "xavier": ("TeamMembers", [], 8, 172), "zoe": ("Operations (any base)", [], 120, 60),
+            "arnie": ("Finance", [], 210, -160), "benjamin": ("Finance", [], 210, -160), "victor": ("Finance", [], 210, -160),
+            "dana": ("SupplyChainManagement", ["Finance"], 240, -30), "kim": ("Finance", ["Commerce"], 240, -30),
+            "ursula": ("SupplyChainManagement", ["Finance", "HumanResources"], 270, -30),
+            "mike": ("Finance", [], 210, 120), "nora": ("TeamMembers", [], 8, 202), "xavier": ("TeamMembers", [], 8, 202), "zoe": ("Operations (any base)", [], 120, 90),
         ]
         for row in rows {
             let id = try #require(row["userId"] as? String)
@@ -176,9 +176,9 @@ private let defaultedNote = "Method: per-object licensing (10.0.44 and later), f
         }
         let migration = try #require((root["summary"] as? [String: Any])?["migration"] as? [String: Any])
         #expect(migration["higher"] as? Int == 4 && migration["lower"] as? Int == 6 && migration["same"] as? Int == 18 && migration["different"] as? Int == 0)
-        #expect(migration["otherMonthlyCost"] as? Double == 2808 && migration["primaryMonthlyCost"] as? Double == 2882 && migration["change"] as? Double == 74)
+        #expect(migration["otherMonthlyCost"] as? Double == 3138 && migration["primaryMonthlyCost"] as? Double == 3182 && migration["change"] as? Double == 44)
         let rises = changes.values.filter { $0.change > 0 }.map(\.change).reduce(0, +), falls = changes.values.filter { $0.change < 0 }.map(\.change).reduce(0, +)
-        #expect(rises == 554 && falls == -480)
+        #expect(rises == 614 && falls == -570)
     }
 
     /// The roles' side by side: 7 roles change (4 up, 3 down), 9 keep their license (-SYSADMIN- needs nothing under both).
@@ -188,8 +188,8 @@ private let defaultedNote = "Method: per-object licensing (10.0.44 and later), f
         #expect(result.stdout.contains("What changes from the legacy to the per-object method (roles)\nHigher:                   4\nLower:                    3\n"
             + "Other license, same cost: 0\nUnchanged:                9\n"))
         let rows = result.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
-        #expect(rows.contains { $0.hasPrefix("SalesClerk ") && $0.hasSuffix(" $180.00 Any base (Base 1) 3 SupplyChainManagement + Finance $210.00 -$30.00") })
-        #expect(rows.contains { $0.hasPrefix("ContosoAuditorB ") && $0.hasSuffix(" $180.00 Base 1 1 TeamMembers $8.00 +$172.00") })
+        #expect(rows.contains { $0.hasPrefix("SalesClerk ") && $0.hasSuffix(" $210.00 Any base (Base 1) 3 SupplyChainManagement + Finance $240.00 -$30.00") })
+        #expect(rows.contains { $0.hasPrefix("ContosoAuditorB ") && $0.hasSuffix(" $210.00 Base 1 1 TeamMembers $8.00 +$202.00") })
     }
 
     @Test func theTableSummaryOfBothSaysWhatChangesForUs() {
@@ -201,9 +201,9 @@ private let defaultedNote = "Method: per-object licensing (10.0.44 and later), f
             Lower:                    6
             Other license, same cost: 0
             Unchanged:                18
-            Monthly cost, legacy:     $2,808.00
-            Monthly cost, per-object: $2,882.00
-            Change:                   +$74.00
+            Monthly cost, legacy:     $3,138.00
+            Monthly cost, per-object: $3,182.00
+            Change:                   +$44.00
             """))
     }
 
@@ -212,7 +212,7 @@ private let defaultedNote = "Method: per-object licensing (10.0.44 and later), f
     @Test func everyFormatNamesTheDefaultedMethod() throws {
         let table = axlicense(["estimate", "--no-db", "--workspace", sample, "--quiet"])
         #expect(table.stdout.hasPrefix(defaultedNote + "\n\nUser License Estimator\n"))
-        #expect(table.stdout.contains("Total monthly cost: $2,882.00"))
+        #expect(table.stdout.contains("Total monthly cost: $3,182.00"))
         let markdown = axlicense(["estimate", "--no-db", "--workspace", sample, "--quiet", "--format", "markdown"])
         #expect(markdown.stdout.hasPrefix(defaultedNote.replacingOccurrences(of: "*", with: "\\*") + "\n\n## User License Estimator"))
         let json = try jsonObject(axlicense(["estimate", "--no-db", "--workspace", sample, "--quiet", "--format", "json"]).stdout)
@@ -230,7 +230,7 @@ private let defaultedNote = "Method: per-object licensing (10.0.44 and later), f
     @Test func legacyAskedForIsNamedAsAsked() throws {
         let table = axlicense(["estimate", "--no-db", "--workspace", sample, "--quiet", "--method", "legacy"])
         #expect(table.stdout.hasPrefix("Method: legacy entry-point + SKU-map licensing\n\nUser License Estimator\n"))
-        #expect(table.stdout.contains("Total monthly cost: $2,808.00"))
+        #expect(table.stdout.contains("Total monthly cost: $3,138.00"))
         let json = try jsonObject(axlicense(["roles", "--workspace", sample, "--quiet", "--method", "legacy", "--format", "json"]).stdout)
         #expect((json["method"] as? [String: Any])?["name"] as? String == "legacy" && (json["method"] as? [String: Any])?["defaulted"] as? Bool == false)
     }

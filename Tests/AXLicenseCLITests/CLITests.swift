@@ -15,7 +15,7 @@ import Testing
     @Test func tableShowsUsersSummaryAndTotal() throws {
         let result = try axlicense("estimate", "--no-db", "--method", "legacy", "--workspace", "Data/sample", "--quiet")
         #expect(result.status == 0)
-        #expect(result.stdout.contains("Total monthly cost: $2,808.00"))
+        #expect(result.stdout.contains("Total monthly cost: $3,138.00"))
         #expect(result.stdout.contains("ursula    Yes      SalesClerk, HRAssistant"))
         #expect(result.stderr.isEmpty)
     }
@@ -33,13 +33,13 @@ import Testing
         #expect(dana["licenseTier"] as? String == "Operations")
         #expect(dana["base"] as? String == "SupplyChainManagement")
         #expect(dana["attach"] as? [String] == ["Finance"])
-        #expect(dana["monthlyCost"] as? Double == 210)
+        #expect(dana["monthlyCost"] as? Double == 240)
         let admin = try #require(users.first { $0["userId"] as? String == "admin" })
         #expect(admin["base"] is NSNull)
         let zoe = try #require(users.first { $0["userId"] as? String == "zoe" })
         #expect(zoe["base"] as? String == "Operations (any base)")
         let summary = try #require(root["summary"] as? [String: Any])
-        #expect(summary["monthlyCost"] as? Double == 2808)
+        #expect(summary["monthlyCost"] as? Double == 3138)
         #expect(summary["tiers"] as? [String: Int] == ["None": 4, "TeamMembers": 6, "Activity": 3, "Operations": 15])
         let skus = try #require(summary["skus"] as? [String: [String: Int]])
         #expect(skus["Finance"] == ["base": 7, "attach": 2])
@@ -54,13 +54,13 @@ import Testing
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.first == "User,Enabled,Roles,Entry-point license,License tier,Base,Attach,Monthly cost")
         #expect(lines.count == 29)
-        #expect(lines.contains("ursula,Yes,\"SalesClerk, HRAssistant\",Operations,Operations,SupplyChainManagement,\"Finance, HumanResources\",240.00"))
+        #expect(lines.contains("ursula,Yes,\"SalesClerk, HRAssistant\",Operations,Operations,SupplyChainManagement,\"Finance, HumanResources\",270.00"))
     }
 
     @Test func markdownHasTablesAndTotal() throws {
         let result = try axlicense("estimate", "--no-db", "--method", "legacy", "--workspace", "Data/sample", "--format", "markdown", "--quiet")
         #expect(result.stdout.contains(#"| zoe | Yes | ContosoBatchOperator | Operations | Operations | Operations (any base) |  | \$120.00 |"#))
-        #expect(result.stdout.contains(#"**Total monthly cost:** \$2,808.00"#))
+        #expect(result.stdout.contains(#"**Total monthly cost:** \$3,138.00"#))
     }
 
     @Test func warningsGoToStderrAsPathLineColumn() throws {
@@ -72,13 +72,13 @@ import Testing
 
     @Test func sysadminCountsFlagChangesTheTotal() throws {
         let result = try axlicense("estimate", "--no-db", "--method", "legacy", "--workspace", "Data/sample", "--sysadmin-counts", "--quiet")
-        #expect(result.stdout.contains("Total monthly cost: $3,048.00"))
+        #expect(result.stdout.contains("Total monthly cost: $3,378.00"))
     }
 
     @Test func strictExitsTwoOnWarningsButStillWritesTheReport() throws {
         let result = try axlicense("estimate", "--no-db", "--method", "legacy", "--workspace", "Data/sample", "--strict", "--quiet")
         #expect(result.status == 2)
-        #expect(result.stdout.contains("Total monthly cost: $2,808.00"))
+        #expect(result.stdout.contains("Total monthly cost: $3,138.00"))
     }
 
     @Test func missingUsersFileIsOneClearErrorNamingTheFlag() throws {
@@ -114,7 +114,7 @@ import Testing
         #expect(keepGoing.status == 0)
         let root = try json(keepGoing.stdout)
         #expect(root["complete"] as? Bool == false)
-        #expect((root["summary"] as? [String: Any])?["monthlyCost"] as? Double == 2808)
+        #expect((root["summary"] as? [String: Any])?["monthlyCost"] as? Double == 3138)
         #expect(keepGoing.stderr.contains("Bad.xml:2:"))
     }
 
@@ -124,7 +124,7 @@ import Testing
         let first = try axlicense("estimate", "--no-db", "--method", "legacy", "--workspace", "Data/sample", "--format", "markdown", "--output", output, "--quiet")
         #expect(first.status == 0 && first.stdout.isEmpty)
         let written = try String(contentsOfFile: output, encoding: .utf8)
-        #expect(written.contains(#"\$2,808.00"#))
+        #expect(written.contains(#"\$3,138.00"#))
         let failed = try axlicense("estimate", "--no-db", "--workspace", "Data/sample", "--users", "/nonexistent.csv", "--output", output)
         #expect(failed.status == 1)
         #expect(try String(contentsOfFile: output, encoding: .utf8) == written)
@@ -165,7 +165,7 @@ import Testing
         #expect(sales["anyOfGroups"] as? [[String]] == [["SupplyChainManagement", "Commerce"]])
         #expect(sales["base"] as? String == "SupplyChainManagement")
         #expect(sales["attach"] as? [String] == ["Finance"])
-        #expect(sales["monthlyCost"] as? Double == 210)
+        #expect(sales["monthlyCost"] as? Double == 240)
         #expect(sales["usersAssigned"] as? Int == 3)
         #expect(sales["model"] as? String == "Foundation")
         let system = try #require(roles.first { $0["name"] as? String == "SystemUser" })

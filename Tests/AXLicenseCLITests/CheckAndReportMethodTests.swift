@@ -4,8 +4,8 @@ import Testing
 
 /// `check` and `report` under the per-object method and both methods, on the sample workspace. Figures from
 /// Data/sample/EXPECTED.md, "Per-object method": per SKU (base / attach) Finance 4 / 1, SCM 3 / 0, Commerce 3 / 0,
-/// Project Operations 2 / 0, Human Resources 1 / 2, Activity 6, Team Members 4; total 2,882.00 against the legacy
-/// method's 2,808.00 (Finance 7 / 2, SCM 2, Commerce 2 / 1, PO 2, HR 1 / 2, Activity 3, Team Members 6).
+/// Project Operations 2 / 0, Human Resources 1 / 2, Activity 6, Team Members 4; total 3,182.00 against the legacy
+/// method's 3,138.00 (Finance 7 / 2, SCM 2, Commerce 2 / 1, PO 2, HR 1 / 2, Activity 3, Team Members 6).
 @Suite struct CheckAndReportMethodTests {
     let check = ["check", "--workspace", "Data/sample", "--no-db", "--quiet", "--today", "2026-11-23"]
 
@@ -70,7 +70,7 @@ import Testing
         let header = try #require(page.range(of: "</header>")).lowerBound
         let method = try #require(page.range(of: #"<p class="meta method" data-method="objects">Method: per-object licensing (10.0.44 and later)"#))
         #expect(method.lowerBound < header)
-        #expect(page.contains(#"data-key="monthlyCost" data-value="2882.00""#))
+        #expect(page.contains(#"data-key="monthlyCost" data-value="3182.00""#))
         #expect(!page.contains(#"id="what-changes""#))
         withExtendedLifetime(objectsFolder) {}  // the folder (and the page) is removed with it
 
@@ -78,12 +78,12 @@ import Testing
         let migration = try String(contentsOfFile: both, encoding: .utf8)
         #expect(migration.contains(#"data-method="both""#))
         let rows = try htmlTableRows(migration, id: "what-changes")
-        // Users: 4 higher, 6 lower, 18 unchanged; 2,808.00 → 2,882.00 (+74.00).
+        // Users: 4 higher, 6 lower, 18 unchanged; 3,138.00 → 3,182.00 (+44.00).
         let users = try #require(rows.first)
         #expect(users.prefix(5) == ["Users", "4", "6", "0", "18"], "\(users)")
-        #expect(users.last == "+$74.00", "\(users)")
-        // Roles (EXPECTED.md's list): up ContosoBatchOperator (+60), ContosoFinanceController (+150), ContosoAuditorA / B
-        // (+172 each); down AccountsPayableClerk, AccountsReceivableClerk (−130 each), SalesClerk (−30); the other 9 of
+        #expect(users.last == "+$44.00", "\(users)")
+        // Roles (EXPECTED.md's list): up ContosoBatchOperator (+90), ContosoFinanceController (+120), ContosoAuditorA / B
+        // (+202 each); down AccountsPayableClerk, AccountsReceivableClerk (−160 each), SalesClerk (−30); the other 9 of
         // the 16 unchanged (-SYSADMIN- is None under both: its holders need nothing): +264.00.
         #expect(rows.count == 2)
         #expect(rows[1].prefix(5) == ["Roles", "4", "3", "0", "9"] && rows[1].last == "+$264.00", "\(rows[1])")
@@ -111,7 +111,7 @@ import Testing
         let changes = try #require(book["What changes"] as? [[Any]])
         #expect(changes[1].first as? String == "Users")
         #expect(changes[1][1] as? Int == 4 && changes[1][2] as? Int == 6 && changes[1][4] as? Int == 18)
-        #expect(abs((changes[1][5] as? Double ?? 0) - 2808) < 0.001 && abs((changes[1][6] as? Double ?? 0) - 2882) < 0.001)
+        #expect(abs((changes[1][5] as? Double ?? 0) - 3138) < 0.001 && abs((changes[1][6] as? Double ?? 0) - 3182) < 0.001)
         let users = try #require(book["Users"] as? [[Any]])
         #expect(users.count == 29)  // header + 28 users
         withExtendedLifetime(folder) {}

@@ -39,7 +39,7 @@ import Testing
         #expect(notifications.map { $0["id"] } == ["expired", "over-quantity"])
         let review = try #require(root["assignments"] as? [String: Any])
         #expect(review["underLicensed"] as? Int == 3 && review["overLicensed"] as? Int == 3)
-        #expect(review["monthlySaving"] as? Double == 318 && review["monthlyAdditionalCost"] as? Double == 280)
+        #expect(review["monthlySaving"] as? Double == 378 && review["monthlyAdditionalCost"] as? Double == 310)
     }
 
     @Test func everyFormatRenders() throws {
@@ -72,7 +72,7 @@ import Testing
         #expect(entries.map { $0["operation"] } == ["License check", "Estimate", "License check", "Estimate"])
         #expect(entries.allSatisfy { $0["environment"] == "test-env" && $0["userId"]?.isEmpty == false })
         #expect(entries[0]["details"] == "8 product(s): 2 warning, 2 newer version, 4 healthy; notifications: expired, over-quantity")
-        #expect(entries[1]["details"]?.hasPrefix("28 users: None 4, TeamMembers 6, Activity 3, Operations 15; monthly cost 2808.00") == true)
+        #expect(entries[1]["details"]?.hasPrefix("28 users: None 4, TeamMembers 6, Activity 3, Operations 15; monthly cost 3138.00") == true)
         #expect(entries[3]["details"]?.hasPrefix("Failed") == true)
 
         let history = try run(axlicenseBinary, ["history", "commerce", "--db", db, "--format", "csv"])

@@ -9,7 +9,7 @@ import Testing
         #expect(result.status == 0)
         let lines = result.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         #expect(lines.first == "Monthly cost,User")
-        #expect(lines.contains("210.00,dana"))
+        #expect(lines.contains("240.00,dana"))
     }
 
     @Test func anUnknownColumnIsOneClearErrorListingTheColumns() throws {

@@ -32,7 +32,7 @@ func diff(_ name: String, _ extra: [String] = []) throws -> RunResult {
         let result = try diff("new-isunique-row", ["--format", "json"])
         let root = try json(result.stdout)
         #expect(root["hasLicenseImpact"] as? Bool == true)
-        #expect(root["monthlyCostDelta"] as? Double == 302)
+        #expect(root["monthlyCostDelta"] as? Double == 362)
         #expect(root["newSkus"] as? [String] == ["Finance"])
         let roles = try #require(root["roles"] as? [[String: Any]])
         #expect(roles.count == 1 && roles[0]["classification"] as? String == "escalation")

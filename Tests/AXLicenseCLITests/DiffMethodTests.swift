@@ -30,7 +30,7 @@ func diffWithObjectLicenses(_ name: String, base: String = "base", head: String 
         #expect(result.status == 3)
         let root = try json(result.stdout)
         #expect((root["method"] as? [String: Any])?["primary"] as? String == "objects")
-        #expect(root["monthlyCostDelta"] as? Double == 302)
+        #expect(root["monthlyCostDelta"] as? Double == 362)
         let roles = try #require(root["roles"] as? [[String: Any]])
         #expect(roles.map { $0["role"] as? String } == ["Viewer"])
         #expect((roles[0]["after"] as? [String: Any])?["base"] as? String == "Finance")

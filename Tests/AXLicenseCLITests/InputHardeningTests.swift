@@ -66,7 +66,7 @@ private func users(_ count: Int) -> String {
         for _ in 0..<8 {
             let result = try axlicense("estimate", "--workspace", workspace, "--no-db", "--format", "csv")
             #expect(result.status == 0)
-            #expect(result.stdout.hasSuffix("bob,Yes,Clerk,TeamMembers,Operations,Finance,,180.00\n"), "\(result.stdout)")
+            #expect(result.stdout.hasSuffix("bob,Yes,Clerk,TeamMembers,Operations,Finance,,210.00\n"), "\(result.stdout)")
             // CSV holds one table, so the method (legacy: the workspace has no object-license data) is named on stderr first.
             let lines = result.stderr.split(separator: "\n").map(String.init)
             #expect(lines.first == "Method: legacy entry-point + SKU-map licensing (no object-license data found; Microsoft licenses by securable object since 10.0.44)")

@@ -121,7 +121,7 @@ import Testing
         #expect(users.count == 28)
         let costs = users.map { $0[7] as? Double }
         #expect(!costs.contains(nil), "monthly costs must be numeric cells")
-        #expect(abs(costs.compactMap { $0 }.reduce(0, +) - 2808) < 0.001)
+        #expect(abs(costs.compactMap { $0 }.reduce(0, +) - 3138) < 0.001)
         let view = try #require((book["License View"] as? [String: Any])?["rows"] as? [[Any]])
         #expect(view.first?[2] as? Int == 10)  // Finance: quantity 10 as a number
     }
@@ -234,7 +234,7 @@ import Testing
         let drivers = try #require(object["drivers"] as? [[String: Any]])
         #expect(drivers.count == 2)
         #expect(drivers[1]["removePrivileges"] as? [String] == ["CustAgingReportView"])
-        #expect(drivers[1]["monthlySaving"] as? Int == 130)
+        #expect(drivers[1]["monthlySaving"] as? Int == 160)
         #expect((drivers[0]["licenseAfter"] as? [String: Any])?["base"] as? String == "TeamMembers")
         #expect((object["demands"] as? [[String: Any]])?.map { $0["need"] as? String } == ["Activity", "Finance"])
     }
@@ -244,7 +244,7 @@ import Testing
                                    "--method", "legacy", "--workspace", "Data/sample", "--quiet", "--format", "json")
         #expect(result.status == 0)
         let object = try json(result.stdout)
-        #expect(object["monthlyCostDelta"] as? Int == -260)
+        #expect(object["monthlyCostDelta"] as? Int == -320)
         #expect((object["usersChanged"] as? [[String: Any]])?.map { $0["userId"] as? String } == ["arnie", "victor"])
         #expect(object["usersAssigned"] as? Int == 3)
     }

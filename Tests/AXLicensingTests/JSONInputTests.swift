@@ -78,7 +78,7 @@ import Testing
     /// Keys ignore case in every JSON input, so a case-variant repeat is the same field and the first spelling's value
     /// is the one read (not an unknown key beside it).
     @Test func catalogKeysIgnoreCaseAndTheFirstSpellingWins() throws {
-        let text = defaultSkuCatalogJSON.replacingOccurrences(of: #""basePrice": 180,"#, with: #""BasePrice": 175, "basePrice": 180,"#)
+        let text = defaultSkuCatalogJSON.replacingOccurrences(of: #""basePrice": 210,"#, with: #""BasePrice": 175, "basePrice": 210,"#)
         #expect(text != defaultSkuCatalogJSON)
         let catalog = try SkuCatalog.decode(Data(text.utf8), source: "skus.json")
         #expect(catalog.skus.filter { $0.tier == .operations }.map(\.basePrice).contains(Money(cents: 17_500)))

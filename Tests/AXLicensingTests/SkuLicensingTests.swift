@@ -27,7 +27,7 @@ import Testing
         let license = t.engine(rows: [row("TeamPriv", "Finance", unique: true)]).license(ofRole: "Viewer")
         #expect(license.tier == .operations)
         #expect(license.base?.name == "Finance")
-        #expect(license.monthlyCost == Money(cents: 18000))
+        #expect(license.monthlyCost == Money(cents: 21000))
     }
 
     @Test func anyOfGroupIsMetByTheCheapestListedSku() {
@@ -44,7 +44,23 @@ import Testing
         let license = t.engine(rows: [row("OpsPriv", "Finance", unique: true), row("OpsPriv2", "ProjectOperations", unique: true)]).license(ofRole: "R")
         #expect(license.base?.name == "Finance")
         #expect(license.attach.map(\.name) == ["ProjectOperations"])
-        #expect(license.monthlyCost == Money(cents: 21000))
+        #expect(license.monthlyCost == Money(cents: 24000))
+    }
+
+    /// Docs/licensing-rules.md, "Premium SKUs": a premium wins only when a requirement names it and nothing cheaper
+    /// meets it; listed beside its standard SKU it loses on cost, whatever its higher priority.
+    @Test func premiumSkuWinsOnlyWhereNothingCheaperMeetsTheRequirement() {
+        var t = tree()
+        t.role("Either", privileges: ["OpsPriv"])
+        t.role("Premium", privileges: ["OpsPriv2"])
+        t.role("Both", privileges: ["OpsPriv", "OpsPriv2"])
+        let engine = t.engine(rows: [row("OpsPriv", "Finance", unique: false), row("OpsPriv", "FinancePremium", unique: false),
+                                     row("OpsPriv2", "FinancePremium", unique: true)])
+        #expect(engine.license(ofRole: "Either").summary == "Finance")
+        #expect(engine.license(ofRole: "Either").monthlyCost == Money(cents: 21000))
+        #expect(engine.license(ofRole: "Premium").base?.name == "FinancePremium")
+        #expect(engine.license(ofRole: "Premium").monthlyCost == Money(cents: 30000))
+        #expect(engine.license(ofRole: "Both").summary == "FinancePremium", "the premium meets the any-of group itself")
     }
 
     @Test func anyOfGroupSharingARequiredSkuAddsNothing() {
@@ -203,7 +219,15 @@ import Testing
     @Test func builtInCatalogHasTheDomainPricesAndPriorities() {
         let catalog = SkuCatalog.builtIn()
         func sku(_ name: String) -> Sku { catalog[catalog.position(of: name)!] }
-        #expect(sku("Finance").basePrice == Money(cents: 18000) && sku("Finance").attachPrice == Money(cents: 3000))
+        // Microsoft's 1 October 2024 update: Finance, Supply Chain Management and Commerce 180 → 210, attach unchanged.
+        for name in ["Finance", "SupplyChainManagement", "Commerce"] {
+            #expect(sku(name).basePrice == Money(cents: 21000) && sku(name).attachPrice == Money(cents: 3000), "\(name)")
+            #expect(sku(name).priceDate == "2024-10-01" && sku(name).priceSource?.contains("third-party") == true, "\(name)")
+        }
+        for name in ["FinancePremium", "SupplyChainManagementPremium"] {
+            #expect(sku(name).basePrice == Money(cents: 30000) && sku(name).attachPrice == nil && sku(name).group == "Base 1", "\(name)")
+        }
+        #expect(catalog.skus.allSatisfy { $0.priceSource?.isEmpty == false }, "every figure names its source")
         #expect(sku("SupplyChainManagement").priority == 80)
         #expect(sku("ProjectOperations").basePrice == Money(cents: 12000))
         #expect(sku("Activity").basePrice == Money(cents: 5000) && sku("Activity").tier == .activity)

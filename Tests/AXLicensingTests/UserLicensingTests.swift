@@ -97,7 +97,7 @@ import Testing
         let users = [user("a", ("Accountant", true)), user("b", ("Clerk", true)), user("c", ("Viewer", true)), user("d", enabled: false, ("Viewer", true))]
         let summary = engine().estimate(UserDirectory(users: users)).summary
         #expect(summary.tiers == [.none: 1, .teamMembers: 1, .activity: 1, .operations: 1])
-        #expect(summary.monthlyCost == Money(cents: 18000 + 5000 + 800))
+        #expect(summary.monthlyCost == Money(cents: 21000 + 5000 + 800))
         #expect(summary.skus.first { $0.name == "Finance" }?.count == SkuCount(base: 1, attach: 0))
     }
 }

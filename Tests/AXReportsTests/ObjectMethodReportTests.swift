@@ -30,7 +30,7 @@ import Testing
         #expect(csv.contains("MenuItemDisplay,CustomForm,,Read,Read,Dynamics 365 Team Members *,yes,Clerk > Custom"))
         let text = report.report.render(.table)
         #expect(text.contains("1 object not in Microsoft's data (each needs Team Members): MenuItemDisplay CustomForm (Read)"))
-        #expect(text.contains("License (per-object method): Finance (180.00 per month), Base 1"))
+        #expect(text.contains("License (per-object method): Finance (210.00 per month), Base 1"))
     }
 
     @Test func explainOfAPerObjectLicenseShowsTheForcingObjectAndTheDowngrade() throws {
@@ -39,9 +39,9 @@ import Testing
         #expect(text.contains("Why: the objects that force each SKU of the license"))
         #expect(!text.contains("Entry-point license"))
         #expect(report.chainsTable.rows == [["Finance (SKU)", "Clerk > CustMaintain", "MenuItemDisplay CustTable", "Read, Update", "Write", "Finance"]])
-        #expect(report.downgradesTable.rows == [["MenuItemDisplay CustTable", "Clerk > CustMaintain", "Finance", "TeamMembers", "TeamMembers", "172.00"]])
+        #expect(report.downgradesTable.rows == [["MenuItemDisplay CustTable", "Clerk > CustMaintain", "Finance", "TeamMembers", "TeamMembers", "202.00"]])
         let root = try #require(try JSONSerialization.jsonObject(with: Data(report.report.render(.json).utf8)) as? [String: Any])
         #expect(root["objectsNotInMicrosoftData"] as? [String] == ["MenuItemDisplay CustomForm (Read)"])
-        #expect((root["downgrades"] as? [[String: Any]])?.first?["monthlySaving"] as? Double == 172)
+        #expect((root["downgrades"] as? [[String: Any]])?.first?["monthlySaving"] as? Double == 202)
     }
 }
