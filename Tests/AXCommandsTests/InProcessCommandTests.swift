@@ -68,7 +68,7 @@ private let sample = packageRoot.appendingPathComponent("Data/sample").path
         #expect(CommandLineMessages.message(for: InputError.missing(path: "a.csv", input: .assignedLicenses))
             == "a.csv: error: assigned licenses file (Power Platform admin center report) not found; pass it with --assigned; where to get it: README.md#getting-your-inputs, \"Assigned licenses\"")
         #expect(CommandLineMessages.message(for: InputError.missing(path: "u.csv", input: .users))
-            == "u.csv: error: users file (role assignments CSV) not found; pass it with --users (or put it at this path in the --workspace folder); where to get it: README.md#getting-your-inputs, \"Users\"")
+            == "u.csv: error: users file (role assignments CSV) not found; pass it with --users (or put it at this path in the --workspace folder); where to get it: README.md#getting-your-inputs, \"Role assignments\"")
         #expect(CommandLineMessages.message(for: LookupError.ambiguous(name: "X"))
             == "'X' names more than one of role, duty and privilege; choose one with --type role|duty|privilege")
         #expect(CommandLineMessages.message(for: WhatIfError.lookup(.noUser("nobody"))) == "no user 'nobody' in the users file")

@@ -245,7 +245,7 @@ private let defaultedNote = "Method: per-object licensing (10.0.44 and later), f
         let result = axlicense(["estimate", "--no-db", "--workspace", ws, "--method", method])
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
-        #expect(result.stderr == "\(ws)/ObjectLicenses: error: object licenses (Security object licenses export or Licensing* SQL exports) not found; pass it with --object-licenses (or put it at this path in the --workspace folder); where to get it: README.md#getting-your-inputs, \"Per-object license data\"\n")
+        #expect(result.stderr == "\(ws)/ObjectLicenses: error: object licenses (Security object licenses export or Licensing* SQL exports) not found; pass it with --object-licenses (or put it at this path in the --workspace folder); where to get it: README.md#getting-your-inputs, \"Object licenses\"\n")
         // Without the data and without --method, the legacy method runs and says why.
         let defaulted = axlicense(["estimate", "--no-db", "--workspace", ws, "--quiet"])
         #expect(defaulted.status == 0)

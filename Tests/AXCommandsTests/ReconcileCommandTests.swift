@@ -83,7 +83,7 @@ private let samplePPAC = sampleWorkspaceFolder.appendingPathComponent("assigned-
     @Test func aMissingSystemUsersFileNamesItsFlag() {
         let result = axlicense("reconcile", "--workspace", sample, "--ppac", samplePPAC, "--system-users", "/nonexistent/su.csv")
         #expect(result.status == 1)
-        #expect(result.stderr == "/nonexistent/su.csv: error: system users file (SystemUsers export) not found; pass it with --system-users; where to get it: README.md#getting-your-inputs, \"System users\"\n")
+        #expect(result.stderr == "/nonexistent/su.csv: error: system users file (SystemUsers export) not found; pass it with --system-users; where to get it: README.md#getting-your-inputs, \"Users (enabled, e-mail, object id)\"\n")
     }
 
     @Test func theReportCannotReplaceThePPACExport() throws {

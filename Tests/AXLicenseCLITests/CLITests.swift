@@ -87,7 +87,7 @@ import Testing
         try FileManager.default.removeItem(atPath: ws + "/users.csv")
         let result = try axlicense("estimate", "--no-db", "--workspace", ws)
         #expect(result.status == 1)
-        #expect(result.stderr == "\(ws)/users.csv: error: users file (role assignments CSV) not found; pass it with --users (or put it at this path in the --workspace folder); where to get it: README.md#getting-your-inputs, \"Users\"\n")
+        #expect(result.stderr == "\(ws)/users.csv: error: users file (role assignments CSV) not found; pass it with --users (or put it at this path in the --workspace folder); where to get it: README.md#getting-your-inputs, \"Role assignments\"\n")
         #expect(result.stdout.isEmpty)
     }
 

@@ -69,7 +69,7 @@ import Testing
         // Amounts are shown in the catalog currency (USD) with thousands separators.
         #expect(rows.allSatisfy { $0[7].hasPrefix("$") }, "\(rows.map { $0[7] })")
         #expect(rows.map { Double($0[7].filter { $0 != "$" && $0 != "," })! } == users.map { ($0["monthlyCost"] as! NSNumber).doubleValue })
-        #expect(tiles["monthlyCost"]?["value"] == "2808.00" && html.contains(#"<span class="value">$2,808.00</span>"#))
+        #expect(tiles["monthlyCost"]?["value"] == "3138.00" && html.contains(#"<span class="value">$3,138.00</span>"#))
         // License View: quantity and used per product as in `check --format json`.
         let check = try json(try run(axlicenseBinary, ["check", "--no-db", "--fail-on", "none", "--format", "json"] + Self.checkArguments).stdout)
         let products = try #require(check["products"] as? [[String: Any]])
@@ -152,7 +152,7 @@ import Testing
         func figure(_ name: String) -> [Any]? { summary.first { ($0[0][0] as? String) == name }?[1] }
         #expect(figure("Report date")?[0] as? String == "2026-11-23" && figure("Report date")?[1] as? String == "date")
         #expect(figure("Report date")?[2] as? String == "yyyy-mm-dd")
-        #expect((figure("Total monthly cost")?[0] as? NSNumber)?.doubleValue == 2808 && figure("Total monthly cost")?[2] as? String == ##""$"#,##0.00"##)
+        #expect((figure("Total monthly cost")?[0] as? NSNumber)?.doubleValue == 3138 && figure("Total monthly cost")?[2] as? String == ##""$"#,##0.00"##)
         #expect(figure("Users")?[0] as? Int == 28 && figure("Workspace")?[0] as? String == "sample" && figure("Currency")?[0] as? String == "USD")
         #expect(figure("Operations users")?[0] as? Int != nil)
         // Users: the monthly cost is a number in the currency format.
