@@ -110,7 +110,7 @@ private func loadSkuInputs(_ paths: WorkspacePaths, needsSkuMap: Bool) throws(In
 }
 
 /// Every input the run needs that is not there, in the order a user gathers them: the metadata first, then the
-/// object-license data or SKU map, then the users. Only absence is checked here; what is there is read (and judged) later.
+/// object-license data or a SKU map named by its option, then the users. Only absence is checked here; what is there is read (and judged) later.
 private func missingInputs(_ paths: WorkspacePaths, users: UsersRequirement, needsSkuMap: Bool, needsObjectLicenses: Bool) -> [InputError] {
     func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
     var missing: [InputError] = []
@@ -118,7 +118,8 @@ private func missingInputs(_ paths: WorkspacePaths, users: UsersRequirement, nee
     if needsObjectLicenses && paths.objectLicenses == nil {
         missing.append(.missing(path: paths.inside(WorkspacePaths.Convention.objectLicenses), input: .objectLicenses))
     }
-    if needsSkuMap && !exists(paths.skuMap) { missing.append(.missing(path: paths.skuMap, input: .skuMap)) }
+    // The SKU map is optional (entry-point licenses alone, with a warning): missing only when it was named.
+    if needsSkuMap && paths.skuMapGivenExplicitly && !exists(paths.skuMap) { missing.append(.missing(path: paths.skuMap, input: .skuMap)) }
     if users == .required && !exists(paths.users) { missing.append(.missing(path: paths.users, input: .users)) }
     return missing
 }

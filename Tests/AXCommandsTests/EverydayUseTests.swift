@@ -175,18 +175,19 @@ private let sample = sampleWorkspaceFolder.path
 
     // MARK: `estimate` in an empty folder
 
+    /// The SKU map is optional (Docs/licensing-rules.md §3), so it is not among them.
     @Test func estimateInAnEmptyFolderListsEveryMissingInputMetadataFirst() {
         let folder = TemporaryFolder()
         let result = axlicense("estimate", "--workspace", folder.path, "--no-db")
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
         let lines = result.stderr.split(separator: "\n").map(String.init)
-        #expect(lines.first == "axlicense: error: 3 inputs are missing:")
-        #expect(lines.count == 4)
-        if lines.count == 4 {
+        #expect(lines.first == "axlicense: error: 2 inputs are missing:")
+        #expect(lines.count == 3)
+        #expect(!result.stderr.contains("SKU map"))
+        if lines.count == 3 {
             #expect(lines[1].contains("/Metadata: error: metadata folder not found; pass it with --metadata"))
-            #expect(lines[2].contains("LicensingServicePlansPrivilege.json: error: SKU map"))
-            #expect(lines[3].contains("users.csv: error: users file"))
+            #expect(lines[2].contains("users.csv: error: users file"))
             for line in lines.dropFirst() { #expect(line.contains("where to get it: README.md#getting-your-inputs")) }
         }
     }
