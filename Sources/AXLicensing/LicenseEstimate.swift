@@ -108,7 +108,7 @@ extension LicensingEngine {
     func estimate(_ directory: UserDirectory, options: EstimateOptions, resolvedRoles: (Int) -> UserRoles) -> LicenseEstimate {
         var diagnostics = DiagnosticLog(DiagnosticLog.merged(graph.diagnostics, catalog.diagnostics, method.diagnostics, directory.diagnostics))
         var cache: [LicenseRequirements: LicenseChoice] = [:]
-        var byRoles: [[Int]: LicenseRequirements] = [:]
+        var byRoles: [[Int]: (LicenseRequirements, LicenseChoice)] = [:]
         var reportedUnknown: Set<[NameKey]> = []
         let systemAdministrator = NameKey(EstimateOptions.systemAdministratorRole)
         var rows: [UserLicense] = []
@@ -132,20 +132,20 @@ extension LicensingEngine {
             } else if roles.isEmpty {
                 rows.append(row(.none, .none, .noEnabledRoles))
             } else {
-                // Users with the same roles share one merge; users with the same requirements share one optimisation.
-                let requirements: LicenseRequirements
+                // Users with the same roles share one merge and one lookup; users with the same requirements share one
+                // optimisation.
+                let requirements: LicenseRequirements, license: LicenseChoice
                 if let known = byRoles[roles] {
-                    requirements = known
+                    (requirements, license) = known
                 } else {
                     requirements = roles.dropFirst().reduce(roleRequirements[roles[0]]) { $0.merged(with: roleRequirements[$1]) }
-                    byRoles[roles] = requirements
-                }
-                let license: LicenseChoice
-                if let known = cache[requirements] {
-                    license = known
-                } else {
-                    license = optimizer.cheapestLicense(for: requirements)
-                    cache[requirements] = license
+                    if let known = cache[requirements] {
+                        license = known
+                    } else {
+                        license = optimizer.cheapestLicense(for: requirements)
+                        cache[requirements] = license
+                    }
+                    byRoles[roles] = (requirements, license)
                 }
                 if license.exceedsCatalog {
                     diagnostics.append(Diagnostic(.warning, .licenseExceedsCatalog, "user '\(user.userId)' needs \(license.summary), which no single license in the SKU catalog can hold (an SKU that cannot be attached); priced with extra base licenses", at: user.location))

@@ -68,13 +68,19 @@ public struct UserLicenseValue: Sendable, Hashable, Codable {
 
     /// Interprets an AOT value (case-insensitive, surrounding blanks ignored).
     public init(aotValue: String) {
-        let value = aotValue.trimmingBlanks()
-        raw = value
-        switch value.lowercased() {
-        case "", "none": (tier, kind) = (.none, .current)
-        case "universal": (tier, kind) = (.teamMembers, .current)
-        case "activity": (tier, kind) = (.activity, .current)
-        case "enterprise": (tier, kind) = (.operations, .current)
+        // The spellings the AOT writes are taken as they are, without trimming or lower-casing: every menu item has
+        // two values, read on the serial path of every run.
+        let value: String
+        switch aotValue {
+        case "", "None", "Universal", "Activity", "Enterprise": value = aotValue
+        default: value = aotValue.trimmingBlanks().lowercased()
+        }
+        raw = value == aotValue ? aotValue : aotValue.trimmingBlanks()
+        switch value {
+        case "", "none", "None": (tier, kind) = (.none, .current)
+        case "universal", "Universal": (tier, kind) = (.teamMembers, .current)
+        case "activity", "Activity": (tier, kind) = (.activity, .current)
+        case "enterprise", "Enterprise": (tier, kind) = (.operations, .current)
         case "selfserve": (tier, kind) = (.teamMembers, .legacy)
         case "task": (tier, kind) = (.activity, .legacy)
         case "functional": (tier, kind) = (.operations, .legacy)

@@ -100,7 +100,7 @@ public struct EntryPointSkuMapMethod: LicensingMethod {
         let licenses = graph.menuItems.map { (view: UserLicenseValue(aotValue: $0.viewLicense), maintain: UserLicenseValue(aotValue: $0.maintainLicense)) }
         self.menuItemLicenses = licenses
         var diagnostics: [Diagnostic] = []
-        for (item, license) in zip(graph.menuItems, licenses) {
+        for (item, license) in zip(graph.menuItems, licenses) where license.view.kind != .current || license.maintain.kind != .current {
             for (property, value) in [("ViewUserLicense", license.view), ("MaintainUserLicense", license.maintain)] {
                 if let diagnostic = UserLicenseValue.diagnostic(value, property: property, of: item) { diagnostics.append(diagnostic) }
             }
@@ -108,12 +108,12 @@ public struct EntryPointSkuMapMethod: LicensingMethod {
         self.diagnostics = DiagnosticLog.merged(diagnostics, skuMap.diagnostics)
         var demands: [PrivilegeDemand] = []
         demands.reserveCapacity(graph.privileges.count)
-        for privilege in graph.privileges.indices {
+        for (privilege, definition) in graph.privileges.enumerated() {
             var tier = LicenseTier.none
-            for entryPoint in graph.privileges[privilege].entryPoints.indices {
+            for entryPoint in definition.entryPoints.indices where tier < .operations {
                 tier = max(tier, Self.license(graph, licenses, privilege, entryPoint).tier)
             }
-            demands.append(PrivilegeDemand(tier: tier, skus: skuMap.requirement(forPrivilege: graph.privileges[privilege].name)))
+            demands.append(PrivilegeDemand(tier: tier, skus: skuMap.requirement(forPrivilege: definition.name)))
         }
         self.demands = demands
     }

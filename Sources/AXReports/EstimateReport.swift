@@ -35,11 +35,17 @@ public struct EstimateReport: Sendable {
             title: "User License Estimator",
             columns: columns,
             rows: estimate.users.enumerated().map { index, row in
-                var cells = [row.user.userId, row.user.isEnabled ? "Yes" : "No", row.roles.joined(separator: ", ")]
+                var cells: [String] = []
+                cells.reserveCapacity(columns.count)
+                cells.append(row.user.userId)
+                cells.append(row.user.isEnabled ? "Yes" : "No")
+                cells.append(row.roles.joined(separator: ", "))
                 if method == .legacy { cells.append(row.entryPointLicense.name) }
-                cells += [row.license.tier.name, row.license.base?.name ?? ""]
+                cells.append(row.license.tier.name)
+                cells.append(row.license.base?.name ?? "")
                 if method == .objects { cells.append(MigrationColumns.groupText(row.license)) }
-                cells += [row.license.attach.map(\.name).joined(separator: ", "), row.license.monthlyCost.description]
+                cells.append(row.license.attach.isEmpty ? "" : row.license.attach.map(\.name).joined(separator: ", "))
+                cells.append(row.license.monthlyCost.description)
                 if let comparison { cells += MigrationColumns.cells(comparison.rows[index]) }
                 return cells
             })

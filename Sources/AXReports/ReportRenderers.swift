@@ -17,7 +17,10 @@ public enum OutputFormat: String, Sendable, CaseIterable {
 }
 
 /// Width in terminal characters: ASCII text (nearly all) is measured by bytes, without grapheme breaking.
-func displayWidth(_ text: String) -> Int { text.utf8.allSatisfy { $0 < 0x80 } ? text.utf8.count : text.count }
+func displayWidth(_ text: String) -> Int {
+    var text = text
+    return text.withUTF8 { bytes in bytes.allSatisfy { $0 < 0x80 } ? bytes.count : nil } ?? text.count
+}
 
 /// The terminal format: sections separated by a blank line, tables in aligned columns. With a `width` (a terminal),
 /// every line fits it: long cells wrap or are cut with "…", low-priority columns are left out (a note says which), and
@@ -73,7 +76,7 @@ struct TerminalRenderer {
     /// `text` on one line: each line break (CR LF, LF, CR, VT, FF, NEL, U+2028, U+2029) becomes a space, so a name
     /// holding one (`&#10;` in XML) cannot split a table row or a fact across lines of the terminal.
     static func singleLine(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D || $0 == 0x0B || $0 == 0x0C || $0 == 0xC2 || $0 == 0xE2 }) else { return text }
+        guard mayBreakLines(text) else { return text }
         var result = ""
         var previous: Unicode.Scalar?
         for scalar in text.unicodeScalars {
@@ -87,11 +90,17 @@ struct TerminalRenderer {
         return result
     }
 
+    /// False when `text` holds no byte that can start a line break (CR, LF, VT, FF, or the lead byte of NEL, LS or
+    /// PS): then `singleLine` returns it unchanged.
+    private static func mayBreakLines(_ text: String) -> Bool {
+        text.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D || $0 == 0x0B || $0 == 0x0C || $0 == 0xC2 || $0 == 0xE2 })
+    }
+
     /// The table with every heading and cell on one line (`singleLine`).
     static func singleLineCells(_ table: ReportTable) -> ReportTable {
         var table = table
         for index in table.columns.indices { table.columns[index].header = singleLine(table.columns[index].header) }
-        for row in table.rows.indices where table.rows[row].contains(where: { singleLine($0) != $0 }) {
+        for row in table.rows.indices where table.rows[row].contains(where: { mayBreakLines($0) && singleLine($0) != $0 }) {
             table.rows[row] = table.rows[row].map(singleLine)
         }
         return table
@@ -125,29 +134,31 @@ struct TerminalRenderer {
     /// Columns padded to their widest cell, a rule under the header: every value in full.
     static func fullTable(_ table: ReportTable) -> String {
         let header = table.header
-        let cellWidths = ([header] + table.rows).map { row in header.indices.map { displayWidth(table.cell(row, $0)) } }
-        let widths = header.indices.map { column in cellWidths.map { $0[column] }.max() ?? 0 }
+        var widths = header.map(displayWidth)
+        for row in table.rows {
+            for column in header.indices where column < row.count { widths[column] = max(widths[column], displayWidth(row[column])) }
+        }
         let rightAligned = table.columns.map(\.kind.isNumeric)
         // One byte buffer for the whole table: tens of thousands of rows render without a String per padded cell.
         var out: [UInt8] = []
         out.reserveCapacity((widths.reduce(0, +) + 2 * widths.count + 1) * (table.rows.count + 3))
         func pad(_ count: Int) { if count > 0 { out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: count)) } }
-        func line(_ cells: [String], _ measured: [Int]) {
+        func line(_ cells: [String]) {
             let start = out.count
             for column in header.indices {
                 if column > 0 { pad(2) }
                 let cell = column < cells.count ? cells[column] : ""
-                let padding = widths[column] - measured[column]
+                let padding = widths[column] - displayWidth(cell)
                 if rightAligned[column] { pad(padding); out.append(contentsOf: cell.utf8) } else { out.append(contentsOf: cell.utf8); pad(padding) }
             }
             while out.count > start, out.last == UInt8(ascii: " ") { out.removeLast() }
             out.append(UInt8(ascii: "\n"))
         }
         if let title = table.title { out.append(contentsOf: title.utf8); out.append(UInt8(ascii: "\n")) }
-        line(header, cellWidths[0])
+        line(header)
         out.append(contentsOf: widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ").utf8)
         out.append(UInt8(ascii: "\n"))
-        for (index, row) in table.rows.enumerated() { line(row, cellWidths[index + 1]) }
+        for row in table.rows { line(row) }
         return String(decoding: out, as: UTF8.self)
     }
 
