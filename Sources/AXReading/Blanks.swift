@@ -1,12 +1,20 @@
 extension StringProtocol {
     /// The string without leading and trailing spaces, tabs, line breaks and byte order marks.
+    public func trimmingBlanks() -> String { String(self).trimmingBlanks() }
+}
+
+extension String {
+    /// The string without leading and trailing spaces, tabs, line breaks and byte order marks. Every value the
+    /// metadata parse keeps passes through here, so the common case (nothing to trim) reads two bytes and copies none.
     public func trimmingBlanks() -> String {
-        let string = String(self)
-        let utf8 = string.utf8
         func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
-        guard let first = utf8.first, let last = utf8.last else { return "" }
-        // Fast path: nothing to trim (almost every AOT value).
-        if !isBlank(first) && !isBlank(last) && first != 0xEF { return string }
+        var string = self
+        let needsTrimming = string.withUTF8 { bytes -> Bool? in
+            guard let first = bytes.first, let last = bytes.last else { return nil }
+            return isBlank(first) || isBlank(last) || first == 0xEF
+        }
+        guard let needsTrimming else { return "" }
+        if !needsTrimming { return string }
         var bytes = Array(utf8)[...]
         while true {
             if let byte = bytes.first, isBlank(byte) { bytes = bytes.dropFirst(); continue }

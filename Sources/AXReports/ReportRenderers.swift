@@ -93,7 +93,8 @@ struct TerminalRenderer {
     /// False when `text` holds no byte that can start a line break (CR, LF, VT, FF, or the lead byte of NEL, LS or
     /// PS): then `singleLine` returns it unchanged.
     private static func mayBreakLines(_ text: String) -> Bool {
-        text.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D || $0 == 0x0B || $0 == 0x0C || $0 == 0xC2 || $0 == 0xE2 })
+        var text = text
+        return text.withUTF8 { bytes in bytes.contains { ($0 >= 0x0A && $0 <= 0x0D) || $0 == 0xC2 || $0 == 0xE2 } }
     }
 
     /// The table with every heading and cell on one line (`singleLine`).
