@@ -179,6 +179,11 @@ public struct SubscribedSku: Sendable, Hashable, Decodable {
     public var consumedUnits: Int
 
     private enum CodingKeys: String, CodingKey { case skuPartNumber, prepaidUnits, consumedUnits }
+
+    /// The most licenses one subscription may hold: a billion, far above any tenant, and low enough that the
+    /// subscriptions of one SKU (a few part numbers, each counted once) can never add up past `Int.max`, so no
+    /// quantity is ever a silently capped number.
+    public static let maximumUnits = 1_000_000_000
     private enum UnitKeys: String, CodingKey { case enabled }
 
     public init(skuPartNumber: String, enabledUnits: Int, consumedUnits: Int = 0) {
@@ -195,8 +200,9 @@ public struct SubscribedSku: Sendable, Hashable, Decodable {
         }
         let units = try container.nestedContainer(keyedBy: UnitKeys.self, forKey: .prepaidUnits)
         enabledUnits = try units.decode(Int.self, forKey: .enabled)
-        guard enabledUnits >= 0 else {
-            throw DecodingError.dataCorruptedError(forKey: .enabled, in: units, debugDescription: "prepaidUnits.enabled must be 0 or more, not \(enabledUnits)")
+        guard (0...Self.maximumUnits).contains(enabledUnits) else {
+            throw DecodingError.dataCorruptedError(forKey: .enabled, in: units,
+                                                   debugDescription: "prepaidUnits.enabled must be a count from 0 to \(Self.maximumUnits), not \(enabledUnits)")
         }
         consumedUnits = try container.decodeIfPresent(Int.self, forKey: .consumedUnits) ?? 0
     }
@@ -205,13 +211,24 @@ public struct SubscribedSku: Sendable, Hashable, Decodable {
     /// sum of their enabled units (a base and an attach subscription of one SKU are both licenses of it), in the order
     /// the SKUs first appear; the license holder names the part numbers. A Dynamics 365 part number (`DYN365_…`,
     /// `D365_…`, `Dynamics_365_…`) the catalog does not know is an `unknown-product` warning; other Microsoft 365
-    /// subscriptions (Office, Power BI, …) are not licenses of this tool and are passed over silently.
+    /// subscriptions (Office, Power BI, …) are not licenses of this tool and are passed over silently. Graph lists each
+    /// subscription once: a part number listed again (case ignored) is a `duplicate-subscription` warning and only its
+    /// first entry counts, so two saved responses put together never double a quantity.
     public static func products(_ subscriptions: [SubscribedSku], catalog: SkuCatalog, source: String) -> (products: [ProductEntitlement], diagnostics: [Diagnostic]) {
         var order: [Int] = []
         var quantity: [Int: Int] = [:]
         var partNumbers: [Int: [String]] = [:]
+        var firstEntry: [String: Int] = [:]
         var diagnostics = DiagnosticLog()
-        for subscription in subscriptions {
+        for (index, subscription) in subscriptions.enumerated() {
+            let key = subscription.skuPartNumber.uppercased()
+            if let first = firstEntry[key] {
+                diagnostics.append(Diagnostic(.warning, .duplicateSubscription,
+                                              "value[\(index)]: subscription '\(subscription.skuPartNumber)' is listed again (first at value[\(first)]); only the first is counted, as Graph lists each subscription once",
+                                              at: SourceLocation(file: source)))
+                continue
+            }
+            firstEntry[key] = index
             guard let position = catalog.position(ofPartNumber: subscription.skuPartNumber) else {
                 let upper = subscription.skuPartNumber.uppercased()
                 if upper.hasPrefix("DYN365") || upper.hasPrefix("D365") || upper.hasPrefix("DYNAMICS_365") {
@@ -222,8 +239,8 @@ public struct SubscribedSku: Sendable, Hashable, Decodable {
                 continue
             }
             if quantity[position] == nil { order.append(position) }
-            let (sum, overflow) = (quantity[position] ?? 0).addingReportingOverflow(subscription.enabledUnits)
-            quantity[position] = overflow ? Int.max : sum
+            // At most one entry per part number, each at most `maximumUnits`: the sum cannot overflow.
+            quantity[position, default: 0] += subscription.enabledUnits
             partNumbers[position, default: []].append(subscription.skuPartNumber)
         }
         let products = order.map { position in

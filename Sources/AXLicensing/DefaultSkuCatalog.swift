@@ -5,7 +5,7 @@
 public let defaultSkuCatalogJSON = #"""
 {
   "currency": "USD",
-  "note": "Monthly list prices per user in USD. Finance, Supply Chain Management and Commerce are at 210 since Microsoft's 1 October 2024 price update (180 before); the premium SKUs at 300. priceDate is the date a figure took effect, priceSource where it is published (every figure here is from Microsoft partners: Microsoft's own price pages were not reachable to check; Data/README.md lists them). The old 180 figures stay reachable by giving a workspace skus.json or --skus of your own. Edit freely, or give axlicense a catalog file of your own. Human Resources Self Service comes with Human Resources (no separate list price); it is listed so per-object data naming it resolves, and is never a license of its own in axlicense, since every licensed user needs at least Team Members. Groups are the base groups of Microsoft's LicensingAllSkus (Base 1, Base 2). partNumbers are Microsoft's commercial part numbers (skuPartNumber in Microsoft Graph's subscribedSkus), as Microsoft Learn lists them in 'Product names and service plan identifiers for licensing' (https://learn.microsoft.com/entra/identity/users/licensing-service-plan-reference); purchased subscriptions are counted as the SKU whose partNumbers name them. Add your tenant's part numbers for SKUs listed without any (Commerce, Human Resources, the Premium SKUs).",
+  "note": "Monthly list prices per user in USD. Finance, Supply Chain Management and Commerce are at 210 since Microsoft's 1 October 2024 price update (180 before); the premium SKUs at 300. priceDate is the date a figure took effect, priceSource where it is published (every figure here is from Microsoft partners: Microsoft's own price pages were not reachable to check; Data/README.md lists them). The old 180 figures stay reachable by giving a workspace skus.json or --skus of your own. Edit freely, or give axlicense a catalog file of your own. Human Resources Self Service comes with Human Resources (no separate list price); it is listed so per-object data naming it resolves, and is never a license of its own in axlicense, since every licensed user needs at least Team Members. Groups are the base groups of Microsoft's LicensingAllSkus (Base 1, Base 2). partNumbers are Microsoft's commercial part numbers (skuPartNumber in Microsoft Graph's subscribedSkus, the String ID of Microsoft Learn's 'Product names and service plan identifiers for licensing', https://learn.microsoft.com/entra/identity/users/licensing-service-plan-reference); purchased subscriptions are counted as the SKU whose partNumbers name them. Data/README.md gives the source of each; Supply Chain Management Premium has none published: add your tenant's (the skuPartNumber your subscribedSkus response shows) to a skus.json of your own.",
   "skus": [
     {
       "name": "SupplyChainManagementPremium",
@@ -29,7 +29,8 @@ public let defaultSkuCatalogJSON = #"""
       "priceSource": "third-party only, date of the figure not published: https://flectic.com/learn/finance-ops-pricing (Microsoft partner, read 2026: \"$210 base or $300 Premium per user/month\"); no attach price published",
       "priority": 90,
       "group": "Base 1",
-      "aliases": ["D365_Finance_Premium"]
+      "aliases": ["D365_Finance_Premium"],
+      "partNumbers": ["Dynamics_365_Finance_Premium"]
     },
     {
       "name": "SupplyChainManagement",
@@ -67,7 +68,8 @@ public let defaultSkuCatalogJSON = #"""
       "priceSource": "third-party only: https://flectic.com/learn/commerce (Microsoft partner, read 2026: \"$210/user/month\"), up from $180 with Microsoft's 1 October 2024 price update; attach 30 as for Finance and Supply Chain Management, not re-verified",
       "priority": 60,
       "group": "Base 1",
-      "aliases": ["Retail", "D365_Commerce"]
+      "aliases": ["Retail", "D365_Commerce"],
+      "partNumbers": ["DYN365_RETAIL", "DYN365_RETAIL_ATTACH"]
     },
     {
       "name": "ProjectOperations",
@@ -92,7 +94,8 @@ public let defaultSkuCatalogJSON = #"""
       "priceSource": "third-party, not re-verified after the 1 October 2024 price update: the 2019 base/attach list price as Microsoft partners publish it",
       "priority": 40,
       "group": "Base 2",
-      "aliases": ["Talent", "HR", "D365_HR"]
+      "aliases": ["Talent", "HR", "D365_HR"],
+      "partNumbers": ["DYN365_HUMAN_RESOURCES", "DYN365_HUMAN_RESOURCES_ATTACH"]
     },
     {
       "name": "Activity",
@@ -127,7 +130,8 @@ public let defaultSkuCatalogJSON = #"""
       "priceDate": null,
       "priceSource": "no list price published: comes with Human Resources",
       "priority": 10,
-      "aliases": ["Dynamics 365 Human Resources Self Service", "HR Self Service", "HRSelfService"]
+      "aliases": ["Dynamics 365 Human Resources Self Service", "HR Self Service", "HRSelfService"],
+      "partNumbers": ["DYN365_HUMAN_RESOURCES_SELF_SERVE"]
     }
   ]
 }

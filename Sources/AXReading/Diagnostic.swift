@@ -65,6 +65,8 @@ public enum DiagnosticCode: String, Sendable, Codable, CaseIterable {
     case unknownRole = "unknown-role"
     /// A purchased product that matches neither an SKU nor a model.
     case unknownProduct = "unknown-product"
+    /// A purchased-licenses file in Graph's shape that lists one part number twice (two saved responses put together).
+    case duplicateSubscription = "duplicate-subscription"
     /// The purchased licenses come from a license refresh that is not the latest attempt: the last one failed.
     case staleLicenses = "stale-licenses"
     /// A license name in the assigned-licenses file that the catalog does not know.

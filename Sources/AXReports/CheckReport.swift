@@ -78,10 +78,11 @@ public struct CheckReport: Sendable {
         view.notifications.isEmpty ? ["No notifications."] : view.notifications.map { (emoji ? "⚠️ " : "[!] ") + $0.message }
     }
 
-    private var reviewTotals: String? {
+    /// The over/under review's counts and monthly totals as one sentence (the report page shows it too).
+    var reviewTotals: ReportText? {
         guard let review else { return nil }
-        return "Under-licensed users: \(review.underLicensed); over-licensed users: \(review.overLicensed); "
-            + "monthly saving: \(review.totalSaving); monthly extra cost: \(review.totalAdditionalCost)"
+        return ReportText([.plain("Under-licensed users: \(review.underLicensed); over-licensed users: \(review.overLicensed); monthly saving: "),
+                           .money(review.totalSaving), .plain("; monthly extra cost: "), .money(review.totalAdditionalCost)])
     }
 
 }
@@ -91,7 +92,7 @@ extension CheckReport: ReportConvertible {
     public var report: Report {
         var sections: [[ReportElement]] = [[.table(licenseTable, headingLevel: 2)],
                                            [.heading("Notifications", level: 2), .list(notificationLines.map { ReportText($0) })]]
-        if let table = reviewTable, let totals = reviewTotals { sections.append([.table(table, headingLevel: 2), .paragraph(ReportText(totals))]) }
+        if let table = reviewTable, let totals = reviewTotals { sections.append([.table(table, headingLevel: 2), .paragraph(totals)]) }
         sections.append(reportFooter(diagnostics, isComplete: isComplete))
         let built = sections
         return Report(sections: built, csvTable: licenseTable, jsonBody: CheckJSON(self))

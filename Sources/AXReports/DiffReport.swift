@@ -50,24 +50,32 @@ public struct DiffReport: Sendable {
     }
 
     /// `Under legacy entry-point + SKU-map licensing: No license impact.` (`--method both`), nil otherwise.
-    public var comparisonSummary: String? {
-        comparison.map { "Under \($0.method.title) (shown for comparison, not judged): \(comparisonReport!.summary)" }
+    public var comparisonSummary: String? { comparisonSummaryText?.plain }
+
+    /// `comparisonSummary` with its amounts kept as amounts, for the formats that show them with the currency.
+    var comparisonSummaryText: ReportText? {
+        comparison.map { ReportText([.plain("Under \($0.method.title) (shown for comparison, not judged): ")] + comparisonReport!.summaryText.spans) }
     }
 
     /// One line: what changed, in the terms a reviewer decides on. An incomplete comparison says so first and never
-    /// claims "No license impact": a change inside an unread file is invisible.
-    public var summary: String {
+    /// claims "No license impact": a change inside an unread file is invisible. Amounts in the machine form
+    /// (`108.00 → 290.00 (+182.00)`), as the JSON, GitHub and JUnit formats carry it.
+    public var summary: String { summaryText.plain }
+
+    /// `summary` with its amounts kept as amounts: the table and markdown formats show them with the currency.
+    var summaryText: ReportText {
         // Unresolved objects: said in the same line, so "No license impact" is never claimed when it could not be known.
-        let unknown = impact.unresolved.isEmpty ? "" : "; " + unresolvedSentence
+        let unknown: ReportText.Span = .plain((impact.unresolved.isEmpty ? "" : "; " + unresolvedSentence) + ".")
         guard impact.isComplete else {
             let count = { (side: TreeSide) in impact.unreadFiles.filter { $0.side == side }.count }
-            let found = impact.hasLicenseImpact ? "in the files read: " + changes : "no change found in the files read"
-            return "INCOMPLETE: \(count(.base)) base and \(count(.head)) head metadata file(s) could not be read and were skipped, as asked, so their license impact is unknown; \(found)\(unknown)."
+            let found: [ReportText.Span] = impact.hasLicenseImpact ? [.plain("in the files read: ")] + changes : [.plain("no change found in the files read")]
+            return ReportText([.plain("INCOMPLETE: \(count(.base)) base and \(count(.head)) head metadata file(s) could not be read and were skipped, as asked, so their license impact is unknown; ")]
+                              + found + [unknown])
         }
         guard impact.hasLicenseImpact else {
-            return impact.unresolved.isEmpty ? "No license impact." : "No license impact found, but UNKNOWN\(unknown)."
+            return ReportText(impact.unresolved.isEmpty ? "No license impact." : "No license impact found, but UNKNOWN; \(unresolvedSentence).")
         }
-        return changes + unknown + "."
+        return ReportText(changes + [unknown])
     }
 
     /// `license impact through 1 object not in the metadata or a reference is unknown: duty 'X' (referenced by role
@@ -88,24 +96,25 @@ public struct DiffReport: Sendable {
     }
 
     /// The changes found, roles then users, cost and new SKUs, without the final period.
-    private var changes: String {
-        var parts: [String] = []
+    private var changes: [ReportText.Span] {
+        var parts: [[ReportText.Span]] = []
         let roles = impact.roleChanges
         if !roles.isEmpty {
             let counts = ChangeClass.allCasesOrdered.compactMap { kind -> String? in
                 let n = roles.filter { $0.classification == kind }.count
                 return n == 0 ? nil : "\(n) \(kind.label(n))"
             }
-            parts.append("\(roles.count) role(s) change license: " + counts.joined(separator: ", "))
+            parts.append([.plain("\(roles.count) role(s) change license: " + counts.joined(separator: ", "))])
         }
         if let users = impact.userChanges {
-            parts.append("\(users.count) user(s) change license")
+            parts.append([.plain("\(users.count) user(s) change license")])
         }
         if let delta = impact.userCostDelta {
-            parts.append("monthly cost \(impact.userCostBefore!) → \(impact.userCostAfter!) (\(signed(delta)))")
+            parts.append([.plain("monthly cost "), .money(impact.userCostBefore!), .plain(" → "), .money(impact.userCostAfter!),
+                          .plain(" ("), .money(delta, signed: true), .plain(")")])
         }
-        if !impact.newSkus.isEmpty { parts.append("new SKUs needed: " + impact.newSkus.joined(separator: ", ")) }
-        return parts.joined(separator: "; ")
+        if !impact.newSkus.isEmpty { parts.append([.plain("new SKUs needed: " + impact.newSkus.joined(separator: ", "))]) }
+        return Array(parts.enumerated().map { index, part in (index == 0 ? [] : [.plain("; ")]) + part }.joined())
     }
 
     /// Before → after for each role whose license changes.
@@ -116,7 +125,7 @@ public struct DiffReport: Sendable {
             title: "Roles whose license changes",
             columns: [ReportColumn("Role", priority: .essential), ReportColumn("Change", priority: .essential)]
                 + (legacy ? [ReportColumn("Entry-point license", .license), ReportColumn("Required SKUs", .list)] : [])
-                + [ReportColumn("License", .list, priority: .essential), ReportColumn("Monthly cost", .list, priority: .essential)],
+                + [ReportColumn("License", .list, priority: .essential), ReportColumn("Monthly cost", .money, priority: .essential)],
             rows: impact.roleChanges.map { change in
                 [change.role, change.classification.rawValue]
                     + (legacy ? [arrow(change.before.entryPointLicense.name, change.after.entryPointLicense.name),
@@ -153,7 +162,7 @@ public struct DiffReport: Sendable {
         return ReportTable(
             title: "Users whose license changes",
             columns: [ReportColumn("User", priority: .essential), ReportColumn("Change", priority: .essential), ReportColumn("License", .list, priority: .essential),
-                      ReportColumn("Monthly cost", .list, priority: .essential)],
+                      ReportColumn("Monthly cost", .money, priority: .essential)],
             rows: users.map { [$0.userId, $0.classification.rawValue, arrow($0.before.summary, $0.after.summary),
                                arrow($0.before.monthlyCost.description, $0.after.monthlyCost.description)] })
     }
@@ -163,16 +172,17 @@ public struct DiffReport: Sendable {
         var rows: [[String]] = []
         for (kind, changes) in [("Role", impact.roles), ("Duty", impact.duties), ("Privilege", impact.privileges)] {
             rows += changes.added.map { name in
-                [kind, "added", name, kind == "Role" ? impact.addedRoleOutcomes[name].map { "\($0.license.summary) (\($0.license.monthlyCost))" } ?? "" : ""]
+                let outcome = kind == "Role" ? impact.addedRoleOutcomes[name] : nil
+                return [kind, "added", name, outcome?.license.summary ?? "", outcome?.license.monthlyCost.description ?? ""]
             }
-            rows += changes.removed.map { [kind, "removed", $0, ""] }
+            rows += changes.removed.map { [kind, "removed", $0, "", ""] }
         }
         // Per-object method: newly granted objects Microsoft's data does not list (each needs Team Members).
-        rows += impact.objectsNotInMicrosoftData.added.map { ["Object not in Microsoft's data", "added", $0, "Team Members"] }
-        rows += impact.objectsNotInMicrosoftData.removed.map { ["Object not in Microsoft's data", "removed", $0, ""] }
+        rows += impact.objectsNotInMicrosoftData.added.map { ["Object not in Microsoft's data", "added", $0, "Team Members", ""] }
+        rows += impact.objectsNotInMicrosoftData.removed.map { ["Object not in Microsoft's data", "removed", $0, "", ""] }
         return ReportTable(title: "Objects added or removed",
                            columns: [ReportColumn("Type", priority: .essential), ReportColumn("Change", priority: .essential), ReportColumn("Name", priority: .essential),
-                                     ReportColumn("License (roles)", .license)],
+                                     ReportColumn("License (roles)", .license), ReportColumn("Monthly cost (roles)", .money)],
                            rows: rows)
     }
 
@@ -214,8 +224,8 @@ public struct DiffReport: Sendable {
     /// causes are lists per role and the long parts fold away.
     public var report: Report {
         var sections: [[ReportElement]] = [
-            [.only(.terminal, .paragraph(ReportText("License impact of \(headName) against \(baseName): \(summary)"))), .only(.terminal, .lines([method.note]))],
-            [.only(.markdown, .heading("axlicense: license impact", level: 2)), .only(.markdown, .paragraph(ReportText([.strong(summary)]))),
+            [.only(.terminal, .paragraph(ReportText([.plain("License impact of \(headName) against \(baseName): ")] + summaryText.spans))), .only(.terminal, .lines([method.note]))],
+            [.only(.markdown, .heading("axlicense: license impact", level: 2)), .only(.markdown, .paragraph(summaryText.strong)),
              .only(.markdown, .paragraph(ReportText([.code(headName), .plain(" compared with "), .code(baseName), .plain(". \(method.note).")])))],
         ]
         if !impact.isComplete { sections.append([.table(unreadFilesTable, headingLevel: 3)]) }
@@ -236,8 +246,8 @@ public struct DiffReport: Sendable {
             sections.append([.details(summary: "Users whose license changes (\(users.rows.count))", [.table(users, headingLevel: 3)])])
         }
         // The other method's verdict, after the judged one's roles and users: shown, not judged.
-        if let other = comparisonReport, let text = comparisonSummary {
-            var part: [ReportElement] = [.paragraph(ReportText(text))]
+        if let other = comparisonReport, let text = comparisonSummaryText {
+            var part: [ReportElement] = [.paragraph(text)]
             if !other.impact.roleChanges.isEmpty {
                 var table = other.rolesTable
                 table.title = "Roles whose license changes under \(other.method.primary.title)"

@@ -30,7 +30,7 @@ public struct ExplainReport: Sendable {
         var lines = [
             ReportFact(e.subjectType.capitalized, e.subject),
             ReportFact("Roles", e.roles.isEmpty ? "-" : e.roles.joined(separator: ", ")),
-            ReportFact("License", "\(e.license.summary) (\(e.license.monthlyCost) per month)"),
+            ReportFact("License", .license(e.license.summary, costing: e.license.monthlyCost)),
         ]
         if let group = e.license.anyBaseLabel ?? e.license.baseGroup { lines.append(ReportFact("Base group", group)) }
         if let notInData = e.objectsNotInMicrosoftData {
@@ -38,7 +38,7 @@ public struct ExplainReport: Sendable {
                                     + (notInData.isEmpty ? "" : " (each needs Team Members): " + notInData.joined(separator: ", "))))
         }
         if let comparison {
-            lines.append(ReportFact("\(comparison.method == .legacy ? "Legacy" : "Per-object") license", "\(comparison.license.summary) (\(comparison.license.monthlyCost) per month)"))
+            lines.append(ReportFact("\(comparison.method == .legacy ? "Legacy" : "Per-object") license", .license(comparison.license.summary, costing: comparison.license.monthlyCost)))
         }
         switch e.basis {
         case .roles where isPerObject: break

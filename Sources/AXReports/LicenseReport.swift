@@ -234,8 +234,8 @@ public struct LicenseReport: Sendable {
         page += htmlTable(skuTable(skuCosts), id: "skus")
         if let check {
             page += htmlTable(check.licenseTable, id: "license-view", legendHTML: PageChrome.statusLegend)
-            if let review = check.reviewTable, let data = check.review {
-                page += htmlTable(review, id: "over-under", note: "Under-licensed users: \(data.underLicensed); over-licensed users: \(data.overLicensed); monthly saving: \(money.text(data.totalSaving)); monthly extra cost: \(money.text(data.totalAdditionalCost))")
+            if let review = check.reviewTable, let totals = check.reviewTotals {
+                page += htmlTable(review, id: "over-under", note: totals.shown(money).plain)
             }
         }
         if !estimate.estimate.diagnostics.isEmpty {

@@ -42,14 +42,14 @@ public struct PermissionsReport: Sendable {
                 ReportFact("Entry-point license", view.entryPointLicense.name),
                 ReportFact("Required SKUs", requirement.required.isEmpty ? "-" : requirement.requiredText),
                 ReportFact("Any-of groups", requirement.anyOfGroups.isEmpty ? "-" : requirement.groupsText),
-                ReportFact("License", "\(view.license.summary) (\(view.license.monthlyCost) per month)"),
+                ReportFact("License", .license(view.license.summary, costing: view.license.monthlyCost)),
             ]
         case .objects:
             let notInData = view.objectsNotInMicrosoftData ?? [], unlicensable = view.unlicensableObjects ?? []
             facts += [
                 ReportFact("Any-of groups", requirement.anyOfGroups.isEmpty ? "-" : requirement.groupsText),
-                ReportFact("License (per-object method)", "\(view.license.summary) (\(view.license.monthlyCost) per month)"
-                           + (MigrationColumns.groupText(view.license).isEmpty ? "" : ", \(MigrationColumns.groupText(view.license))")),
+                ReportFact("License (per-object method)", ReportText(ReportText.license(view.license.summary, costing: view.license.monthlyCost).spans
+                           + [.plain(MigrationColumns.groupText(view.license).isEmpty ? "" : ", \(MigrationColumns.groupText(view.license))")])),
                 ReportFact("Not in Microsoft's data", "\(notInData.count) object\(notInData.count == 1 ? "" : "s") not in Microsoft's data"
                            + (notInData.isEmpty ? "" : " (each needs Team Members): " + notInData.joined(separator: ", "))),
             ]
@@ -58,7 +58,8 @@ public struct PermissionsReport: Sendable {
             }
         }
         if let comparison {
-            facts.append(ReportFact("Legacy license", "\(comparison.license.summary) (\(comparison.license.monthlyCost) per month; entry-point license \(comparison.entryPointLicense.name))"))
+            facts.append(ReportFact("Legacy license", .license(comparison.license.summary, costing: comparison.license.monthlyCost,
+                                                              "; entry-point license \(comparison.entryPointLicense.name)")))
         }
         return facts
     }

@@ -90,6 +90,10 @@ public struct ReportText: Sendable, Hashable, ExpressibleByStringLiteral {
         case plain(String)
         case code(String)
         case strong(String)
+        /// An amount inside a sentence (`(210.00 per month)`): the formats people read show it with the catalog's
+        /// currency (`$210.00`) through the one `MoneyFormat`; without one it is the machine form. `signed` writes a
+        /// change (`+182.00`); `strong` emphasises it with the strong words around it.
+        case money(Money, signed: Bool = false, strong: Bool = false)
     }
 
     public var spans: [Span]
@@ -98,29 +102,84 @@ public struct ReportText: Sendable, Hashable, ExpressibleByStringLiteral {
     public init(_ text: String) { spans = [.plain(text)] }
     public init(stringLiteral value: String) { spans = [.plain(value)] }
 
-    /// The words without markup.
-    public var plain: String {
-        spans.map { span in
-            switch span {
-            case .plain(let text), .code(let text), .strong(let text): text
+    /// The words without markup, amounts in the machine form (`1234.50`, `+30.00`).
+    public var plain: String { shown(nil).spans.map(\.words).joined() }
+
+    /// The text with every amount written as `money` shows it (the machine form when nil), as plain or strong words;
+    /// neighbouring runs of one kind are joined, so an emphasised sentence holding amounts stays one strong run.
+    public func shown(_ money: MoneyFormat?) -> ReportText {
+        var result: [Span] = []
+        for span in spans {
+            var next = span
+            if case .money(let amount, let signed, let strong) = span {
+                let text = money.map { signed ? $0.signedText(amount) : $0.text(amount) } ?? (signed ? AXReports.signed(amount) : amount.description)
+                next = strong ? .strong(text) : .plain(text)
             }
-        }.joined()
+            switch (result.last, next) {
+            case (.plain(let left)?, .plain(let right)): result[result.count - 1] = .plain(left + right)
+            case (.strong(let left)?, .strong(let right)): result[result.count - 1] = .strong(left + right)
+            default: result.append(next)
+            }
+        }
+        return ReportText(result)
+    }
+
+    /// The same text emphasised throughout: every plain run and amount strong, code kept as code.
+    public var strong: ReportText {
+        ReportText(spans.map { span in
+            switch span {
+            case .plain(let text): .strong(text)
+            case .money(let amount, let signed, _): .money(amount, signed: signed, strong: true)
+            default: span
+            }
+        })
+    }
+}
+
+extension ReportText {
+    /// A license with its monthly cost, the way explain and permissions state it: `Finance (210.00 per month)`, then
+    /// `more` inside the brackets (`; entry-point license Operations`); the formats people read show `$210.00`.
+    static func license(_ summary: String, costing cost: Money, _ more: String = "") -> ReportText {
+        ReportText([.plain("\(summary) ("), .money(cost), .plain(" per month\(more))")])
+    }
+}
+
+extension ReportText.Span {
+    /// The span's words (an amount in the machine form).
+    var words: String {
+        switch self {
+        case .plain(let text), .code(let text), .strong(let text): text
+        case .money(let amount, let signed, _): signed ? AXReports.signed(amount) : amount.description
+        }
     }
 }
 
 /// One label and its value in the facts above a report (`License: Operations + Finance (210.00 per month)`).
 public struct ReportFact: Sendable, Hashable {
     public var label: String
-    /// The value; an amount (`kind` `.money`) in the machine form (`-30.00`), shown with the currency by the formats
-    /// people read.
-    public var value: String
+    /// The value as text, which may hold amounts inside its words (`Finance (210.00 per month)`).
+    public var text: ReportText
     /// What the value is: `.money` for an amount, `.text` for anything else.
     public var kind: ColumnKind
 
+    /// The value; an amount (`kind` `.money`) in the machine form (`-30.00`), shown with the currency by the formats
+    /// people read.
+    public var value: String {
+        get { text.plain }
+        set { text = ReportText(newValue) }
+    }
+
     public init(_ label: String, _ value: String, kind: ColumnKind = .text) {
         self.label = label
-        self.value = value
+        self.text = ReportText(value)
         self.kind = kind
+    }
+
+    /// A fact whose words hold amounts (`ReportText.Span.money`), shown with the currency by the formats people read.
+    public init(_ label: String, _ text: ReportText) {
+        self.label = label
+        self.text = text
+        self.kind = .text
     }
 }
 
@@ -297,8 +356,8 @@ extension Report {
         return report.render(format, width: options.width, money: options.money)
     }
 
-    /// The report as people read it: the cells of `.money` columns, money facts and totals shown with `money`
-    /// (`$1,234.50`); CSV and JSON are unchanged (they keep machine numbers).
+    /// The report as people read it: the cells of `.money` columns, money facts and totals, and the amounts inside
+    /// sentences (`ReportText.Span.money`) shown with `money` (`$1,234.50`); CSV and JSON are unchanged (they keep machine numbers).
     func displayingMoney(_ money: MoneyFormat, tables: Bool = true) -> Report {
         let sections = makeSections, csvTable = makeCSVTable, body = makeJSONBody
         return Report(sections: sections().map { $0.map { Self.shown($0, money, tables: tables) } }, csvTable: csvTable(), jsonBody: body())
@@ -307,8 +366,11 @@ extension Report {
     private static func shown(_ element: ReportElement, _ money: MoneyFormat, tables: Bool) -> ReportElement {
         switch element {
         case .table(let table, let level): tables ? .table(shown(table, money), headingLevel: level) : element
-        case .facts(let facts): .facts(facts.map { $0.kind == .money ? ReportFact($0.label, money.display($0.value), kind: .money) : $0 })
+        case .facts(let facts): .facts(facts.map { $0.kind == .money ? ReportFact($0.label, money.display($0.value), kind: .money) : ReportFact($0.label, $0.text.shown(money)) })
         case .total(let label, let value): .total(label, money.display(value))
+        case .heading(let text, let level): .heading(text.shown(money), level: level)
+        case .paragraph(let text): .paragraph(text.shown(money))
+        case .list(let items): .list(items.map { $0.shown(money) })
         case .details(let summary, let children): .details(summary: summary, children.map { shown($0, money, tables: tables) })
         case .only(let audience, let child): .only(audience, shown(child, money, tables: tables))
         default: element

@@ -301,11 +301,12 @@ struct MarkdownRenderer {
     }
 
     private func inline(_ text: ReportText) -> String {
-        text.spans.map { span in
+        text.shown(nil).spans.map { span in
             switch span {
             case .plain(let text): Markdown.text(text)
             case .code(let text): Markdown.code(text)
             case .strong(let text): "**" + Markdown.text(text) + "**"
+            case .money: Markdown.text(span.words)
             }
         }.joined()
     }
@@ -394,11 +395,12 @@ struct HTMLRenderer {
     }
 
     private func inline(_ text: ReportText) -> String {
-        text.spans.map { span in
+        text.shown(nil).spans.map { span in
             switch span {
             case .plain(let text): xmlEscaped(text)
             case .code(let text): "<code>\(xmlEscaped(text))</code>"
             case .strong(let text): "<strong>\(xmlEscaped(text))</strong>"
+            case .money: xmlEscaped(span.words)
             }
         }.joined()
     }

@@ -94,7 +94,10 @@ public struct WhatIfReport: Sendable {
             if case .role(let o)? = comparison?.answer { for change in o.roles { other[change.role] = change } }
             var columns = [ReportColumn("Role", priority: .essential), ReportColumn("License before", .license, priority: .essential),
                            ReportColumn("License after", .license, priority: .essential), ReportColumn("Cost before", .money), ReportColumn("Cost after", .money)]
-            if comparison != nil { columns += [ReportColumn("\(otherName) before", .license), ReportColumn("\(otherName) after", .license)] }
+            if comparison != nil {
+                columns += [ReportColumn("\(otherName) before", .license), ReportColumn("\(otherName) after", .license),
+                            ReportColumn("\(otherName) cost before", .money, priority: .low), ReportColumn("\(otherName) cost after", .money, priority: .low)]
+            }
             return ReportTable(
                 title: "Roles (the edited role, then roles holding it as a sub-role)",
                 columns: columns,
@@ -102,7 +105,8 @@ public struct WhatIfReport: Sendable {
                     var cells = [$0.role, $0.before.summary, $0.after.summary, $0.before.monthlyCost.description, $0.after.monthlyCost.description]
                     if comparison != nil {
                         let change = other[$0.role]
-                        cells += [change.map { "\($0.before.summary) (\($0.before.monthlyCost))" } ?? "", change.map { "\($0.after.summary) (\($0.after.monthlyCost))" } ?? ""]
+                        cells += [change?.before.summary ?? "", change?.after.summary ?? "",
+                                  change?.before.monthlyCost.description ?? "", change?.after.monthlyCost.description ?? ""]
                     }
                     return cells
                 })

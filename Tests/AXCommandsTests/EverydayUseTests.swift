@@ -231,3 +231,70 @@ private let sample = sampleWorkspaceFolder.path
         }
     }
 }
+
+/// Amounts inside sentences (issue 16, "Currency shown with its symbol and thousands separators"): explain's and
+/// permissions' license facts, check's review totals, diff's summary line and what-if's comparison columns show the
+/// catalog currency through the one `MoneyFormat` in table, markdown and HTML; CSV and JSON keep plain numbers.
+@Suite struct AmountsInSentencesTests {
+    /// arnie under the legacy method needs Finance, 210.00 a month (Data/sample/EXPECTED.md).
+    @Test func explainStatesTheLicenseCostWithTheCurrency() {
+        // Markdown escapes the dollar sign (`\$`), as it does in every money fact and cell.
+        for (format, dollar) in [("table", "$"), ("markdown", "\\$")] {
+            let result = axlicense("explain", "--user", "arnie", "--workspace", sample, "--quiet", "--method", "legacy", "--format", format)
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains("Finance (\(dollar)210.00 per month)"), "\(format): \(result.stdout)")
+            #expect(!result.stdout.contains("(210.00 per month)"))
+        }
+        let both = axlicense("explain", "--user", "arnie", "--workspace", sample, "--quiet", "--method", "both", "--format", "markdown")
+        #expect(both.stdout.contains("- **License:** Activity (\\$50.00 per month)"), "\(both.stdout)")
+        #expect(both.stdout.contains("- **Legacy license:** Finance (\\$210.00 per month)"), "\(both.stdout)")
+        let json = axlicense("explain", "--user", "arnie", "--workspace", sample, "--quiet", "--method", "legacy", "--format", "json")
+        #expect(!json.stdout.contains("$"))
+    }
+
+    /// ContosoFinanceController's per-object license is FinancePremium + Finance, 300 + 30 (EXPECTED.md).
+    @Test func permissionsStatesTheLicenseCostWithTheCurrency() {
+        let result = axlicense("permissions", "ContosoFinanceController", "--workspace", sample, "--quiet", "--method", "both", "--format", "markdown")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("- **License (per-object method):** FinancePremium + Finance (\\$330.00 per month), Base 1"), "\(result.stdout)")
+        #expect(result.stdout.contains("- **Legacy license:** Finance (\\$210.00 per month; entry-point license Operations)"), "\(result.stdout)")
+        #expect(!result.stdout.contains("(330.00") && !result.stdout.contains("(210.00"), "no amount left in the machine form: \(result.stdout)")
+    }
+
+    /// The over/under review's totals (Reports/check.md: saving 758.00, extra cost 644.00) in the sentence under it,
+    /// on the terminal, in markdown and on the report page; the CSV stays the License View with plain numbers.
+    @Test func checkStatesTheReviewTotalsWithTheCurrency() throws {
+        let assigned = sampleWorkspaceFolder.appendingPathComponent("assigned-licenses.csv").path
+        let arguments = ["check", "--workspace", sample, "--no-db", "--quiet", "--today", "2026-11-23", "--fail-on", "none", "--assigned", assigned]
+        for (format, dollar) in [("table", "$"), ("markdown", "\\$")] {
+            let result = axlicense(arguments + ["--format", format])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains("Under-licensed users: 5; over-licensed users: 6; monthly saving: \(dollar)758.00; monthly extra cost: \(dollar)644.00"),
+                    "\(format): \(result.stdout)")
+        }
+        let folder = TemporaryFolder()
+        let page = folder.url.appendingPathComponent("page.html").path
+        let report = axlicense("report", "--workspace", sample, "--quiet", "--today", "2026-11-23", "--assigned", assigned, "--output", page)
+        #expect(report.status == 0, "\(report.stderr)")
+        #expect(try String(contentsOfFile: page, encoding: .utf8).contains("monthly saving: $758.00; monthly extra cost: $644.00"))
+    }
+
+    /// The diff fixture where a privilege gains Update: the summary line's monthly cost 108.00 → 290.00 (+182.00)
+    /// (Reports/diff-example.md) and the cost columns, with the currency in table and markdown; JSON keeps the number.
+    @Test func diffSummaryAndCostColumnsShowTheCurrency() throws {
+        let folder = TemporaryFolder()
+        let fixture = try DiffFixture("grant-gains-update", in: folder)
+        let arguments = ["diff", "--base", fixture.tree(.base).path, "--head", fixture.tree(.head).path, "--sku-map", fixture.skuMap(.head).path,
+                         "--users", fixture.users.path, "--fail-on", "never", "--method", "legacy"]
+        let markdown = axlicense(arguments + ["--format", "markdown"])
+        #expect(markdown.status == 0, "\(markdown.stderr)")
+        #expect(markdown.stdout.contains("2 user(s) change license; monthly cost \\$108.00 → \\$290.00 (+\\$182.00).**"), "\(markdown.stdout)")
+        #expect(markdown.stdout.contains("| \\$8.00 → \\$120.00 |"), "\(markdown.stdout)")
+        let table = axlicense(arguments + ["--format", "table"])
+        #expect(table.stdout.contains("monthly cost $108.00 → $290.00 (+$182.00)."), "\(table.stdout)")
+        let github = axlicense(arguments + ["--format", "github"])
+        #expect(!github.stdout.contains("$"), "machine formats keep plain numbers: \(github.stdout)")
+        let json = axlicense(arguments + ["--format", "json"])
+        #expect(json.stdout.contains("\"summary\" : \"1 role(s) change license: 1 escalation; 2 user(s) change license; monthly cost 108.00 → 290.00 (+182.00).\""), "\(json.stdout)")
+    }
+}

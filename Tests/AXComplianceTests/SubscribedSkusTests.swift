@@ -39,18 +39,38 @@ import Testing
     }
 
     /// The License View of the subscriptions shows the quantities and used counts the sample's entitlements.json
-    /// shows for the same products (the same purchase, written by Microsoft instead of by hand).
+    /// shows for the same products (the same purchase, written by Microsoft instead of by hand): all seven Microsoft
+    /// products of the sample, Commerce and Human Resources among them.
     @Test func licenseViewMatchesTheHandMadeEntitlements() throws {
-        let graph = try Self.load(Self.response([("DYN365_FINANCE", 10), ("DYN365_SCM", 1), ("Dyn365_Operations_Activity", 5),
-                                                 ("DYN365_TEAM_MEMBERS", 10), ("DYN365_PROJECT_OPERATIONS_ATTACH", 2)]))
+        let graph = try Self.load(Self.response([("DYN365_FINANCE", 10), ("DYN365_SCM", 1), ("DYN365_RETAIL", 5), ("DYN365_HUMAN_RESOURCES_ATTACH", 3),
+                                                 ("Dyn365_Operations_Activity", 5), ("DYN365_TEAM_MEMBERS", 10), ("DYN365_PROJECT_OPERATIONS_ATTACH", 2)]))
+        #expect(graph.diagnostics.isEmpty)
         let handMade = try ProductEntitlement.load(path: sampleWorkspaceFolder.appendingPathComponent("entitlements.json").path).products
         let fromGraph = view(graph.products).rows.map { ($0.product.model, $0.product.licenseQuantity, $0.used) }.sorted { $0.0 < $1.0 }
         let models = Set(graph.products.map(\.model))
         let fromHand = view(handMade.filter { models.contains($0.model) }).rows.map { ($0.product.model, $0.product.licenseQuantity, $0.used) }.sorted { $0.0 < $1.0 }
-        #expect(fromGraph.count == 5)
+        #expect(fromGraph.count == 7)
         #expect(fromGraph.map(\.0) == fromHand.map(\.0))
         #expect(fromGraph.map(\.1) == fromHand.map(\.1))
         #expect(fromGraph.map(\.2) == fromHand.map(\.2))
+    }
+
+    /// Commerce, Human Resources (with its Self Service) and Finance Premium are counted by the part numbers
+    /// Data/README.md cites, base and attach subscriptions adding up, with no unknown-product warning.
+    @Test func commerceHumanResourcesAndFinancePremiumSubscriptionsAreCounted() throws {
+        let read = try Self.load(Self.response([("DYN365_RETAIL", 4), ("DYN365_RETAIL_ATTACH", 1), ("DYN365_HUMAN_RESOURCES", 2),
+                                                ("DYN365_HUMAN_RESOURCES_ATTACH", 3), ("DYN365_HUMAN_RESOURCES_SELF_SERVE", 40),
+                                                ("Dynamics_365_Finance_Premium", 6)]))
+        #expect(read.diagnostics.isEmpty, "\(read.diagnostics)")
+        #expect(read.products.map(\.model) == ["Commerce", "HumanResources", "HumanResourcesSelfService", "FinancePremium"])
+        #expect(read.products.map(\.licenseQuantity) == [5, 5, 40, 6])
+    }
+
+    /// Every built-in SKU has a part number except Supply Chain Management Premium, for which none is published
+    /// (Data/README.md says so rather than inventing one): its subscriptions are an unknown-product warning.
+    @Test func onlySupplyChainManagementPremiumHasNoPublishedPartNumber() {
+        let catalog = SkuCatalog.builtIn()
+        #expect(catalog.skus.filter(\.partNumbers.isEmpty).map(\.name) == ["SupplyChainManagementPremium"])
     }
 
     /// A Dynamics 365 part number the catalog does not list is said, with its count, so it can be added to the
@@ -70,11 +90,35 @@ import Testing
         #expect(error?.description.contains("mixes entitlements rows") == true)
     }
 
-    /// A subscription without its unit counts, or with a negative count, names the row and field.
-    @Test(arguments: [#"{"value": [{"skuPartNumber": "DYN365_SCM"}]}"#, #"{"value": [{"skuPartNumber": "DYN365_SCM", "prepaidUnits": {"enabled": -1}}]}"#])
+    /// A subscription without its unit counts, with a negative count or with more than a billion licenses (which
+    /// could add up past the largest count) names the row and field.
+    @Test(arguments: [#"{"value": [{"skuPartNumber": "DYN365_SCM"}]}"#, #"{"value": [{"skuPartNumber": "DYN365_SCM", "prepaidUnits": {"enabled": -1}}]}"#,
+                      #"{"value": [{"skuPartNumber": "DYN365_SCM", "prepaidUnits": {"enabled": 1000000001}}]}"#])
     func aSubscriptionWithoutValidUnitsIsRefused(json: String) {
         let error = #expect(throws: InputError.self) { try Self.load(json) }
         #expect(error?.description.contains("[0]") == true, "\(String(describing: error))")
+    }
+
+    /// Graph lists each subscription once: a part number listed again (two saved responses put together, in any
+    /// case) is a warning naming both entries and counts once, so the quantity is never doubled.
+    @Test func aPartNumberListedAgainCountsOnceWithAWarning() throws {
+        let read = try Self.load(Self.response([("DYN365_FINANCE", 8), ("DYN365_SCM", 1), ("dyn365_finance", 8)]))
+        #expect(read.products.map(\.licenseQuantity) == [8, 1])
+        #expect(read.products[0].licenseHolder == "Microsoft 365 subscription (DYN365_FINANCE)")
+        #expect(read.diagnostics.map(\.code) == [.duplicateSubscription])
+        #expect(read.diagnostics.first?.message.contains("value[2]: subscription 'dyn365_finance' is listed again (first at value[0])") == true)
+    }
+
+    /// A hostile file of 100,000 subscriptions, all the largest accepted count of one part number: one product of a
+    /// billion licenses (never a saturated or overflowed sum), its holder naming the part number once.
+    @Test func aHundredThousandRepeatsOfOnePartNumberGiveOneProduct() throws {
+        let rows = Array(repeating: #"{"skuPartNumber": "DYN365_FINANCE", "prepaidUnits": {"enabled": 1000000000}}"#, count: 100_000)
+        let read = try Self.load("{\"value\": [" + rows.joined(separator: ",") + "]}")
+        #expect(read.products.map(\.licenseQuantity) == [1_000_000_000])
+        #expect(read.products[0].licenseHolder == "Microsoft 365 subscription (DYN365_FINANCE)")
+        // 99,999 warnings, the first few shown and the rest summed up in one, as for every repeated diagnostic.
+        #expect(read.diagnostics.allSatisfy { $0.code == .duplicateSubscription })
+        #expect(read.diagnostics.contains { $0.message.contains("99994 more") }, "\(read.diagnostics.map(\.message))")
     }
 
     /// Two SKUs of a catalog naming one part number would count a subscription twice: the catalog is refused.

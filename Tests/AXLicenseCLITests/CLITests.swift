@@ -192,7 +192,7 @@ import Testing
         let result = try axlicense("permissions", "VendInvoicesProcess", "--type", "duty", "--method", "legacy", "--workspace", "Data/sample", "--quiet")
         #expect(result.status == 0)
         #expect(result.stdout.contains("Object:              Duty VendInvoicesProcess"))
-        #expect(result.stdout.contains("License:             Activity (50.00 per month)"))
+        #expect(result.stdout.contains("License:             Activity ($50.00 per month)"))
         #expect(result.stdout.contains("VendPaymJournal"))
         #expect(result.stdout.contains("Read denied"))
     }

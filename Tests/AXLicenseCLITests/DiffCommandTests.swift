@@ -21,8 +21,8 @@ func diff(_ name: String, _ extra: [String] = []) throws -> RunResult {
         #expect(result.status == 3)
         let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines[0] == "## axlicense: license impact")
-        #expect(lines[2] == "**1 role(s) change license: 1 escalation; 2 user(s) change license; monthly cost 108.00 → 290.00 (+182.00).**")
-        #expect(result.stdout.contains("| Viewer | escalation | TeamMembers → Operations | - | TeamMembers → Operations (any base) | 8.00 → 120.00 |"))
+        #expect(lines[2] == #"**1 role(s) change license: 1 escalation; 2 user(s) change license; monthly cost \$108.00 → \$290.00 (+\$182.00).**"#)
+        #expect(result.stdout.contains(#"| Viewer | escalation | TeamMembers → Operations | - | TeamMembers → Operations (any base) | \$8.00 → \$120.00 |"#))
         #expect(result.stdout.contains("<details><summary>Why each role changes</summary>"))
         #expect(result.stdout.contains("- grant changed: `JournalView` → `MenuItemDisplay JournalForm`: Read → Read, Update: TeamMembers → Operations (grant-gains-update/head/Core/Core/AxSecurityPrivilege/JournalView.xml:"))
         #expect(result.stderr.contains("the change escalates licenses"))
@@ -180,7 +180,7 @@ func diff(_ name: String, _ extra: [String] = []) throws -> RunResult {
         let users = fixture.users.path
         let result = try run(axlicenseBinary, ["diff", "--base", "git:HEAD~1", "--head", ".", "--sku-map", skuMap, "--users", users, "--format", "markdown"], in: repo)
         #expect(result.status == 3, "\(result.stderr)")
-        #expect(result.stdout.contains("**1 role(s) change license: 1 escalation; 2 user(s) change license; monthly cost 108.00 → 290.00 (+182.00).**"))
+        #expect(result.stdout.contains(#"**1 role(s) change license: 1 escalation; 2 user(s) change license; monthly cost \$108.00 → \$290.00 (+\$182.00).**"#))
         #expect(result.stdout.contains("(Metadata/Core/Core/AxSecurityPrivilege/JournalView.xml:"))
         #expect(!result.stdout.contains("New diagnostics"))
         // The working tree is untouched.
