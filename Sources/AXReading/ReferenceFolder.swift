@@ -23,6 +23,8 @@ public enum ReferenceFolderProblem: Error, Sendable, Hashable, CustomStringConve
     case isTheTree(tree: String)
     /// The folder lies inside the analysed metadata tree.
     case insideTheTree(tree: String)
+    /// The folder is the file system's root: the walk would read every `Ax…` folder on the machine.
+    case fileSystemRoot
 
     /// The problem in a few words a user can act on, with the path as it was resolved.
     public var description: String {
@@ -33,6 +35,7 @@ public enum ReferenceFolderProblem: Error, Sendable, Hashable, CustomStringConve
         case .unresolvable(let resolved, let reason): "cannot be resolved (\(resolved): \(reason))"
         case .isTheTree(let tree):
             "is the analysed metadata tree itself (\(tree)); a reference is the standard application the tree builds on, kept apart from it"
+        case .fileSystemRoot: "is the file system's root (/), which would read every Ax… folder on the machine; name the folder that holds the packages"
         case .insideTheTree(let tree):
             "lies inside the analysed metadata tree (\(tree)), which would read its models as the tree's own; put the reference outside the tree, or analyse only the tree's metadata folder"
         }
@@ -44,7 +47,8 @@ public enum ReferenceFolder {
     /// The problem with layering the folder at `path` under the analysed tree at `tree`, or nil when there is none.
     /// Links are resolved on both sides, so `Reference -> Metadata` is the tree. A tree that is not a folder on disk
     /// (a `git:` revision, or missing: the loader says so) is not compared. A tree inside the reference is allowed: a
-    /// PackagesLocalDirectory may hold the repository's own models, and the tree's models replace same-named ones.
+    /// PackagesLocalDirectory may hold the repository's own models, and the tree's models replace same-named ones;
+    /// the file system's root is not (it holds every tree).
     public static func problem(_ path: String, tree: String) -> ReferenceFolderProblem? {
         let resolved = absolute(path)
         guard let canonical = canonicalPath(path) else {
@@ -59,6 +63,7 @@ public enum ReferenceFolder {
             return errno == ELOOP ? .linkLoop(resolved: resolved) : .unresolvable(resolved: resolved, reason: String(cString: strerror(errno)))
         }
         guard status.st_mode & S_IFMT == S_IFDIR else { return .notAFolder(resolved: resolved) }
+        if canonical == "/" { return .fileSystemRoot }
         guard let tree = canonicalPath(tree) else { return nil }
         if canonical == tree { return .isTheTree(tree: tree) }
         if tree == "/" || canonical.hasPrefix(tree + "/") { return .insideTheTree(tree: tree) }
@@ -66,9 +71,15 @@ public enum ReferenceFolder {
     }
 
     /// `path` made absolute against the current folder, `.` and `..` removed, links not resolved (as the user would
-    /// read it: `/work/repo/../NuGets` is said as `/work/NuGets`).
+    /// read it: `/work/repo/../NuGets` is said as `/work/NuGets`). A `~` is a name like any other, as it is to the
+    /// loader: no shell expands it in a JSON file.
     static func absolute(_ path: String) -> String {
-        URL(fileURLWithPath: path).standardized.path
+        var full = path
+        if !path.hasPrefix("/") {
+            let current = FileManager.default.currentDirectoryPath
+            full = current.hasSuffix("/") ? current + path : current + "/" + path
+        }
+        return URL(fileURLWithPath: full).standardized.path
     }
 
     /// The canonical path (links resolved), or nil with `errno` set.

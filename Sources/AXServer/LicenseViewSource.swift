@@ -69,9 +69,9 @@ public struct LicenseViewSource: Sendable {
             if entitlements == nil && fileExists { try paths.requireInside(path, input: .entitlements) }
             if let purchased {
                 let joined = try LicenseCheck.refreshedProducts(purchased, installedFrom: fileExists ? path : nil, catalog: workspace.engine.catalog)
-                var view = LicenseView(products: joined.products, estimate: estimate, engine: workspace.engine, today: day, source: "refreshed licenses")
-                view.diagnostics = DiagnosticLog.merged(joined.diagnostics, view.diagnostics)
-                return Computed(view: view, licenseModel: licenseModel)
+                let check = try LicenseCheck.run(products: joined.products, source: "refreshed licenses", readDiagnostics: joined.diagnostics, assigned: nil,
+                                                 engine: workspace.engine, estimate: estimate, today: day, delimiter: nil)
+                return Computed(view: check.view, licenseModel: licenseModel)
             }
             guard entitlements != nil || fileExists else { throw InputError.missing(path: path, input: .entitlements) }
             return Computed(view: try LicenseCheck.run(entitlements: path, assigned: nil, engine: workspace.engine, estimate: estimate, today: day, delimiter: nil).view,

@@ -54,13 +54,18 @@ func view(_ products: [ProductEntitlement]) -> LicenseView {
         #expect(LicenseStatus.warning.marker(emoji: false) == "[!]" && LicenseStatus.healthy.marker(emoji: false) == "")
     }
 
-    @Test func everyCauseOfAnIconIsGivenAsAReasonAndAHealthyRowHasNone() {
-        let rows = view([
+    /// Expired, over quantity (9 used) and behind on its version; only behind on its version; healthy.
+    var flaggedRows: [LicenseViewRow] {
+        view([
             ProductEntitlement(model: "Finance", licenseQuantity: 8, expirationDate: CalendarDate(year: 2026, month: 1, day: 31),
                                currentVersion: "10.0.44", latestVersion: "10.0.45"),
             ProductEntitlement(model: "Finance", licenseQuantity: 100, currentVersion: "2.3.9", latestVersion: "2.3.10"),
             ProductEntitlement(model: "Finance", licenseQuantity: 9),
         ]).rows
+    }
+
+    @Test func everyCauseOfAnIconIsGivenAsAReasonAndAHealthyRowHasNone() {
+        let rows = flaggedRows
         #expect(rows[0].statusReasons == ["License expired on 2026-01-31.", "9 used licenses exceed the License Qty of 8.",
                                           "Version 10.0.45 is available (installed: 10.0.44)."])
         #expect(rows[1].statusReasons == ["Version 2.3.10 is available (installed: 2.3.9)."])
@@ -68,12 +73,7 @@ func view(_ products: [ProductEntitlement]) -> LicenseView {
     }
 
     @Test func theColumnAndThePageRenderTheSameCausesAndTheColumnKeepsThoseOfTheIcon() {
-        let rows = view([
-            ProductEntitlement(model: "Finance", licenseQuantity: 8, expirationDate: CalendarDate(year: 2026, month: 1, day: 31),
-                               currentVersion: "10.0.44", latestVersion: "10.0.45"),
-            ProductEntitlement(model: "Finance", licenseQuantity: 100, currentVersion: "2.3.9", latestVersion: "2.3.10"),
-            ProductEntitlement(model: "Finance", licenseQuantity: 9),
-        ]).rows
+        let rows = flaggedRows
         #expect(rows[0].causes == [.expired(on: CalendarDate(year: 2026, month: 1, day: 31)!), .overQuantity(used: 9, purchased: 8),
                                    .newerVersion(latest: "10.0.45", installed: "10.0.44")])
         // The check column says why the icon is ⚠️; the page says every cause, from the same causes.
