@@ -112,19 +112,15 @@ enum CommandRunner {
                 return try LicenseCheck.run(entitlements: path, assigned: assigned, engine: workspace.engine, estimate: estimate,
                                             today: purchased.day, delimiter: inputs.csvDelimiter, systemUsers: workspace.systemUsers)
             }
-            // The service knows what was bought, not what is installed: the current versions stay those of entitlements.json.
-            var local: [ProductEntitlement] = []
-            var read: [Diagnostic] = []
-            if fileExists { (local, read) = try ProductEntitlement.load(path: path, catalog: workspace.engine.catalog) }
-            let installed = Dictionary(local.filter { !$0.currentVersion.isEmpty }.map { ($0.model, $0.currentVersion) }, uniquingKeysWith: { first, _ in first })
+            var (products, diagnostics) = try LicenseCheck.refreshedProducts(service.licenses.entitlements(), installedFrom: fileExists ? path : nil,
+                                                                              catalog: workspace.engine.catalog)
             let source = "licensing service \(service.licenses.endpoint)"
-            var diagnostics = read
             if let stale = service.staleness {
                 diagnostics.append(Diagnostic(.warning, .staleLicenses, stale, at: SourceLocation(file: source)))
             } else if !quiet {
                 Console.error("axlicense: purchased licenses from the \(source) (Last license check \(service.licenses.ageText(now: Date())))")
             }
-            return try LicenseCheck.run(products: service.licenses.entitlements(installedVersions: installed), source: source, readDiagnostics: diagnostics,
+            return try LicenseCheck.run(products: products, source: source, readDiagnostics: diagnostics,
                                         assigned: assigned, engine: workspace.engine, estimate: estimate, today: purchased.day,
                                         delimiter: inputs.csvDelimiter, systemUsers: workspace.systemUsers)
         } catch {

@@ -1,6 +1,7 @@
 import AXLicensing
 import AXModel
 import AXReading
+import Foundation
 
 /// The whole license check of one run: the License View of the estimate against the purchased products and, when
 /// the assigned licenses are given, the over/under review, with the diagnostics of both inputs. One orchestration
@@ -38,5 +39,48 @@ public struct LicenseCheck: Sendable {
             review = made
         }
         return LicenseCheck(view: view, review: review, diagnostics: diagnostics)
+    }
+}
+
+extension LicenseCheck {
+    /// The purchased side when a licensing service supplied it: `refreshed` (what the service says was bought) with
+    /// each product's installed version taken from the entitlements file at `installedFrom`, because the service knows
+    /// what was bought, not what is installed. Nil, or a path with no file, leaves the versions as they are. The
+    /// diagnostics are the file's own warnings; the file is read like every entitlements file (with `catalog`, for a
+    /// Graph `subscribedSkus` response). The one join of refreshed licenses and installed versions, for `check`,
+    /// `report`, `license telemetry` and the License Management page alike.
+    public static func refreshedProducts(_ refreshed: [ProductEntitlement], installedFrom entitlements: String?,
+                                         catalog: SkuCatalog) throws(InputError) -> (products: [ProductEntitlement], diagnostics: [Diagnostic]) {
+        guard let entitlements, FileManager.default.fileExists(atPath: entitlements) else { return (refreshed, []) }
+        let (installed, diagnostics) = try ProductEntitlement.load(path: entitlements, catalog: catalog)
+        return (joiningInstalledVersions(refreshed, installed: installed, catalog: catalog), diagnostics)
+    }
+
+    /// `refreshed` with an empty current version filled from the product of `installed` that names the same product
+    /// (one catalog SKU by any of its names and aliases, `Retail` and `Commerce`; else the same name in any case) and
+    /// has a current version; the first such row wins. A version the service did give is kept.
+    public static func joiningInstalledVersions(_ refreshed: [ProductEntitlement], installed: [ProductEntitlement],
+                                                catalog: SkuCatalog) -> [ProductEntitlement] {
+        var versions: [ProductKey: String] = [:]
+        for product in installed where !product.currentVersion.isEmpty {
+            let key = ProductKey(product.model, catalog: catalog)
+            if versions[key] == nil { versions[key] = product.currentVersion }
+        }
+        return refreshed.map { product in
+            guard product.currentVersion.isEmpty, let version = versions[ProductKey(product.model, catalog: catalog)] else { return product }
+            var joined = product
+            joined.currentVersion = version
+            return joined
+        }
+    }
+
+    /// What makes two product names one product: the catalog SKU they name, else the name compared like every name.
+    private enum ProductKey: Hashable {
+        case sku(Int)
+        case name(NameKey)
+
+        init(_ name: String, catalog: SkuCatalog) {
+            self = catalog.position(of: name).map(ProductKey.sku) ?? .name(NameKey(name))
+        }
     }
 }

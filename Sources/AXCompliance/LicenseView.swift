@@ -73,25 +73,66 @@ public struct LicenseViewRow: Sendable, Hashable {
         return hasNewerVersion ? .newerVersion : .healthy
     }
 
-    /// Why the row is flagged, in the order the form's notifications come: `expired on 2026-01-31`,
-    /// `used 6 > purchased 5`, and for ℹ️ alone `version 10.0.45 available`; empty for a healthy row.
-    public var reasons: [String] {
-        var reasons: [String] = []
-        if isExpired, let date = product.expirationDate { reasons.append("expired on \(date)") }
-        if isOverQuantity { reasons.append("used \(used) > purchased \(product.licenseQuantity)") }
-        if reasons.isEmpty && hasNewerVersion { reasons.append("version \(product.latestVersion) available") }
-        return reasons
+    /// Every cause of the row's icon, in the order the form's notifications come (expired, over quantity, newer
+    /// version); empty when healthy. A row can be expired, over quantity and behind on its version at once: each is a
+    /// cause. The one source of both renderings, `reasons` and `statusReasons`.
+    public var causes: [LicenseStatusCause] {
+        var causes: [LicenseStatusCause] = []
+        if isExpired, let date = product.expirationDate { causes.append(.expired(on: date)) }
+        if isOverQuantity { causes.append(.overQuantity(used: used, purchased: product.licenseQuantity)) }
+        if hasNewerVersion { causes.append(.newerVersion(latest: product.latestVersion, installed: product.currentVersion)) }
+        return causes
     }
 
-    /// Why the row has its icon, as the License Management page says it: one sentence per cause (`reasons` is the
-    /// status column's short form), expired, over quantity, newer version, in that order; empty
-    /// when healthy. A row can be expired and over quantity and behind on its version at once: each is said.
+    /// Why the row has its icon, as the check's status column says it (`expired on 2026-01-31`, `used 6 > purchased
+    /// 5`; for ℹ️ `version 10.0.45 available`): the short form of the causes of the icon shown, so a ⚠️ row does not
+    /// list its newer version (the icon says ⚠️, not ℹ️). Empty for a healthy row.
+    public var reasons: [String] {
+        causes.filter { $0.status == status }.map(\.shortText)
+    }
+
+    /// Why the row has its icon, as the License Management page says it: one sentence per cause, every cause
+    /// (`causes`), so the page's legend explains both icons of a row that has both reasons.
     public var statusReasons: [String] {
-        var reasons: [String] = []
-        if isExpired, let expiry = product.expirationDate { reasons.append("License expired on \(expiry).") }
-        if isOverQuantity { reasons.append("\(used) used licenses exceed the License Qty of \(product.licenseQuantity).") }
-        if hasNewerVersion { reasons.append("Version \(product.latestVersion) is available (installed: \(product.currentVersion)).") }
-        return reasons
+        causes.map(\.sentence)
+    }
+}
+
+/// One cause of a License View row's icon, with the values it was judged on. Rendered two ways from the same value:
+/// the check's status column (`shortText`) and the License Management page (`sentence`).
+public enum LicenseStatusCause: Sendable, Hashable {
+    /// The expiration date is before the day judged against.
+    case expired(on: CalendarDate)
+    /// More used than purchased.
+    case overQuantity(used: Int, purchased: Int)
+    /// The latest version is newer than the installed one.
+    case newerVersion(latest: String, installed: String)
+
+    /// The icon this cause gives a row: ⚠️ for expired and over quantity, ℹ️ for a newer version.
+    public var status: LicenseStatus {
+        switch self {
+        case .expired, .overQuantity: .warning
+        case .newerVersion: .newerVersion
+        }
+    }
+
+    /// The check's status column: `expired on 2026-01-31`, `used 6 > purchased 5`, `version 10.0.45 available`.
+    public var shortText: String {
+        switch self {
+        case .expired(let date): "expired on \(date)"
+        case .overQuantity(let used, let purchased): "used \(used) > purchased \(purchased)"
+        case .newerVersion(let latest, _): "version \(latest) available"
+        }
+    }
+
+    /// The License Management page's sentence: `License expired on 2026-01-31.`, `6 used licenses exceed the License
+    /// Qty of 5.`, `Version 10.0.45 is available (installed: 10.0.44).`
+    public var sentence: String {
+        switch self {
+        case .expired(let date): "License expired on \(date)."
+        case .overQuantity(let used, let purchased): "\(used) used licenses exceed the License Qty of \(purchased)."
+        case .newerVersion(let latest, let installed): "Version \(latest) is available (installed: \(installed))."
+        }
     }
 }
 

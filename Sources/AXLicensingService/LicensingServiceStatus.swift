@@ -84,14 +84,13 @@ public struct ServicePurchasedLicenses: Sendable, Hashable {
     /// As the service listed them.
     public var licenses: [StoredLicense]
 
-    /// The License View's products: quantities, expiry, latest version and holder from the service; the installed
-    /// (current) version from `installedVersions` (product name, any case → version), which the service cannot know.
-    public func entitlements(installedVersions: [String: String] = [:]) -> [ProductEntitlement] {
-        let installed = Dictionary(installedVersions.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
-        return licenses.map { license in
+    /// The License View's products: quantities, expiry, latest version and holder from the service. The installed
+    /// (current) version, which the service cannot know, is left empty: `LicenseCheck.refreshedProducts` joins it from
+    /// the entitlements file.
+    public func entitlements() -> [ProductEntitlement] {
+        licenses.map { license in
             ProductEntitlement(model: license.product, licenseQuantity: license.licenseQuantity, expirationDate: license.expirationDate.flatMap(CalendarDate.init),
-                               currentVersion: installed[license.product.lowercased()] ?? "", latestVersion: license.latestVersion,
-                               licenseHolder: licenseHolder)
+                               latestVersion: license.latestVersion, licenseHolder: licenseHolder)
         }
     }
 

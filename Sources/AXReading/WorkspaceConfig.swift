@@ -7,7 +7,8 @@ import Foundation
 /// ```
 ///
 /// `references` lists the reference metadata folders (the standard application the repository's models build on), in
-/// order; a relative path is relative to the workspace folder. The file is read by the JSON input rule (keys in any
+/// order; a relative path is relative to the workspace folder (not to the folder the command runs in), so the file
+/// means the same in every checkout and CI job. The policy every reference meets is `ReferenceFolder.problem`. The file is read by the JSON input rule (keys in any
 /// case, a repeated key a warning); any other member is refused, so a misspelt key is not silently ignored.
 public struct WorkspaceConfig: Sendable, Hashable {
     /// The file's name in the workspace folder.
@@ -17,9 +18,13 @@ public struct WorkspaceConfig: Sendable, Hashable {
 
     /// The reference folders, resolved against the workspace folder, in the file's order.
     public var references: [String]
+    /// The same folders as the file writes them, for messages that name the entry.
+    public var listedReferences: [String]
 
-    public init(references: [String]) {
+    /// A configuration of `references` (resolved paths) written in the file as `listedReferences` (the same by default).
+    public init(references: [String], listedReferences: [String]? = nil) {
         self.references = references
+        self.listedReferences = listedReferences ?? references
     }
 
     private struct Document: Decodable {
@@ -69,6 +74,6 @@ public struct WorkspaceConfig: Sendable, Hashable {
             }
             references.append(folder.hasPrefix("/") || workspace == "." ? folder : (workspace.hasSuffix("/") ? workspace + folder : workspace + "/" + folder))
         }
-        return WorkspaceConfig(references: references)
+        return WorkspaceConfig(references: references, listedReferences: folders.compactMap { $0 as? String })
     }
 }

@@ -83,10 +83,28 @@ public struct WorkspacePaths: Sendable, Hashable {
     }
 
     /// The reference folders of the run: those named explicitly, else those of the workspace's `axlicense.json`
-    /// (relative to the workspace), else none.
+    /// (relative to the workspace), else none; each checked by `ReferenceFolder.problem` against the metadata tree.
+    /// An entry of `axlicense.json` that is not a usable folder is an error naming the file and the entry (a CI job
+    /// whose reference download failed must stop, not report "no license impact"). A folder named explicitly that
+    /// is missing is left to the metadata loader, which names it; one that is the tree, inside it, or a link loop is
+    /// refused here.
     public func resolvedReferences() throws(InputError) -> [String] {
-        if let references { return references }
-        return try WorkspaceConfig.load(workspace: workspace)?.references ?? []
+        if let references {
+            for reference in references {
+                guard let problem = ReferenceFolder.problem(reference, tree: metadata) else { continue }
+                if case .missing = problem { continue }
+                if case .notAFolder = problem { continue }
+                throw .invalid(path: reference, line: nil, column: nil, message: "reference metadata folder: \(problem)")
+            }
+            return references
+        }
+        guard let config = try WorkspaceConfig.load(workspace: workspace) else { return [] }
+        for (index, reference) in config.references.enumerated() {
+            guard let problem = ReferenceFolder.problem(reference, tree: metadata) else { continue }
+            throw .invalid(path: inside(WorkspaceConfig.fileName), line: nil, column: nil,
+                           message: "\"references\" entry \(index + 1), '\(config.listedReferences[index])': \(problem)")
+        }
+        return config.references
     }
 
     /// Refuses a conventional input (found in the workspace folder, not named by its option) that is a symbolic link

@@ -67,16 +67,11 @@ public struct LicenseViewSource: Sendable {
         let fileExists = FileManager.default.fileExists(atPath: path)
         do throws(InputError) {
             if entitlements == nil && fileExists { try paths.requireInside(path, input: .entitlements) }
-            if var purchased {
-                if fileExists {
-                    let installed = Dictionary(try ProductEntitlement.load(path: path).products.filter { !$0.currentVersion.isEmpty }
-                        .map { ($0.model.lowercased(), $0.currentVersion) }, uniquingKeysWith: { first, _ in first })
-                    for index in purchased.indices where purchased[index].currentVersion.isEmpty {
-                        purchased[index].currentVersion = installed[purchased[index].model.lowercased()] ?? ""
-                    }
-                }
-                return Computed(view: LicenseView(products: purchased, estimate: estimate, engine: workspace.engine, today: day, source: "refreshed licenses"),
-                                licenseModel: licenseModel)
+            if let purchased {
+                let joined = try LicenseCheck.refreshedProducts(purchased, installedFrom: fileExists ? path : nil, catalog: workspace.engine.catalog)
+                let check = try LicenseCheck.run(products: joined.products, source: "refreshed licenses", readDiagnostics: joined.diagnostics, assigned: nil,
+                                                 engine: workspace.engine, estimate: estimate, today: day, delimiter: nil)
+                return Computed(view: check.view, licenseModel: licenseModel)
             }
             guard entitlements != nil || fileExists else { throw InputError.missing(path: path, input: .entitlements) }
             return Computed(view: try LicenseCheck.run(entitlements: path, assigned: nil, engine: workspace.engine, estimate: estimate, today: day, delimiter: nil).view,

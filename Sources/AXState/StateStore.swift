@@ -424,18 +424,13 @@ public final class StateStore: Sendable {
         }
     }
 
-    /// Used vs quantity per run, oldest first; for one product (case-insensitive) or all.
-    public func history(product: String? = nil) throws(StateStoreError) -> [ProductUsagePoint] {
+    /// Used vs quantity per run and product, oldest first. Every product is returned: which recorded names are one
+    /// product is the SKU catalog's knowledge (names and aliases), so the `history` command filters with it.
+    public func history() throws(StateStoreError) -> [ProductUsagePoint] {
         do {
             return try queue.read { db in
-                var sql = "SELECT a.id AS audit_id, a.occurred_at, a.environment, u.id AS usage_id, u.product, u.license_quantity, u.used, u.license_holder, u.latest_version FROM product_usage u JOIN audit_log a ON a.id = u.auditId"
-                var arguments: StatementArguments = []
-                if let product {
-                    sql += " WHERE lower(u.product) = lower(?)"
-                    arguments = [product]
-                }
-                sql += " ORDER BY a.id, u.id"
-                let points = try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                let sql = "SELECT a.id AS audit_id, a.occurred_at, a.environment, u.id AS usage_id, u.product, u.license_quantity, u.used, u.license_holder, u.latest_version FROM product_usage u JOIN audit_log a ON a.id = u.auditId ORDER BY a.id, u.id"
+                let points = try Row.fetchAll(db, sql: sql).map { row in
                     let read = StoredRow(row: row, path: path)
                     let usage = ProductUsage(product: try read("product_usage", "product", rowIDColumn: "usage_id"),
                                              licenseQuantity: try read("product_usage", "license_quantity", rowIDColumn: "usage_id"),

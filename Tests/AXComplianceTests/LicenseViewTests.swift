@@ -54,17 +54,37 @@ func view(_ products: [ProductEntitlement]) -> LicenseView {
         #expect(LicenseStatus.warning.marker(emoji: false) == "[!]" && LicenseStatus.healthy.marker(emoji: false) == "")
     }
 
-    @Test func everyCauseOfAnIconIsGivenAsAReasonAndAHealthyRowHasNone() {
-        let rows = view([
+    /// Expired, over quantity (9 used) and behind on its version; only behind on its version; healthy.
+    var flaggedRows: [LicenseViewRow] {
+        view([
             ProductEntitlement(model: "Finance", licenseQuantity: 8, expirationDate: CalendarDate(year: 2026, month: 1, day: 31),
                                currentVersion: "10.0.44", latestVersion: "10.0.45"),
             ProductEntitlement(model: "Finance", licenseQuantity: 100, currentVersion: "2.3.9", latestVersion: "2.3.10"),
             ProductEntitlement(model: "Finance", licenseQuantity: 9),
         ]).rows
+    }
+
+    @Test func everyCauseOfAnIconIsGivenAsAReasonAndAHealthyRowHasNone() {
+        let rows = flaggedRows
         #expect(rows[0].statusReasons == ["License expired on 2026-01-31.", "9 used licenses exceed the License Qty of 8.",
                                           "Version 10.0.45 is available (installed: 10.0.44)."])
         #expect(rows[1].statusReasons == ["Version 2.3.10 is available (installed: 2.3.9)."])
         #expect(rows[2].statusReasons.isEmpty)
+    }
+
+    @Test func theColumnAndThePageRenderTheSameCausesAndTheColumnKeepsThoseOfTheIcon() {
+        let rows = flaggedRows
+        #expect(rows[0].causes == [.expired(on: CalendarDate(year: 2026, month: 1, day: 31)!), .overQuantity(used: 9, purchased: 8),
+                                   .newerVersion(latest: "10.0.45", installed: "10.0.44")])
+        // The check column says why the icon is ⚠️; the page says every cause, from the same causes.
+        #expect(rows[0].reasons == ["expired on 2026-01-31", "used 9 > purchased 8"])
+        #expect(rows[1].reasons == ["version 2.3.10 available"])
+        #expect(rows[2].causes.isEmpty && rows[2].reasons.isEmpty)
+        for row in rows {
+            #expect(row.statusReasons == row.causes.map(\.sentence))
+            #expect(row.reasons == row.causes.filter { $0.status == row.status }.map(\.shortText))
+            #expect(row.causes.allSatisfy { $0.status == .warning || $0.status == .newerVersion })
+        }
     }
 
     @Test func notificationsUseTheSeedsExactText() {
@@ -220,5 +240,43 @@ func view(_ products: [ProductEntitlement]) -> LicenseView {
         #expect(read.products.map(\.model) == ["Finance"])
         #expect(read.products.map(\.licenseQuantity) == [3])
         #expect(read.diagnostics.map(\.code) == [.duplicateKey])
+    }
+}
+
+/// The one join of a licensing service's refreshed licenses with the installed versions of entitlements.json, which
+/// `check`, `report`, `license telemetry` and the License Management page all use.
+@Suite struct RefreshedLicensesJoinTests {
+    let catalog = SkuCatalog.builtIn()
+
+    @Test func anEmptyCurrentVersionIsTakenFromTheSameProductByAnyNameOrCase() {
+        let refreshed = [ProductEntitlement(model: "Commerce", licenseQuantity: 3, latestVersion: "10.0.45"),
+                         ProductEntitlement(model: "CONTOSOWAREHOUSE", licenseQuantity: 5, latestVersion: "2.4.0"),
+                         ProductEntitlement(model: "Finance", licenseQuantity: 10, currentVersion: "10.0.43", latestVersion: "10.0.45"),
+                         ProductEntitlement(model: "Supply Chain Management", licenseQuantity: 1)]
+        let installed = [ProductEntitlement(model: "Retail", licenseQuantity: 0, currentVersion: "10.0.44"),
+                         ProductEntitlement(model: "ContosoWarehouse", licenseQuantity: 0),
+                         ProductEntitlement(model: "contosowarehouse", licenseQuantity: 0, currentVersion: "2.3.9"),
+                         ProductEntitlement(model: "ContosoWarehouse", licenseQuantity: 0, currentVersion: "2.0.0"),
+                         ProductEntitlement(model: "Finance", licenseQuantity: 0, currentVersion: "10.0.44")]
+        let joined = LicenseCheck.joiningInstalledVersions(refreshed, installed: installed, catalog: catalog)
+        // Retail is an alias of Commerce; the first row with a version wins; a version the service gave is kept;
+        // a product the file does not hold stays without one. Everything else is the service's.
+        #expect(joined.map(\.currentVersion) == ["10.0.44", "2.3.9", "10.0.43", ""])
+        #expect(joined.map(\.model) == refreshed.map(\.model) && joined.map(\.licenseQuantity) == [3, 5, 10, 1])
+        #expect(joined.map(\.latestVersion) == refreshed.map(\.latestVersion))
+    }
+
+    @Test func theFileIsReadLikeEveryEntitlementsFileAndNoFileLeavesTheVersions() throws {
+        let folder = TemporaryFolder()
+        let path = folder.write("entitlements.json", #"{"products": [{"model": "finance", "licenseQuantity": 1, "currentVersion": "10.0.44", "currentVersion": "10.0.1"}]}"#)
+        let refreshed = [ProductEntitlement(model: "Finance", licenseQuantity: 10, latestVersion: "10.0.45")]
+        let read = try LicenseCheck.refreshedProducts(refreshed, installedFrom: path, catalog: catalog)
+        // The file's repeated key is a warning and the first wins, as in every JSON input.
+        #expect(read.products.map(\.currentVersion) == ["10.0.44"])
+        #expect(read.diagnostics.map(\.code) == [.duplicateKey])
+        #expect(try LicenseCheck.refreshedProducts(refreshed, installedFrom: nil, catalog: catalog).products == refreshed)
+        #expect(try LicenseCheck.refreshedProducts(refreshed, installedFrom: folder.path + "/none.json", catalog: catalog).products == refreshed)
+        let broken = folder.write("broken.json", "{")
+        #expect(throws: InputError.self) { try LicenseCheck.refreshedProducts(refreshed, installedFrom: broken, catalog: catalog) }
     }
 }

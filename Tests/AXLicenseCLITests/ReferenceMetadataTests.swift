@@ -164,3 +164,35 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: split.repository.appendingPathComponent(target).path))
     }
 }
+
+/// The reference-folder policy (Docs/licensing-rules.md, "Reference metadata"): a reference is a folder apart from the
+/// analysed tree; one holding the tree is read, the tree's models winning.
+@Suite struct ReferenceFolderPolicyTests {
+    @Test func aReferenceFlagThatIsTheTreeALinkToItOrInsideItIsRefusedWithNothingOnStandardOutput() throws {
+        let split = try SplitSampleRepository(config: false)
+        let tree = split.repository.appendingPathComponent("Metadata").path
+        try FileManager.default.createSymbolicLink(atPath: split.root.appendingPathComponent("TreeLink").path, withDestinationPath: tree)
+        let cases = [(tree, "is the analysed metadata tree itself"), ("../TreeLink", "is the analysed metadata tree itself"),
+                     ("Metadata/ContosoExtensions", "lies inside the analysed metadata tree")]
+        for (reference, problem) in cases {
+            for command in [["estimate", "--no-db"], ["diff", "--base", "Metadata", "--head", "Metadata"]] {
+                let result = try run(axlicenseBinary, command + ["--quiet", "--reference", reference], in: split.repository)
+                #expect(result.status == 1 && result.stdout.isEmpty, "\(command) \(reference): \(result.stderr)")
+                #expect(result.stderr.hasPrefix("\(reference): error: reference metadata folder: \(problem) ("), "\(result.stderr)")
+            }
+        }
+    }
+
+    @Test func aReferenceLinkLoopIsOneErrorAndAReferenceHoldingTheTreeIsReadWithTheTreesModelsWinning() throws {
+        let split = try SplitSampleRepository(config: false)
+        try FileManager.default.createSymbolicLink(atPath: split.root.appendingPathComponent("Loop").path, withDestinationPath: "Loop")
+        let loop = try run(axlicenseBinary, ["estimate", "--no-db", "--quiet", "--reference", "../Loop"], in: split.repository)
+        #expect(loop.status == 1 && loop.stdout.isEmpty)
+        #expect(loop.stderr.hasPrefix("../Loop: error: reference metadata folder: a symbolic link loop ("), "\(loop.stderr)")
+        // The folder above the repository holds the tree (repo/Metadata) and the NuGet packages: the custom model is
+        // read once, from the tree, and the standard models from the packages, so the whole sample's total results.
+        let holding = try run(axlicenseBinary, ["estimate", "--no-db", "--quiet", "--format", "json", "--reference", ".."], in: split.repository)
+        #expect(holding.status == 0, "\(holding.stderr)")
+        #expect((try json(holding.stdout)["summary"] as? [String: Any])?["monthlyCost"] as? Double == 3182)
+    }
+}

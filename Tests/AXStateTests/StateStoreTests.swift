@@ -23,7 +23,7 @@ func entry(_ operation: String, at date: Date) -> AuditEntry {
         let entries = try store.auditEntries()
         #expect(entries.map(\.operation) == ["License check"])
         #expect(entries[0].occurredAt == now)
-        #expect(try store.history(product: "finance").map(\.usage) == [ProductUsage(product: "Finance", licenseQuantity: 10, used: 9)])
+        #expect(try store.history().map(\.usage) == [ProductUsage(product: "Finance", licenseQuantity: 10, used: 9)])
         // Reopening finds the same database.
         #expect(try StateStore(path: db.path).auditEntries().count == 1)
     }

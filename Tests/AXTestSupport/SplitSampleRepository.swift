@@ -2,9 +2,11 @@ import Foundation
 
 /// The sample split as a real D365FO repository is: `repo/` holds only the custom model (`Metadata/ContosoExtensions`)
 /// with the workspace files (users, SKU map, object licenses), and `NuGets/` beside it the standard models laid out as
-/// `nuget install -ExcludeVersion` extracts the build NuGet packages: ApplicationSuite as compiled metadata
-/// (`…ApplicationSuite.DevALM.BuildXpp/ref/net40/ApplicationSuite/XppMetadata/Foundation/Ax…`), ApplicationPlatform
-/// with its source layout (`…Platform.DevALM.BuildXpp/ref/net40/ApplicationPlatform/ApplicationPlatform/Ax…`).
+/// `nuget install -ExcludeVersion` extracts the build NuGet packages (Docs/reference-metadata.md): each package's
+/// `ref/net40` is a folder of X++ packages, the folder MSBuild's `ReferenceFolder` names, each X++ package with its
+/// `bin/` assemblies, its `Descriptor/` and its compiled metadata (`…ApplicationSuite.DevALM.BuildXpp/ref/net40/
+/// ApplicationSuite/XppMetadata/Foundation/Ax…`, `…Platform.DevALM.BuildXpp/ref/net40/ApplicationPlatform/XppMetadata/
+/// ApplicationPlatform/Ax…`); the compiler package holds tools only.
 package struct SplitSampleRepository {
     /// The temporary folder holding `repo/` and `NuGets/`.
     package let folder: TemporaryFolder
@@ -29,12 +31,16 @@ package struct SplitSampleRepository {
         for name in ["users.csv", "LicensingServicePlansPrivilege.json", "ObjectLicenses"] {
             try fileManager.copyItem(at: sample.appendingPathComponent(name), to: repository.appendingPathComponent(name))
         }
-        let suite = nugets.appendingPathComponent("Microsoft.Dynamics.AX.ApplicationSuite.DevALM.BuildXpp/ref/net40/ApplicationSuite/XppMetadata")
-        let platform = nugets.appendingPathComponent("Microsoft.Dynamics.AX.Platform.DevALM.BuildXpp/ref/net40/ApplicationPlatform")
-        try fileManager.createDirectory(at: suite, withIntermediateDirectories: true)
-        try fileManager.createDirectory(at: platform, withIntermediateDirectories: true)
-        try fileManager.copyItem(at: sample.appendingPathComponent("Metadata/ApplicationSuite/Foundation"), to: suite.appendingPathComponent("Foundation"))
-        try fileManager.copyItem(at: sample.appendingPathComponent("Metadata/ApplicationPlatform/ApplicationPlatform"), to: platform.appendingPathComponent("ApplicationPlatform"))
+        let layout = [("Microsoft.Dynamics.AX.ApplicationSuite.DevALM.BuildXpp", "ApplicationSuite", "Foundation"),
+                      ("Microsoft.Dynamics.AX.Platform.DevALM.BuildXpp", "ApplicationPlatform", "ApplicationPlatform")]
+        for (nuget, package, model) in layout {
+            let packageFolder = nugets.appendingPathComponent("\(nuget)/ref/net40/\(package)")
+            try fileManager.createDirectory(at: packageFolder.appendingPathComponent("XppMetadata"), withIntermediateDirectories: true)
+            try fileManager.copyItem(at: sample.appendingPathComponent("Metadata/\(package)/\(model)"), to: packageFolder.appendingPathComponent("XppMetadata/\(model)"))
+            folder.write("NuGets/\(nuget)/ref/net40/\(package)/bin/Dynamics.AX.\(package).dll", "not an assembly: never read")
+            folder.write("NuGets/\(nuget)/ref/net40/\(package)/Descriptor/\(model).xml", "<AxModelInfo><Name>\(model)</Name></AxModelInfo>")
+        }
+        folder.write("NuGets/Microsoft.Dynamics.AX.Platform.CompilerPackage/DevAlm/README.txt", "the X++ compiler and build tasks: no metadata")
         if config { folder.write("repo/axlicense.json", "{ \"references\": [\"../NuGets\"] }\n") }
     }
 
