@@ -56,7 +56,7 @@ public enum AssignedLicensesReader {
                 return normalized.hasPrefix("assignedlicense") ? .assigned : normalized.hasPrefix("missinglicense") ? .missing : nil
             }
         }
-        guard let userColumn = columns[.userId] else {
+        guard columns[.userId] != nil else {
             throw .invalid(path: path, line: 1, column: nil, message: "missing required column UserId; the header has: \(header.joined(separator: ", "))")
         }
         guard columns[.assigned] != nil else {
