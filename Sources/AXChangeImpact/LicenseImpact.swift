@@ -253,17 +253,20 @@ public struct LicenseImpact: Sendable {
         unreadFiles = unread(base, .base, baseDisplayPath) + unread(head, .head, headDisplayPath)
 
         if let users {
-            let before = base.estimate(users, options: options), after = head.estimate(users, options: options)
+            let after = head.estimate(users, options: options)
+            // Only the users holding a role that licenses differently are licensed again on the base side; every
+            // other user's base row is the head's (`UserImpact`).
+            let impact = UserImpact(base: base, head: head, users: users, headEstimate: after, options: options)
             var userChanges: [UserChange] = []
-            for (old, new) in zip(before.users, after.users) where old.license != new.license || old.entryPointLicense != new.entryPointLicense {
+            for (old, new) in zip(impact.baseRows, after.users) where old.license != new.license || old.entryPointLicense != new.entryPointLicense {
                 let beforeOutcome = LicenseOutcome(entryPointLicense: old.entryPointLicense, requiredSkus: [], anyOfGroups: [], license: old.license)
                 let afterOutcome = LicenseOutcome(entryPointLicense: new.entryPointLicense, requiredSkus: [], anyOfGroups: [], license: new.license)
                 userChanges.append(UserChange(userId: old.user.userId, before: old.license, after: new.license, classification: beforeOutcome.classify(to: afterOutcome)))
             }
             self.userChanges = userChanges
-            userCostBefore = before.summary.monthlyCost
+            userCostBefore = impact.baseMonthlyCost
             userCostAfter = after.summary.monthlyCost
-            userCostDelta = after.summary.monthlyCost - before.summary.monthlyCost
+            userCostDelta = after.summary.monthlyCost - impact.baseMonthlyCost
         } else {
             userChanges = nil
             userCostBefore = nil
@@ -275,6 +278,48 @@ public struct LicenseImpact: Sendable {
         })
         let baseUnresolved = Set(base.unresolved.objects.map { "\($0.kind.rawValue)|\(NameKey($0.name))" })
         newlyUnresolved = unresolved.objects.filter { !baseUnresolved.contains("\($0.kind.rawValue)|\(NameKey($0.name))") }
+    }
+
+    /// The users' base-side rows, licensing again only the users whose result can differ from the head's.
+    ///
+    /// A user's license follows from their enabled roles' requirements and the SKU catalog alone. When both sides
+    /// price with the same catalog, a user none of whose roles requires anything different on the base side (same
+    /// requirements; not added, removed or unknown on one side only) has the head's row on the base side too; only
+    /// the rest are licensed by the base engine. With different catalogs every user is licensed again.
+    struct UserImpact {
+        /// One row per user, in the directory's order, with the license and entry-point license `base.estimate(users)`
+        /// would give (the head's row where they are the same).
+        var baseRows: [UserLicense]
+        /// The base side's total monthly cost over all users.
+        var baseMonthlyCost: Money
+
+        init(base: LicensingEngine, head: LicensingEngine, users: UserDirectory, headEstimate: LicenseEstimate, options: EstimateOptions) {
+            guard base.catalog.currency == head.catalog.currency && base.catalog.skus == head.catalog.skus else {
+                let estimate = base.estimate(users, options: options)
+                (baseRows, baseMonthlyCost) = (estimate.users, estimate.summary.monthlyCost)
+                return
+            }
+            // Roles by name on either side whose requirements differ, or that only one side defines.
+            var changed = Set<NameKey>()
+            for (index, role) in head.graph.roles.enumerated() {
+                let other = base.graph.role(named: role.name)
+                if other.map({ base.roleRequirements[$0] != head.roleRequirements[index] }) ?? true { changed.insert(NameKey(role.name)) }
+            }
+            for role in base.graph.roles where head.graph.role(named: role.name) == nil { changed.insert(NameKey(role.name)) }
+            let affected = users.users.indices.filter { index in
+                users.users[index].assignments.contains { $0.isEnabled && changed.contains(NameKey($0.roleIdentifier)) }
+            }
+            var subset = users
+            subset.users = affected.map { users.users[$0] }
+            let relicensed = base.estimate(subset, options: options).users
+            var rows = headEstimate.users
+            var cost = headEstimate.summary.monthlyCost
+            for (offset, index) in affected.enumerated() {
+                cost = cost - rows[index].license.monthlyCost + relicensed[offset].license.monthlyCost
+                rows[index] = relicensed[offset]
+            }
+            (baseRows, baseMonthlyCost) = (rows, cost)
+        }
     }
 
     /// `message` with the tree folder `prefix` removed where a path starts with it (at the start, or after a space or

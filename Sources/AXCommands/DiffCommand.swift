@@ -138,8 +138,18 @@ struct DiffCommand: ParsableCommand {
                                        skuMap: try baseInput(baseSkuMap, default: headPaths.skuMapGivenExplicitly || FileManager.default.fileExists(atPath: headPaths.skuMap) ? headPaths.skuMap : nil),
                                        users: users, skuCatalog: skus, objectLicenses: try baseInput(baseObjectLicenses, default: headPaths.objectLicenses),
                                        references: baseReferences.isEmpty ? headPaths.references : baseReferences.map(Self.absolute))
-        let before = try load(basePaths, users: .unused, tree: baseTree, flag: "--base")
-        let after = try load(headPaths, users: .optional, tree: headTree, flag: "--head")
+        // The two sides are loaded and evaluated at once, one on each core; the SKU catalog, SKU map and
+        // object-license data are read once for both when both name the same files. A base-side error is still the
+        // one reported when both fail, as when the base was loaded first.
+        let (keepGoing, method, inputs) = (analysis.keepGoing, method, LicensingInputs(headPaths, method: method))
+        let baseLoad = BackgroundWork { () throws(WorkspaceError) in
+            try LoadedWorkspace.load(basePaths, users: .unused, keepGoing: keepGoing, method: method, metadata: baseTree.snapshot, inputs: inputs)
+        }
+        let headLoad = Result { () throws(WorkspaceError) in
+            try LoadedWorkspace.load(headPaths, users: .optional, keepGoing: keepGoing, method: method, metadata: headTree.snapshot, inputs: inputs)
+        }
+        let before = try loaded(Result { () throws(WorkspaceError) in try baseLoad.value() }, tree: baseTree, flag: "--base")
+        let after = try loaded(headLoad, tree: headTree, flag: "--head")
         func compare(_ base: LicensingEngine, _ head: LicensingEngine) -> LicenseImpact {
             LicenseImpact(base: base, head: head, users: after.users, options: rules.estimateOptions,
                           baseRoot: baseTree.root, headRoot: headTree.root, baseDisplayPath: baseTree.displayPath, headDisplayPath: headTree.displayPath)
@@ -196,9 +206,10 @@ struct DiffCommand: ParsableCommand {
         }
     }
 
-    private func load(_ paths: WorkspacePaths, users: UsersRequirement, tree: TreeSnapshot, flag: String) throws -> LoadedWorkspace {
+    /// One side's loaded workspace, or its error reported (naming the side's options) as exit status 1.
+    private func loaded(_ result: Result<LoadedWorkspace, WorkspaceError>, tree: TreeSnapshot, flag: String) throws -> LoadedWorkspace {
         do {
-            return try LoadedWorkspace.load(paths, users: users, keepGoing: analysis.keepGoing, method: method, metadata: tree.snapshot)
+            return try result.get()
         } catch {
             if case .metadataErrors(let errors) = error {
                 CommandRunner.printDiagnostics(errors.map { Diagnostic($0.severity, $0.code, $0.message, at: $0.location.map { SourceLocation(file: tree.displayPath($0.file), line: $0.line, column: $0.column) }) }, quiet: false)

@@ -145,22 +145,75 @@ private func loadUsers(_ paths: WorkspacePaths, users requirement: UsersRequirem
     return (users, systemUsers)
 }
 
-/// Runs `work` on another thread; `value()` waits for it (a dispatch group orders the two).
-private final class Background<Value: Sendable>: @unchecked Sendable {
-    private var result: Result<Value, InputError>?
-    private let group = DispatchGroup()
+/// The SKU catalog, the SKU map and the object-license data of a run (what licensing needs besides the metadata and
+/// the users), read on other threads from the moment this is made: the catalog and SKU map while the metadata is
+/// listed, the object-license data read and resolved against the catalog while it is parsed.
+///
+/// `diff` makes one for both sides when both name the same files, so that they are read (and the object-license
+/// data resolved, the costliest of the three) once rather than once per side. `LoadedWorkspace.load` takes them only
+/// for the files and method they were read for, and reads its own otherwise.
+public final class LicensingInputs: Sendable {
+    /// What the reads depend on: the files, how CSV is split, and which methods need what.
+    struct Source: Hashable, Sendable {
+        var skuCatalog: String?
+        var skuMap: String
+        /// True when the SKU map is read (named, or there by convention), false for the `missing` map: a side that
+        /// names the head's map explicitly reads what the head read.
+        var skuMapIsRead: Bool
+        var objectLicenses: String?
+        var csvDelimiter: UnicodeScalar?
+        var usesLegacy: Bool
+        var usesObjects: Bool
 
-    init(_ label: String, _ work: @escaping @Sendable () throws(InputError) -> Value) {
-        DispatchQueue.global().async(group: group) {
-            self.result = Result { () throws(InputError) in try work() }
-            PhaseTimer.mark(label)
+        init(_ paths: WorkspacePaths, methods: LicensingMethods) {
+            skuCatalog = paths.skuCatalog
+            skuMap = paths.skuMap
+            skuMapIsRead = paths.skuMapGivenExplicitly || FileManager.default.fileExists(atPath: paths.skuMap)
+            objectLicenses = paths.objectLicenses
+            csvDelimiter = paths.csvDelimiter
+            usesLegacy = methods.usesLegacy
+            usesObjects = methods.usesObjects
         }
     }
 
-    func value() throws(InputError) -> Value {
-        group.wait()
-        return try result!.get()
+    let source: Source
+    let skuInputs: BackgroundWork<(SkuCatalog, SkuMap), InputError>
+    let objectLicenses: BackgroundWork<ObjectLicenseMap?, InputError>
+
+    /// Starts reading the inputs `paths` names that the method `selection` (nil: chosen by what the workspace holds) uses.
+    public convenience init(_ paths: WorkspacePaths, method selection: MethodSelection?) {
+        self.init(paths, methods: LicensingMethods(paths, selection: selection))
     }
+
+    init(_ paths: WorkspacePaths, methods: LicensingMethods) {
+        source = Source(paths, methods: methods)
+        let usesLegacy = methods.usesLegacy, usesObjects = methods.usesObjects
+        let skuInputs = BackgroundWork("  catalog and SKU map read, while the metadata is listed") { () throws(InputError) in try loadSkuInputs(paths, needsSkuMap: usesLegacy) }
+        self.skuInputs = skuInputs
+        objectLicenses = BackgroundWork("  object licenses read and resolved, while the metadata is parsed") { () throws(InputError) -> ObjectLicenseMap? in
+            guard usesObjects, let path = paths.objectLicenses else { return nil }
+            let table = try ObjectLicenseReader.read(path: path, delimiter: paths.csvDelimiter)
+            return ObjectLicenseMap(table: table, catalog: try skuInputs.value().0)
+        }
+    }
+
+    /// True when these are the inputs a run over `paths` by `methods` would read.
+    func serves(_ paths: WorkspacePaths, methods: LicensingMethods) -> Bool { source == Source(paths, methods: methods) }
+}
+
+/// The licensing methods a run uses: the one its output shows and the one shown beside it (`both`).
+struct LicensingMethods: Sendable {
+    var primary: MethodUse.Method
+    var comparison: MethodUse.Method?
+
+    /// `selection`, or per-object when the workspace has object-license data, else legacy.
+    init(_ paths: WorkspacePaths, selection: MethodSelection?) {
+        primary = selection.map { $0 == .legacy ? .legacy : .objects } ?? (paths.objectLicenses == nil ? .legacy : .objects)
+        comparison = selection == .both ? .legacy : nil
+    }
+
+    var usesObjects: Bool { primary == .objects }
+    var usesLegacy: Bool { primary == .legacy || comparison == .legacy }
 }
 
 /// Everything a command needs, loaded and evaluated once.
@@ -189,7 +242,7 @@ public struct LoadedWorkspace: Sendable {
     /// a folder or a git revision: `TreeSides`) and `paths.metadata` is not read again.
     public static func load(_ paths: WorkspacePaths, users requirement: UsersRequirement, keepGoing: Bool, method selection: MethodSelection? = nil,
                             concurrency: Int? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil,
-                            metadata: MetadataSnapshot? = nil) throws(WorkspaceError) -> LoadedWorkspace {
+                            metadata: MetadataSnapshot? = nil, inputs shared: LicensingInputs? = nil) throws(WorkspaceError) -> LoadedWorkspace {
         PhaseTimer.mark("start")
         let references: [String]
         do {
@@ -198,24 +251,18 @@ public struct LoadedWorkspace: Sendable {
         } catch {
             throw .input(error)
         }
-        let primary: MethodUse.Method = selection.map { $0 == .legacy ? .legacy : .objects } ?? (paths.objectLicenses == nil ? .legacy : .objects)
-        let comparison: MethodUse.Method? = selection == .both ? .legacy : nil
-        let usesObjects = primary == .objects, usesLegacy = primary == .legacy || comparison == .legacy
-        let missing = missingInputs(paths, users: requirement, needsSkuMap: usesLegacy, needsObjectLicenses: usesObjects)
+        let methods = LicensingMethods(paths, selection: selection)
+        let (primary, comparison) = (methods.primary, methods.comparison)
+        let usesObjects = methods.usesObjects
+        let missing = missingInputs(paths, users: requirement, needsSkuMap: methods.usesLegacy, needsObjectLicenses: usesObjects)
         if missing.count > 1 { throw .missingInputs(missing) }
         if usesObjects && paths.objectLicenses == nil {
             throw .input(.missing(path: paths.inside(WorkspacePaths.Convention.objectLicenses), input: .objectLicenses))
         }
-        // The inputs are read on other threads where a core would otherwise idle: the catalog and SKU map while the
-        // metadata folders are listed, the users while the security graph is resolved; the parse has both cores.
-        // An input error still wins over anything the metadata says, as if the inputs had been read first.
-        let skuInputs = Background("  catalog and SKU map read, while the metadata is listed") { () throws(InputError) in try loadSkuInputs(paths, needsSkuMap: usesLegacy) }
-        // The object-license data is read and resolved against the catalog off the main path, while the metadata is parsed.
-        let objectInputs = Background("  object licenses read and resolved, while the metadata is parsed") { () throws(InputError) -> ObjectLicenseMap? in
-            guard usesObjects, let path = paths.objectLicenses else { return nil }
-            let table = try ObjectLicenseReader.read(path: path, delimiter: paths.csvDelimiter)
-            return ObjectLicenseMap(table: table, catalog: try skuInputs.value().0)
-        }
+        // The inputs are read on other threads where a core would otherwise idle (`LicensingInputs`), the users while
+        // the security graph is resolved; the parse has both cores. An input error still wins over anything the
+        // metadata says, as if the inputs had been read first.
+        let inputs = shared.flatMap { $0.serves(paths, methods: methods) ? $0 : nil } ?? LicensingInputs(paths, methods: methods)
         do {
             var loader = concurrency.map { MetadataLoader(concurrency: $0) } ?? MetadataLoader()
             loader.progress = progress
@@ -223,10 +270,10 @@ public struct LoadedWorkspace: Sendable {
                 try loader.load(MetadataLayers(tree: paths.metadata, references: references), tree: metadata)
             }
             PhaseTimer.mark("metadata read and parsed")
-            let usersInput = Background("  users read, while the graph is resolved and roles evaluated") { () throws(InputError) in try loadUsers(paths, users: requirement) }
+            let usersInput = BackgroundWork("  users read, while the graph is resolved and roles evaluated") { () throws(InputError) in try loadUsers(paths, users: requirement) }
             let resolved = (try? loaded.get()).map(SecurityGraph.init)
-            let (catalog, skuMap) = try skuInputs.value()
-            let objectMap = try objectInputs.value()
+            let (catalog, skuMap) = try inputs.skuInputs.value()
+            let objectMap = try inputs.objectLicenses.value()
             func engine(_ method: MethodUse.Method, _ graph: SecurityGraph) -> LicensingEngine {
                 switch method {
                 case .legacy: LicensingEngine(graph: graph, catalog: catalog, skuMap: skuMap)

@@ -52,12 +52,13 @@ public enum TreeSides {
             case (.git(let revision, let path), .folder(let folder)):
                 let baseTree = try GitRevisionTree.open(revision, path: path, in: directory)
                 let isWorkingFolder = canonical(folder).map { here in canonical(baseTree.workingFolder) == here } ?? false
-                // git lists the revision and the working tree's changes while the head is parsed (git runs on its own).
-                let gitWork = BackgroundGit { () throws(GitSourceError) in
-                    (try baseTree.entries(), isWorkingFolder ? try baseTree.pathsChangedInWorkingTree() : [])
-                }
+                // git lists the revision, and (apart) the working tree's changes, while the head is parsed.
+                let listing = BackgroundWork { () throws(GitSourceError) in try baseTree.entries() }
+                let changes = isWorkingFolder ? BackgroundWork { () throws(GitSourceError) in try baseTree.pathsChangedInWorkingTree() } : nil
                 let headSide = try readFolder(folder, loader: loader)
-                let (entries, changed) = try gitWork.value()
+                let entries = try listing.value()
+                let changed = try changes?.value() ?? []
+                PhaseTimer.mark("  metadata: \(changed.count) paths changed since \(baseTree.spec), by git")
                 // The head is this revision's own place in the working tree: reuse what git says is unchanged.
                 if isWorkingFolder {
                     let reuse = ReusableParse(snapshot: headSide.snapshot, isUnchanged: { !changed.contains($0) })
@@ -108,20 +109,5 @@ public enum TreeSides {
         guard let resolved = realpath(path, nil) else { return nil }
         defer { free(resolved) }
         return String(cString: resolved)
-    }
-}
-
-/// Git work run on another thread; `value()` waits for it.
-private final class BackgroundGit: @unchecked Sendable {
-    private var result: Result<([GitRevisionTree.Entry], Set<String>), GitSourceError>?
-    private let group = DispatchGroup()
-
-    init(_ work: @escaping @Sendable () throws(GitSourceError) -> ([GitRevisionTree.Entry], Set<String>)) {
-        DispatchQueue.global().async(group: group) { self.result = Result { () throws(GitSourceError) in try work() } }
-    }
-
-    func value() throws(GitSourceError) -> ([GitRevisionTree.Entry], Set<String>) {
-        group.wait()
-        return try result!.get()
     }
 }

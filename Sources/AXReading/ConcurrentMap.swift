@@ -25,3 +25,38 @@ private final class ResultSlots<Value: Sendable>: @unchecked Sendable {
 
     package var values: [Value] { lock.withLock { storage.map { $0! } } }
 }
+
+/// Work started at once on a thread of its own; `value()` waits for it and returns its result or throws its error.
+///
+/// Lets independent steps run while the caller does something else: git listing a revision while the head is parsed,
+/// an input file read while the security graph is resolved, one side of a comparison evaluated beside the other. A
+/// thread of its own (not a dispatch worker) so that work which itself waits, or fans out with `concurrentMap`, can
+/// never starve the dispatch pool.
+public final class BackgroundWork<Value: Sendable, Failure: Error>: @unchecked Sendable {
+    private var result: Result<Value, Failure>?
+    private let done = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var waited: Result<Value, Failure>?
+
+    /// Starts `work`; `label`, when given, is marked in the phase timings when it ends.
+    public init(_ label: String? = nil, _ work: @escaping @Sendable () throws(Failure) -> Value) {
+        let thread = Thread { [self] in
+            result = Result { () throws(Failure) in try work() }
+            if let label { PhaseTimer.mark(label) }
+            done.signal()
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    /// The work's result, waiting for it to end (any number of calls, from any thread).
+    public func value() throws(Failure) -> Value {
+        let outcome = lock.withLock { () -> Result<Value, Failure> in
+            if let waited { return waited }
+            done.wait()
+            waited = result!
+            return waited!
+        }
+        return try outcome.get()
+    }
+}

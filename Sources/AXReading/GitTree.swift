@@ -109,18 +109,16 @@ public struct GitRevisionTree: Sendable {
         return result
     }
 
-    /// The paths (relative to the folder) whose content in the working tree may differ from this revision: files
-    /// modified, staged, added, deleted or renamed since it (as git compares them, index and working tree both), and
-    /// files git does not track (ignored ones too: a folder read from disk reads them). Every other path of the
-    /// revision holds the same content in `workingFolder`.
+    /// The paths (relative to the folder) of this revision whose content in the working tree may differ from it: files
+    /// modified, staged, added, deleted or renamed since it, as git compares them, index and working tree both. Every
+    /// other path of the revision holds the same content in `workingFolder`.
+    ///
+    /// One `git diff` is enough: a path of the revision that the index no longer tracks (`git rm --cached`, whether or
+    /// not the file is still there, ignored or not) shows as deleted; files that are not in the revision are never
+    /// asked about, so untracked ones need no listing of their own.
     public func pathsChangedInWorkingTree() throws(GitSourceError) -> Set<String> {
-        var paths = Set<String>()
         let changed = try GitProcess.run(["diff", "--name-only", "-z", "--no-renames", "--relative", "--ignore-submodules=none", commit, "--"], in: workingFolder, spec: spec).data
-        let untracked = try GitProcess.run(["ls-files", "--others", "-z", "--", "."], in: workingFolder, spec: spec).data
-        for output in [changed, untracked] {
-            for path in output.split(separator: 0, omittingEmptySubsequences: true) { paths.insert(String(decoding: path, as: UTF8.self)) }
-        }
-        return paths
+        return Set(changed.split(separator: 0, omittingEmptySubsequences: true).map { String(decoding: $0, as: UTF8.self) })
     }
 }
 

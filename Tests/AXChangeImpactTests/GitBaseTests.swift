@@ -73,6 +73,19 @@ import Testing
         #expect(staged.roleChanges.isEmpty && staged.roles.added.isEmpty && staged.roles.removed == ["HRAssistant"])
     }
 
+    /// The working tree's changes come from one `git diff`: a file of the revision that the index no longer tracks
+    /// (`git rm --cached`), changed on disk and ignored, is still a changed file, not one whose parse is reused.
+    @Test func aRevisionFileTheIndexNoLongerTracksIsComparedNotReused() throws {
+        let (folder, repo) = try sampleRepository()
+        _ = folder
+        try git(["rm", "-q", "--cached", Self.employee], in: repo)
+        try "Employee.xml\n".write(to: repo.appendingPathComponent("Metadata/ApplicationSuite/Foundation/AxSecurityRole/.gitignore"), atomically: true, encoding: .utf8)
+        try addSalesOrdersMaintain(repo)
+        let result = try impact(repo, base: "git:HEAD:Metadata")
+        #expect(result.roleChanges.map(\.role) == ["Employee"])
+        #expect(result.roles.isEmpty)
+    }
+
     @Test func theCauseOfAGainedDutyIsTheRoleFileAndLineOfTheReference() throws {
         let (folder, repo) = try sampleRepository()
         _ = folder
