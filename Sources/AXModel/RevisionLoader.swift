@@ -46,8 +46,9 @@ extension MetadataLoader {
             var sources: [String]
         }
         var items: [Item] = []
+        var folderTypes: [Substring: AOTObjectType?] = [:]
         for entry in entries {
-            guard let type = Self.objectType(ofFileAt: entry.path) else {
+            guard let type = Self.objectType(ofFileAt: entry.path, folderTypes: &folderTypes) else {
                 // A link where a folder could be: the folder walk would follow it; a revision read does not.
                 if entry.kind == .link, Self.isListedFolderPath(entry.path) {
                     log.append(Diagnostic(.warning, .linkOutsideTree, "symbolic link in \(tree.spec) is not followed: only files, not folders, are read through links in a git revision",
@@ -76,6 +77,7 @@ extension MetadataLoader {
         var reusedDiagnostics: [String: [Diagnostic]] = [:]
         var reused = Set<Int>()
         if let reuse {
+            reusedObjects.reserveCapacity(reuse.snapshot.objects.count)
             for object in reuse.snapshot.objects { reusedObjects[object.file] = object }
             for diagnostic in reuse.snapshot.diagnostics {
                 if let file = diagnostic.location?.file { reusedDiagnostics[file, default: []].append(diagnostic) }
@@ -155,10 +157,25 @@ extension MetadataLoader {
 
     /// The object type of the file at `relative` (a path in the metadata folder) when the folder walk would read it:
     /// a `Name.xml` directly in an `Ax*` folder, with no hidden or build folder and no other `Ax*` folder on the way.
-    static func objectType(ofFileAt relative: String) -> AOTObjectType? {
-        let components = relative.split(separator: "/", omittingEmptySubsequences: false)
-        guard components.count >= 2, isXMLFileName(String(components[components.count - 1])) else { return nil }
-        let folders = components.dropLast()
+    ///
+    /// `folderTypes` remembers the answer per folder (a revision lists tens of thousands of files in a few hundred
+    /// folders), so each folder's names are judged once.
+    static func objectType(ofFileAt relative: String, folderTypes: inout [Substring: AOTObjectType?]) -> AOTObjectType? {
+        guard let slash = relative.utf8.lastIndex(of: UInt8(ascii: "/")),
+              isXMLFileName(String(relative[relative.index(after: slash)...]))
+        else { return nil }
+        let folder = relative[..<slash]
+        if let known = folderTypes[folder] { return known }
+        let type = objectType(ofFolder: folder)
+        folderTypes[folder] = type
+        return type
+    }
+
+    /// The object type of the files in `folder` (a path relative to the root): the `Ax*` folder's, when no folder on
+    /// the way is hidden, a build folder, or itself an `Ax*` folder.
+    private static func objectType(ofFolder folder: Substring) -> AOTObjectType? {
+        let folders = folder.split(separator: "/", omittingEmptySubsequences: false)
+        guard !folders.isEmpty else { return nil }
         guard let type = AOTObjectType(folderName: String(folders[folders.count - 1])) else { return nil }
         for name in folders.dropLast() {
             guard !name.isEmpty, !name.hasPrefix("."), AOTObjectType(folderName: String(name)) == nil, !skippedFolders.contains(name.lowercased()) else { return nil }

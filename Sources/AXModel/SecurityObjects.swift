@@ -373,8 +373,19 @@ public enum AOTObject: Sendable, Hashable {
 }
 
 extension String {
-    /// Case-insensitive equality for ASCII AOT names.
+    /// Case-insensitive equality for ASCII AOT names (`AxSecurityRole`, `Allow`): compared byte by byte, without
+    /// counting characters or lower-casing copies, since every folder of every path of a git revision is asked.
+    /// Text that is not ASCII falls back to comparing lower-cased copies.
     func caseInsensitiveCompare(_ other: String) -> Bool {
-        self.count == other.count && self.lowercased() == other.lowercased()
+        var left = self, right = other
+        let ascii = left.withUTF8 { a in
+            right.withUTF8 { b -> Bool? in
+                guard a.allSatisfy({ $0 < 0x80 }), b.allSatisfy({ $0 < 0x80 }) else { return nil }
+                guard a.count == b.count else { return false }
+                func folded(_ byte: UInt8) -> UInt8 { byte &- 0x41 < 26 ? byte + 0x20 : byte }
+                return zip(a, b).allSatisfy { folded($0) == folded($1) }
+            }
+        }
+        return ascii ?? (lowercased() == other.lowercased())
     }
 }

@@ -88,13 +88,16 @@ public struct UserDirectory: Sendable {
         }
 
         // Only the fields the directory reads are kept of each record (read on several cores for a big file).
+        // Column positions looked up once, not per field of every record (a `Column` hashes its name).
+        let userId = columns[.userId], role = columns[.securityRoleIdentifier], roleName = columns[.securityRoleName]
+        let status = columns[.assignmentStatus], enabled = columns[.enabled], userName = columns[.userName]
         let read = table.rows { fields in
-            func field(_ column: Column) -> String {
-                guard let index = columns[column], index < fields.count else { return "" }
+            func field(_ index: Int?) -> String {
+                guard let index, index < fields.count else { return "" }
                 return fields[index].trimmingBlanks()
             }
-            return AssignmentRow(userId: field(.userId), role: field(.securityRoleIdentifier), roleName: field(.securityRoleName),
-                                 assignmentStatus: field(.assignmentStatus), enabled: field(.enabled), userName: field(.userName))
+            return AssignmentRow(userId: field(userId), role: field(role), roleName: field(roleName),
+                                 assignmentStatus: field(status), enabled: field(enabled), userName: field(userName))
         }
 
         var users: [SecurityUser] = []

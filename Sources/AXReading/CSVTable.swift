@@ -140,7 +140,7 @@ struct CSVPieces {
     init(_ text: String, pieces wanted: Int = 8) {
         let bytes = text.utf8
         let pieces = min(wanted, bytes.count / Self.minimumPieceBytes)
-        isPlain = Self.recordsEndAtEveryLineFeed(bytes)
+        isPlain = Self.recordsEndAtEveryLineFeed(text)
         guard pieces > 1, isPlain, let headerBreak = bytes.firstIndex(of: UInt8(ascii: "\n")) else {
             records = [text[...]]
             recordsIncludeHeader = true
@@ -162,14 +162,17 @@ struct CSVPieces {
     }
 
     /// No quotes (no field can hold a line break) and every carriage return is part of a CRLF.
-    private static func recordsEndAtEveryLineFeed(_ bytes: String.UTF8View) -> Bool {
-        var afterCarriageReturn = false
-        for byte in bytes {
-            if afterCarriageReturn && byte != UInt8(ascii: "\n") { return false }
-            if byte == UInt8(ascii: "\"") { return false }
-            afterCarriageReturn = byte == UInt8(ascii: "\r")
+    private static func recordsEndAtEveryLineFeed(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            var afterCarriageReturn = false
+            for byte in bytes {
+                if afterCarriageReturn && byte != UInt8(ascii: "\n") { return false }
+                if byte == UInt8(ascii: "\"") { return false }
+                afterCarriageReturn = byte == UInt8(ascii: "\r")
+            }
+            return !afterCarriageReturn
         }
-        return !afterCarriageReturn
     }
 }
 
