@@ -9,14 +9,17 @@ only across runs the machine's drift disturbs. Each round runs the two binaries 
 first, so drift hits both alike. Reports per profile the median wall time, CPU (user + system) and peak RSS of each,
 and the median of the per-round ratios candidate / baseline.
 
-The candidate defaults to this checkout's release build (built first). To make a baseline binary from an earlier
-commit: `git worktree add /tmp/base REV && (cd /tmp/base && swift build -c release)` and pass
-`/tmp/base/.build/release/axlicense`. Workspaces come from `axlicense generate --scale P --seed 1`, as in bench.py,
-and are shared with it (same --work folder). They carry object-license data, so the licensing method is named:
+The candidate defaults to this checkout's release build, built first as README documents it (`swift build -c release
+--static-swift-stdlib`). To make a baseline binary from an earlier commit the same way: `git worktree add /tmp/base REV
+&& (cd /tmp/base && swift build -c release --static-swift-stdlib)` and pass `/tmp/base/.build/release/axlicense`.
+Workspaces come from `axlicense generate --scale P --seed 1`, as in bench.py, and are shared with it (same --work
+folder). They carry object-license data, so the licensing method is named:
 `--method M` (default legacy) is passed to each binary whose `--help` lists `--method`; a binary without it only has
 the legacy method, and comparing it on another method is refused.
 """
 import argparse, os, statistics, subprocess, sys, time
+
+from bench import release_binary
 
 
 def run(cmd):
@@ -45,9 +48,7 @@ def main():
     os.chdir(root)
     candidate = args.candidate
     if candidate is None:
-        subprocess.run(["swift", "build", "-c", "release", "--product", "axlicense"], check=True, stdout=subprocess.DEVNULL)
-        candidate = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], check=True, capture_output=True,
-                                   text=True).stdout.strip() + "/axlicense"
+        candidate = release_binary(root)
     os.makedirs(args.work, exist_ok=True)
     m = statistics.median
     method = {}
