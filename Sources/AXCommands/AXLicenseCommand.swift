@@ -47,6 +47,7 @@ package struct AXLicenseCommand: ParsableCommand {
         for descriptor in [STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO] where fcntl(descriptor, F_GETFD) == -1 && errno == EBADF {
             _ = open("/dev/null", O_RDONLY)
         }
+        ExitWithoutTeardown.enable()
         Foundation.exit(execute(Array(CommandLine.arguments.dropFirst())))
     }
 

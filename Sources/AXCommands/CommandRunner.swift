@@ -29,7 +29,9 @@ enum CommandRunner {
             }
         }
         do {
-            return try LoadedWorkspace.load(inputs.paths, users: users, keepGoing: analysis.keepGoing, method: inputs.method, progress: progress)
+            let workspace = try LoadedWorkspace.load(inputs.paths, users: users, keepGoing: analysis.keepGoing, method: inputs.method, progress: progress)
+            ExitWithoutTeardown.keep(workspace)
+            return workspace
         } catch {
             if case .metadataErrors(let errors) = error { printDiagnostics(errors, quiet: analysis.quiet) }
             printError(error)

@@ -156,6 +156,7 @@ struct DiffCommand: ParsableCommand {
         }
         // The verdict follows the primary method; with `both` the other method's impact is shown beside it.
         let impact = compare(before.engine, after.engine)
+        ExitWithoutTeardown.keep((before, after, baseTree, headTree, impact))
         var comparison: DiffReport.MethodImpact?
         if let other = after.method.comparison, let base = before.comparison, let head = after.comparison {
             comparison = DiffReport.MethodImpact(method: other, impact: compare(base, head))

@@ -34,6 +34,7 @@ struct EstimateCommand: ParsableCommand {
             CommandRunner.printDiagnostics(estimate.diagnostics, quiet: analysis.quiet)
             try CommandRunner.write(text, output: output, protecting: inputs.protectedInputs + state.protectedInputs(workspace: inputs.workspace))
             PhaseTimer.mark("written")
+            ExitWithoutTeardown.keep((estimate, report))
             return (estimate, workspace.isComplete)
         }
         let summary = estimate.summary

@@ -7,9 +7,8 @@ extension AccessGrant {
     /// The access this grant gives, per Docs/licensing-rules.md §2: Read = Deny means none; any allowed right beyond Read means maintain.
     public var accessLevel: AccessLevel {
         if self[.read] == .deny { return .none }
-        let allowed = allowedRights
-        if allowed.contains(where: { $0 != .read }) { return .maintain }
-        return allowed.isEmpty ? .none : .view
+        if allowsRightBeyondRead { return .maintain }
+        return allowsAnyRight ? .view : .none
     }
 
 }
@@ -20,9 +19,14 @@ public enum AccessLevel: String, Sendable, Hashable, Codable, Comparable {
     case view = "View"
     case maintain = "Maintain"
 
-    public static func < (lhs: Self, rhs: Self) -> Bool {
-        let order: [AccessLevel] = [.none, .view, .maintain]
-        return order.firstIndex(of: lhs) ?? 0 < order.firstIndex(of: rhs) ?? 0
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rank < rhs.rank }
+
+    private var rank: Int {
+        switch self {
+        case .none: 0
+        case .view: 1
+        case .maintain: 2
+        }
     }
 }
 

@@ -167,11 +167,13 @@ extension LicensingEngine {
         var tiers = Dictionary(uniqueKeysWithValues: LicenseTier.allCases.map { ($0, 0) })
         var counts: [String: SkuCount] = [:]
         var cost = Money.zero
-        for row in rows {
-            tiers[row.license.tier, default: 0] += 1
-            cost += row.license.monthlyCost
-            if let base = row.license.base { counts[base.name, default: SkuCount()].base += 1 }
-            for attach in row.license.attach { counts[attach.name, default: SkuCount()].attach += 1 }
+        // By index: iterating would copy every row (its user and role names) to read its license.
+        for index in rows.indices {
+            let license = rows[index].license
+            tiers[license.tier, default: 0] += 1
+            cost += license.monthlyCost
+            if let base = license.base { counts[base.name, default: SkuCount()].base += 1 }
+            for attach in license.attach { counts[attach.name, default: SkuCount()].attach += 1 }
         }
         var ordered: [(name: String, count: SkuCount)] = []
         let names = catalog.skus.filter { $0.tier == .operations }.map(\.name) + [LicenseBase.anyBase.name] + catalog.skus.filter { $0.tier != .operations }.map(\.name)

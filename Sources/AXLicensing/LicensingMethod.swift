@@ -97,45 +97,55 @@ public struct EntryPointSkuMapMethod: LicensingMethod {
     public init(graph: SecurityGraph, skuMap: SkuMap) {
         self.graph = graph
         self.skuMap = skuMap
-        let licenses = graph.menuItems.map { (view: UserLicenseValue(aotValue: $0.viewLicense), maintain: UserLicenseValue(aotValue: $0.maintainLicense)) }
-        self.menuItemLicenses = licenses
+        // Elements are read in place by index: iterating (`zip`, `enumerated`) copies every menu item and privilege.
+        let menuItems = graph.menuItems
+        var licenses: [(view: UserLicenseValue, maintain: UserLicenseValue)] = []
+        licenses.reserveCapacity(menuItems.count)
         var diagnostics: [Diagnostic] = []
-        for (item, license) in zip(graph.menuItems, licenses) where license.view.kind != .current || license.maintain.kind != .current {
+        for index in menuItems.indices {
+            let license = (view: UserLicenseValue(aotValue: menuItems[index].viewLicense), maintain: UserLicenseValue(aotValue: menuItems[index].maintainLicense))
+            licenses.append(license)
+            guard license.view.kind != .current || license.maintain.kind != .current else { continue }
             for (property, value) in [("ViewUserLicense", license.view), ("MaintainUserLicense", license.maintain)] {
-                if let diagnostic = UserLicenseValue.diagnostic(value, property: property, of: item) { diagnostics.append(diagnostic) }
+                if let diagnostic = UserLicenseValue.diagnostic(value, property: property, of: menuItems[index]) { diagnostics.append(diagnostic) }
             }
         }
+        self.menuItemLicenses = licenses
         self.diagnostics = DiagnosticLog.merged(diagnostics, skuMap.diagnostics)
+        let privileges = graph.privileges
         var demands: [PrivilegeDemand] = []
-        demands.reserveCapacity(graph.privileges.count)
-        for (privilege, definition) in graph.privileges.enumerated() {
+        demands.reserveCapacity(privileges.count)
+        for privilege in privileges.indices {
+            let entryPoints = privileges[privilege].entryPoints
+            let targets = graph.entryPointMenuItems[privilege]
             var tier = LicenseTier.none
-            for entryPoint in definition.entryPoints.indices where tier < .operations {
-                tier = max(tier, Self.license(graph, licenses, privilege, entryPoint).tier)
+            for entryPoint in entryPoints.indices where tier < .operations {
+                tier = max(tier, Self.license(of: entryPoints[entryPoint], menuItem: targets[entryPoint], licenses).tier)
             }
-            demands.append(PrivilegeDemand(tier: tier, skus: skuMap.requirement(forPrivilege: definition.name)))
+            demands.append(PrivilegeDemand(tier: tier, skus: skuMap.requirement(forPrivilege: privileges[privilege].name)))
         }
         self.demands = demands
     }
 
     public func demand(ofPrivilege privilege: Int) -> PrivilegeDemand { demands[privilege] }
 
-    public func license(ofGrant grant: Int, inPrivilege privilege: Int) -> GrantLicense { Self.license(graph, menuItemLicenses, privilege, grant) }
-
     /// Grants past the entry points are data entity permissions, which carry no license under this method.
-    private static func license(_ graph: SecurityGraph, _ licenses: [(view: UserLicenseValue, maintain: UserLicenseValue)], _ privilege: Int,
-                                _ entryPoint: Int) -> EntryPointLicense {
+    public func license(ofGrant grant: Int, inPrivilege privilege: Int) -> GrantLicense {
         let entryPoints = graph.privileges[privilege].entryPoints
-        guard entryPoint < entryPoints.count else {
-            let permission = graph.privileges[privilege].dataEntityPermissions[entryPoint - entryPoints.count]
+        guard grant < entryPoints.count else {
+            let permission = graph.privileges[privilege].dataEntityPermissions[grant - entryPoints.count]
             return EntryPointLicense(access: permission.grant.accessLevel, tier: .none, isKnown: true)
         }
-        let grant = entryPoints[entryPoint]
+        return Self.license(of: entryPoints[grant], menuItem: graph.entryPointMenuItems[privilege][grant], menuItemLicenses)
+    }
+
+    /// The license of one entry point, which opens the menu item at index `menuItem` of the graph (nil: none is defined).
+    private static func license(of grant: EntryPointGrant, menuItem: Int?, _ licenses: [(view: UserLicenseValue, maintain: UserLicenseValue)]) -> EntryPointLicense {
         let access = grant.grant.accessLevel
         guard access != .none, grant.objectType.menuItemKind != nil else {
             return EntryPointLicense(access: access, tier: .none, isKnown: true)
         }
-        guard let item = graph.entryPointMenuItems[privilege][entryPoint] else {
+        guard let item = menuItem else {
             return EntryPointLicense(access: access, tier: .none, isKnown: false)
         }
         return EntryPointLicense(access: access, tier: UserLicenseValue.license(for: access, view: licenses[item].view, maintain: licenses[item].maintain), isKnown: true)

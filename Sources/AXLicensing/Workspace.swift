@@ -287,15 +287,18 @@ public struct LoadedWorkspace: Sendable {
             }
             PhaseTimer.mark("privileges and roles evaluated")
             let (users, systemUsers) = (try usersInput.value()).map { ($0.0, $0.1) } ?? (nil, nil)
-            let snapshot: MetadataSnapshot
+            let fileCount: Int
             do {
-                snapshot = try loaded.get()
+                fileCount = try loaded.get().fileCount
             } catch {
                 throw WorkspaceError.metadataFolder(error)
             }
+            // The graph holds what it needs of the parse records; the rest is freed on the other core while the caller
+            // goes on (the users' evaluation is serial).
+            releaseInBackground(consume loaded)
             // Present whenever the snapshot is.
             let graph = resolved!
-            PhaseTimer.mark("inputs ready (\(snapshot.fileCount) files)")
+            PhaseTimer.mark("inputs ready (\(fileCount) files)")
             if graph.isIncomplete && !keepGoing {
                 throw WorkspaceError.metadataErrors(graph.diagnostics.filter { $0.severity == .error })
             }
@@ -306,7 +309,7 @@ public struct LoadedWorkspace: Sendable {
             let use = MethodUse(primary: primary, comparison: comparison, wasDefaulted: selection == nil,
                                 objectLicenses: objectMap.map { MethodUse.Source(path: paths.objectLicenses ?? "", shape: $0.shape) })
             return LoadedWorkspace(engine: engine, comparison: comparisonEngine, method: use, users: users, systemUsers: systemUsers, isComplete: !graph.isIncomplete,
-                                   diagnostics: diagnostics, metadataFileCount: snapshot.fileCount, references: references)
+                                   diagnostics: diagnostics, metadataFileCount: fileCount, references: references)
         } catch let error as InputError {
             throw .input(error)
         } catch let error as WorkspaceError {

@@ -102,11 +102,17 @@ struct FolderListing {
             return nil
         }
         var subfolders: [String] = []
+        // Every object folder here belongs to the model this folder is: one origin for all of them.
+        var origin: ModelOrigin?
         for (name, type) in entries where !name.hasPrefix(".") {
             let entryPath = Self.join(path, name)
             guard isFolder(name, type: type, in: descriptor, path: entryPath) else { continue }
             if let objectType = AOTObjectType(folderName: name) {
-                listObjectFolder(name, in: descriptor, path: entryPath, type: objectType)
+                if origin == nil {
+                    origin = MetadataLoader.origin(ofTypeFolder: entryPath)
+                    origin!.reference = reference
+                }
+                listObjectFolder(name, in: descriptor, path: entryPath, type: objectType, origin: origin!)
             } else if !skippedFolders.contains(name.lowercased()) {
                 subfolders.append(name)
             }
@@ -115,8 +121,8 @@ struct FolderListing {
         return OpenListing(path: path, descriptor: descriptor, subfolders: subfolders.reversed())
     }
 
-    /// Lists the XML files of the object folder `name` in `parent`.
-    private mutating func listObjectFolder(_ name: String, in parent: Int32, path: String, type: AOTObjectType) {
+    /// Lists the XML files of the object folder `name` in `parent`, whose objects come from `origin`.
+    private mutating func listObjectFolder(_ name: String, in parent: Int32, path: String, type: AOTObjectType, origin: ModelOrigin) {
         let descriptor = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else {
             log.append(Self.unreadableFolder(path))
@@ -129,8 +135,6 @@ struct FolderListing {
             log.append(Self.unreadableFolder(path))
             return
         }
-        var origin = MetadataLoader.origin(ofTypeFolder: path)
-        origin.reference = reference
         var folder: Int?
         for (fileName, entryType) in entries where MetadataLoader.isXMLFileName(fileName) {
             let filePath = Self.join(path, fileName)

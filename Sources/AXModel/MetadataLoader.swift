@@ -103,16 +103,14 @@ public struct MetadataLoader: Sendable {
 
     /// `Name.xml` (any case), not hidden.
     static func isXMLFileName(_ name: String) -> Bool {
-        let bytes = name.utf8
-        guard bytes.count > 4, bytes.first != UInt8(ascii: ".") else { return false }
-        let suffix = bytes.suffix(4)
-        var index = suffix.startIndex
-        for expected in [UInt8(ascii: "."), UInt8(ascii: "x"), UInt8(ascii: "m"), UInt8(ascii: "l")] {
-            let byte = suffix[index]
-            guard byte == expected || (expected != UInt8(ascii: ".") && byte == expected - 32) else { return false }
-            index = suffix.index(after: index)
+        var name = name
+        return name.withUTF8 { bytes in
+            let count = bytes.count
+            guard count > 4, bytes[0] != UInt8(ascii: ".") else { return false }
+            // `| 0x20` lower-cases an ASCII letter and maps no other byte onto `x`, `m` or `l`.
+            return bytes[count - 4] == UInt8(ascii: ".") && bytes[count - 3] | 0x20 == UInt8(ascii: "x")
+                && bytes[count - 2] | 0x20 == UInt8(ascii: "m") && bytes[count - 1] | 0x20 == UInt8(ascii: "l")
         }
-        return true
     }
 
     /// The model is the parent of the `Ax*` folder; the package is the model's parent (skipping `XppMetadata`:

@@ -177,6 +177,15 @@ public struct AccessGrant: Sendable, Hashable, Codable {
 
     /// Rights set to Allow, in AOT order.
     public var allowedRights: [AccessRight] { AccessRight.allCases.filter { self[$0] == .allow } }
+
+    /// Whether some right is set to Allow; `allowedRights` without building it, for the per-grant hot paths.
+    public var allowsAnyRight: Bool { packed & Self.allowBits != 0 }
+
+    /// Whether some right other than Read is set to Allow.
+    public var allowsRightBeyondRead: Bool { packed & Self.allowBits & ~(0b11 << Self.shift(.read)) != 0 }
+
+    /// The low bit of each right's two: set exactly when that right is Allow (`1`; Deny is `2`).
+    private static let allowBits: UInt16 = 0b01_01_01_01_01_01
 }
 
 /// The kind of object an entry point opens; only menu items carry a license (Docs/licensing-rules.md §2).

@@ -279,22 +279,34 @@ public struct DiagnosticLog: Sendable {
     /// What to show, in output order: each file's first diagnostics of each code with a summary of the rest, at most
     /// `shownLimit` of them (errors kept first), then one summary of what that cap left out.
     public var diagnostics: [Diagnostic] {
-        var all: [Diagnostic] = []
+        // Grouped by file first: a workspace's diagnostics come from a few hundred files, and sorting those names once
+        // costs a fraction of comparing two paths in every comparison of a sort over all of them.
+        var byFile: [String: [Diagnostic]] = [:]
+        var count = 0
         for (key, bucket) in buckets {
-            all += bucket.kept
-            if let summary = bucket.summary(key) { all.append(summary) }
+            var group = bucket.kept
+            if let summary = bucket.summary(key) { group.append(summary) }
+            byFile[key.file ?? "", default: []] += group
+            count += group.count
         }
         var omitted = omittedOverall
         var omittedSeverity = omittedOverallSeverity
-        if all.count > Self.shownLimit {
+        var all: [Diagnostic] = []
+        all.reserveCapacity(min(count, Self.shownLimit) + 1)
+        if count <= Self.shownLimit {
+            for file in byFile.keys.sorted() {
+                all += byFile[file]!.sorted { $0.precedesInFile($1) }
+            }
+        } else {
+            all = byFile.values.flatMap { $0 }
             all.sort { a, b in a.severity != b.severity ? a.severity > b.severity : a.precedesInOutput(b) }
             for diagnostic in all[Self.shownLimit...] {
                 omitted += diagnostic.representedCount
                 omittedSeverity = max(omittedSeverity, diagnostic.severity)
             }
             all.removeLast(all.count - Self.shownLimit)
+            all.sort { $0.precedesInOutput($1) }
         }
-        all.sort { $0.precedesInOutput($1) }
         if omitted > 0 {
             var summary = Diagnostic(omittedSeverity, .diagnosticsOmitted, "... and \(omitted) more diagnostics not shown (at most \(Self.shownLimit) are shown)")
             summary.omitted = omitted

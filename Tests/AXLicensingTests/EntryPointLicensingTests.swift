@@ -27,6 +27,38 @@ import Testing
         #expect(UserLicenseValue(aotValue: "Premium").tier == .none)
     }
 
+    /// Docs/licensing-rules.md §2, for each of the 729 ways to write the six rights: Read denied gives no access; an
+    /// allowed right beyond Read needs the maintain license; Read alone, the view license; nothing allowed, none.
+    @Test func accessLevelFollowsTheRuleForEveryCombinationOfRights() {
+        let values: [GrantValue] = [.unset, .allow, .deny]
+        let rights = AccessRight.allCases
+        for code in 0..<729 {
+            var written: [AccessRight: GrantValue] = [:]
+            var rest = code
+            for right in rights {
+                written[right] = values[rest % 3]
+                rest /= 3
+            }
+            let grant = AccessGrant(written)
+            let expected: AccessLevel
+            if written[.read] == .deny {
+                expected = .none
+            } else if rights.contains(where: { $0 != .read && written[$0] == .allow }) {
+                expected = .maintain
+            } else {
+                expected = written[.read] == .allow ? .view : .none
+            }
+            #expect(grant.accessLevel == expected, "\(written)")
+            #expect(grant.allowsAnyRight == !grant.allowedRights.isEmpty)
+        }
+    }
+
+    @Test func accessLevelsAreOrderedNoneViewMaintain() {
+        #expect(AccessLevel.none < .view && AccessLevel.view < .maintain && AccessLevel.none < .maintain)
+        #expect(!(AccessLevel.maintain < .view) && !(AccessLevel.view < .view))
+        #expect([AccessLevel.view, .maintain, .none].max() == .maintain)
+    }
+
     /// The licensing method interprets the values and reports them; the model keeps them as written.
     @Test func legacyAndUnknownValuesAreReportedOncePerPropertyByTheMethod() {
         var tree = TreeBuilder()

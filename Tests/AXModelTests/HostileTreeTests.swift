@@ -66,6 +66,25 @@ private func roleXML(_ name: String, duties: [String]) -> String {
         #expect(forward.representedCount == 40)
     }
 
+    /// The log sorts file by file; the order must still be the one `precedesInOutput` defines over all of them
+    /// (file, line, column, code, message), files without a location first.
+    @Test func theOutputOrderIsByFileThenPlaceThenCodeThenMessage() {
+        var random = SeededGenerator(seed: 13)
+        let files: [String?] = [nil, "", "b.xml", "a.xml", "a/b.xml", "A.xml", "é.xml", "a.xml.bak"]
+        let codes: [DiagnosticCode] = [.danglingReference, .missingName, .malformedFile]
+        var all: [Diagnostic] = []
+        for index in 0..<300 {
+            let file = files[Int(random.next() % UInt64(files.count))]
+            let location = file.map { SourceLocation(file: $0, line: Int(random.next() % 4), column: Int(random.next() % 3)) }
+            all.append(Diagnostic(.warning, codes[Int(random.next() % 3)], "m\(index % 7)", at: location))
+        }
+        let shown = DiagnosticLog(all).diagnostics.filter { $0.omitted == nil }
+        #expect(shown.count > 50)
+        for (earlier, later) in zip(shown, shown.dropFirst()) {
+            #expect(!later.precedesInOutput(earlier), "\(later) shown after \(earlier)")
+        }
+    }
+
     @Test func theGlobalCapKeepsErrorsAndSaysHowManyItLeftOut() {
         var log = DiagnosticLog()
         let files = DiagnosticLog.shownLimit + 500

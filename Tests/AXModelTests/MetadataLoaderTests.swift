@@ -25,6 +25,19 @@ import Testing
         #expect(snapshot.fileCount == 2)
     }
 
+    /// An object file is `Name.xml` in any case; hidden files and other endings are not read.
+    @Test func onlyVisibleFilesEndingInDotXMLInAnyCaseAreRead() throws {
+        let tree = TemporaryFolder()
+        for name in ["A.xml", "B.XML", "C.XmL", ".Hidden.xml", ".xml", "D.xmlx", "E.xm", "Fxml", "G.txt", "H.xmk", "I.xnl"] {
+            tree.write("P/M/AxSecurityDuty/\(name)", duty(String(name.prefix { $0 != "." }).isEmpty ? "Dot" : String(name.prefix { $0 != "." })))
+        }
+        tree.write("P/M/AxSecurityRole/R.xml", "<AxSecurityRole><Name>R</Name></AxSecurityRole>")
+        let snapshot = try MetadataLoader().load(root: tree.path)
+        #expect(SecurityGraph(snapshot).duties.map(\.name) == ["A", "B", "C"])
+        #expect(SecurityGraph(snapshot).roles.first?.origin == ModelOrigin(package: "P", model: "M"))
+        #expect(snapshot.fileCount == 4)
+    }
+
     @Test func aFolderOfAxFoldersIsItsOwnModel() throws {
         let tree = TemporaryFolder()
         tree.write("MyModel/AxSecurityDuty/A.xml", duty("A"))
