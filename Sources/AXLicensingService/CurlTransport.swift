@@ -48,7 +48,8 @@ package struct CurlFailure: Sendable, Equatable {
     package enum Code {
         package static let unsupportedProtocol = 1, failedInit = 2, urlMalformed = 3, notBuiltIn = 4
         package static let couldNotResolveProxy = 5, couldNotResolveHost = 6, couldNotConnect = 7, weirdServerReply = 8
-        package static let partialFile = 18, outOfMemory = 27, operationTimedOut = 28, badFunctionArgument = 43, unknownOption = 48
+        package static let partialFile = 18, outOfMemory = 27, operationTimedOut = 28, abortedByCallback = 42, badFunctionArgument = 43
+        package static let unknownOption = 48
         package static let gotNothing = 52, sendError = 55, receiveError = 56
         /// TLS: handshake, certificates, ciphers, pinning, revocation (35, 53, 54, 58, 59, 60, 64, 66, 77, 80, 82, 83, 90,
         /// 91, 98).
@@ -78,17 +79,24 @@ package struct CurlTransport: Sendable {
     }()
 
     /// Sends `request` and waits for the reply without holding a cooperative thread; throws
-    /// `LicensingServiceError.networkLibraryUnavailable` when libcurl cannot be loaded.
+    /// `LicensingServiceError.networkLibraryUnavailable` when libcurl cannot be loaded. Cancelling the calling task
+    /// stops the exchange within about a second (`CurlFailure.Code.abortedByCallback`).
     package func exchange(_ request: HTTPRequest) async throws(LicensingServiceError) -> HTTPOutcome {
         let names = libraryNames
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<HTTPOutcome, LicensingServiceError>, Never>) in
-            _ = BackgroundWork<Void, Never> { continuation.resume(returning: Self.perform(request, libraryNames: names)) }
+        let flag = CancelFlag()
+        let result = await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Result<HTTPOutcome, LicensingServiceError>, Never>) in
+                _ = BackgroundWork<Void, Never> { continuation.resume(returning: Self.perform(request, libraryNames: names, cancel: flag)) }
+            }
+        } onCancel: {
+            flag.cancel()
         }
         return try result.get()
     }
 
     /// Loads libcurl (once per process; later calls find it loaded) and performs `request`, blocking.
-    private static func perform(_ request: HTTPRequest, libraryNames: [String]) -> Result<HTTPOutcome, LicensingServiceError> {
+    private static func perform(_ request: HTTPRequest, libraryNames: [String], cancel: CancelFlag) -> Result<HTTPOutcome, LicensingServiceError> {
+        guard !libraryNames.isEmpty else { return .failure(.networkLibraryUnavailable(detail: "no libcurl library name is configured")) }
         var failure = AXCURL_LOAD_NOT_FOUND
         var detail = [CChar](repeating: 0, count: 512)
         let loaded = withCStrings(libraryNames) { names, count in axcurl_load(names!, count, &failure, &detail, detail.count) }
@@ -108,7 +116,7 @@ package struct CurlTransport: Sendable {
                             body: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), body_length: bytes.count,
                             has_body: request.body == nil ? 0 : 1,
                             timeout_ms: milliseconds >= 1 ? Int(min(milliseconds, 86_400_000)) : 1,
-                            maximum_reply_size: max(0, request.maximumReplySize))
+                            maximum_reply_size: max(0, request.maximumReplySize), cancel: cancel.pointer)
                         axcurl_perform(library, &exchange, &reply)
                     }
                 }
@@ -145,6 +153,16 @@ package struct CurlTransport: Sendable {
         default:
             return "libcurl cannot start (\(text))"
         }
+    }
+
+    /// The flag the C exchange watches; set when the calling task is cancelled. Shared by the exchange's thread and
+    /// the cancellation handler, and freed after both let go of it.
+    private final class CancelFlag: @unchecked Sendable {
+        let pointer = UnsafeMutablePointer<axcurl_cancel_flag>.allocate(capacity: 1)
+        init() { pointer.initialize(to: axcurl_cancel_flag(value: 0)) }
+        deinit { pointer.deallocate() }
+        /// Sets the flag (atomically, in C).
+        func cancel() { axcurl_cancel(pointer) }
     }
 
     /// `strings` as a C array of C strings for the length of `body` (nil when `strings` is empty).

@@ -142,12 +142,14 @@ public final class LicensingServiceClient: Sendable {
     }
 
     /// A libcurl failure as a service error, and whether trying again can help: not for a certificate or TLS problem,
-    /// nor for a request libcurl refuses to make.
+    /// a request libcurl refuses to make, or a cancelled one.
     private func classify(_ failure: CurlFailure, call: ServiceCall, attempts: Int, secrets: [String]) -> (error: LicensingServiceError, isTransient: Bool) {
         typealias Code = CurlFailure.Code
         switch failure.code {
         case Code.operationTimedOut:
             return (.timedOut(call: call, seconds: options.timeout, attempts: attempts), true)
+        case Code.abortedByCallback:
+            return (.unreachable(call: call, detail: "the request was cancelled", attempts: attempts), false)
         case _ where Code.tls.contains(failure.code):
             return (.unreachable(call: call, detail: "TLS: the server's certificate is not trusted or the secure connection failed", attempts: attempts), false)
         case Code.unsupportedProtocol, Code.failedInit, Code.urlMalformed, Code.notBuiltIn, Code.outOfMemory, Code.badFunctionArgument, Code.unknownOption:

@@ -23,6 +23,7 @@ enum {
     AX_CURLOPT_WRITEDATA = 10001,            // CURLOPTTYPE_CBPOINT + 1
     AX_CURLOPT_URL = 10002,                  // CURLOPTTYPE_STRINGPOINT + 2
     AX_CURLOPT_ERRORBUFFER = 10010,          // CURLOPTTYPE_OBJECTPOINT + 10
+    AX_CURLOPT_XFERINFODATA = 10057,         // CURLOPTTYPE_CBPOINT + 57 (CURLOPT_PROGRESSDATA's number)
     AX_CURLOPT_WRITEFUNCTION = 20011,        // CURLOPTTYPE_FUNCTIONPOINT + 11
     AX_CURLOPT_POSTFIELDS = 10015,           // CURLOPTTYPE_OBJECTPOINT + 15
     AX_CURLOPT_HTTPHEADER = 10023,           // CURLOPTTYPE_SLISTPOINT + 23
@@ -35,6 +36,7 @@ enum {
     AX_CURLOPT_POSTFIELDSIZE_LARGE = 30120,  // CURLOPTTYPE_OFF_T + 120 (7.11.1)
     AX_CURLOPT_TIMEOUT_MS = 155,             // CURLOPTTYPE_LONG + 155 (7.16.2)
     AX_CURLOPT_PROTOCOLS = 181,              // CURLOPTTYPE_LONG + 181 (7.19.4; deprecated by PROTOCOLS_STR in 7.85.0)
+    AX_CURLOPT_XFERINFOFUNCTION = 20219,     // CURLOPTTYPE_FUNCTIONPOINT + 219 (7.32.0)
     AX_CURLOPT_PROTOCOLS_STR = 10318,        // CURLOPTTYPE_STRINGPOINT + 318 (7.85.0)
 };
 
@@ -47,6 +49,7 @@ enum {
     AX_CURLE_FAILED_INIT = 2,
     AX_CURLE_WRITE_ERROR = 23,
     AX_CURLE_OUT_OF_MEMORY = 27,
+    AX_CURLE_ABORTED_BY_CALLBACK = 42,
     AX_CURLE_BAD_FUNCTION_ARGUMENT = 43,
     AX_CURLE_UNKNOWN_OPTION = 48,
     AX_CURLE_FILESIZE_EXCEEDED = 63,
@@ -198,6 +201,15 @@ static size_t write_body(char *bytes, size_t size, size_t count, void *context) 
     return length;
 }
 
+void axcurl_cancel(axcurl_cancel_flag *flag) { __atomic_store_n(&flag->value, 1, __ATOMIC_RELEASE); }
+
+// CURLOPT_XFERINFOFUNCTION (https://curl.se/libcurl/c/CURLOPT_XFERINFOFUNCTION.html): called often while data moves
+// and about once a second while nothing does; non-zero aborts the transfer with CURLE_ABORTED_BY_CALLBACK.
+static int check_cancel(void *context, int64_t download_total, int64_t downloaded, int64_t upload_total, int64_t uploaded) {
+    (void)download_total, (void)downloaded, (void)upload_total, (void)uploaded;
+    return __atomic_load_n(&((axcurl_cancel_flag *)context)->value, __ATOMIC_ACQUIRE) != 0;
+}
+
 static int has_line_break(const char *text) { return strchr(text, '\r') != NULL || strchr(text, '\n') != NULL; }
 
 // Sets every option of `request` on `easy`; the first failing option's CURLcode, or 0.
@@ -219,7 +231,13 @@ static int configure(const axcurl_library *library, void *easy, const axcurl_req
     AX_SET(AX_CURLOPT_NOSIGNAL, 1L);
     // A 3xx comes back as the reply: the bearer token is never sent anywhere but the registered endpoint.
     AX_SET(AX_CURLOPT_FOLLOWLOCATION, 0L);
-    AX_SET(AX_CURLOPT_NOPROGRESS, 1L);
+    if (request->cancel) {
+        AX_SET(AX_CURLOPT_XFERINFOFUNCTION, check_cancel);
+        AX_SET(AX_CURLOPT_XFERINFODATA, (void *)request->cancel);
+        AX_SET(AX_CURLOPT_NOPROGRESS, 0L);
+    } else {
+        AX_SET(AX_CURLOPT_NOPROGRESS, 1L);
+    }
     AX_SET(AX_CURLOPT_TIMEOUT_MS, request->timeout_ms);
     AX_SET(AX_CURLOPT_WRITEFUNCTION, write_body);
     AX_SET(AX_CURLOPT_WRITEDATA, (void *)buffer);
@@ -265,6 +283,9 @@ void axcurl_perform(const axcurl_library *library, const axcurl_request *request
     struct ax_curl_slist *headers = NULL;
     reply_buffer buffer = {.maximum = request->maximum_reply_size};
     int code = configure(library, easy, request, &headers, &buffer, error_buffer);
+    if (code == AX_CURLE_OK && request->cancel && __atomic_load_n(&request->cancel->value, __ATOMIC_ACQUIRE)) {
+        code = AX_CURLE_ABORTED_BY_CALLBACK;  // Cancelled before it started: nothing is sent.
+    }
     if (code == AX_CURLE_OK) code = library->easy_perform(easy);
     long status = 0;
     if (code == AX_CURLE_OK) code = library->easy_getinfo(easy, AX_CURLINFO_RESPONSE_CODE, &status);

@@ -123,6 +123,37 @@ import Testing
         #expect(received.headers["content-type"] == "application/json" && received.headers["expect"] == nil && received.headers["cookie"] == nil)
     }
 
+    @Test func cancellingTheCallingTaskStopsTheExchangeWithoutRetries() async throws {
+        let fake = try FakeLicensingService()
+        defer { fake.stop() }
+        for _ in 0..<4 { fake.script("/licenses", .silence) }
+        let client = LicensingServiceClient(endpoint: try ServiceEndpoint(fake.endpoint), options: ServiceClientOptions(timeout: 120, sleep: { _ in }))
+        let call = Task { try await client.licenses(accessToken: "t") }
+        // Cancel once the request is at the service, so the exchange is under way (not refused before it starts).
+        for _ in 0..<3000 where fake.requests.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+        try #require(!fake.requests.isEmpty, "the request never reached the fake")
+        call.cancel()
+        // A timeout would be `timedOut` after four attempts; cancelled, it is one attempt, not retried.
+        await #expect(throws: LicensingServiceError.unreachable(call: .licenseRefresh, detail: "the request was cancelled", attempts: 1)) {
+            _ = try await call.value
+        }
+        #expect(fake.requests(to: "/licenses").count == 1)
+    }
+
+    @Test func anExchangeCancelledBeforeItStartsSendsNothing() async throws {
+        let fake = try FakeLicensingService()
+        let outcome = await Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try await CurlTransport().exchange(request(fake.endpoint + "/licenses"))
+        }.result
+        guard case .failed(let failure) = try outcome.get() else {
+            Issue.record("a cancelled exchange ran: \(outcome)")
+            return
+        }
+        #expect(failure.code == CurlFailure.Code.abortedByCallback)
+        #expect(fake.requests.isEmpty)
+    }
+
     @Test func concurrentCallsEachGetTheirOwnReply() async throws {
         let fake = try FakeLicensingService()
         let client = LicensingServiceClient(endpoint: try ServiceEndpoint(fake.endpoint))

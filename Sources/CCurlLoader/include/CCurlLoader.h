@@ -37,6 +37,14 @@ typedef enum {
 const axcurl_library *_Nullable axcurl_load(const char *_Nonnull const *_Nonnull names, size_t name_count,
                                             axcurl_load_failure *_Nonnull failure, char *_Nonnull detail, size_t detail_size);
 
+/// A flag another thread sets to stop an exchange under way (the caller's task was cancelled).
+typedef struct {
+    int value;
+} axcurl_cancel_flag;
+
+/// Sets `flag`: the exchange watching it stops within about a second, with `CURLE_ABORTED_BY_CALLBACK`.
+void axcurl_cancel(axcurl_cancel_flag *_Nonnull flag);
+
 /// One request.
 typedef struct {
     /// `GET`, `POST`, ...
@@ -54,6 +62,8 @@ typedef struct {
     long timeout_ms;
     /// Largest reply body accepted, in bytes; the transfer stops as soon as the reply is known to be larger.
     size_t maximum_reply_size;
+    /// When set (`axcurl_cancel`), the exchange stops; NULL for none.
+    axcurl_cancel_flag *_Nullable cancel;
 } axcurl_request;
 
 /// How an exchange ended.
