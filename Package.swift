@@ -45,8 +45,11 @@ let package = Package(
         .target(name: "AXCompliance", dependencies: ["AXReading", "AXModel", "AXLicensing"]),
         .target(name: "AXChangeImpact", dependencies: ["AXReading", "AXModel", "AXLicensing"]),
         .target(name: "AXState", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
-        // The licensing service client (DOMAIN.md §8): URLSession (FoundationNetworking), no package dependency.
-        .target(name: "AXLicensingService", dependencies: ["AXReading", "AXModel", "AXLicensing", "AXCompliance", "AXState"]),
+        // One HTTP exchange through libcurl, loaded with dlopen on the first request: nothing links libcurl, so the commands
+        // that never call the licensing service start without it and its ~30 libraries (Docs/architecture.md).
+        .target(name: "CCurlLoader", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+        // The licensing service client (DOMAIN.md §8): libcurl through CCurlLoader, no package dependency.
+        .target(name: "AXLicensingService", dependencies: ["AXReading", "AXModel", "AXLicensing", "AXCompliance", "AXState", "CCurlLoader"]),
         .target(
             name: "AXReports",
             dependencies: [

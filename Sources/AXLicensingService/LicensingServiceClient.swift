@@ -1,8 +1,5 @@
 import AXReading
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// How the client talks to the service: timeout, retries and the wait between them.
 public struct ServiceClientOptions: Sendable {
@@ -16,6 +13,9 @@ public struct ServiceClientOptions: Sendable {
     public var sleep: @Sendable (Duration) async -> Void
     /// Largest reply body read, in bytes; a larger reply is a malformed reply.
     public var maximumReplySize: Int
+    /// The names `dlopen` tries for libcurl, in order (`CurlTransport.defaultLibraryNames`). Not for users: tests name a
+    /// library that does not exist to see the error a machine without libcurl gives.
+    package var curlLibraryNames = CurlTransport.defaultLibraryNames
 
     /// 30 s timeout, three retries waiting 1 s, 2 s and 4 s, replies up to 4 MiB.
     public init(timeout: Double = 30, retries: Int = 3, initialBackoff: Duration = .seconds(1),
@@ -32,31 +32,22 @@ public struct ServiceClientOptions: Sendable {
 /// it needs and returns what the service said. `LicenseServiceJobs` adds the state, the token refresh on 401 and the
 /// audit log.
 ///
-/// Built on URLSession (FoundationNetworking, libcurl on Linux): part of the toolchain, so no package to build, and
-/// the system's certificate store verifies TLS (no delegate overrides it). Redirects are not followed, so a bearer
-/// token is only ever sent to the endpoint that was registered.
+/// Built on libcurl, loaded with `dlopen` on the first request (`CurlTransport`, the C target CCurlLoader): no package
+/// to build, the system's certificate store verifies TLS (libcurl's defaults; no option weakens them), and the commands
+/// that never call the service do not load libcurl and its ~30 libraries at start. Redirects are not followed, so a
+/// bearer token is only ever sent to the endpoint that was registered; only http and https are spoken.
 public final class LicensingServiceClient: Sendable {
     /// The service's base URL.
     public let endpoint: ServiceEndpoint
     /// Timeout and retry behaviour.
     public let options: ServiceClientOptions
-    private let session: URLSession
+    private let transport: CurlTransport
 
+    /// A client of the service at `endpoint`; nothing is loaded or sent until the first call.
     public init(endpoint: ServiceEndpoint, options: ServiceClientOptions = ServiceClientOptions()) {
         self.endpoint = endpoint
         self.options = options
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = options.timeout
-        configuration.timeoutIntervalForResource = options.timeout
-        configuration.httpCookieAcceptPolicy = .never
-        configuration.httpShouldSetCookies = false
-        configuration.urlCache = nil
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        session = URLSession(configuration: configuration, delegate: RedirectRefusal(), delegateQueue: nil)
-    }
-
-    deinit {
-        session.finishTasksAndInvalidate()
+        transport = CurlTransport(libraryNames: options.curlLibraryNames)
     }
 
     /// `POST /register`: new tokens for this tenant and environment. Any error status is `rejected`.
@@ -120,37 +111,27 @@ public final class LicensingServiceClient: Sendable {
 
     private func exchange(_ call: ServiceCall, method: String, path: String, body: Data?, bearer: String?,
                           secrets: [String]) async throws(LicensingServiceError) -> Reply {
-        var request = URLRequest(url: endpoint.url(path))
-        request.httpMethod = method
-        request.timeoutInterval = options.timeout
-        request.setValue("application/json", forHTTPHeaderField: "Accept")
-        if let body {
-            request.httpBody = body
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        }
-        if let bearer { request.setValue("Bearer " + bearer, forHTTPHeaderField: "Authorization") }
+        var headers = ["Accept: application/json"]
+        if body != nil { headers.append("Content-Type: application/json") }
+        if let bearer { headers.append("Authorization: Bearer " + bearer) }
+        let request = HTTPRequest(method: method, url: endpoint.url(path).absoluteString, headers: headers, body: body, timeout: options.timeout,
+                                  maximumReplySize: options.maximumReplySize)
         let attempts = max(0, options.retries) + 1
         var failure: LicensingServiceError
         var attempt = 1
         while true {
-            do {
-                let (data, response) = try await session.data(for: request)
-                guard let http = response as? HTTPURLResponse else {
-                    throw LicensingServiceError.malformedReply(call: call, detail: "not an HTTP reply")
-                }
-                guard data.count <= options.maximumReplySize else {
-                    throw LicensingServiceError.malformedReply(call: call, detail: "the reply is larger than \(options.maximumReplySize) bytes")
-                }
-                let reply = Reply(status: http.statusCode, body: data)
+            switch try await transport.exchange(request) {
+            case .replied(let status, let body):
+                let reply = Reply(status: status, body: body)
                 if (300..<400).contains(reply.status) {
-                    throw LicensingServiceError.rejected(call: call, status: reply.status, message: "the service redirected; redirects are not followed, register the final URL")
+                    throw .rejected(call: call, status: reply.status, message: "the service redirected; redirects are not followed, register the final URL")
                 }
                 guard (500..<600).contains(reply.status) else { return reply }
                 failure = .rejected(call: call, status: reply.status, message: reply.message(scrubbing: secrets))
-            } catch let error as LicensingServiceError {
-                throw error
-            } catch {
-                let classified = classify(error, call: call, attempts: attempt, secrets: secrets)
+            case .tooLarge:
+                throw .malformedReply(call: call, detail: "the reply is larger than \(options.maximumReplySize) bytes")
+            case .failed(let curlFailure):
+                let classified = classify(curlFailure, call: call, attempts: attempt, secrets: secrets)
                 guard classified.isTransient else { throw classified.error }
                 failure = classified.error
             }
@@ -160,20 +141,21 @@ public final class LicensingServiceClient: Sendable {
         }
     }
 
-    /// A transport error as a service error, and whether trying again can help (not for a certificate problem).
-    private func classify(_ error: any Error, call: ServiceCall, attempts: Int, secrets: [String]) -> (error: LicensingServiceError, isTransient: Bool) {
-        let code = (error as? URLError)?.code
-        switch code {
-        case .timedOut?:
+    /// A libcurl failure as a service error, and whether trying again can help: not for a certificate or TLS problem,
+    /// a request libcurl refuses to make, or a cancelled one.
+    private func classify(_ failure: CurlFailure, call: ServiceCall, attempts: Int, secrets: [String]) -> (error: LicensingServiceError, isTransient: Bool) {
+        typealias Code = CurlFailure.Code
+        switch failure.code {
+        case Code.operationTimedOut:
             return (.timedOut(call: call, seconds: options.timeout, attempts: attempts), true)
-        case .serverCertificateUntrusted?, .serverCertificateHasBadDate?, .serverCertificateNotYetValid?, .serverCertificateHasUnknownRoot?,
-             .secureConnectionFailed?, .clientCertificateRejected?, .clientCertificateRequired?:
+        case Code.abortedByCallback:
+            return (.unreachable(call: call, detail: "the request was cancelled", attempts: attempts), false)
+        case _ where Code.tls.contains(failure.code):
             return (.unreachable(call: call, detail: "TLS: the server's certificate is not trusted or the secure connection failed", attempts: attempts), false)
-        case .unsupportedURL?, .badURL?, .cancelled?:
-            return (.unreachable(call: call, detail: ServiceText.scrub(error.localizedDescription, secrets: secrets), attempts: attempts), false)
+        case Code.unsupportedProtocol, Code.failedInit, Code.urlMalformed, Code.notBuiltIn, Code.outOfMemory, Code.badFunctionArgument, Code.unknownOption:
+            return (.unreachable(call: call, detail: ServiceText.scrub(failure.text, secrets: secrets), attempts: attempts), false)
         default:
-            let detail = (error as? URLError).map { ServiceText.networkDetail($0) } ?? ServiceText.scrub("\(error)", secrets: secrets)
-            return (.unreachable(call: call, detail: detail, attempts: attempts), true)
+            return (.unreachable(call: call, detail: ServiceText.networkDetail(failure, secrets: secrets), attempts: attempts), true)
         }
     }
 
@@ -200,14 +182,6 @@ public final class LicensingServiceClient: Sendable {
     }
 }
 
-/// Refuses every redirect: the reply is returned as it is (3xx), and no request (with its bearer token) goes elsewhere.
-private final class RedirectRefusal: NSObject, URLSessionTaskDelegate, Sendable {
-    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-                    newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
-        completionHandler(nil)
-    }
-}
-
 /// Text from the service or the network made safe for a message: secrets removed, control characters dropped, short.
 enum ServiceText {
     static let maximumLength = 300
@@ -220,15 +194,17 @@ enum ServiceText {
         return cleaned.count > maximumLength ? String(cleaned.prefix(maximumLength)) + "…" : cleaned
     }
 
-    /// A network error in words, without its URL (which the user gave and the message names elsewhere).
-    static func networkDetail(_ error: URLError) -> String {
-        switch error.code {
-        case .cannotConnectToHost: "connection refused"
-        case .cannotFindHost, .dnsLookupFailed: "host not found"
-        case .networkConnectionLost: "the connection was closed before the reply was complete"
-        case .notConnectedToInternet: "no network"
-        case .badServerResponse: "the reply is not valid HTTP"
-        default: "network error \(error.code.rawValue)"
+    /// A network error in words, keyed by libcurl's code: the common ones without the URL (which the user gave and the
+    /// message names elsewhere), any other with libcurl's own text.
+    static func networkDetail(_ failure: CurlFailure, secrets: [String]) -> String {
+        typealias Code = CurlFailure.Code
+        return switch failure.code {
+        case Code.couldNotConnect: "connection refused"
+        case Code.couldNotResolveHost: "host not found"
+        case Code.couldNotResolveProxy: "proxy host not found"
+        case Code.gotNothing, Code.receiveError, Code.sendError, Code.partialFile: "the connection was closed before the reply was complete"
+        case Code.weirdServerReply: "the reply is not valid HTTP"
+        default: "network error \(failure.code): " + scrub(failure.text, secrets: secrets)
         }
     }
 }

@@ -34,6 +34,10 @@ public enum LicensingServiceError: Error, Sendable, Equatable, CustomStringConve
     case rejected(call: ServiceCall, status: Int, message: String)
     /// The service could not be reached (connection refused, DNS, TLS certificate not trusted, …) after the retries.
     case unreachable(call: ServiceCall, detail: String, attempts: Int)
+    /// libcurl, which the client loads on its first request to reach the service, is not installed or not usable
+    /// (`libcurl.so.4 is not installed: apt-get install libcurl4`); every command that does not call the service runs
+    /// without it.
+    case networkLibraryUnavailable(detail: String)
     /// No reply within the timeout, after the retries.
     case timedOut(call: ServiceCall, seconds: Double, attempts: Int)
     /// The reply is not the contract's JSON.
@@ -58,6 +62,8 @@ public enum LicensingServiceError: Error, Sendable, Equatable, CustomStringConve
             "licensing service: error: \(call.rawValue) failed: HTTP \(status)" + (message.isEmpty ? "" : ": \(message)")
         case .unreachable(let call, let detail, let attempts):
             "licensing service: error: \(call.rawValue) failed: cannot reach the service (\(detail)) after \(attempts) attempt(s)"
+        case .networkLibraryUnavailable(let detail):
+            "licensing service: error: \(detail)"
         case .timedOut(let call, let seconds, let attempts):
             "licensing service: error: \(call.rawValue) failed: no reply within \(Self.seconds(seconds)) s, \(attempts) attempt(s)"
         case .malformedReply(let call, let detail):

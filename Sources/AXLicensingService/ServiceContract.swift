@@ -42,13 +42,18 @@ public struct ServiceTokens: Sendable, Hashable, Codable, CustomStringConvertibl
 
     private enum CodingKeys: String, CodingKey { case accessToken, refreshToken, expiresAt }
 
-    /// Reads `expiresAt` as RFC 3339 text (whatever the decoder's date strategy); an empty token is refused.
+    /// Reads `expiresAt` as RFC 3339 text (whatever the decoder's date strategy); an empty token, or one holding control
+    /// characters, is refused.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         accessToken = try c.decode(String.self, forKey: .accessToken)
         refreshToken = try c.decode(String.self, forKey: .refreshToken)
-        for (token, key) in [(accessToken, CodingKeys.accessToken), (refreshToken, .refreshToken)] where token.isEmpty {
-            throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "\(key.stringValue) is empty")
+        for (token, key) in [(accessToken, CodingKeys.accessToken), (refreshToken, .refreshToken)] {
+            if token.isEmpty { throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "\(key.stringValue) is empty") }
+            // A line break in a token sent as `Authorization: Bearer …` would add a header line of the service's choosing.
+            if token.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "\(key.stringValue) holds control characters")
+            }
         }
         let text = try c.decode(String.self, forKey: .expiresAt)
         guard let date = ServiceTimestamp.parse(text) else {

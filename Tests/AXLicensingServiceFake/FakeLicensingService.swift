@@ -43,6 +43,9 @@ public final class FakeLicensingService: @unchecked Sendable {
         case silence
         /// Closes the connection without a reply: a network error.
         case dropConnection
+        /// This status, then a body without a length that goes on until the client closes the connection (1 GiB at
+        /// most): a reply larger than any maximum. `endlessBodyBytesSent()` tells how much went out.
+        case endlessBody(status: Int)
     }
 
     /// The purchased licenses `GET /licenses` returns, as JSON (`{"licenseHolder": …, "products": [ … ]}`).
@@ -74,6 +77,8 @@ public final class FakeLicensingService: @unchecked Sendable {
     private var counter = 0
     private var stopped = false
     private let stopSignal = DispatchSemaphore(value: 0)
+    private let endlessBodyEnded = DispatchSemaphore(value: 0)
+    private var endlessBytes = 0
     private let acceptThread: Thread
 
     /// Starts listening on 127.0.0.1 at a free port.
@@ -146,6 +151,13 @@ public final class FakeLicensingService: @unchecked Sendable {
     /// Every access and refresh token ever issued: none may appear in any output, file or audit row.
     public var issuedTokens: [String] { lock.withLock { issued } }
 
+    /// The body bytes the oldest unreported `.endlessBody` reply sent before the client closed the connection, once it
+    /// has ended (nil if none ends within `seconds`).
+    public func endlessBodyBytesSent(waitingAtMost seconds: Double = 30) -> Int? {
+        guard endlessBodyEnded.wait(timeout: .now() + seconds) == .success else { return nil }
+        return lock.withLock { endlessBytes }
+    }
+
     /// Makes every issued access token invalid (the next `licenses` or `telemetry` is 401).
     public func expireAccessTokens() { lock.withLock { validAccess.removeAll() } }
 
@@ -183,6 +195,17 @@ public final class FakeLicensingService: @unchecked Sendable {
             respond(then, to: request, on: connection)
         case .silence:
             _ = stopSignal.wait(timeout: .now() + 60)
+        case .endlessBody(let status):
+            var timeout = timeval(tv_sec: 10, tv_usec: 0)
+            setsockopt(connection, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            let head = "HTTP/1.1 \(status) Status\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n"
+            var sent = 0
+            if Self.sendAll(Array(head.utf8), on: connection) {
+                let chunk = [UInt8](repeating: UInt8(ascii: " "), count: 65_536)
+                while sent < 1 << 30, Self.sendAll(chunk, on: connection) { sent += chunk.count }
+            }
+            lock.withLock { endlessBytes = sent }
+            endlessBodyEnded.signal()
         case .dropConnection:
             var linger = linger(l_onoff: 1, l_linger: 0)
             setsockopt(connection, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<linger>.size))
@@ -268,13 +291,18 @@ public final class FakeLicensingService: @unchecked Sendable {
         let bytes = Array(body.utf8)
         var text = "HTTP/1.1 \(status) \(reason)\r\nContent-Type: application/json\r\nContent-Length: \(bytes.count)\r\nConnection: close\r\n"
         if (300..<400).contains(status) { text += "Location: http://127.0.0.1:1/elsewhere\r\n" }
-        let message = Array((text + "\r\n").utf8) + bytes
+        _ = sendAll(Array((text + "\r\n").utf8) + bytes, on: connection)
+    }
+
+    /// Sends every byte of `message`; false when the connection fails first.
+    private static func sendAll(_ message: [UInt8], on connection: Int32) -> Bool {
         var offset = 0
         while offset < message.count {
             let sent = message[offset...].withUnsafeBytes { Glibc.send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            guard sent > 0 else { return }
+            guard sent > 0 else { return false }
             offset += sent
         }
+        return true
     }
 }
 

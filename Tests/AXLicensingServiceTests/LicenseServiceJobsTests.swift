@@ -25,11 +25,13 @@ struct ServiceHarness {
     var databasePath: String { folder.url.appendingPathComponent(".axlicense/state.sqlite").path }
     var tokenPath: String { databasePath + ".token" }
 
-    init(timeout: Double = 5) throws {
+    /// `adjust` changes the client's options (the maximum reply size, the libcurl names) after the test defaults.
+    init(timeout: Double = 5, adjust: (inout ServiceClientOptions) -> Void = { _ in }) throws {
         fake = try FakeLicensingService()
         store = try StateStore(path: folder.url.appendingPathComponent(".axlicense/state.sqlite").path)
         let sleeps = self.sleeps
-        let options = ServiceClientOptions(timeout: timeout, sleep: { sleeps.record($0) })
+        var options = ServiceClientOptions(timeout: timeout, sleep: { sleeps.record($0) })
+        adjust(&options)
         jobs = LicenseServiceJobs(store: store, user: "tester", environment: "test-env", options: options)
     }
 
