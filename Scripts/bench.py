@@ -54,7 +54,8 @@ def drop_caches():
 
 def release_binary(root):
     """Builds the release axlicense of the package at `root` the way README documents the release binary (Swift
-    runtime linked in: `--static-swift-stdlib`, which needs libcurl's development files) and returns its path. The
+    runtime linked in: `--static-swift-stdlib`; commits before session 8, whose licensing client linked
+    FoundationNetworking, also need libcurl's development files for it) and returns its path. The
     binary people run is what is measured: its start-up (the dynamic loader, the libraries it loads) is part of every
     run's time."""
     subprocess.run(["swift", "build", "-c", "release", "--static-swift-stdlib", "--product", "axlicense"], cwd=root, check=True, stdout=subprocess.DEVNULL)
