@@ -179,6 +179,9 @@ public final class LicensingInputs: Sendable {
     let source: Source
     let skuInputs: BackgroundWork<(SkuCatalog, SkuMap), InputError>
     let objectLicenses: BackgroundWork<ObjectLicenseMap?, InputError>
+    /// The reference folders, read once for every load given these inputs (both sides of `diff`), whatever else
+    /// the sides read differently.
+    let references = ReferenceReads()
 
     /// Starts reading the inputs `paths` names that the method `selection` (nil: chosen by what the workspace holds) uses.
     public convenience init(_ paths: WorkspacePaths, method selection: MethodSelection?) {
@@ -267,7 +270,7 @@ public struct LoadedWorkspace: Sendable {
             var loader = concurrency.map { MetadataLoader(concurrency: $0) } ?? MetadataLoader()
             loader.progress = progress
             let loaded = Result { () throws(MetadataLoadError) in
-                try loader.load(MetadataLayers(tree: paths.metadata, references: references), tree: metadata)
+                try loader.load(MetadataLayers(tree: paths.metadata, references: references), tree: metadata, shared: shared?.references)
             }
             PhaseTimer.mark("metadata read and parsed")
             let usersInput = BackgroundWork("  users read, while the graph is resolved and roles evaluated") { () throws(InputError) in try loadUsers(paths, users: requirement) }

@@ -1,4 +1,5 @@
 import AXReading
+import Foundation
 
 /// The metadata a run reads: the analysed tree, and under it the reference folders (the standard application the
 /// repository builds on: a PackagesLocalDirectory, a packages folder, or extracted build NuGet packages), in order.
@@ -27,15 +28,21 @@ extension MetadataLoader {
     /// NuGet packages only the latter. The objects kept are ordered as in one PackagesLocalDirectory
     /// (`Package/Model/AxType/File`), so the graph's first-definition rule decides a name two models define as it would
     /// in one tree. `tree`, when given, is the tree already read (a side of `diff`, from a folder or a git revision)
-    /// and `layers.tree` is not read again. Throws when the tree or a reference cannot be read.
-    public func load(_ layers: MetadataLayers, tree: MetadataSnapshot? = nil) throws(MetadataLoadError) -> MetadataSnapshot {
+    /// and `layers.tree` is not read again. `shared`, when given, holds the references read by another load (the other
+    /// side of `diff`): each reference is read once for both. Throws when the tree or a reference cannot be read.
+    public func load(_ layers: MetadataLayers, tree: MetadataSnapshot? = nil, shared: ReferenceReads? = nil) throws(MetadataLoadError) -> MetadataSnapshot {
         var snapshot: MetadataSnapshot
         if let tree { snapshot = tree } else { snapshot = try load(root: layers.tree) }
         guard !layers.references.isEmpty else { return snapshot }
         var heldModels = Set(snapshot.objects.map { NameKey($0.object.origin.model) })
         var log = snapshot.log
         for reference in layers.references {
-            let layer = try load(root: reference, reference: reference)
+            let layer: MetadataSnapshot
+            if let shared {
+                layer = try shared.snapshot(of: reference, loader: self)
+            } else {
+                layer = try load(root: reference, reference: reference)
+            }
             guard layer.fileCount > 0 || layer.log.containsErrors else { throw .emptyReference(reference) }
             log.append(contentsOf: layer.diagnostics)
             let sourceModels = Set(layer.objects.filter { !Self.isCompiledMetadata($0.file) }.map { NameKey($0.object.origin.model) })
@@ -60,16 +67,52 @@ extension MetadataLoader {
     }
 
     /// `Package/Model/AxType/File.xml`: where the object would be in one PackagesLocalDirectory.
-    static func packageOrderKey(_ loaded: LoadedObject) -> String {
+    ///
+    /// Both this and `isCompiledMetadata` run for every object of every layer (a reference is tens of thousands):
+    /// they read the path's bytes instead of splitting it into components.
+    package static func packageOrderKey(_ loaded: LoadedObject) -> String {
         let origin = loaded.object.origin
-        let parts = loaded.file.split(separator: "/", omittingEmptySubsequences: true).suffix(2)
-        return ([origin.package, origin.model] + parts.map(String.init)).joined(separator: "/")
+        let file = loaded.file
+        let utf8 = file.utf8
+        // The last two non-empty components, last first.
+        var parts: [Substring] = []
+        var end = utf8.endIndex
+        var position = end
+        while parts.count < 2 {
+            guard position > utf8.startIndex else {
+                if position != end { parts.append(file[position..<end]) }
+                break
+            }
+            let previous = utf8.index(before: position)
+            if utf8[previous] == UInt8(ascii: "/") {
+                if position != end { parts.append(file[position..<end]) }
+                end = previous
+            }
+            position = previous
+        }
+        var key = origin.package + "/" + origin.model
+        for part in parts.reversed() {
+            key += "/"
+            key += part
+        }
+        return key
     }
 
-    /// True when `file` lies in an `XppMetadata` folder.
-    static func isCompiledMetadata(_ file: String) -> Bool {
-        file.split(separator: "/").contains { $0.lowercased() == compiledMetadataFolder }
+    /// True when `file` lies in an `XppMetadata` folder (any case: no other character lower-cases to these letters).
+    package static func isCompiledMetadata(_ file: String) -> Bool {
+        var file = file
+        return file.withUTF8 { bytes in
+            let name = compiledMetadataBytes
+            var start = 0
+            for index in 0...bytes.count where index == bytes.count || bytes[index] == UInt8(ascii: "/") {
+                if index - start == name.count, (0..<name.count).allSatisfy({ bytes[start + $0] | 0x20 == name[$0] }) { return true }
+                start = index + 1
+            }
+            return false
+        }
     }
+
+    private static let compiledMetadataBytes = Array(compiledMetadataFolder.utf8)
 }
 
 extension AOTObject {
@@ -83,5 +126,48 @@ extension AOTObject {
         case .dutyExtension(let object): object.origin
         case .menuItem(let object): object.origin
         }
+    }
+}
+
+/// Reference folders read once for several loads: the two sides of `diff` layer the same standard application
+/// under their trees, and reading it (tens of thousands of files) once instead of once per side halves that work.
+///
+/// The first load to ask for a reference reads it; a load that asks while it is being read waits for that read.
+public final class ReferenceReads: @unchecked Sendable {
+    private let lock = NSLock()
+    private var cells: [String: ReferenceRead] = [:]
+
+    public init() {}
+
+    /// The reference folder at `path` as `loader` reads it, read at most once whoever asks.
+    func snapshot(of path: String, loader: MetadataLoader) throws(MetadataLoadError) -> MetadataSnapshot {
+        let cell = lock.withLock {
+            if let cell = cells[path] { return cell }
+            let cell = ReferenceRead()
+            cells[path] = cell
+            return cell
+        }
+        return try cell.value { () throws(MetadataLoadError) in try loader.load(root: path, reference: path) }
+    }
+
+    /// How many reference folders were read.
+    package var readCount: Int { lock.withLock { cells.values.filter(\.isRead).count } }
+}
+
+/// One reference folder's read: done by the first caller, waited for by the others.
+private final class ReferenceRead: @unchecked Sendable {
+    private let lock = NSLock()
+    private var result: Result<MetadataSnapshot, MetadataLoadError>?
+
+    var isRead: Bool { lock.withLock { result != nil } }
+
+    func value(_ read: () throws(MetadataLoadError) -> MetadataSnapshot) throws(MetadataLoadError) -> MetadataSnapshot {
+        let outcome = lock.withLock {
+            if let result { return result }
+            let read = Result { () throws(MetadataLoadError) in try read() }
+            result = read
+            return read
+        }
+        return try outcome.get()
     }
 }

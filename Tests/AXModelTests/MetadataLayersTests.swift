@@ -22,6 +22,65 @@ import Testing
         SecurityGraph(try MetadataLoader().load(MetadataLayers(tree: folder.path + "/tree", references: references.map { folder.path + "/" + $0 })))
     }
 
+    /// The two sides of `diff` share one read of each reference; each side still layers it under its own tree.
+    @Test func loadsSharingReferenceReadsReadEachReferenceOnceAndLayerItAsAReadOfTheirOwn() throws {
+        let folder = TemporaryFolder()
+        folder.write("tree/Custom/Custom/AxSecurityRole/Clerk.xml", role("Clerk", duties: ["Sell"]))
+        folder.write("base/Custom/Custom/AxSecurityRole/Clerk.xml", role("Clerk"))
+        folder.write("base/Suite/Foundation/AxSecurityDuty/Local.xml", duty("Local"))
+        folder.write("ref/Suite/Foundation/AxSecurityDuty/Sell.xml", duty("Sell", privileges: ["P"]))
+        folder.write("other/Platform/Platform/AxSecurityDuty/Buy.xml", duty("Buy"))
+        let references = [folder.path + "/ref", folder.path + "/other"]
+        let shared = ReferenceReads()
+        let loader = MetadataLoader()
+        let head = try loader.load(MetadataLayers(tree: folder.path + "/tree", references: references), shared: shared)
+        let base = try loader.load(MetadataLayers(tree: folder.path + "/base", references: references), shared: shared)
+        #expect(shared.readCount == 2)
+        let alone = (
+            head: try loader.load(MetadataLayers(tree: folder.path + "/tree", references: references)),
+            base: try loader.load(MetadataLayers(tree: folder.path + "/base", references: references))
+        )
+        for (sharedRead, ownRead) in [(head, alone.head), (base, alone.base)] {
+            #expect(sharedRead.fileCount == ownRead.fileCount)
+            #expect(sharedRead.objects.map(\.file) == ownRead.objects.map(\.file))
+            #expect(sharedRead.diagnostics == ownRead.diagnostics)
+        }
+        // The base's own model Suite/Foundation hides the reference's: it layers the shared read as its own would.
+        #expect(SecurityGraph(base).duties.map(\.name) == ["Buy", "Local"])
+        #expect(SecurityGraph(head).duties.map(\.name) == ["Buy", "Sell"])
+    }
+
+    @Test func aReferenceThatCannotBeReadFailsEveryLoadSharingIt() throws {
+        let folder = TemporaryFolder()
+        folder.write("tree/Custom/Custom/AxSecurityRole/Clerk.xml", role("Clerk"))
+        let shared = ReferenceReads()
+        let layers = MetadataLayers(tree: folder.path + "/tree", references: [folder.path + "/missing"])
+        for _ in 0..<2 {
+            #expect(throws: MetadataLoadError.self) { try MetadataLoader().load(layers, shared: shared) }
+        }
+        #expect(shared.readCount == 1)
+    }
+
+    /// The layering's two path rules read bytes; they must say what the component rules say: a component named
+    /// XppMetadata in any case; the package, the model and the path's last two components.
+    @Test func layeringPathRulesMatchTheirComponentDefinitions() throws {
+        let folder = TemporaryFolder()
+        folder.write("tree/P/M/AxSecurityDuty/A.xml", duty("A"))
+        let object = try #require(try MetadataLoader().load(root: folder.path + "/tree").objects.first)
+        let paths = ["", "/", "a", "/a", "a/b", "a//b/", "//a//b//", "/x/XppMetadata/M/AxSecurityDuty/A.xml", "/x/XPPMETADATA/a",
+                     "/x/xppmetadata", "xppmetadata/a", "xppmetadata", "/x/XppMetadata2/a", "/x/MyXppMetadata/a", "/x/Xpp/Metadata",
+                     "/é/xppmétadata/c", "/ü/b.xml", "/p/m/AxSecurityRole/Ünïcödé.xml"]
+        for path in paths {
+            var loaded = object
+            loaded.file = path
+            let components = path.split(separator: "/", omittingEmptySubsequences: true)
+            #expect(MetadataLoader.isCompiledMetadata(path) == components.contains { $0.lowercased() == "xppmetadata" }, "\(path)")
+            let origin = loaded.object.origin
+            let expected = ([origin.package, origin.model] + components.suffix(2).map(String.init)).joined(separator: "/")
+            #expect(MetadataLoader.packageOrderKey(loaded) == expected, "\(path)")
+        }
+    }
+
     @Test func aReferencesCompiledMetadataIsReadAndItsSourceWinsWhenBothAreThere() throws {
         let folder = TemporaryFolder()
         folder.write("tree/Custom/Custom/AxSecurityRole/Clerk.xml", role("Clerk", duties: ["Sell", "Buy"]))
