@@ -96,15 +96,9 @@ public struct UserLicenseValue: Sendable, Hashable, Codable {
     }
 }
 
-extension MenuItem {
-    /// The license an access level needs: view needs ViewUserLicense; maintain needs the higher of both (Docs/licensing-rules.md §2: write access includes read).
-    public func license(for access: AccessLevel) -> LicenseTier {
-        UserLicenseValue.license(for: access, view: UserLicenseValue(aotValue: viewLicense), maintain: UserLicenseValue(aotValue: maintainLicense))
-    }
-}
-
 extension UserLicenseValue {
-    /// The license an access level needs, given the menu item's two values.
+    /// The license an access level needs, given the menu item's two values: view needs ViewUserLicense; maintain needs the
+    /// higher of both (Docs/licensing-rules.md §2: write access includes read).
     static func license(for access: AccessLevel, view: UserLicenseValue, maintain: UserLicenseValue) -> LicenseTier {
         switch access {
         case .none: .none
